@@ -1,0 +1,67 @@
+package beforetrip
+
+import (
+	"context"
+	"time"
+)
+
+// MaxCommentLen is the longest comment body accepted, in characters.
+const MaxCommentLen = 4000
+
+// Comment is a reader's comment on a page. Body is the author's Markdown;
+// HTML is its safe rendering (no raw HTML, sanitized). A deleted comment
+// keeps its place in the thread with an empty body so replies stay.
+type Comment struct {
+	ID        uint64     `json:"id"`
+	Page      string     `json:"page"`
+	ParentID  uint64     `json:"parent_id"` // 0 for a top-level comment
+	Author    Author     `json:"author"`
+	Body      string     `json:"body"`
+	HTML      string     `json:"html"`
+	CreatedAt time.Time  `json:"created_at"`
+	EditedAt  *time.Time `json:"edited_at"`
+	Deleted   bool       `json:"deleted"`
+	Pending   bool       `json:"pending,omitempty"` // awaiting approval (pre-moderation)
+}
+
+// CommentQuery selects one page of comments of a page.
+type CommentQuery struct {
+	Page   string
+	Cursor string // opaque, from a previous CommentPage.Next
+	Limit  int
+	Oldest bool // oldest first instead of newest first
+	// Viewer is the reader asking (0 if anonymous); pending comments are
+	// shown only to their author and to moderators.
+	Viewer    uint64
+	Moderator bool
+}
+
+// CommentPage is one page of results.
+type CommentPage struct {
+	Comments []Comment `json:"comments"`
+	Next     string    `json:"next"` // "" when there are no more
+}
+
+// CommentUpdate is applied to a stored comment inside the store's
+// transaction; returning an error aborts the update. It lets the API check
+// ownership and render Markdown against the current row without a second
+// transaction.
+type CommentUpdate func(c *Comment) error
+
+// CommentService stores comments. Visible (non-deleted, non-pending) comments
+// are counted in the page's Counts.Comments in the same transaction.
+type CommentService interface {
+	// CreateComment assigns c.ID and c.CreatedAt. A ParentID must name a
+	// comment of the same page (EINVALID otherwise).
+	CreateComment(ctx context.Context, c *Comment) error
+	// Comment returns one comment; ENOTFOUND if unknown.
+	Comment(ctx context.Context, id uint64) (*Comment, error)
+	// Comments lists a page's comments; replies are returned in the same
+	// list (clients thread them by ParentID).
+	Comments(ctx context.Context, q CommentQuery) (*CommentPage, error)
+	// UpdateComment loads comment id, calls fn, and stores the result
+	// (also used for soft delete and approval). Counters follow visibility.
+	UpdateComment(ctx context.Context, id uint64, fn CommentUpdate) (*Comment, error)
+	// PendingComments lists comments awaiting approval, oldest first.
+	PendingComments(ctx context.Context, cursor string, limit int) (*CommentPage, error)
+}

@@ -1,0 +1,54 @@
+package beforetrip
+
+import (
+	"context"
+	"time"
+)
+
+// PageStats are a page's counts plus whether the asking reader liked it.
+type PageStats struct {
+	Likes    int64 `json:"likes"`
+	Comments int64 `json:"comments"`
+	Liked    bool  `json:"liked"`
+}
+
+// LikeService stores likes. The like row (page→user and user→page), the
+// page's counter and its popularity entry change in one transaction; writes
+// go through bbolt's Batch.
+type LikeService interface {
+	// SetLike likes (liked=true) or unlikes a page for a user, idempotently,
+	// and returns the page's like count after the change. page supplies the
+	// popularity index with the page's section, country and date.
+	SetLike(ctx context.Context, page PageMeta, userID uint64, liked bool) (int64, error)
+	// PageStats returns counts for ids (missing pages have zero counts) and
+	// Liked for viewer (0 = anonymous).
+	PageStats(ctx context.Context, ids []string, viewer uint64) (map[string]PageStats, error)
+}
+
+// PopularQuery selects a popularity ranking.
+type PopularQuery struct {
+	Section string // "", SectionTips or SectionReviews
+	Country string // "" for all countries
+	Limit   int
+}
+
+// PopularItem is one ranked page ID with its like count.
+type PopularItem struct {
+	ID    string    `json:"id"`
+	Likes int64     `json:"likes"`
+	Date  time.Time `json:"-"`
+}
+
+// PopularService ranks pages that have at least one like, most liked first,
+// ties newest first. It is kept incrementally (an index maintained with every
+// like), so a query reads Limit entries, not every page.
+type PopularService interface {
+	Popular(ctx context.Context, q PopularQuery) ([]PopularItem, error)
+}
+
+// PageIndex answers which pages exist: the builder's manifest plus reader
+// reviews in the store.
+type PageIndex interface {
+	// Page returns the page's metadata and whether it exists.
+	Page(id string) (PageMeta, bool)
+}

@@ -1,0 +1,99 @@
+package beforetrip
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Page kinds, as recorded in the manifest.
+const (
+	KindHome         = "home"
+	KindCountry      = "country"
+	KindTip          = "tip"
+	KindReview       = "review"        // editorial review (Markdown file)
+	KindReaderReview = "reader-review" // reader review (store)
+	KindList         = "list"          // section lists, country lists
+	KindTag          = "tag"
+	KindPopular      = "popular"
+)
+
+// Sections of a country that hold pages.
+const (
+	SectionTips    = "tips"
+	SectionReviews = "reviews"
+)
+
+// ManifestFile is the name, inside the output folder, of the page-ID manifest
+// the builder writes and the API reads to accept only real pages. The leading
+// dot keeps it out of nginx (deploy/nginx.conf denies dotfiles).
+const ManifestFile = ".beforetrip-pages.json"
+
+// PageMeta describes one built page: enough for the API to validate page IDs
+// and to show popular lists without reading the content.
+type PageMeta struct {
+	ID      string    `json:"id"`
+	Kind    string    `json:"kind"`
+	Title   string    `json:"title"`
+	URL     string    `json:"url"` // site-relative, e.g. "/countries/japan/"
+	Section string    `json:"section,omitempty"`
+	Country string    `json:"country,omitempty"`
+	Date    time.Time `json:"date,omitzero"`
+}
+
+// Manifest is the JSON document stored in ManifestFile.
+type Manifest struct {
+	Version int        `json:"version"`
+	Built   time.Time  `json:"built"`
+	Pages   []PageMeta `json:"pages"`
+}
+
+// ManifestVersion is the current Manifest.Version.
+const ManifestVersion = 1
+
+// MaxPageIDLen bounds page IDs accepted anywhere.
+const MaxPageIDLen = 512
+
+// ValidPageID reports whether id has the shape of a page ID: a relative,
+// slash-separated path of non-empty segments, no "." or ".." segments, no
+// leading or trailing slash, valid UTF-8, no control or space characters, no
+// backslashes. The home page's ID is "". It says nothing about whether the
+// page exists.
+func ValidPageID(id string) bool {
+	if id == "" {
+		return true
+	}
+	if len(id) > MaxPageIDLen || !utf8.ValidString(id) {
+		return false
+	}
+	for _, seg := range strings.Split(id, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	for _, r := range id {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// PageURL returns the site-relative URL of a page ID.
+func PageURL(id string) string {
+	if id == "" {
+		return "/"
+	}
+	return "/" + id + "/"
+}
+
+// SplitPageID returns the country and section of IDs shaped like
+// "countries/<country>/<section>/<slug>", and ok=false for any other ID.
+func SplitPageID(id string) (country, section string, ok bool) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 || parts[0] != "countries" {
+		return "", "", false
+	}
+	return parts[1], parts[2], true
+}

@@ -1,0 +1,83 @@
+package beforetrip
+
+import (
+	"context"
+	"time"
+)
+
+// Role is a user's role.
+type Role string
+
+// Roles. Editors and admins are moderators: they may edit or delete any
+// comment or review; admins may also block users and approve comments.
+const (
+	RoleReader Role = "reader"
+	RoleEditor Role = "editor"
+	RoleAdmin  Role = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleReader || r == RoleEditor || r == RoleAdmin }
+
+// CanModerate reports whether r may edit or delete others' comments and reviews.
+func (r Role) CanModerate() bool { return r == RoleEditor || r == RoleAdmin }
+
+// User is an account. Email is only shown to its owner (the API clears it).
+type User struct {
+	ID           uint64    `json:"id"`
+	Username     string    `json:"username"`
+	Email        string    `json:"email,omitempty"`
+	Role         Role      `json:"role"`
+	Blocked      bool      `json:"blocked,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	PasswordHash []byte    `json:"-"`
+}
+
+// Author is the public view of a user attached to comments and reviews.
+type Author struct {
+	ID       uint64 `json:"id"`
+	Username string `json:"username"`
+}
+
+// Session is one login: a browser session with a refresh token, or a Bearer
+// token session. Access JWTs carry the session ID ("sid"), so revoking a
+// session (logout, block, refresh reuse) also refuses its access tokens.
+type Session struct {
+	ID        string    `json:"id"` // random, URL-safe
+	UserID    uint64    `json:"user_id"`
+	TokenHash []byte    `json:"token_hash,omitempty"` // SHA-256 of the current refresh token; empty for Bearer sessions
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Revoked   bool      `json:"revoked,omitempty"`
+}
+
+// UserService stores accounts. Usernames and emails are unique
+// case-insensitively.
+type UserService interface {
+	// CreateUser assigns u.ID and u.CreatedAt; ECONFLICT if the name or email is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// UserByID returns ENOTFOUND if there is no such user.
+	UserByID(ctx context.Context, id uint64) (*User, error)
+	// UserByLogin finds a user by username or email (case-insensitive); ENOTFOUND if none.
+	UserByLogin(ctx context.Context, login string) (*User, error)
+	// SetRole changes a user's role by username.
+	SetRole(ctx context.Context, username string, role Role) error
+	// BlockUser marks a user blocked and revokes all their sessions.
+	BlockUser(ctx context.Context, username string) error
+}
+
+// SessionService stores sessions and refresh tokens.
+type SessionService interface {
+	// CreateSession stores s (s.ID set by the caller).
+	CreateSession(ctx context.Context, s *Session) error
+	// Session returns a session by ID; ENOTFOUND if unknown.
+	Session(ctx context.Context, id string) (*Session, error)
+	// RotateSession replaces the refresh token hash oldHash with newHash and
+	// extends the session to expires. If oldHash was a previous (already
+	// rotated) token of a session, that session is revoked and
+	// EUNAUTHENTICATED returned: a reused refresh token means it was stolen.
+	// Unknown, revoked or expired: EUNAUTHENTICATED.
+	RotateSession(ctx context.Context, oldHash, newHash []byte, expires time.Time) (*Session, error)
+	// RevokeSession revokes one session (logout). Unknown IDs are not an error.
+	RevokeSession(ctx context.Context, id string) error
+}
