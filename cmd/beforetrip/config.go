@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is config.yaml. Packages never see it: cmd maps it to each
+// package's own constructor arguments.
+type Config struct {
+	Title      string `yaml:"title"`
+	BaseURL    string `yaml:"base_url"`
+	Language   string `yaml:"language"`
+	ContentDir string `yaml:"content_dir"`
+	ThemeDir   string `yaml:"theme_dir"`
+	OutDir     string `yaml:"out_dir"`
+	DataDir    string `yaml:"data_dir"`
+	Markdown   struct {
+		UnsafeHTML bool `yaml:"unsafe_html"`
+	} `yaml:"markdown"`
+	Server struct {
+		Addr string `yaml:"addr"`
+	} `yaml:"server"`
+	API struct {
+		Addr           string   `yaml:"addr"`
+		Origin         string   `yaml:"origin"`
+		CORSOrigins    []string `yaml:"cors_origins"`
+		TrustedProxies []string `yaml:"trusted_proxies"`
+		Limits         string   `yaml:"limits"`
+		Cookies        struct {
+			Secure   bool   `yaml:"secure"`
+			SameSite string `yaml:"same_site"`
+			Domain   string `yaml:"domain"`
+		} `yaml:"cookies"`
+	} `yaml:"api"`
+	Comments struct {
+		Moderation string `yaml:"moderation"`
+	} `yaml:"comments"`
+	Rebuild struct {
+		Debounce time.Duration `yaml:"debounce"`
+		MaxWait  time.Duration `yaml:"max_wait"`
+	} `yaml:"rebuild"`
+
+	// JWTSecret comes only from BEFORETRIP_JWT_SECRET, never from the file.
+	JWTSecret string `yaml:"-"`
+	// Dir is the folder of the config file; relative paths resolve from it.
+	Dir string `yaml:"-"`
+}
+
+// defaultConfig is used for keys the file leaves out, and when the default
+// config.yaml does not exist.
+func defaultConfig() Config {
+	var c Config
+	c.Title = "beforetrip"
+	c.BaseURL = "http://127.0.0.1:1313/"
+	c.Language = "en"
+	c.ContentDir = "content"
+	c.ThemeDir = "themes/default"
+	c.OutDir = "public"
+	c.DataDir = "data"
+	c.Server.Addr = "127.0.0.1:1313"
+	c.API.Addr = "127.0.0.1:8080"
+	c.API.Limits = "on"
+	c.API.Cookies.SameSite = "Lax"
+	c.Comments.Moderation = "post"
+	c.Rebuild.Debounce = time.Second
+	c.Rebuild.MaxWait = 5 * time.Second
+	return c
+}
+
+// loadConfig reads path (unknown keys are an error naming the line), applies
+// BEFORETRIP_* environment overrides and validates. explicit says whether the
+// user named the file: a missing default config.yaml is not an error.
+func loadConfig(path string, explicit bool) (*Config, error) {
+	c := defaultConfig()
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && err.Error() != "EOF" {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	case os.IsNotExist(err) && !explicit:
+	default:
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := applyEnv(reflect.ValueOf(&c).Elem(), "BEFORETRIP"); err != nil {
+		return nil, err
+	}
+	c.JWTSecret = os.Getenv("BEFORETRIP_JWT_SECRET")
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c.Dir = filepath.Dir(abs)
+	return &c, c.validate()
+}
+
+// applyEnv overrides each field whose BEFORETRIP_<PATH> variable is set.
+// Lists are comma-separated.
+func applyEnv(v reflect.Value, prefix string) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		name := prefix + "_" + strings.ToUpper(tag)
+		fv := v.Field(i)
+		if f.Type.Kind() == reflect.Struct {
+			if err := applyEnv(fv, name); err != nil {
+				return err
+			}
+			continue
+		}
+		s, ok := os.LookupEnv(name)
+		if !ok {
+			continue
+		}
+		if err := setFromString(fv, s); err != nil {
+			return fmt.Errorf("config: %s=%q: %w", name, s, err)
+		}
+	}
+	return nil
+}
+
+func setFromString(v reflect.Value, s string) error {
+	switch v.Interface().(type) {
+	case time.Duration:
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		v.SetInt(int64(d))
+	case string:
+		v.SetString(s)
+	case bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		v.SetBool(b)
+	case []string:
+		var list []string
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				list = append(list, p)
+			}
+		}
+		v.Set(reflect.ValueOf(list))
+	default:
+		return fmt.Errorf("unsupported type %s", v.Type())
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	switch c.Language {
+	case "en", "ko":
+	default:
+		return fmt.Errorf("config: language %q: want en or ko", c.Language)
+	}
+	switch strings.ToLower(c.API.Limits) {
+	case "on", "off", "true", "false":
+	default:
+		return fmt.Errorf("config: api.limits %q: want on or off", c.API.Limits)
+	}
+	switch c.API.Cookies.SameSite {
+	case "Lax", "Strict":
+	case "None":
+		if !c.API.Cookies.Secure {
+			return fmt.Errorf("config: api.cookies.same_site None needs api.cookies.secure: true " +
+				"(browsers drop SameSite=None cookies that are not Secure, so logins would silently fail)")
+		}
+	default:
+		return fmt.Errorf("config: api.cookies.same_site %q: want Lax, Strict or None", c.API.Cookies.SameSite)
+	}
+	for _, o := range c.API.CORSOrigins {
+		if o == "*" {
+			return fmt.Errorf("config: api.cors_origins: \"*\" cannot be used with credentials; list the origins")
+		}
+	}
+	switch c.Comments.Moderation {
+	case "post", "pre":
+	default:
+		return fmt.Errorf("config: comments.moderation %q: want post or pre", c.Comments.Moderation)
+	}
+	if c.Rebuild.Debounce <= 0 || c.Rebuild.MaxWait < c.Rebuild.Debounce {
+		return fmt.Errorf("config: rebuild: need 0 < debounce <= max_wait")
+	}
+	return nil
+}
+
+// LimitsOn reports whether rate limits are enabled.
+func (c *Config) LimitsOn() bool {
+	l := strings.ToLower(c.API.Limits)
+	return l == "on" || l == "true"
+}
+
+// Path resolves p relative to the config file's folder.
+func (c *Config) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}

@@ -1,0 +1,125 @@
+// Command beforetrip builds the site, serves it with the community API, and
+// administers the store. Run "beforetrip help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// command is one subcommand: its one-line summary and its entry point. run
+// gets the arguments after the command name.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{}
+
+// order lists commands in help output.
+var order = []string{"build", "check", "serve", "api", "new", "user", "backup"}
+
+func register(name, summary string, run func(ctx context.Context, args []string, stdout, stderr io.Writer) error) {
+	commands[name] = command{summary: summary, run: run}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "beforetrip:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// Main runs one command; tests call it directly.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return errors.New("no command given")
+		}
+		return nil
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown command %q (run \"beforetrip help\")", args[0])
+	}
+	return cmd.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "beforetrip: a travel site generator with a built-in community API.")
+	fmt.Fprintln(w, "\nUsage: beforetrip COMMAND [flags]\n\nCommands:")
+	for _, name := range order {
+		if c, ok := commands[name]; ok {
+			fmt.Fprintf(w, "  %-8s %s\n", name, c.summary)
+		}
+	}
+	fmt.Fprintln(w, "\nRun \"beforetrip COMMAND -h\" for a command's flags.")
+}
+
+// exitCode is 2 for usage errors and 1 for everything else.
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+// usageError marks bad command-line use.
+type usageError struct{ error }
+
+// newFlagSet returns a flag set that reports errors instead of exiting and
+// prints its usage to stderr only when asked with -h.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("beforetrip "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fs.SetOutput(stderr)
+		fmt.Fprintf(stderr, "Usage: beforetrip %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; -h prints usage and returns flag.ErrHelp, any other
+// error becomes a one-line usageError.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return err
+		}
+		return usageError{fmt.Errorf("%s: %w", fs.Name(), err)}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))}
+	}
+	return nil
+}
+
+// configFlag registers --config and returns a loader honouring whether the
+// flag was set explicitly.
+func configFlag(fs *flag.FlagSet) func() (*Config, error) {
+	path := fs.String("config", "config.yaml", "configuration `FILE`")
+	return func() (*Config, error) {
+		explicit := false
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "config" {
+				explicit = true
+			}
+		})
+		return loadConfig(*path, explicit)
+	}
+}
