@@ -1,0 +1,244 @@
+package watch_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip/watch"
+)
+
+// site is a temp folder with content/, themes/ and config.yaml, watched by a
+// running Watcher whose batches arrive on C.
+type site struct {
+	Root string
+	C    chan watch.Batch
+}
+
+// MustWatch creates a small site in a temp folder and starts a Watcher on it.
+func MustWatch(tb testing.TB, opts ...watch.Option) *site {
+	tb.Helper()
+	root := tb.TempDir()
+	for _, f := range []string{
+		"content/_index.md",
+		"content/countries/japan/_index.md",
+		"content/countries/japan/tips/jr-pass.md",
+		"themes/default/layouts/page.html",
+	} {
+		MustWrite(tb, filepath.Join(root, f), "x")
+	}
+	MustWrite(tb, filepath.Join(root, "config.yaml"), "title: t\n")
+	s := &site{Root: root, C: make(chan watch.Batch, 100)}
+	w, err := watch.New(
+		[]string{filepath.Join(root, "content"), filepath.Join(root, "themes")},
+		filepath.Join(root, "config.yaml"),
+		func(b watch.Batch) { s.C <- b },
+		append([]watch.Option{watch.WithDebounce(50 * time.Millisecond)}, opts...)...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	tb.Cleanup(func() { cancel(); <-done })
+	return s
+}
+
+// P returns the absolute path of a site-relative path.
+func (s *site) P(rel string) string { return filepath.Join(s.Root, filepath.FromSlash(rel)) }
+
+// Next waits for the next batch.
+func (s *site) Next(tb testing.TB) watch.Batch {
+	tb.Helper()
+	select {
+	case b := <-s.C:
+		return b
+	case <-time.After(5 * time.Second):
+		tb.Fatal("no batch within 5s")
+		return watch.Batch{}
+	}
+}
+
+// MustWrite writes a file, creating its folders.
+func MustWrite(tb testing.TB, path, data string) {
+	tb.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestEditorSaves(t *testing.T) {
+	const tip = "content/countries/japan/tips/jr-pass.md"
+	tests := []struct {
+		name string
+		save func(t *testing.T, s *site)
+		want []string // site-relative
+	}{
+		{"write in place", func(t *testing.T, s *site) {
+			MustWrite(t, s.P(tip), "new")
+		}, []string{tip}},
+		{"vim backupcopy=no", func(t *testing.T, s *site) {
+			dir := filepath.Dir(s.P(tip))
+			MustWrite(t, filepath.Join(dir, "4913"), "")
+			must(t, os.Remove(filepath.Join(dir, "4913")))
+			MustWrite(t, filepath.Join(dir, ".jr-pass.md.swp"), "swap")
+			must(t, os.Rename(s.P(tip), s.P(tip)+"~"))
+			MustWrite(t, s.P(tip), "new")
+			must(t, os.Remove(s.P(tip)+"~"))
+			must(t, os.Remove(filepath.Join(dir, ".jr-pass.md.swp")))
+		}, []string{tip}},
+		{"jetbrains safe write", func(t *testing.T, s *site) {
+			MustWrite(t, s.P(tip)+"___jb_tmp___", "new")
+			must(t, os.Rename(s.P(tip), s.P(tip)+"___jb_old___"))
+			must(t, os.Rename(s.P(tip)+"___jb_tmp___", s.P(tip)))
+			must(t, os.Remove(s.P(tip)+"___jb_old___"))
+		}, []string{tip}},
+		{"temp then rename over", func(t *testing.T, s *site) {
+			MustWrite(t, s.P(tip)+".tmp", "new")
+			must(t, os.Rename(s.P(tip)+".tmp", s.P(tip)))
+		}, []string{tip}},
+		{"emacs", func(t *testing.T, s *site) {
+			dir := filepath.Dir(s.P(tip))
+			must(t, os.Symlink("user@host", filepath.Join(dir, ".#jr-pass.md")))
+			MustWrite(t, filepath.Join(dir, "#jr-pass.md#"), "autosave")
+			MustWrite(t, s.P(tip), "new")
+			must(t, os.Remove(filepath.Join(dir, ".#jr-pass.md")))
+		}, []string{tip}},
+		{"delete", func(t *testing.T, s *site) {
+			must(t, os.Remove(s.P(tip)))
+		}, []string{tip}},
+		{"rename", func(t *testing.T, s *site) {
+			must(t, os.Rename(s.P(tip), s.P("content/countries/japan/tips/rail.md")))
+		}, []string{tip, "content/countries/japan/tips/rail.md"}},
+		{"theme edit", func(t *testing.T, s *site) {
+			MustWrite(t, s.P("themes/default/layouts/page.html"), "new")
+		}, []string{"themes/default/layouts/page.html"}},
+		{"new folder with files", func(t *testing.T, s *site) {
+			MustWrite(t, s.P("content/countries/korea/_index.md"), "k")
+			MustWrite(t, s.P("content/countries/korea/tips/t-money.md"), "t")
+			MustWrite(t, s.P("content/countries/korea/tips/한국어.md"), "t")
+		}, []string{"content/countries/korea/_index.md", "content/countries/korea/tips/t-money.md",
+			"content/countries/korea/tips/한국어.md"}},
+		{"folder moved in", func(t *testing.T, s *site) {
+			outside := filepath.Join(s.Root, "outside", "france")
+			MustWrite(t, filepath.Join(outside, "_index.md"), "f")
+			MustWrite(t, filepath.Join(outside, "tips", "metro.md"), "m")
+			must(t, os.Rename(outside, s.P("content/countries/france")))
+		}, []string{"content/countries/france/_index.md", "content/countries/france/tips/metro.md"}},
+		{"folder removed", func(t *testing.T, s *site) {
+			must(t, os.RemoveAll(s.P("content/countries/japan")))
+		}, []string{"content/countries/japan/_index.md", tip}},
+		{"folder renamed away", func(t *testing.T, s *site) {
+			must(t, os.Rename(s.P("content/countries/japan"), filepath.Join(s.Root, "japan-old")))
+		}, []string{"content/countries/japan/_index.md", tip}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustWatch(t)
+			tt.save(t, s)
+			b := s.Next(t)
+			var want []string
+			for _, w := range tt.want {
+				want = append(want, s.P(w))
+			}
+			slices.Sort(want)
+			if !slices.Equal(b.Paths, want) || b.Config {
+				t.Errorf("got paths %q config %v, want %q", b.Paths, b.Config, want)
+			}
+		})
+	}
+}
+
+func TestIgnoredOnly(t *testing.T) {
+	s := MustWatch(t)
+	dir := s.P("content/countries/japan/tips")
+	for _, name := range []string{".jr-pass.md.swp", ".jr-pass.md.swx", "jr-pass.md~", "4913",
+		".DS_Store", "draft.tmp", "#x.md#", "a.md___jb_tmp___", "a.md___jb_old___"} {
+		MustWrite(t, filepath.Join(dir, name), "junk")
+	}
+	MustWrite(t, s.P("content/.git/index"), "git") // hidden folders are not watched
+	// Events arrive in order: had the debris counted, it would be in the
+	// first batch (or an earlier one), before the sentinel.
+	MustWrite(t, filepath.Join(dir, "sentinel.md"), "s")
+	b := s.Next(t)
+	if want := []string{filepath.Join(dir, "sentinel.md")}; !slices.Equal(b.Paths, want) {
+		t.Errorf("got %q, want only %q", b.Paths, want)
+	}
+}
+
+func TestNewFolderIsWatched(t *testing.T) {
+	s := MustWatch(t)
+	MustWrite(t, s.P("content/countries/korea/_index.md"), "k")
+	s.Next(t)
+	MustWrite(t, s.P("content/countries/korea/reviews/seoul.md"), "r")
+	b := s.Next(t)
+	if want := []string{s.P("content/countries/korea/reviews/seoul.md")}; !slices.Equal(b.Paths, want) {
+		t.Errorf("got %q, want %q", b.Paths, want)
+	}
+}
+
+func TestConfigReplacedByRename(t *testing.T) {
+	s := MustWatch(t)
+	MustWrite(t, s.P("config.yaml.tmp"), "title: new\n")
+	must(t, os.Rename(s.P("config.yaml.tmp"), s.P("config.yaml")))
+	b := s.Next(t)
+	if !b.Config || len(b.Paths) != 0 {
+		t.Errorf("got config %v paths %q, want config only", b.Config, b.Paths)
+	}
+	// The watch survives the rename: a second edit is seen too.
+	MustWrite(t, s.P("config.yaml"), "title: again\n")
+	if b := s.Next(t); !b.Config {
+		t.Error("second config edit not seen")
+	}
+}
+
+func TestMassChangeIsOneBatch(t *testing.T) {
+	s := MustWatch(t, watch.WithDebounce(200*time.Millisecond), watch.WithMaxWait(10*time.Second))
+	var want []string
+	for i := range 300 {
+		p := s.P(fmt.Sprintf("content/countries/c%03d/tips/t.md", i))
+		MustWrite(t, p, "x")
+		want = append(want, p)
+	}
+	slices.Sort(want)
+	b := s.Next(t)
+	if !slices.Equal(b.Paths, want) {
+		t.Fatalf("first batch has %d paths, want all %d", len(b.Paths), len(want))
+	}
+	if b.Last.Before(b.First) {
+		t.Errorf("Last %v before First %v", b.Last, b.First)
+	}
+}
+
+func TestIgnored(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"jr-pass.md", false}, {"_index.md", false}, {"한국.md", false}, {"main.css", false},
+		{".jr-pass.md.swp", true}, {"x.swx", true}, {"x.md~", true}, {"4913", true},
+		{".#x.md", true}, {"#x.md#", true}, {".DS_Store", true}, {"a.tmp", true},
+		{"a.md___jb_tmp___", true}, {"a.md___jb_old___", true}, {".git", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := watch.Ignored(tt.name); got != tt.want {
+				t.Errorf("Ignored(%q) = %v, want %v", tt.name, got, tt.want)
+			}
+		})
+	}
+}
