@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/beforetrip/beforetrip"
+	bolt "go.etcd.io/bbolt"
+)
+
+// MaxStatsIDs bounds one PageStats call (the widget asks for one list page).
+const MaxStatsIDs = 100
+
+// SetLike likes or unlikes page for userID and returns the page's like
+// count afterwards. The two like rows, the page's counter and its popular
+// index entries change in one transaction. It runs through bbolt's Batch,
+// which may call the closure more than once, so the closure re-reads every
+// state it depends on and only assigns the result.
+func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint64, liked bool) (int64, error) {
+	if err := ctxErr(ctx); err != nil {
+		return 0, err
+	}
+	if err := validPage(page.ID); err != nil {
+		return 0, err
+	}
+	if !validLabel(page.Section) || !validLabel(page.Country) {
+		return 0, beforetrip.Invalid("page", "malformed section or country")
+	}
+	if userID == 0 {
+		return 0, beforetrip.Invalid("user", "user required")
+	}
+	var count int64
+	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+		count = 0
+		if err := activeUser(tx, userID); err != nil {
+			return err
+		}
+		c, err := setLike(tx, page, userID, liked)
+		count = c
+		return err
+	})
+	if err != nil {
+		return 0, wrap(err, "like %q", page.ID)
+	}
+	return count, nil
+}
+
+// setLike applies one like or unlike; liking twice counts once.
+func setLike(tx *bolt.Tx, page beforetrip.PageMeta, userID uint64, liked bool) (int64, error) {
+	byPage, byUser := tx.Bucket(bucketLikesByPage), tx.Bucket(bucketLikesByUser)
+	pk, uk := pageUserKey(page.ID, userID), userPageKey(userID, page.ID)
+	old, err := getCounts(tx, page.ID)
+	if err != nil {
+		return 0, err
+	}
+	has := byPage.Get(pk) != nil
+	if has == liked {
+		// Nothing to count, but a changed date or section still moves
+		// the page inside the popular index.
+		return old.Likes, reindex(tx, page, old.Likes, old.Likes)
+	}
+	delta := int64(1)
+	if liked {
+		if err := byPage.Put(pk, nil); err != nil {
+			return 0, err
+		}
+		if err := byUser.Put(uk, nil); err != nil {
+			return 0, err
+		}
+	} else {
+		delta = -1
+		if err := byPage.Delete(pk); err != nil {
+			return 0, err
+		}
+		if err := byUser.Delete(uk); err != nil {
+			return 0, err
+		}
+	}
+	c, err := addCounts(tx, page.ID, delta, 0)
+	if err != nil {
+		return 0, err
+	}
+	return c.Likes, reindex(tx, page, old.Likes, c.Likes)
+}
+
+// PageStats returns the counts of up to MaxStatsIDs pages and whether viewer
+// (0 = anonymous) likes each. Pages without likes or comments get zeros.
+func (db *DB) PageStats(ctx context.Context, ids []string, viewer uint64) (map[string]beforetrip.PageStats, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	if len(ids) > MaxStatsIDs {
+		return nil, beforetrip.Invalid("ids", "at most %d page IDs", MaxStatsIDs)
+	}
+	for _, id := range ids {
+		if err := validPage(id); err != nil {
+			return nil, beforetrip.Invalid("ids", "malformed page ID %q", id)
+		}
+	}
+	out := make(map[string]beforetrip.PageStats, len(ids))
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		byPage := tx.Bucket(bucketLikesByPage)
+		for _, id := range ids {
+			c, err := getCounts(tx, id)
+			if err != nil {
+				return err
+			}
+			out[id] = beforetrip.PageStats{
+				Likes:    c.Likes,
+				Comments: c.Comments,
+				Liked:    viewer != 0 && byPage.Get(pageUserKey(id, viewer)) != nil,
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "page stats")
+	}
+	return out, nil
+}
+
+// validPage accepts IDs that can key likes and comments: well-formed and not
+// empty (bbolt keys cannot be empty, and the home page takes neither).
+func validPage(id string) error {
+	if id == "" || !beforetrip.ValidPageID(id) {
+		return beforetrip.Invalid("page", "malformed page ID")
+	}
+	return nil
+}
+
+// validLabel accepts sections and country slugs: one path segment, so it
+// can sit inside a composite key.
+func validLabel(s string) bool {
+	return s == "" || (beforetrip.ValidPageID(s) && !strings.Contains(s, "/"))
+}

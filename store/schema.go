@@ -1,0 +1,87 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bucket names. The store owns them: no other package opens a transaction.
+var (
+	bucketMeta          = []byte("meta")               // "schema" → uint64 version
+	bucketUsers         = []byte("users")              // userID → userRecord JSON
+	bucketUserNames     = []byte("users_by_name")      // lower(username) → userID
+	bucketUserEmails    = []byte("users_by_email")     // lower(email) → userID
+	bucketSessions      = []byte("sessions")           // sessionID → Session JSON
+	bucketSessionTokens = []byte("sessions_by_token")  // current refresh hash → sessionID
+	bucketSessionPrev   = []byte("sessions_prev")      // rotated-away refresh hash → sessionID
+	bucketSessionUsers  = []byte("sessions_by_user")   // userID 0x00 sessionID → ""
+	bucketLikesByPage   = []byte("likes_by_page")      // page 0x00 userID → ""
+	bucketLikesByUser   = []byte("likes_by_user")      // userID 0x00 page → ""
+	bucketCounters      = []byte("counters")           // page → likes(8) comments(8)
+	bucketPages         = []byte("pages")              // page → pageRecord JSON (liked pages only)
+	bucketPopular       = []byte("popular")            // section 0x00 country 0x00 ^likes ^date page → ""
+	bucketComments      = []byte("comments")           // page 0x00 commentID → Comment JSON
+	bucketCommentPages  = []byte("comment_pages")      // commentID → page
+	bucketPending       = []byte("comments_pending")   // commentID → page (awaiting approval)
+	bucketReviews       = []byte("reviews")            // reviewID → Review JSON
+	bucketReviewCountry = []byte("reviews_by_country") // country 0x00 reviewID → ""
+	bucketReviewAuthor  = []byte("reviews_by_author")  // authorID 0x00 reviewID → ""
+)
+
+var keySchema = []byte("schema")
+
+// migration upgrades the file by one schema version inside the Open
+// transaction.
+type migration func(tx *bolt.Tx) error
+
+// migrations lists every step; step i brings a file from version i to i+1.
+// Append, never edit: files in the field have run the earlier steps.
+var migrations = []migration{
+	createV1Buckets,
+}
+
+// createV1Buckets is schema version 1: every bucket the store uses.
+func createV1Buckets(tx *bolt.Tx) error {
+	for _, name := range [][]byte{
+		bucketUsers, bucketUserNames, bucketUserEmails,
+		bucketSessions, bucketSessionTokens, bucketSessionPrev, bucketSessionUsers,
+		bucketLikesByPage, bucketLikesByUser, bucketCounters, bucketPages, bucketPopular,
+		bucketComments, bucketCommentPages, bucketPending,
+		bucketReviews, bucketReviewCountry, bucketReviewAuthor,
+	} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrate brings the file to len(steps), all in the caller's transaction
+// so a failing step leaves the file as it was.
+func migrate(tx *bolt.Tx, steps []migration) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return fmt.Errorf("create bucket meta: %w", err)
+	}
+	var version uint64
+	if v := meta.Get(keySchema); v != nil {
+		if len(v) != 8 {
+			return fmt.Errorf("schema version: corrupt value %x", v)
+		}
+		version = binary.BigEndian.Uint64(v)
+	}
+	if version > uint64(len(steps)) {
+		return fmt.Errorf("schema version %d is newer than this program supports (%d): upgrade beforetrip", version, len(steps))
+	}
+	for i := version; i < uint64(len(steps)); i++ {
+		if err := steps[i](tx); err != nil {
+			return fmt.Errorf("migration to schema version %d: %w", i+1, err)
+		}
+	}
+	return meta.Put(keySchema, u64(uint64(len(steps))))
+}
+
+// SchemaVersion is the store file format this program writes.
+func SchemaVersion() int { return len(migrations) }

@@ -1,0 +1,107 @@
+// Package store keeps beforetrip's accounts, sessions, likes, comments and
+// reader reviews in one bbolt file. *DB implements every service interface
+// of the root package plus beforetrip.SiteData. The package owns every
+// bucket name, key encoding and transaction: each exported method runs one
+// View, Update or Batch, and unexported helpers take the *bolt.Tx.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// DefaultTimeout is how long Open waits for the file lock.
+const DefaultTimeout = time.Second
+
+// DB is an open store.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+type options struct {
+	timeout    time.Duration
+	noSync     bool
+	migrations []migration
+}
+
+// Option configures Open.
+type Option func(*options)
+
+// WithTimeout sets how long Open waits for another process to release the
+// file lock (default DefaultTimeout). Zero waits forever.
+func WithTimeout(d time.Duration) Option {
+	return func(o *options) { o.timeout = d }
+}
+
+// WithNoSync turns off fsync after each commit. Only for benchmarks: a crash
+// then loses acknowledged writes (and may corrupt the file).
+func WithNoSync() Option {
+	return func(o *options) { o.noSync = true }
+}
+
+// Open opens (creating if needed) the store file at path, creates its
+// buckets and runs pending schema migrations in one transaction.
+func Open(path string, opts ...Option) (*DB, error) {
+	o := options{timeout: DefaultTimeout, migrations: migrations}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      o.timeout,
+		NoSync:       o.noSync,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("store %s is locked by another process (waited %s): %w", path, o.timeout, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store %s: open: %w", path, err)
+	}
+	if err := bdb.Update(func(tx *bolt.Tx) error { return migrate(tx, o.migrations) }); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	return &DB{bolt: bdb, path: path}, nil
+}
+
+// Path returns the file the store was opened from.
+func (db *DB) Path() string { return db.path }
+
+// Close releases the file. Pending Batch calls finish first.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("store %s: close: %w", db.path, err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the whole file to w while the store
+// stays online (a read transaction: writers are not blocked). The copy is a
+// valid store file that Open accepts.
+func (db *DB) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("store: backup: %w", err)
+	}
+	return n, nil
+}
+
+// ctxErr lets long scans stop when the caller gives up.
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/beforetrip/beforetrip"
+	bolt "go.etcd.io/bbolt"
+)
+
+// maxProblems caps Verify's report: past that, the file is plainly broken.
+const maxProblems = 20
+
+// Verify scans every row and checks each derived structure against it:
+// counters equal the likes and visible comments they count, both like
+// buckets mirror each other, the popular index holds exactly one key per
+// ranking for every liked page, and every secondary index (names, emails,
+// tokens, sessions by user, comment pages, pending comments, reviews by
+// country and author) matches its rows. It reads in one transaction and
+// returns all problems found (up to 20), or nil.
+func (db *DB) Verify() error {
+	var problems []error
+	report := func(format string, args ...any) {
+		if len(problems) < maxProblems {
+			problems = append(problems, fmt.Errorf(format, args...))
+		}
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for _, check := range []func(*bolt.Tx, func(string, ...any)) error{
+			verifyUsers, verifySessions, verifyCounters, verifyReviews,
+		} {
+			if err := check(tx, report); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: verify: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("store: verify: %w", errors.Join(problems...))
+	}
+	return nil
+}
+
+type reporter = func(format string, args ...any)
+
+// verifyIndex checks that index holds exactly the entries in want (key →
+// value), reporting extra, missing and wrong ones under name.
+func verifyIndex(b *bolt.Bucket, name string, want map[string]string, report reporter) error {
+	seen := 0
+	err := b.ForEach(func(k, v []byte) error {
+		w, ok := want[string(k)]
+		switch {
+		case !ok:
+			report("%s: stray key %q", name, k)
+		case w != string(v):
+			report("%s: key %q = %x, want %x", name, k, v, w)
+		default:
+			seen++
+		}
+		return nil
+	})
+	if seen < len(want) {
+		for k, v := range want {
+			if got := b.Get([]byte(k)); got == nil || string(got) != v {
+				report("%s: missing or wrong key %q", name, k)
+			}
+		}
+	}
+	return err
+}
+
+func verifyUsers(tx *bolt.Tx, report reporter) error {
+	names, emails := map[string]string{}, map[string]string{}
+	err := tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
+		var rec userRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			report("users: key %x: %v", k, err)
+			return nil
+		}
+		if rec.ID != binary.BigEndian.Uint64(k) {
+			report("users: key %x holds user %d", k, rec.ID)
+		}
+		names[strings.ToLower(rec.Username)] = string(k)
+		emails[strings.ToLower(rec.Email)] = string(k)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := verifyIndex(tx.Bucket(bucketUserNames), "users_by_name", names, report); err != nil {
+		return err
+	}
+	return verifyIndex(tx.Bucket(bucketUserEmails), "users_by_email", emails, report)
+}
+
+func verifySessions(tx *bolt.Tx, report reporter) error {
+	tokens, byUser := map[string]string{}, map[string]string{}
+	err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
+		var s beforetrip.Session
+		if err := json.Unmarshal(v, &s); err != nil {
+			report("sessions: key %q: %v", k, err)
+			return nil
+		}
+		if s.ID != string(k) {
+			report("sessions: key %q holds session %q", k, s.ID)
+		}
+		if !s.Revoked && len(s.TokenHash) > 0 {
+			tokens[string(s.TokenHash)] = s.ID
+		}
+		byUser[string(join(u64(s.UserID), k))] = ""
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := verifyIndex(tx.Bucket(bucketSessionTokens), "sessions_by_token", tokens, report); err != nil {
+		return err
+	}
+	if err := verifyIndex(tx.Bucket(bucketSessionUsers), "sessions_by_user", byUser, report); err != nil {
+		return err
+	}
+	sessions := tx.Bucket(bucketSessions)
+	return tx.Bucket(bucketSessionPrev).ForEach(func(k, v []byte) error {
+		if sessions.Get(v) == nil {
+			report("sessions_prev: token %x names unknown session %q", k, v)
+		}
+		if tokens[string(k)] != "" {
+			report("sessions_prev: token %x is also current", k)
+		}
+		return nil
+	})
+}
+
+// verifyCounters recounts likes and visible comments per page and checks the
+// counters, the page records and the popular index against them.
+func verifyCounters(tx *bolt.Tx, report reporter) error {
+	counts := map[string]beforetrip.Counts{}
+	byUser := map[string]string{}
+	err := tx.Bucket(bucketLikesByPage).ForEach(func(k, _ []byte) error {
+		// The user ID is a fixed 8 bytes that may contain 0x00 itself.
+		i := len(k) - 9
+		if i < 1 || k[i] != sep {
+			report("likes_by_page: malformed key %x", k)
+			return nil
+		}
+		page, user := string(k[:i]), binary.BigEndian.Uint64(k[i+1:])
+		c := counts[page]
+		c.Likes++
+		counts[page] = c
+		byUser[string(userPageKey(user, page))] = ""
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := verifyIndex(tx.Bucket(bucketLikesByUser), "likes_by_user", byUser, report); err != nil {
+		return err
+	}
+	if err := recountComments(tx, counts, report); err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
+		got, err := decodeCounts(v)
+		if err != nil {
+			report("counters: page %q: %v", k, err)
+		} else if want := counts[string(k)]; got != want {
+			report("counters: page %q = %+v, rows say %+v", k, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	counters := tx.Bucket(bucketCounters)
+	for page := range counts {
+		if counters.Get([]byte(page)) == nil {
+			report("counters: page %q has rows %+v but no counter", page, counts[page])
+		}
+	}
+	return verifyPopular(tx, counts, report)
+}
+
+// verifyPopular checks that exactly the liked pages have a page record and
+// one popular key per ranking, at their current like count.
+func verifyPopular(tx *bolt.Tx, counts map[string]beforetrip.Counts, report reporter) error {
+	want := map[string]string{}
+	err := tx.Bucket(bucketPages).ForEach(func(k, _ []byte) error {
+		page := string(k)
+		rec, _, err := getPageRecord(tx, page)
+		if err != nil {
+			report("pages: %v", err)
+			return nil
+		}
+		likes := counts[page].Likes
+		if likes == 0 {
+			report("pages: page %q has a record but no likes", page)
+			return nil
+		}
+		for _, key := range popularKeys(page, rec, likes) {
+			want[string(key)] = ""
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	pages := tx.Bucket(bucketPages)
+	for page, c := range counts {
+		if c.Likes > 0 && pages.Get([]byte(page)) == nil {
+			report("pages: liked page %q has no record", page)
+		}
+	}
+	return verifyIndex(tx.Bucket(bucketPopular), "popular", want, report)
+}
