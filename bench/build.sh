@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Full-build benchmark: beforetrip vs Hugo on the same generated content.
+#
+#   bench/build.sh                 # 1k and 10k pages, 3 runs each, median shown
+#   SIZES="1000 10000 20000" RUNS=5 bench/build.sh
+#
+# Generates sites into bench/out/<n>/ (gitignored), builds the binary once,
+# and times `beforetrip build` cold (empty public/) and warm (nothing changed)
+# with /usr/bin/time -v: wall clock, CPU (user+sys) and max RSS. When `hugo`
+# is on PATH, the same content is built with Hugo (bench/out/<n>/hugo). The
+# machine may be shared: compare ratios within one run, not across runs.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT=$ROOT/bench/out
+SIZES=${SIZES:-"1000 10000"}
+RUNS=${RUNS:-3}
+SEED=${SEED:-1}
+TOOLS=${TOOLS:-"beforetrip hugo"} # which builders to time
+
+[ -x /usr/bin/time ] || { echo "bench/build.sh: /usr/bin/time missing (apt-get install -y time)" >&2; exit 1; }
+mkdir -p "$OUT"
+
+has() { [[ " $TOOLS " == *" $1 "* ]]; }
+echo "building binaries..." >&2
+go build -o "$OUT/gensite" ./bench/gensite
+if has beforetrip; then go build -o "$OUT/beforetrip" ./cmd/beforetrip; fi
+HUGO=
+if has hugo; then HUGO=$(command -v hugo || true); fi
+[ -n "$HUGO" ] || has beforetrip || { echo "bench/build.sh: nothing to time (TOOLS=$TOOLS, hugo on PATH?)" >&2; exit 1; }
+
+# measure NAME DIR CMD...: runs CMD under /usr/bin/time -v and prints
+# "wall cpu rss_mb" (seconds, seconds, MiB). CMD's own output goes to
+# $OUT/last.log so a failure can be shown.
+measure() {
+	local tf=$OUT/time.txt
+	if ! /usr/bin/time -v -o "$tf" "$@" >"$OUT/last.log" 2>&1; then
+		echo "bench/build.sh: command failed: $*" >&2
+		tail -20 "$OUT/last.log" >&2
+		exit 1
+	fi
+	awk -F': ' '
+		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
+		/User time/ { u = $2 } /System time/ { s = $2 }
+		/Maximum resident set size/ { r = $2 }
+		END { printf "%.2f %.2f %.0f\n", w, u + s, r / 1024 }' "$tf"
+}
+
+# median CMD...: runs measure RUNS times and prints the run with the median
+# wall time. prepare (a shell function name in $PREPARE) runs before each.
+median() {
+	local i
+	for ((i = 0; i < RUNS; i++)); do
+		[ -n "${PREPARE:-}" ] && $PREPARE
+		measure "$@"
+	done | sort -n | awk -v n="$RUNS" '{ l[NR] = $0 } END { print l[int((n + 1) / 2)] }'
+}
+
+rows=()
+notes=()
+# timed TOOL PAGES BUILD PREPARE CMD...: adds the median run of CMD as a row.
+timed() {
+	local tool=$1 pages=$2 kind=$3 prep=$4 w c r
+	shift 4
+	echo "$tool $kind x$RUNS..." >&2
+	read -r w c r < <(PREPARE=$prep median "$@") || true
+	[ -n "${w:-}" ] || { echo "bench/build.sh: $tool $kind failed" >&2; exit 1; }
+	rows+=("| $tool | $pages | $kind | $w s | $c s | $r MiB |")
+}
+
+for n in $SIZES; do
+	site=$OUT/$n
+	echo "generating $n pages into $site..." >&2
+	"$OUT/gensite" --pages "$n" --out "$site" --seed "$SEED" --hugo >&2
+	pages=$( (find "$site/content" -name '*.md' | wc -l) )
+
+	built=-
+	if has beforetrip; then
+		clean_bt() { rm -rf "$site/public"; }
+		timed beforetrip "$pages" cold clean_bt "$OUT/beforetrip" build --config "$site/config.yaml"
+		timed beforetrip "$pages" warm "" "$OUT/beforetrip" build --config "$site/config.yaml"
+		built=$(find "$site/public" -name '*.html' | wc -l)
+	fi
+
+	if [ -n "$HUGO" ]; then
+		clean_hugo() { rm -rf "$site/public-hugo" "$site/hugo/resources"; }
+		timed hugo "$pages" cold clean_hugo "$HUGO" --source "$site/hugo" --quiet
+		timed hugo "$pages" warm "" "$HUGO" --source "$site/hugo" --quiet
+		hbuilt=$(find "$site/public-hugo" -name '*.html' | wc -l)
+		notes+=("- $n pages: HTML files written: beforetrip $built, Hugo $hbuilt")
+	fi
+done
+
+echo
+echo "Full builds, median of $RUNS runs ($(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)):"
+echo
+echo "| tool | source files | build | wall | CPU (user+sys) | max RSS |"
+echo "|---|---:|---|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+echo
+printf '%s\n' "${notes[@]}"
