@@ -1,0 +1,256 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/beforetrip/beforetrip"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Review page sizes.
+const (
+	DefaultReviewLimit = 20
+	MaxReviewLimit     = 100
+)
+
+// CreateReview stores a reader review, assigning r.ID and r.CreatedAt, and
+// indexes it by country and by author.
+func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	if r.Author.ID == 0 {
+		return beforetrip.Invalid("author", "author required")
+	}
+	if err := validReview(r); err != nil {
+		return err
+	}
+	row := *r
+	row.EditedAt = nil
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := activeUser(tx, row.Author.ID); err != nil {
+			return err
+		}
+		id, err := tx.Bucket(bucketReviews).NextSequence()
+		if err != nil {
+			return err
+		}
+		row.ID, row.CreatedAt = id, time.Now().UTC()
+		if err := putReview(tx, &row); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketReviewCountry).Put(join([]byte(row.Country), u64(id)), nil); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketReviewAuthor).Put(join(u64(row.Author.ID), u64(id)), nil)
+	})
+	if err != nil {
+		return wrap(err, "create review")
+	}
+	*r = row
+	return nil
+}
+
+// Review returns one review; ENOTFOUND if unknown.
+func (db *DB) Review(ctx context.Context, id uint64) (*beforetrip.Review, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	var r *beforetrip.Review
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		r, err = getReview(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, wrap(err, "review %d", id)
+	}
+	return r, nil
+}
+
+// Reviews lists reviews newest first, optionally of one country and/or one
+// author, reading through the matching index from the cursor on.
+func (db *DB) Reviews(ctx context.Context, q beforetrip.ReviewQuery) (*beforetrip.ReviewPage, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	if !validLabel(q.Country) {
+		return nil, beforetrip.Invalid("country", "malformed country")
+	}
+	cursor, err := decodeCursor(q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	limit := pageLimit(q.Limit, DefaultReviewLimit, MaxReviewLimit)
+	page := &beforetrip.ReviewPage{Reviews: []beforetrip.Review{}}
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		// The author index is the narrower one when both filters are set.
+		b, p := tx.Bucket(bucketReviews), []byte(nil)
+		switch {
+		case q.AuthorID != 0:
+			b, p = tx.Bucket(bucketReviewAuthor), prefix(u64(q.AuthorID))
+		case q.Country != "":
+			b, p = tx.Bucket(bucketReviewCountry), prefix([]byte(q.Country))
+		}
+		return scanDesc(b.Cursor(), p, cursor, func(id uint64, _ []byte) (bool, error) {
+			r, err := getReview(tx, id)
+			if err != nil {
+				return false, err
+			}
+			if q.Country != "" && r.Country != q.Country {
+				return true, nil
+			}
+			if len(page.Reviews) == limit {
+				page.Next = encodeCursor(page.Reviews[limit-1].ID)
+				return false, nil
+			}
+			page.Reviews = append(page.Reviews, *r)
+			return true, nil
+		})
+	})
+	if err != nil {
+		return nil, wrap(err, "reviews")
+	}
+	return page, nil
+}
+
+// UpdateReview loads review id, lets fn change it and stores the result in
+// one transaction. fn may change Title, Rating, Body, HTML and EditedAt; the
+// country and author are fixed because the page ID (and its likes and
+// comments) hang on them.
+func (db *DB) UpdateReview(ctx context.Context, id uint64, fn beforetrip.ReviewUpdate) (*beforetrip.Review, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	var out *beforetrip.Review
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		r, err := getReview(tx, id)
+		if err != nil {
+			return err
+		}
+		old := *r
+		if err := fn(r); err != nil {
+			return err
+		}
+		if r.ID != old.ID || r.Country != old.Country || r.Author != old.Author || !r.CreatedAt.Equal(old.CreatedAt) {
+			return errors.New("update changed an immutable field (id, country, author, created_at)")
+		}
+		if err := validReview(r); err != nil {
+			return err
+		}
+		out = r
+		return putReview(tx, r)
+	})
+	if err != nil {
+		return nil, wrap(err, "update review %d", id)
+	}
+	return out, nil
+}
+
+// DeleteReview removes a review and everything hanging on its page: likes
+// (both directions), comments, the counter, the page record and its popular
+// entries, in one transaction. ENOTFOUND if unknown.
+func (db *DB) DeleteReview(ctx context.Context, id uint64) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		r, err := getReview(tx, id)
+		if err != nil {
+			return err
+		}
+		page := r.PageID()
+		if err := deletePage(tx, page); err != nil {
+			return fmt.Errorf("page %q: %w", page, err)
+		}
+		for _, del := range []struct{ b, k []byte }{
+			{bucketReviews, u64(id)},
+			{bucketReviewCountry, join([]byte(r.Country), u64(id))},
+			{bucketReviewAuthor, join(u64(r.Author.ID), u64(id))},
+		} {
+			if err := tx.Bucket(del.b).Delete(del.k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wrap(err, "delete review %d", id)
+}
+
+// deletePage removes every like, comment, counter and popular entry of page.
+func deletePage(tx *bolt.Tx, page string) error {
+	c, err := getCounts(tx, page)
+	if err != nil {
+		return err
+	}
+	if err := unindex(tx, page, c.Likes); err != nil {
+		return err
+	}
+	p := prefix([]byte(page))
+	var users []uint64
+	err = scanAsc(tx.Bucket(bucketLikesByPage).Cursor(), p, 0, func(user uint64, _ []byte) (bool, error) {
+		users = append(users, user)
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if err := tx.Bucket(bucketLikesByPage).Delete(pageUserKey(page, u)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketLikesByUser).Delete(userPageKey(u, page)); err != nil {
+			return err
+		}
+	}
+	if err := deletePageComments(tx, page); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketCounters).Delete([]byte(page))
+}
+
+func validReview(r *beforetrip.Review) error {
+	switch {
+	case r.Country == "" || !validLabel(r.Country):
+		return beforetrip.Invalid("country", "country required")
+	case strings.TrimSpace(r.Title) == "":
+		return beforetrip.Invalid("title", "title required")
+	case utf8.RuneCountInString(r.Title) > beforetrip.MaxReviewTitleLen:
+		return beforetrip.Invalid("title", "title is longer than %d characters", beforetrip.MaxReviewTitleLen)
+	case r.Rating < 1 || r.Rating > 5:
+		return beforetrip.Invalid("rating", "rating must be 1 to 5")
+	case utf8.RuneCountInString(r.Body) > beforetrip.MaxReviewBodyLen:
+		return beforetrip.Invalid("body", "review is longer than %d characters", beforetrip.MaxReviewBodyLen)
+	}
+	return nil
+}
+
+func putReview(tx *bolt.Tx, r *beforetrip.Review) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketReviews).Put(u64(r.ID), v)
+}
+
+func getReview(tx *bolt.Tx, id uint64) (*beforetrip.Review, error) {
+	v := tx.Bucket(bucketReviews).Get(u64(id))
+	if v == nil {
+		return nil, beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
+	}
+	return decodeReview(id, v)
+}
+
+func decodeReview(id uint64, v []byte) (*beforetrip.Review, error) {
+	var r beforetrip.Review
+	if err := json.Unmarshal(v, &r); err != nil {
+		return nil, fmt.Errorf("decode review %d: %w", id, err)
+	}
+	return &r, nil
+}
