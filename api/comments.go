@@ -1,0 +1,178 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Comment list page sizes.
+const (
+	defaultCommentLimit = 50
+	maxCommentLimit     = 100
+)
+
+type commentResponse struct {
+	Comment *beforetrip.Comment `json:"comment"`
+}
+
+// listComments lists a page's comments, newest first unless order=oldest.
+// Pending comments appear only to their author and to moderators.
+func (s *Server) listComments(c *fiber.Ctx) error {
+	id, err := queryPage(c, "page")
+	if err != nil {
+		return err
+	}
+	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
+	if err != nil {
+		return err
+	}
+	q := beforetrip.CommentQuery{Page: id, Cursor: c.Query("cursor"), Limit: limit}
+	switch c.Query("order", "newest") {
+	case "newest":
+	case "oldest":
+		q.Oldest = true
+	default:
+		return beforetrip.Invalid("order", "order must be newest or oldest.")
+	}
+	if _, ok := s.svc.Pages.Page(id); !ok {
+		return errNoPage
+	}
+	v, err := s.optionalViewer(c)
+	if err != nil {
+		return err
+	}
+	q.Viewer, q.Moderator = v.id(), v.moderator()
+	page, err := s.svc.Comments.Comments(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	if page.Comments == nil {
+		page.Comments = []beforetrip.Comment{}
+	}
+	return c.JSON(page)
+}
+
+// commentBody checks a comment text: not blank, at most MaxCommentLen
+// characters.
+func commentBody(body string) error {
+	switch {
+	case !utf8.ValidString(body):
+		return beforetrip.Invalid("body", "Comment must be valid UTF-8.")
+	case strings.TrimSpace(body) == "":
+		return beforetrip.Invalid("body", "Comment is empty.")
+	case utf8.RuneCountInString(body) > beforetrip.MaxCommentLen:
+		return beforetrip.Invalid("body", "Comment is longer than %d characters.", beforetrip.MaxCommentLen)
+	}
+	return nil
+}
+
+type createCommentRequest struct {
+	Page     *string `json:"page"`
+	Body     string  `json:"body"`
+	ParentID uint64  `json:"parent_id"`
+}
+
+// createComment posts a comment or a reply. With pre-moderation a reader's
+// comment waits for an admin; moderators' comments never wait.
+func (s *Server) createComment(c *fiber.Ctx) error {
+	var req createCommentRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Page == nil || !beforetrip.ValidPageID(*req.Page) {
+		return beforetrip.Invalid("page", "A valid page ID is required.")
+	}
+	if err := commentBody(req.Body); err != nil {
+		return err
+	}
+	if _, ok := s.svc.Pages.Page(*req.Page); !ok {
+		return errNoPage
+	}
+	v := viewerOf(c)
+	cm := &beforetrip.Comment{Page: *req.Page, ParentID: req.ParentID, Author: author(v.user),
+		Body: req.Body, HTML: s.ugc.Render(req.Body),
+		Pending: s.cfg.Moderation == "pre" && !v.moderator()}
+	if err := s.svc.Comments.CreateComment(c.UserContext(), cm); err != nil {
+		return err
+	}
+	if !cm.Pending {
+		s.notify(beforetrip.Change{Kind: beforetrip.ChangeComments, Page: cm.Page})
+	}
+	return c.Status(http.StatusCreated).JSON(commentResponse{Comment: cm})
+}
+
+type editCommentRequest struct {
+	Body string `json:"body"`
+}
+
+// mayChange reports whether v may edit or delete what author wrote.
+func mayChange(v *viewer, author beforetrip.Author) error {
+	if v.user.ID == author.ID || v.moderator() {
+		return nil
+	}
+	return beforetrip.Errorf(beforetrip.EFORBIDDEN, "Only the author or a moderator may change this.")
+}
+
+// editComment replaces a comment's body; ownership is checked inside the
+// store's transaction against the current row.
+func (s *Server) editComment(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req editCommentRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := commentBody(req.Body); err != nil {
+		return err
+	}
+	v := viewerOf(c)
+	html := s.ugc.Render(req.Body)
+	cm, err := s.svc.Comments.UpdateComment(c.UserContext(), id, func(cm *beforetrip.Comment) error {
+		if err := mayChange(v, cm.Author); err != nil {
+			return err
+		}
+		if cm.Deleted {
+			return beforetrip.Errorf(beforetrip.ENOTFOUND, "This comment was deleted.")
+		}
+		now := time.Now().UTC()
+		cm.Body, cm.HTML, cm.EditedAt = req.Body, html, &now
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(commentResponse{Comment: cm})
+}
+
+// deleteComment soft-deletes: the body goes, the place in the thread stays
+// so replies keep their parent. Deleting twice is not an error.
+func (s *Server) deleteComment(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v := viewerOf(c)
+	var wasVisible bool
+	cm, err := s.svc.Comments.UpdateComment(c.UserContext(), id, func(cm *beforetrip.Comment) error {
+		if err := mayChange(v, cm.Author); err != nil {
+			return err
+		}
+		wasVisible = !cm.Deleted && !cm.Pending
+		cm.Deleted, cm.Body, cm.HTML = true, "", ""
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if wasVisible {
+		s.notify(beforetrip.Change{Kind: beforetrip.ChangeComments, Page: cm.Page})
+	}
+	return c.SendStatus(http.StatusNoContent)
+}

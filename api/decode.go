@@ -1,0 +1,108 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/gofiber/fiber/v2"
+)
+
+// decodeJSON decodes the request body into v strictly: one JSON object,
+// no unknown fields, nothing after it. Every failure is a 400 invalid that
+// says what was wrong, naming the field when there is one.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return beforetrip.Invalid("", "Request body must be a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return beforetrip.Invalid("", "Unexpected data after the JSON object.")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return beforetrip.Invalid("", "Request body must be a JSON object.")
+		}
+		return beforetrip.Invalid(field, "Field %s must be a %s.", field, jsonKind(typeErr.Type.Kind().String()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return beforetrip.Invalid(field, "Unknown field %q.", field)
+	default:
+		return beforetrip.Invalid("", "Malformed JSON.")
+	}
+}
+
+// jsonKind names Go kinds the way a JSON client thinks of them.
+func jsonKind(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
+		return "integer"
+	case strings.HasPrefix(kind, "float"):
+		return "number"
+	case kind == "bool":
+		return "boolean"
+	case kind == "slice", kind == "array":
+		return "list"
+	case kind == "struct", kind == "map":
+		return "object"
+	default:
+		return kind
+	}
+}
+
+// pathID parses the ":id" route parameter: a positive integer.
+func pathID(c *fiber.Ctx) (uint64, error) {
+	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
+	if err != nil || id == 0 {
+		return 0, beforetrip.Errorf(beforetrip.ENOTFOUND, "Not found.")
+	}
+	return id, nil
+}
+
+// queryLimit parses ?limit= (default def, at most max).
+func queryLimit(c *fiber.Ctx, def, max int) (int, error) {
+	raw := c.Query("limit")
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > max {
+		return 0, beforetrip.Invalid("limit", "limit must be an integer from 1 to %d.", max)
+	}
+	return n, nil
+}
+
+// queryPage reads a required page-ID query parameter and checks its shape.
+// The home page's ID is "", so the parameter must be present, not non-empty.
+func queryPage(c *fiber.Ctx, name string) (string, error) {
+	if !c.Context().QueryArgs().Has(name) {
+		return "", beforetrip.Invalid(name, "Query parameter %s (a page ID) is required.", name)
+	}
+	id := c.Query(name)
+	if !beforetrip.ValidPageID(id) {
+		return "", beforetrip.Invalid(name, "Not a valid page ID.")
+	}
+	return id, nil
+}
+
+// validCountry reports whether c has the shape of a country slug: one page
+// ID segment.
+func validCountry(c string) bool {
+	return c != "" && !strings.Contains(c, "/") && beforetrip.ValidPageID(c)
+}

@@ -1,0 +1,99 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/gofiber/fiber/v2"
+)
+
+// statusOf maps a domain error code to its HTTP status. It is the only place
+// that does (STYLE.md habit 1).
+func statusOf(code string) int {
+	switch code {
+	case beforetrip.EINVALID:
+		return http.StatusBadRequest
+	case beforetrip.EUNAUTHENTICATED:
+		return http.StatusUnauthorized
+	case beforetrip.EFORBIDDEN, beforetrip.ECSRF:
+		return http.StatusForbidden
+	case beforetrip.ENOTFOUND:
+		return http.StatusNotFound
+	case beforetrip.ECONFLICT:
+		return http.StatusConflict
+	case beforetrip.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case beforetrip.ERATELIMITED:
+		return http.StatusTooManyRequests
+	case codeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// codeMethodNotAllowed is the API's one code beyond the domain's: a known
+// path asked with the wrong method. It never comes from a service.
+const codeMethodNotAllowed = "method_not_allowed"
+
+// errorBody is the JSON shape of every error: {"error":{"code","message","field"?}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// fromFiber turns fiber's own errors (unknown route, body too large, bad
+// method, malformed request) into domain errors so they answer in our JSON.
+func fromFiber(fe *fiber.Error) *beforetrip.Error {
+	switch fe.Code {
+	case http.StatusRequestEntityTooLarge:
+		return beforetrip.Errorf(beforetrip.ETOOLARGE, "Request body too large (limit %d KiB).", bodyLimit/1024)
+	case http.StatusNotFound:
+		return beforetrip.Errorf(beforetrip.ENOTFOUND, "No such API endpoint.")
+	case http.StatusMethodNotAllowed:
+		return beforetrip.Errorf(codeMethodNotAllowed, "Method not allowed on this endpoint.")
+	case http.StatusTooManyRequests:
+		return beforetrip.Errorf(beforetrip.ERATELIMITED, "Too many requests.")
+	case http.StatusUnauthorized:
+		return beforetrip.Errorf(beforetrip.EUNAUTHENTICATED, "Authentication required.")
+	case http.StatusForbidden:
+		return beforetrip.Errorf(beforetrip.EFORBIDDEN, "Forbidden.")
+	}
+	if fe.Code >= 400 && fe.Code < 500 {
+		return beforetrip.Errorf(beforetrip.EINVALID, "Bad request.")
+	}
+	return beforetrip.Errorf(beforetrip.EINTERNAL, "Internal error.")
+}
+
+// handleError writes err as the API's JSON error. Internal errors are logged
+// with their text and answered with a generic message. Paths outside /api
+// (static files added by `serve`) keep fiber's plain-text errors.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		if !strings.HasPrefix(c.Path(), "/api/") && c.Path() != "/api" {
+			return fiber.DefaultErrorHandler(c, err)
+		}
+		err = fromFiber(fe)
+	}
+	code := beforetrip.ErrorCode(err)
+	status := statusOf(code)
+	detail := errorDetail{Code: code, Message: beforetrip.ErrorMessage(err)}
+	var de *beforetrip.Error
+	if errors.As(err, &de) {
+		detail.Field = de.Field
+	}
+	if status == http.StatusInternalServerError {
+		detail.Code, detail.Message = beforetrip.EINTERNAL, "Internal error."
+		s.log.Error("api: internal error", "method", c.Method(), "path", c.Path(),
+			"request_id", requestID(c), "err", err)
+	}
+	return c.Status(status).JSON(errorBody{Error: detail})
+}

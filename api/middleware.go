@@ -1,0 +1,112 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+const localRequestID = "bt.request_id"
+
+// requestLog is the outermost middleware: it sets the request ID, runs the
+// chain, writes any error as JSON itself (so the status it logs is the one
+// sent) and logs one line. Query strings are never logged: they may carry
+// page IDs of private drafts or, from careless clients, tokens.
+func (s *Server) requestLog(c *fiber.Ctx) error {
+	start := time.Now()
+	id := c.Get(fiber.HeaderXRequestID)
+	if !validRequestID(id) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Locals(localRequestID, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	if err := c.Next(); err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			return herr
+		}
+	}
+	s.log.Info("request", "method", c.Method(), "path", c.Path(),
+		"status", c.Response().StatusCode(), "duration", time.Since(start),
+		"ip", s.clientIP(c), "request_id", id)
+	return nil
+}
+
+// validRequestID accepts client IDs of up to 64 visible ASCII characters
+// without spaces, so a hostile header cannot forge log lines.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] <= ' ' || id[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(localRequestID).(string)
+	return id
+}
+
+// recoverPanic turns a panic in a handler into a logged 500 JSON error.
+func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("api: panic", "path", c.Path(), "request_id", requestID(c),
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("api: panic: %v", r)
+		}
+	}()
+	return c.Next()
+}
+
+// securityHeaders suits a JSON API: nothing may be framed, sniffed, cached
+// or run as a document. There is deliberately no Cross-Origin-Resource-Policy:
+// same-origin would block the widget on another origin, and CORS already
+// governs who may read the responses.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if s.cfg.Cookie.Secure {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
+	return c.Next()
+}
+
+// cors allows exactly the configured origins, with credentials. A preflight
+// from any other origin is refused with 403 and no CORS headers, so the
+// browser blocks the request; simple requests from other origins are served
+// without CORS headers, so the browser hides the answer.
+func (s *Server) cors(c *fiber.Ctx) error {
+	origin := c.Get(fiber.HeaderOrigin)
+	c.Vary(fiber.HeaderOrigin)
+	preflight := c.Method() == fiber.MethodOptions && c.Get(fiber.HeaderAccessControlRequestMethod) != ""
+	if origin == "" || !s.origins[origin] {
+		if preflight {
+			return c.SendStatus(http.StatusForbidden)
+		}
+		return c.Next()
+	}
+	c.Set(fiber.HeaderAccessControlAllowOrigin, origin)
+	c.Set(fiber.HeaderAccessControlAllowCredentials, "true")
+	if !preflight {
+		c.Set(fiber.HeaderAccessControlExposeHeaders, "Retry-After, X-Request-ID")
+		return c.Next()
+	}
+	c.Set(fiber.HeaderAccessControlAllowMethods, "GET, POST, PUT, PATCH, DELETE")
+	c.Set(fiber.HeaderAccessControlAllowHeaders, "Content-Type, X-CSRF-Token, Authorization")
+	c.Set(fiber.HeaderAccessControlMaxAge, "600")
+	return c.SendStatus(http.StatusNoContent)
+}

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// PageIndex implements beforetrip.PageIndex: the pages of the builder's
+// manifest plus reader reviews from the store. Reader reviews are pages as
+// soon as the store has them (and their country exists), before any
+// rebuild, so they can be liked and commented at once.
+type PageIndex struct {
+	path    string
+	reviews beforetrip.ReviewService
+
+	mu    sync.RWMutex
+	pages map[string]beforetrip.PageMeta
+}
+
+// NewPageIndex reads <outDir>/.beforetrip-pages.json. An absent manifest
+// is an empty site (nothing built yet), not an error; a malformed one is.
+func NewPageIndex(outDir string, reviews beforetrip.ReviewService) (*PageIndex, error) {
+	p := &PageIndex{path: filepath.Join(outDir, beforetrip.ManifestFile), reviews: reviews,
+		pages: map[string]beforetrip.PageMeta{}}
+	if err := p.Reload(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Reload re-reads the manifest (after a build). On error the previous
+// pages stay in place.
+func (p *PageIndex) Reload() error {
+	data, err := os.ReadFile(p.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		p.swap(map[string]beforetrip.PageMeta{})
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("api: page index: %w", err)
+	}
+	var m beforetrip.Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("api: page index %s: %w", p.path, err)
+	}
+	if m.Version != beforetrip.ManifestVersion {
+		return fmt.Errorf("api: page index %s: version %d, want %d", p.path, m.Version, beforetrip.ManifestVersion)
+	}
+	pages := make(map[string]beforetrip.PageMeta, len(m.Pages))
+	for _, pm := range m.Pages {
+		pages[pm.ID] = pm
+	}
+	p.swap(pages)
+	return nil
+}
+
+func (p *PageIndex) swap(pages map[string]beforetrip.PageMeta) {
+	p.mu.Lock()
+	p.pages = pages
+	p.mu.Unlock()
+}
+
+// Len returns the number of manifest pages.
+func (p *PageIndex) Len() int {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return len(p.pages)
+}
+
+// Page implements beforetrip.PageIndex. For reader-review IDs
+// (countries/<c>/reviews/u-<n>) the store is the authority, even when the
+// manifest lists the page: a deleted review stops being a page at once.
+func (p *PageIndex) Page(id string) (beforetrip.PageMeta, bool) {
+	if country, n, ok := readerReviewID(id); ok {
+		return p.readerReview(country, n)
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	m, ok := p.pages[id]
+	return m, ok
+}
+
+func (p *PageIndex) readerReview(country string, n uint64) (beforetrip.PageMeta, bool) {
+	p.mu.RLock()
+	_, countryOK := p.pages["countries/"+country]
+	p.mu.RUnlock()
+	if !countryOK || p.reviews == nil {
+		return beforetrip.PageMeta{}, false
+	}
+	r, err := p.reviews.Review(context.Background(), n)
+	if err != nil || r.Country != country {
+		return beforetrip.PageMeta{}, false
+	}
+	id := r.PageID()
+	return beforetrip.PageMeta{ID: id, Kind: beforetrip.KindReaderReview, Title: r.Title,
+		URL: beforetrip.PageURL(id), Section: beforetrip.SectionReviews, Country: country,
+		Date: r.CreatedAt}, true
+}
+
+// readerReviewID splits countries/<c>/reviews/u-<n>.
+func readerReviewID(id string) (country string, n uint64, ok bool) {
+	country, section, ok := beforetrip.SplitPageID(id)
+	if !ok || section != beforetrip.SectionReviews {
+		return "", 0, false
+	}
+	slug := id[strings.LastIndexByte(id, '/')+1:]
+	if !strings.HasPrefix(slug, "u-") {
+		return "", 0, false
+	}
+	n, err := strconv.ParseUint(slug[2:], 10, 64)
+	if err != nil || n == 0 || "u-"+strconv.FormatUint(n, 10) != slug {
+		return "", 0, false
+	}
+	return country, n, true
+}

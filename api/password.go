@@ -1,0 +1,116 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/beforetrip/beforetrip"
+	"golang.org/x/crypto/argon2"
+)
+
+// Password rules.
+const (
+	minPasswordLen = 8    // characters
+	maxPasswordLen = 1024 // bytes: bounds the work an attacker can make us hash
+)
+
+// hasher hashes passwords with argon2id and stores them in the PHC string
+// format ($argon2id$v=19$m=…,t=…,p=…$salt$hash), so parameters can change
+// later without invalidating stored hashes.
+type hasher struct {
+	memory  uint32 // KiB
+	time    uint32
+	threads uint8
+	// dummy is a hash of a random password, verified when the login names
+	// no user so that unknown users take as long as wrong passwords.
+	dummy []byte
+}
+
+// defaultHasher uses 64 MiB, 1 pass, 2 lanes: RFC 9106's second
+// recommended option scaled to a small server.
+func defaultHasher() *hasher { return newHasher(64*1024, 1, 2) }
+
+func newHasher(memoryKiB, passes uint32, threads uint8) *hasher {
+	h := &hasher{memory: memoryKiB, time: passes, threads: threads}
+	h.dummy = h.hash(randomToken(16))
+	return h
+}
+
+func (h *hasher) hash(password string) []byte {
+	salt := make([]byte, 16)
+	_, _ = rand.Read(salt)
+	key := argon2.IDKey([]byte(password), salt, h.time, h.memory, h.threads, 32)
+	return fmt.Appendf(nil, "$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
+		h.memory, h.time, h.threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// verify reports whether password matches encoded, with the parameters
+// recorded in encoded. A malformed hash never matches.
+func (h *hasher) verify(encoded []byte, password string) bool {
+	parts := strings.Split(string(encoded), "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var version int
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// commonPasswordsText is a list of the most common leaked passwords, one a
+// line (compiled from public lists such as the RockYou top entries).
+//
+//go:embed common-passwords.txt
+var commonPasswordsText []byte
+
+// commonPasswords is commonPasswordsText as a set, lower-cased.
+var commonPasswords = func() map[string]struct{} {
+	set := map[string]struct{}{}
+	sc := bufio.NewScanner(bytes.NewReader(commonPasswordsText))
+	for sc.Scan() {
+		if w := strings.TrimSpace(sc.Text()); w != "" && !strings.HasPrefix(w, "#") {
+			set[strings.ToLower(w)] = struct{}{}
+		}
+	}
+	return set
+}()
+
+// checkPassword enforces the password rules on a new password.
+func checkPassword(password, username, email string) error {
+	switch {
+	case utf8.RuneCountInString(password) < minPasswordLen:
+		return beforetrip.Invalid("password", "Password must be at least %d characters.", minPasswordLen)
+	case len(password) > maxPasswordLen:
+		return beforetrip.Invalid("password", "Password must be at most %d bytes.", maxPasswordLen)
+	case !utf8.ValidString(password):
+		return beforetrip.Invalid("password", "Password must be valid UTF-8.")
+	}
+	lower := strings.ToLower(password)
+	if _, common := commonPasswords[lower]; common {
+		return beforetrip.Invalid("password", "This password is among the most common ones; choose another.")
+	}
+	if lower == username || lower == strings.ToLower(email) {
+		return beforetrip.Invalid("password", "Password must not be your username or email.")
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package api
+
+import (
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/gofiber/fiber/v2"
+)
+
+// bucketSet is a set of token buckets, one per key (an IP, a login name, a
+// user ID): each holds up to burst tokens and regains rate per second.
+// Buckets that have refilled completely are forgotten, so memory stays
+// bounded by the keys active in the last period.
+type bucketSet struct {
+	mu      sync.Mutex
+	burst   float64
+	rate    float64 // tokens per second
+	buckets map[string]*bucket
+	now     func() time.Time
+	swept   time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func newBucketSet(n int, per time.Duration, now func() time.Time) *bucketSet {
+	return &bucketSet{burst: float64(n), rate: float64(n) / per.Seconds(),
+		buckets: map[string]*bucket{}, now: now}
+}
+
+// level returns key's bucket brought up to date (not stored if new).
+func (b *bucketSet) level(key string, now time.Time) *bucket {
+	bk, ok := b.buckets[key]
+	if !ok {
+		return &bucket{tokens: b.burst, at: now}
+	}
+	bk.tokens = math.Min(b.burst, bk.tokens+now.Sub(bk.at).Seconds()*b.rate)
+	bk.at = now
+	return bk
+}
+
+// wait is how long until key has one token.
+func (b *bucketSet) wait(bk *bucket) time.Duration {
+	if bk.tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - bk.tokens) / b.rate * float64(time.Second))
+}
+
+// check reports how long key must wait before its next attempt, taking
+// nothing.
+func (b *bucketSet) check(key string) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.wait(b.level(key, b.now()))
+}
+
+// take spends one token of key if it has one; otherwise it returns how
+// long to wait.
+func (b *bucketSet) take(key string) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	b.sweep(now)
+	bk := b.level(key, now)
+	if w := b.wait(bk); w > 0 {
+		return w
+	}
+	bk.tokens--
+	b.buckets[key] = bk
+	return 0
+}
+
+// sweep drops full buckets, at most once per refill period.
+func (b *bucketSet) sweep(now time.Time) {
+	if now.Sub(b.swept).Seconds()*b.rate < b.burst {
+		return
+	}
+	b.swept = now
+	for k, bk := range b.buckets {
+		if bk.tokens+now.Sub(bk.at).Seconds()*b.rate >= b.burst {
+			delete(b.buckets, k)
+		}
+	}
+}
+
+// limits are the API's rate limits (DESIGN.md): failed logins per IP and
+// per login name, registrations per IP, writes per user.
+type limits struct {
+	loginIP, loginName, register, writes *bucketSet
+}
+
+func newLimits(now func() time.Time) *limits {
+	return &limits{
+		loginIP:   newBucketSet(10, time.Minute, now),
+		loginName: newBucketSet(10, time.Minute, now),
+		register:  newBucketSet(20, time.Hour, now),
+		writes:    newBucketSet(120, time.Minute, now),
+	}
+}
+
+// rateLimited is the 429 answer; it sets Retry-After in whole seconds.
+func rateLimited(c *fiber.Ctx, wait time.Duration) error {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	return beforetrip.Errorf(beforetrip.ERATELIMITED, "Too many attempts; retry in %d s.",
+		int(math.Ceil(wait.Seconds())))
+}
+
+// loginAllowed refuses a login attempt when the IP or the name has used up
+// its failures. Only failures spend tokens (loginFailed), so readers who
+// log in correctly are never limited.
+func (l *limits) loginAllowed(c *fiber.Ctx, ip, name string) error {
+	if l == nil {
+		return nil
+	}
+	if w := max(l.loginIP.check(ip), l.loginName.check(name)); w > 0 {
+		return rateLimited(c, w)
+	}
+	return nil
+}
+
+func (l *limits) loginFailed(ip, name string) {
+	if l == nil {
+		return
+	}
+	l.loginIP.take(ip)
+	l.loginName.take(name)
+}
+
+func (l *limits) registration(c *fiber.Ctx, ip string) error {
+	if l == nil {
+		return nil
+	}
+	if w := l.register.take(ip); w > 0 {
+		return rateLimited(c, w)
+	}
+	return nil
+}
+
+func (l *limits) write(c *fiber.Ctx, userID uint64) error {
+	if l == nil {
+		return nil
+	}
+	if w := l.writes.take(strconv.FormatUint(userID, 10)); w > 0 {
+		return rateLimited(c, w)
+	}
+	return nil
+}

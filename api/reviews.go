@@ -1,0 +1,200 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Review list page sizes.
+const (
+	defaultReviewLimit = 20
+	maxReviewLimit     = 100
+)
+
+type reviewResponse struct {
+	Review *beforetrip.Review `json:"review"`
+}
+
+// listReviews lists reader reviews, newest first, optionally of one
+// country and of one author (by user ID, as in a review's author.id).
+func (s *Server) listReviews(c *fiber.Ctx) error {
+	limit, err := queryLimit(c, defaultReviewLimit, maxReviewLimit)
+	if err != nil {
+		return err
+	}
+	q := beforetrip.ReviewQuery{Country: c.Query("country"), Cursor: c.Query("cursor"), Limit: limit}
+	if q.Country != "" && !validCountry(q.Country) {
+		return beforetrip.Invalid("country", "Not a valid country.")
+	}
+	if a := c.Query("author"); a != "" {
+		if q.AuthorID, err = strconv.ParseUint(a, 10, 64); err != nil || q.AuthorID == 0 {
+			return beforetrip.Invalid("author", "author must be a user ID.")
+		}
+	}
+	page, err := s.svc.Reviews.Reviews(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	if page.Reviews == nil {
+		page.Reviews = []beforetrip.Review{}
+	}
+	return c.JSON(page)
+}
+
+func (s *Server) getReview(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.svc.Reviews.Review(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(reviewResponse{Review: r})
+}
+
+// reviewFields are the writable fields; nil means "not sent" (PATCH).
+type reviewFields struct {
+	Country *string `json:"country"`
+	Title   *string `json:"title"`
+	Rating  *int    `json:"rating"`
+	Body    *string `json:"body"`
+}
+
+// validate checks the fields that are present; create requires all but body.
+func (f *reviewFields) validate(create bool) error {
+	if create {
+		switch {
+		case f.Country == nil:
+			return beforetrip.Invalid("country", "country is required.")
+		case f.Title == nil:
+			return beforetrip.Invalid("title", "title is required.")
+		case f.Rating == nil:
+			return beforetrip.Invalid("rating", "rating is required.")
+		}
+	}
+	if f.Title != nil {
+		t := strings.TrimSpace(*f.Title)
+		if t == "" || !utf8.ValidString(t) || utf8.RuneCountInString(t) > beforetrip.MaxReviewTitleLen {
+			return beforetrip.Invalid("title", "Title must be 1 to %d characters.", beforetrip.MaxReviewTitleLen)
+		}
+		f.Title = &t
+	}
+	if f.Rating != nil && (*f.Rating < 1 || *f.Rating > 5) {
+		return beforetrip.Invalid("rating", "Rating must be 1 to 5.")
+	}
+	if f.Body != nil && (!utf8.ValidString(*f.Body) || utf8.RuneCountInString(*f.Body) > beforetrip.MaxReviewBodyLen) {
+		return beforetrip.Invalid("body", "Review text must be at most %d characters.", beforetrip.MaxReviewBodyLen)
+	}
+	return nil
+}
+
+// countryExists checks that the site has the country's page.
+func (s *Server) countryExists(country string) error {
+	if !validCountry(country) {
+		return beforetrip.Invalid("country", "Not a valid country.")
+	}
+	if m, ok := s.svc.Pages.Page("countries/" + country); !ok || m.Kind != beforetrip.KindCountry {
+		return beforetrip.Invalid("country", "The site has no country %q.", country)
+	}
+	return nil
+}
+
+func (s *Server) createReview(c *fiber.Ctx) error {
+	var f reviewFields
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	if err := f.validate(true); err != nil {
+		return err
+	}
+	if err := s.countryExists(*f.Country); err != nil {
+		return err
+	}
+	r := &beforetrip.Review{Country: *f.Country, Title: *f.Title, Rating: *f.Rating,
+		Author: author(viewerOf(c).user)}
+	if f.Body != nil {
+		r.Body, r.HTML = *f.Body, s.ugc.Render(*f.Body)
+	}
+	if err := s.svc.Reviews.CreateReview(c.UserContext(), r); err != nil {
+		return err
+	}
+	s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	return c.Status(http.StatusCreated).JSON(reviewResponse{Review: r})
+}
+
+// editReview changes any of title, rating and body. The country may be
+// sent but not changed: it is part of the review's page ID, which keys its
+// likes and comments, so moving a review would orphan them.
+func (s *Server) editReview(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var f reviewFields
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	if err := f.validate(false); err != nil {
+		return err
+	}
+	var html string
+	if f.Body != nil {
+		html = s.ugc.Render(*f.Body)
+	}
+	v := viewerOf(c)
+	r, err := s.svc.Reviews.UpdateReview(c.UserContext(), id, func(r *beforetrip.Review) error {
+		if err := mayChange(v, r.Author); err != nil {
+			return err
+		}
+		if f.Country != nil && *f.Country != r.Country {
+			return beforetrip.Invalid("country", "A review cannot move to another country; delete it and write a new one.")
+		}
+		if f.Title != nil {
+			r.Title = *f.Title
+		}
+		if f.Rating != nil {
+			r.Rating = *f.Rating
+		}
+		if f.Body != nil {
+			r.Body, r.HTML = *f.Body, html
+		}
+		now := time.Now().UTC()
+		r.EditedAt = &now
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	return c.JSON(reviewResponse{Review: r})
+}
+
+// deleteReview removes a review with its likes and comments. The owner
+// check reads the review first; its author never changes, so the read and
+// the delete cannot disagree about who may delete.
+func (s *Server) deleteReview(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	r, err := s.svc.Reviews.Review(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(viewerOf(c), r.Author); err != nil {
+		return err
+	}
+	if err := s.svc.Reviews.DeleteReview(ctx, id); err != nil {
+		return err
+	}
+	s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	return c.SendStatus(http.StatusNoContent)
+}

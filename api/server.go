@@ -1,0 +1,255 @@
+// Package api is beforetrip's HTTP API: accounts, likes, comments, reader
+// reviews and popularity, served by fiber under /api. Handlers parse and
+// validate input, make one service call and answer JSON; the store behind
+// the root package's service interfaces does the rest.
+package api
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/ugc"
+	"github.com/gofiber/fiber/v2"
+)
+
+// bodyLimit caps every request body; larger bodies get 413 too_large.
+const bodyLimit = 64 << 10
+
+// Config configures the API. cmd maps config.yaml onto it.
+type Config struct {
+	// CORSOrigins are the exact origins ("https://example.com") allowed to
+	// call the API with credentials. Empty: same origin only. Never "*".
+	CORSOrigins []string
+	// TrustedProxies are IPs or CIDR ranges whose X-Forwarded-For is
+	// believed for the client IP (rate limits, logs).
+	TrustedProxies []string
+	// Limits turns the rate limits on. Off is for load tests only.
+	Limits bool
+	// Cookie sets the attributes of the auth cookies.
+	Cookie CookieConfig
+	// JWTSecret signs access tokens (HS256); at least 32 bytes.
+	JWTSecret []byte
+	// Moderation is "post" (comments visible at once) or "pre" (visible
+	// after an admin approves them). Empty means "post".
+	Moderation string
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+}
+
+// CookieConfig holds the attributes shared by bt_access, bt_refresh and bt_csrf.
+type CookieConfig struct {
+	Secure   bool
+	SameSite string // "Lax" (default when empty), "Strict" or "None"
+	Domain   string // "" = host-only
+}
+
+// Services are the store's implementations of the root interfaces plus the
+// page index and the rebuild notifier.
+type Services struct {
+	Users    beforetrip.UserService
+	Sessions beforetrip.SessionService
+	Likes    beforetrip.LikeService
+	Comments beforetrip.CommentService
+	Reviews  beforetrip.ReviewService
+	Popular  beforetrip.PopularService
+	Pages    beforetrip.PageIndex
+	// Notifier hears about like, comment-count and reader-review changes;
+	// nil drops them.
+	Notifier beforetrip.Notifier
+}
+
+// Server is the API: a fiber app with every route under /api.
+type Server struct {
+	cfg     Config
+	svc     Services
+	app     *fiber.App
+	log     *slog.Logger
+	ugc     *ugc.Renderer
+	tokens  *tokens
+	hasher  *hasher
+	limits  *limits // nil when Config.Limits is false
+	trusted []netip.Prefix
+	origins map[string]bool
+	routes  []route
+}
+
+// New checks cfg and returns a Server with its routes in place.
+func New(cfg Config, svc Services) (*Server, error) {
+	if len(cfg.JWTSecret) < 32 {
+		return nil, fmt.Errorf("api: JWT secret is %d bytes; need at least 32 random bytes "+
+			"(a shorter HMAC key can be brute-forced, and anyone holding it can mint any user's token)", len(cfg.JWTSecret))
+	}
+	switch cfg.Cookie.SameSite {
+	case "":
+		cfg.Cookie.SameSite = "Lax"
+	case "Lax", "Strict":
+	case "None":
+		if !cfg.Cookie.Secure {
+			return nil, errors.New("api: cookie SameSite=None needs Secure: browsers drop SameSite=None " +
+				"cookies that are not Secure, so every login would silently fail (serve the API over HTTPS and set secure)")
+		}
+	default:
+		return nil, fmt.Errorf("api: cookie SameSite %q: want Lax, Strict or None", cfg.Cookie.SameSite)
+	}
+	switch cfg.Moderation {
+	case "":
+		cfg.Moderation = "post"
+	case "post", "pre":
+	default:
+		return nil, fmt.Errorf("api: moderation %q: want post or pre", cfg.Moderation)
+	}
+	if svc.Users == nil || svc.Sessions == nil || svc.Likes == nil || svc.Comments == nil ||
+		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil {
+		return nil, errors.New("api: every service but Notifier is required")
+	}
+	if svc.Notifier == nil {
+		svc.Notifier = beforetrip.NotifierFunc(func(beforetrip.Change) {})
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, svc: svc, log: logger, ugc: ugc.New(),
+		tokens: newTokens(cfg.JWTSecret), hasher: defaultHasher(), origins: map[string]bool{}}
+	for _, o := range cfg.CORSOrigins {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "*" || !strings.Contains(o, "://") {
+			return nil, fmt.Errorf("api: CORS origin %q: want a full origin like https://example.com ("+
+				"\"*\" cannot be combined with credentials)", o)
+		}
+		s.origins[o] = true
+	}
+	for _, p := range cfg.TrustedProxies {
+		pfx, err := parsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("api: trusted proxy %q: %w", p, err)
+		}
+		s.trusted = append(s.trusted, pfx)
+	}
+	if cfg.Limits {
+		s.limits = newLimits(time.Now)
+	} else {
+		logger.Warn("api: RATE LIMITS ARE OFF: logins, registrations and writes are unlimited; use only for load tests")
+	}
+	s.app = fiber.New(fiber.Config{
+		// Immutable: Params/Query/Body strings are copies, so handlers may
+		// keep them (fiber otherwise reuses its buffers after the handler).
+		Immutable:               true,
+		BodyLimit:               bodyLimit,
+		ErrorHandler:            s.handleError,
+		DisableStartupMessage:   true,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+	})
+	s.routes = s.routeTable()
+	s.mount()
+	return s, nil
+}
+
+// App returns the fiber app. `serve` adds static files and live-reload
+// routes to it after the API's.
+func (s *Server) App() *fiber.App { return s.app }
+
+// route is one row of the route table.
+type route struct {
+	method, path string
+	handler      fiber.Handler
+}
+
+// routeTable is the API: the one place that lists every endpoint.
+func (s *Server) routeTable() []route {
+	return []route{
+		{fiber.MethodGet, "/api/healthz", s.healthz},
+
+		{fiber.MethodPost, "/api/auth/register", s.register},
+		{fiber.MethodPost, "/api/auth/login", s.login},
+		{fiber.MethodPost, "/api/auth/refresh", s.refresh},
+		{fiber.MethodPost, "/api/auth/logout", s.logout},
+		{fiber.MethodGet, "/api/auth/me", s.user(s.me)},
+		{fiber.MethodPost, "/api/auth/token", s.token},
+
+		{fiber.MethodGet, "/api/page", s.page},
+		{fiber.MethodGet, "/api/pages", s.pages},
+		{fiber.MethodPut, "/api/likes", s.writer(s.like)},
+		{fiber.MethodDelete, "/api/likes", s.writer(s.unlike)},
+
+		{fiber.MethodGet, "/api/comments", s.listComments},
+		{fiber.MethodPost, "/api/comments", s.writer(s.createComment)},
+		{fiber.MethodPatch, "/api/comments/:id", s.writer(s.editComment)},
+		{fiber.MethodDelete, "/api/comments/:id", s.writer(s.deleteComment)},
+
+		{fiber.MethodGet, "/api/reviews", s.listReviews},
+		{fiber.MethodGet, "/api/reviews/:id", s.getReview},
+		{fiber.MethodPost, "/api/reviews", s.writer(s.createReview)},
+		{fiber.MethodPatch, "/api/reviews/:id", s.writer(s.editReview)},
+		{fiber.MethodDelete, "/api/reviews/:id", s.writer(s.deleteReview)},
+
+		{fiber.MethodGet, "/api/popular", s.popular},
+
+		{fiber.MethodGet, "/api/admin/pending", s.admin(s.pending)},
+		{fiber.MethodPost, "/api/admin/comments/:id/approve", s.admin(s.writer(s.approve))},
+	}
+}
+
+// mount installs the middleware and the route table, then the JSON
+// 404/405 for every other /api path.
+func (s *Server) mount() {
+	s.app.Use(s.requestLog, s.recoverPanic)
+	s.app.Use("/api", s.securityHeaders, s.cors, s.csrf)
+	for _, r := range s.routes {
+		s.app.Add(r.method, r.path, r.handler)
+	}
+	s.app.All("/api", s.unknownRoute)
+	s.app.All("/api/*", s.unknownRoute)
+}
+
+// unknownRoute answers 405 with Allow when the path is an endpoint asked
+// with another method, and 404 otherwise.
+func (s *Server) unknownRoute(c *fiber.Ctx) error {
+	var allow []string
+	for _, r := range s.routes {
+		if pathMatches(r.path, c.Path()) {
+			allow = append(allow, r.method)
+		}
+	}
+	if len(allow) == 0 {
+		return beforetrip.Errorf(beforetrip.ENOTFOUND, "No such API endpoint.")
+	}
+	c.Set(fiber.HeaderAllow, strings.Join(allow, ", "))
+	return beforetrip.Errorf(codeMethodNotAllowed, "Method not allowed on this endpoint.")
+}
+
+// pathMatches matches a route pattern whose ":name" segments stand for any
+// non-empty segment.
+func pathMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(strings.TrimSuffix(path, "/"), "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if strings.HasPrefix(ps[i], ":") {
+			if xs[i] == "" {
+				return false
+			}
+		} else if ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"ok": true})
+}
+
+// notify announces a change without blocking (Notifier implementations queue).
+func (s *Server) notify(ch beforetrip.Change) { s.svc.Notifier.Notify(ch) }
