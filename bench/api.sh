@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# API throughput benchmark: GET /api/pages (20 IDs) and durable PUT /api/likes.
+#
+#   bench/api.sh                      # site of 1000 pages, 64 conns, 10 s each
+#   PAGES=10000 CONNS=64 DURATION=10s USERS=100 bench/api.sh
+#
+# Builds the generated site (bench/out/<PAGES>, via bench/build.sh's layout)
+# if needed, starts `beforetrip api` on a free port with a fresh data folder,
+# rate limits off (BEFORETRIP_API_LIMITS=off) and a random JWT secret, runs
+# bench/load for reads and likes (and wrk for reads when installed), stops
+# the server and prints a Markdown table. The load generator runs on the
+# same machine and competes with the server for CPU.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT=$ROOT/bench/out
+PAGES=${PAGES:-1000}
+CONNS=${CONNS:-64}
+DURATION=${DURATION:-10s}
+USERS=${USERS:-100}
+PORT=${PORT:-18080}
+SITE=$OUT/$PAGES
+
+mkdir -p "$OUT"
+echo "building binaries..." >&2
+go build -o "$OUT/beforetrip" ./cmd/beforetrip
+go build -o "$OUT/gensite" ./bench/gensite
+go build -o "$OUT/load" ./bench/load
+
+if [ ! -f "$SITE/public/.beforetrip-pages.json" ]; then
+	echo "generating and building $PAGES pages..." >&2
+	"$OUT/gensite" --pages "$PAGES" --out "$SITE" >&2
+	"$OUT/beforetrip" build --config "$SITE/config.yaml" >&2
+fi
+MANIFEST=$SITE/public/.beforetrip-pages.json
+
+DATA=$(mktemp -d "$OUT/api-data.XXXXXX")
+LOG=$OUT/api-server.log
+SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+BEFORETRIP_JWT_SECRET=$SECRET BEFORETRIP_API_LIMITS=off \
+	"$OUT/beforetrip" api --config "$SITE/config.yaml" --addr "127.0.0.1:$PORT" \
+	--data "$DATA" --out "$SITE/public" >"$LOG" 2>&1 &
+SERVER=$!
+cleanup() {
+	kill "$SERVER" 2>/dev/null || true
+	wait "$SERVER" 2>/dev/null || true
+	rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+URL=http://127.0.0.1:$PORT
+# Wait for the health check (the server exits on a bad config: show its log).
+for ((i = 0; i < 300; i++)); do
+	if curl -fsS "$URL/api/healthz" >/dev/null 2>&1; then break; fi
+	if ! kill -0 "$SERVER" 2>/dev/null; then
+		echo "bench/api.sh: beforetrip api exited:" >&2
+		cat "$LOG" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+curl -fsS "$URL/api/healthz" >/dev/null || { echo "bench/api.sh: API not healthy after 30 s" >&2; cat "$LOG" >&2; exit 1; }
+
+rows=()
+echo "GET /api/pages..." >&2
+rows+=("$("$OUT/load" --url "$URL" --mode pages --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --md)")
+echo "PUT /api/likes..." >&2
+rows+=("$("$OUT/load" --url "$URL" --mode likes --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --users "$USERS" --md)")
+
+WRK=
+if command -v wrk >/dev/null; then
+	"$OUT/load" --manifest "$MANIFEST" --dump-ids "$OUT/ids.txt"
+	echo "wrk GET /api/pages..." >&2
+	WRK=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$URL" -- "$OUT/ids.txt" 20)
+fi
+
+echo
+echo "API on $PAGES-page site, $(nproc) CPUs, load generator on the same machine ($(date -u +%Y-%m-%dT%H:%MZ)):"
+echo
+echo "| request | conns | duration | req/s | p50 | p90 | p99 | max | errors |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+if [ -n "$WRK" ]; then
+	echo
+	echo "wrk, GET /api/pages (20 IDs):"
+	echo
+	echo '```'
+	echo "$WRK"
+	echo '```'
+fi
