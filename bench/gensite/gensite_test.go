@@ -5,23 +5,32 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/beforetrip/beforetrip/bench/sitegen"
 )
 
 // MustGenerate writes a site of n pages with seed into a new temp folder.
 func MustGenerate(tb testing.TB, n int, seed uint64) string {
 	tb.Helper()
-	root, err := moduleRoot()
-	if err != nil {
-		tb.Fatal(err)
-	}
 	dir := tb.TempDir()
-	o := options{Pages: n, Out: dir, Seed: seed, Hugo: true, Theme: filepath.Join(root, "themes", "default")}
-	if err := generate(o); err != nil {
+	o := sitegen.Options{Pages: n, Out: dir, Seed: seed, Hugo: true, Theme: MustTheme(tb)}
+	if err := sitegen.Generate(o); err != nil {
 		tb.Fatalf("generate: %v", err)
 	}
 	return dir
+}
+
+// MustTheme returns the repository's themes/default.
+func MustTheme(tb testing.TB) string {
+	tb.Helper()
+	root, err := sitegen.ModuleRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return filepath.Join(root, "themes", "default")
 }
 
 // MustTree returns every file under dir (slash paths) with its SHA-256.
@@ -97,5 +106,34 @@ func TestGenerateShape(t *testing.T) {
 		if _, ok := tree[name]; !ok {
 			t.Errorf("missing %s", name)
 		}
+	}
+}
+
+func TestRunFlags(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr bool
+	}{
+		{"no out", []string{"--pages", "3"}, true},
+		{"negative", []string{"--pages", "-1", "--out", dir}, true},
+		{"ok", []string{"--pages", "3", "--out", dir, "--seed", "9"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut strings.Builder
+			err := run(tt.args, &out, &errOut)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("run(%q) error = %v, want error %v", tt.args, err, tt.wantErr)
+			}
+		})
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "theme_dir: " + strconv.Quote(MustTheme(t)); !strings.Contains(string(data), want) {
+		t.Errorf("config.yaml = %s, want it to contain %s", data, want)
 	}
 }

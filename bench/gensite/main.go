@@ -1,10 +1,11 @@
 // Command gensite writes a deterministic, complete beforetrip site for
-// benchmarks: config.yaml, a home page, 50 countries with full checklists and
-// N tips and reviews of about 900 words each. The same seed gives
-// byte-identical output. With --hugo it also writes a minimal Hugo project
-// that builds the same content, for comparison.
+// benchmarks (see package sitegen): config.yaml, a home page, 50 countries
+// with full checklists and N tips and reviews of about 900 words each. The
+// same seed gives byte-identical output. With --hugo it also writes a
+// minimal Hugo project (OUT/hugo) that builds the same content into
+// OUT/public-hugo: `hugo --source OUT/hugo`.
 //
-//	go run ./bench/gensite --pages 10000 --out bench/out/10k [--seed 1] [--hugo]
+//	go run ./bench/gensite --pages 10000 --out bench/out/10000 [--seed 1] [--hugo]
 package main
 
 import (
@@ -14,14 +15,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
-	"sync"
 	"time"
+
+	"github.com/beforetrip/beforetrip/bench/sitegen"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "gensite:", err)
 		}
@@ -29,18 +29,10 @@ func main() {
 	}
 }
 
-// options are the command-line settings.
-type options struct {
-	Pages int
-	Out   string
-	Seed  uint64
-	Hugo  bool
-	Theme string // absolute path of themes/default
-}
-
-func run(args []string, stdout io.Writer) error {
+func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gensite", flag.ContinueOnError)
-	var o options
+	fs.SetOutput(stderr)
+	var o sitegen.Options
 	fs.IntVar(&o.Pages, "pages", 1000, "number of tips and reviews")
 	fs.StringVar(&o.Out, "out", "", "output folder (its content/ is replaced)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same bytes")
@@ -53,124 +45,16 @@ func run(args []string, stdout io.Writer) error {
 		return errors.New("usage: gensite --pages N --out DIR [--seed S] [--hugo]")
 	}
 	if o.Theme == "" {
-		root, err := moduleRoot()
+		root, err := sitegen.ModuleRoot()
 		if err != nil {
 			return err
 		}
 		o.Theme = filepath.Join(root, "themes", "default")
 	}
 	start := time.Now()
-	if err := generate(o); err != nil {
+	if err := sitegen.Generate(o); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "gensite: %d pages + 50 countries in %s (%v)\n", o.Pages, o.Out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "gensite: %d pages + %d countries in %s (%v)\n", o.Pages, sitegen.Countries, o.Out, time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// moduleRoot walks up from the working directory to the beforetrip module,
-// so config.yaml can name the theme by absolute path.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("gensite: %w", err)
-	}
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.Contains(string(data), "module github.com/beforetrip/beforetrip\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("gensite: not inside the beforetrip module; pass --theme")
-		}
-		dir = parent
-	}
-}
-
-// generate writes the whole site. Any earlier content/ under o.Out is removed
-// first so a smaller --pages leaves no stale pages behind.
-func generate(o options) error {
-	theme, err := filepath.Abs(o.Theme)
-	if err != nil {
-		return fmt.Errorf("gensite: %w", err)
-	}
-	content := filepath.Join(o.Out, "content")
-	if err := os.RemoveAll(content); err != nil {
-		return fmt.Errorf("gensite: clear %s: %w", content, err)
-	}
-	countries := parseCountries()
-
-	files := map[string][]byte{
-		"config.yaml":       []byte(siteConfig(o, theme)),
-		"content/_index.md": []byte(homePage),
-	}
-	for i, c := range countries {
-		files["content/countries/"+c.Slug+"/_index.md"] = countryPage(o.Seed, i, c, countries)
-	}
-	if o.Hugo {
-		for name, data := range hugoFiles(o) {
-			files["hugo/"+name] = data
-		}
-	}
-	arts := make([]*article, o.Pages)
-	dirs := map[string]bool{}
-	for i := range arts {
-		arts[i] = planArticle(o.Seed, i, countries)
-		dirs[filepath.Dir(filepath.Join(content, arts[i].Path()))] = true
-	}
-	for name := range files {
-		dirs[filepath.Dir(filepath.Join(o.Out, name))] = true
-	}
-	for d := range dirs {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return fmt.Errorf("gensite: %w", err)
-		}
-	}
-	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(o.Out, name), data, 0o644); err != nil {
-			return fmt.Errorf("gensite: %w", err)
-		}
-	}
-	return writeArticles(content, arts, countries)
-}
-
-// writeArticles renders and writes the articles on all cores. Each article
-// owns its random source, so the bytes do not depend on the schedule.
-func writeArticles(content string, arts []*article, countries []country) error {
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-		next  = make(chan *article, 64)
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for a := range next {
-				path := filepath.Join(content, a.Path())
-				if err := os.WriteFile(path, a.render(countries), 0o644); err != nil {
-					once.Do(func() { first = fmt.Errorf("gensite: %w", err) })
-				}
-			}
-		})
-	}
-	for _, a := range arts {
-		next <- a
-	}
-	close(next)
-	wg.Wait()
-	return first
-}
-
-// siteConfig is config.yaml in our format, with the theme by absolute path so
-// the generated site builds from any working directory.
-func siteConfig(o options, theme string) string {
-	return fmt.Sprintf(`# Generated by bench/gensite --pages %d --seed %d. Do not edit.
-title: %s
-base_url: http://127.0.0.1:1313/
-language: en
-content_dir: content
-theme_dir: %s
-out_dir: public
-data_dir: data
-`, o.Pages, o.Seed, q(fmt.Sprintf("beforetrip bench (%d pages)", o.Pages)), q(theme))
 }

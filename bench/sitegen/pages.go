@@ -1,4 +1,4 @@
-package main
+package sitegen
 
 import (
 	"math/rand/v2"

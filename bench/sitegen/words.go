@@ -1,4 +1,4 @@
-package main
+package sitegen
 
 // The pools below are the raw material of generated pages. Placeholders:
 // {C} country name, {K} capital, {S} currency symbol, {Q} currency code,
