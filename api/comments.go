@@ -72,9 +72,9 @@ func commentBody(body string) error {
 }
 
 type createCommentRequest struct {
-	Page     *string `json:"page"`
-	Body     string  `json:"body"`
-	ParentID uint64  `json:"parent_id"`
+	Page     string `json:"page"`
+	Body     string `json:"body"`
+	ParentID uint64 `json:"parent_id"`
 }
 
 // createComment posts a comment or a reply. With pre-moderation a reader's
@@ -84,17 +84,17 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Page == nil || !beforetrip.ValidPageID(*req.Page) {
+	if req.Page == "" || !beforetrip.ValidPageID(req.Page) {
 		return beforetrip.Invalid("page", "A valid page ID is required.")
 	}
 	if err := commentBody(req.Body); err != nil {
 		return err
 	}
-	if _, ok := s.svc.Pages.Page(*req.Page); !ok {
+	if _, ok := s.svc.Pages.Page(req.Page); !ok {
 		return errNoPage
 	}
 	v := viewerOf(c)
-	cm := &beforetrip.Comment{Page: *req.Page, ParentID: req.ParentID, Author: author(v.user),
+	cm := &beforetrip.Comment{Page: req.Page, ParentID: req.ParentID, Author: author(v.user),
 		Body: req.Body, HTML: s.ugc.Render(req.Body),
 		Pending: s.cfg.Moderation == "pre" && !v.moderator()}
 	if err := s.svc.Comments.CreateComment(c.UserContext(), cm); err != nil {

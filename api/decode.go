@@ -89,12 +89,13 @@ func queryLimit(c *fiber.Ctx, def, max int) (int, error) {
 }
 
 // queryPage reads a required page-ID query parameter and checks its shape.
-// The home page's ID is "", so the parameter must be present, not non-empty.
+// The home page (ID "") has no likes or comments (only country, tip and
+// review pages carry the widget), so "" is refused like a malformed ID.
 func queryPage(c *fiber.Ctx, name string) (string, error) {
-	if !c.Context().QueryArgs().Has(name) {
+	id := c.Query(name)
+	if id == "" {
 		return "", beforetrip.Invalid(name, "Query parameter %s (a page ID) is required.", name)
 	}
-	id := c.Query(name)
 	if !beforetrip.ValidPageID(id) {
 		return "", beforetrip.Invalid(name, "Not a valid page ID.")
 	}

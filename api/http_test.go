@@ -1,0 +1,172 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+)
+
+func TestRoutingErrorsAndHeaders(t *testing.T) {
+	ts := MustServer(t)
+	c := ts.client(t)
+	tests := []struct {
+		method, path string
+		status       int
+		code         string
+	}{
+		{"GET", "/api/healthz", 200, ""},
+		{"GET", "/api/nope", 404, "not_found"},
+		{"GET", "/api", 404, "not_found"},
+		{"DELETE", "/api/healthz", 405, "method_not_allowed"},
+		{"GET", "/api/likes", 405, "method_not_allowed"},
+		{"POST", "/api/comments/12", 405, "method_not_allowed"},
+		{"GET", "/api/comments/abc", 405, "method_not_allowed"},
+		{"GET", "/api/reviews/abc", 404, "not_found"},
+		{"GET", "/api/reviews/0", 404, "not_found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			r := c.do(tt.method, tt.path, nil)
+			r.want(t, tt.status, tt.code)
+			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			if tt.status == 405 && r.Header.Get("Allow") == "" {
+				t.Error("405 without Allow")
+			}
+			for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "X-Request-Id"} {
+				if r.Header.Get(h) == "" {
+					t.Errorf("missing header %s", h)
+				}
+			}
+			if r.Header.Get("Cross-Origin-Resource-Policy") == "same-origin" {
+				t.Error("CORP same-origin would block the cross-origin widget")
+			}
+		})
+	}
+	r := c.do("GET", "/api/healthz", nil, "X-Request-ID", "abc-123")
+	if string(r.Body) != `{"ok":true}` || r.Header.Get("X-Request-ID") != "abc-123" {
+		t.Fatalf("healthz = %s, request id %q", r.Body, r.Header.Get("X-Request-ID"))
+	}
+	r = c.do("GET", "/api/healthz", nil, "X-Request-ID", "bad id\twith spaces")
+	if id := r.Header.Get("X-Request-ID"); id == "" || strings.Contains(id, " ") {
+		t.Fatalf("request id = %q, want a generated one", id)
+	}
+}
+
+func TestPanicIsJSON500(t *testing.T) {
+	ts := MustServer(t)
+	c := ts.MustBearer(t, "pan")
+	ts.panicNotify.Store(true)
+	r := c.do("PUT", pagePath("countries/japan"), nil)
+	r.want(t, 500, "internal")
+	if strings.Contains(string(r.Body), "exploded") {
+		t.Fatalf("internal text leaked: %s", r.Body)
+	}
+	ts.panicNotify.Store(false)
+	c.do("GET", "/api/healthz", nil).want(t, 200, "") // the server lives on
+}
+
+func TestCSRF(t *testing.T) {
+	ts := MustServer(t)
+	c, _ := ts.MustUser(t, "henry")
+	token := c.cookie("bt_csrf")
+	if len(token) < 32 {
+		t.Fatalf("csrf cookie = %q", token)
+	}
+	like := pagePath("countries/japan")
+	tests := []struct {
+		name, method, path, header string
+		status                     int
+		code                       string
+	}{
+		{"like without header", "PUT", like, "", 403, "csrf"},
+		{"like with wrong header", "PUT", like, token + "x", 403, "csrf"},
+		{"unlike without header", "DELETE", like, "", 403, "csrf"},
+		{"comment without header", "POST", "/api/comments", "", 403, "csrf"},
+		{"refresh without header", "POST", "/api/auth/refresh", "", 403, "csrf"},
+		{"logout without header", "POST", "/api/auth/logout", "", 403, "csrf"},
+		{"like with header", "PUT", like, token, 200, ""},
+		{"read needs none", "GET", "/api/page?id=countries/japan", "", 200, ""},
+	}
+	c.noCSRF = true
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hdr []string
+			if tt.header != "" {
+				hdr = []string{"X-CSRF-Token", tt.header}
+			}
+			var body any
+			if tt.path == "/api/comments" {
+				body = map[string]string{"page": "countries/japan", "body": "hello"}
+			}
+			c.do(tt.method, tt.path, body, hdr...).want(t, tt.status, tt.code)
+		})
+	}
+	// The refused requests changed nothing: still logged in, one like.
+	c.do("GET", "/api/auth/me", nil).want(t, 200, "")
+	var p pageResponse
+	c.do("GET", "/api/page?id=countries/japan", nil).decode(t, &p)
+	if p.Likes != 1 || p.Comments != 0 {
+		t.Fatalf("page = %+v", p)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	const allowed = "https://site.example"
+	ts := MustServer(t, func(c *Config) { c.CORSOrigins = []string{allowed} })
+	c := ts.client(t)
+	pre := func(origin string) *response {
+		return c.do("OPTIONS", "/api/likes?page=countries/japan", nil, "Origin", origin,
+			"Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-csrf-token")
+	}
+	r := pre(allowed)
+	r.want(t, http.StatusNoContent, "")
+	if r.Header.Get("Access-Control-Allow-Origin") != allowed || r.Header.Get("Access-Control-Allow-Credentials") != "true" ||
+		!strings.Contains(r.Header.Get("Access-Control-Allow-Headers"), "X-CSRF-Token") ||
+		!strings.Contains(r.Header.Get("Access-Control-Allow-Methods"), "PUT") {
+		t.Fatalf("preflight headers = %v", r.Header)
+	}
+	r = pre("https://evil.example")
+	if r.Status != http.StatusForbidden || r.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("evil preflight: %d %v", r.Status, r.Header)
+	}
+	r = c.do("GET", "/api/healthz", nil, "Origin", allowed)
+	if r.Header.Get("Access-Control-Allow-Origin") != allowed || !strings.Contains(r.Header.Get("Vary"), "Origin") {
+		t.Fatalf("simple request headers = %v", r.Header)
+	}
+	r = c.do("GET", "/api/healthz", nil, "Origin", "https://evil.example")
+	if r.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatal("CORS header for a foreign origin")
+	}
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	ts := MustServer(t)
+	svc := Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Reviews: ts.DB,
+		Popular: ts.DB, Pages: ts.Index}
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"short secret", Config{JWTSecret: []byte("short")}, "at least 32"},
+		{"SameSite=None without Secure", Config{JWTSecret: testSecret, Cookie: CookieConfig{SameSite: "None"}}, "needs Secure"},
+		{"bad SameSite", Config{JWTSecret: testSecret, Cookie: CookieConfig{SameSite: "lax-ish"}}, "SameSite"},
+		{"wildcard origin", Config{JWTSecret: testSecret, CORSOrigins: []string{"*"}}, "credentials"},
+		{"bad proxy", Config{JWTSecret: testSecret, TrustedProxies: []string{"nginx"}}, "trusted proxy"},
+		{"bad moderation", Config{JWTSecret: testSecret, Moderation: "later"}, "moderation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg, svc)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("New: %v, want error containing %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := New(Config{JWTSecret: testSecret, Cookie: CookieConfig{SameSite: "None", Secure: true}}, svc); err != nil {
+		t.Fatalf("SameSite=None with Secure: %v", err)
+	}
+}
