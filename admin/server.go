@@ -1,0 +1,148 @@
+// Package admin lets the command line administer a running server's store:
+// bbolt locks the file for one process, so while `beforetrip serve` or
+// `beforetrip api` runs, `beforetrip user` and `beforetrip backup` talk to it
+// over HTTP on a unix socket in the data folder (mode 0600: only the owner
+// of the data can use it).
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/store"
+)
+
+// shutdownGrace is how long Serve lets running requests (a backup) finish
+// after ctx ends before it cuts them.
+const shutdownGrace = 10 * time.Second
+
+// Serve answers admin requests on socketPath until ctx ends, then removes
+// the socket. A stale socket file (left by a crash) is replaced; a socket a
+// live server answers on is an error.
+func Serve(ctx context.Context, socketPath string, db *store.DB, logger *slog.Logger) error {
+	l, err := listen(socketPath)
+	if err != nil {
+		return err
+	}
+	defer l.remove()
+	srv := &http.Server{
+		Handler:           logRequests(logger, routes(db)),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	logger.Info("admin socket listening", "socket", socketPath)
+	select {
+	case err := <-done:
+		return fmt.Errorf("admin: serve %s: %w", socketPath, err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+	}
+	<-done
+	return nil
+}
+
+// roleRequest is the body of PUT /users/{name}/role.
+type roleRequest struct {
+	Role beforetrip.Role `json:"role"`
+}
+
+func routes(db *store.DB) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		if _, err := db.Backup(w); err != nil {
+			// The status is sent already: cutting the chunked stream is the
+			// only way to tell the client its copy is incomplete.
+			panic(http.ErrAbortHandler)
+		}
+	})
+	mux.HandleFunc("PUT /users/{name}/role", func(w http.ResponseWriter, r *http.Request) {
+		var req roleRequest
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			writeError(w, beforetrip.Invalid("body", "want {\"role\": ROLE}"))
+			return
+		}
+		reply(w, db.SetRole(r.Context(), r.PathValue("name"), req.Role))
+	})
+	mux.HandleFunc("POST /users/{name}/block", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, db.BlockUser(r.Context(), r.PathValue("name")))
+	})
+	return mux
+}
+
+// errorBody is the JSON error shape, the same as the public API's.
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Field   string `json:"field,omitempty"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func reply(w http.ResponseWriter, err error) {
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	var body errorBody
+	body.Error.Code = beforetrip.ErrorCode(err)
+	body.Error.Message = beforetrip.ErrorMessage(err)
+	var e *beforetrip.Error
+	if errors.As(err, &e) {
+		body.Error.Field = e.Field
+	} else {
+		// The socket is owner-only, so the operator may see the cause.
+		body.Error.Message = err.Error()
+	}
+	status := http.StatusInternalServerError
+	switch body.Error.Code {
+	case beforetrip.EINVALID:
+		status = http.StatusBadRequest
+	case beforetrip.ENOTFOUND:
+		status = http.StatusNotFound
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(body)
+}
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			logger.Info("admin request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
