@@ -1,0 +1,107 @@
+// Package build is the site builder: it loads the Markdown content,
+// validates it, renders pages with the theme's html/template layouts on all
+// cores, and publishes them atomically into the output folder. A Builder
+// keeps the loaded site and an explicit dependency graph in memory so that
+// Rebuild re-renders only what a change shows up in.
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build/markdown"
+	"github.com/beforetrip/beforetrip/ugc"
+)
+
+// Config is what a Builder builds.
+type Config struct {
+	ContentDir, ThemeDir, OutDir string // required
+	BaseURL                      string // absolute, ends with "/"
+	Title                        string
+	Language                     string // "en" | "ko": themes/default/i18n/<lang>.yaml
+	UnsafeHTML                   bool   // editors' raw HTML allowed (default false)
+	Drafts                       bool
+	APIOrigin                    string // "" = same origin; written into <meta name="bt-api">
+	LiveReload                   bool   // serve mode only: inject the live-reload script
+}
+
+// Option configures a Builder.
+type Option func(*Builder)
+
+// WithSiteData sets where like/comment counts and reader reviews come from;
+// nil means none.
+func WithSiteData(d beforetrip.SiteData) Option { return func(b *Builder) { b.data = d } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(b *Builder) { b.log = l } }
+
+// WithProgress makes builds report progress to w (meant for terminals).
+func WithProgress(w io.Writer) Option { return func(b *Builder) { b.progress = w } }
+
+// Builder builds one site. It is not safe for concurrent Build/Rebuild
+// calls: callers run one at a time.
+type Builder struct {
+	cfg      Config
+	data     beforetrip.SiteData
+	log      *slog.Logger
+	progress io.Writer
+	md       *markdown.Converter
+	ugc      *ugc.Renderer
+	out      *writer
+
+	// Loaded state, kept between builds for Rebuild.
+	files  map[string]*Page // absolute content path → page (drafts included, Draft set)
+	theme  *theme
+	counts map[string]beforetrip.Counts
+	readers []beforetrip.Review
+	site   *site
+	// manifest is the last published manifest (see manifest.go).
+	manifest *manifestState
+}
+
+// New checks cfg and returns a Builder. Nothing is read until Build.
+func New(cfg Config, opts ...Option) (*Builder, error) {
+	if cfg.ContentDir == "" || cfg.ThemeDir == "" || cfg.OutDir == "" {
+		return nil, errors.New("build: ContentDir, ThemeDir and OutDir are required")
+	}
+	for _, p := range []*string{&cfg.ContentDir, &cfg.ThemeDir, &cfg.OutDir} {
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+		*p = abs
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "/"
+	}
+	if u, err := url.Parse(cfg.BaseURL); err != nil || (cfg.BaseURL != "/" && !u.IsAbs()) {
+		return nil, fmt.Errorf("build: base URL %q must be absolute, like https://example.com/", cfg.BaseURL)
+	}
+	if !strings.HasSuffix(cfg.BaseURL, "/") {
+		cfg.BaseURL += "/"
+	}
+	switch cfg.Language {
+	case "":
+		cfg.Language = "en"
+	case "en", "ko":
+	default:
+		return nil, fmt.Errorf("build: language %q: want en or ko", cfg.Language)
+	}
+	if cfg.Title == "" {
+		cfg.Title = "beforetrip"
+	}
+	b := &Builder{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(b)
+	}
+	b.md = markdown.New(markdown.WithUnsafeHTML(cfg.UnsafeHTML))
+	b.ugc = ugc.New()
+	b.out = newWriter(cfg.OutDir)
+	return b, nil
+}

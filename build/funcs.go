@@ -1,0 +1,86 @@
+package build
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// templateFuncs are the functions the theme's templates call.
+func (b *Builder) templateFuncs(th *theme) template.FuncMap {
+	dateLayout := th.T("date_format")
+	if dateLayout == "date_format" {
+		dateLayout = "2 January 2006"
+	}
+	return template.FuncMap{
+		"T":  th.T,
+		"Tf": func(key string, args ...any) string { return fmt.Sprintf(th.T(key), args...) },
+		// url is the percent-encoded site-relative URL of a page ID.
+		"url":      pageHref,
+		"absURL":   b.absURL,
+		"pagerURL": pagerHref,
+		// asset is the fingerprinted URL of a file under static/, "" if absent.
+		"asset": th.assetURL,
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(dateLayout)
+		},
+		"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
+		"stars": func(n int) string {
+			n = max(0, min(n, 5))
+			return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)
+		},
+		"emergencyLabel": func(key string) string {
+			if v, ok := th.i18n["emergency_"+key]; ok {
+				return v
+			}
+			return humanize(key)
+		},
+		"join": strings.Join,
+	}
+}
+
+// pageHref returns the site-relative URL of a page ID with every segment
+// percent-encoded, so Korean slugs make valid links.
+func pageHref(id string) string {
+	if id == "" {
+		return "/"
+	}
+	segs := strings.Split(id, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return "/" + strings.Join(segs, "/") + "/"
+}
+
+// pagerHref is the URL of page n of the list whose first page is id.
+func pagerHref(id string, n int) string {
+	if n <= 1 {
+		return pageHref(id)
+	}
+	return pageHref(pagerID(id, n))
+}
+
+// pagerID is the page ID of page n (n ≥ 2) of a paginated list.
+func pagerID(id string, n int) string {
+	return fmt.Sprintf("%s/page/%d", id, n)
+}
+
+// absURL is the absolute URL of a page ID.
+func (b *Builder) absURL(id string) string {
+	return strings.TrimSuffix(b.cfg.BaseURL, "/") + pageHref(id)
+}
+
+// humanize turns "tourist_police" into "Tourist police".
+func humanize(key string) string {
+	s := strings.ReplaceAll(key, "_", " ")
+	for i, r := range s {
+		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
+	}
+	return s
+}

@@ -1,0 +1,271 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// Allowed front-matter keys per kind.
+var (
+	commonKeys  = []string{"title", "date", "summary", "tags", "draft", "weight", "author", "slug"}
+	countryKeys = []string{"name", "native_name", "flag", "continent", "capital", "languages", "currency",
+		"timezone", "plugs", "voltage", "visa", "emergency", "tipping", "sim", "tap_water", "tap_water_note",
+		"driving_side", "best_time"}
+	allowedKeys = map[string]map[string]bool{
+		beforetrip.KindHome:    keySet(commonKeys),
+		beforetrip.KindTip:     keySet(commonKeys),
+		beforetrip.KindReview:  keySet(append([]string{"rating"}, commonKeys...)),
+		beforetrip.KindCountry: keySet(append(countryKeys, commonKeys...)),
+	}
+)
+
+func keySet(keys []string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+// place is where a content file sits in the content model.
+type place struct {
+	kind, country, section, slug string
+}
+
+// classify maps a slash-separated path relative to the content folder to
+// its place, or explains why the content model has no such place.
+func classify(rel string) (place, string) {
+	parts := strings.Split(rel, "/")
+	switch {
+	case rel == "_index.md":
+		return place{kind: beforetrip.KindHome}, ""
+	case len(parts) == 3 && parts[0] == "countries" && parts[2] == "_index.md":
+		return place{kind: beforetrip.KindCountry, country: parts[1]}, ""
+	case len(parts) == 4 && parts[0] == "countries" && strings.HasSuffix(parts[3], ".md") &&
+		(parts[2] == beforetrip.SectionTips || parts[2] == beforetrip.SectionReviews) && parts[3] != "_index.md":
+		kind := beforetrip.KindTip
+		if parts[2] == beforetrip.SectionReviews {
+			kind = beforetrip.KindReview
+		}
+		return place{kind: kind, country: parts[1], section: parts[2], slug: strings.TrimSuffix(parts[3], ".md")}, ""
+	}
+	return place{}, "not part of the content model: expected _index.md, countries/<country>/_index.md, " +
+		"countries/<country>/tips/<slug>.md or countries/<country>/reviews/<slug>.md"
+}
+
+// ignored reports whether a path under the content folder is not content
+// at all: hidden files and editors' backup files.
+func ignored(rel string) bool {
+	for _, seg := range strings.Split(rel, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return true
+		}
+	}
+	return strings.HasSuffix(rel, "~") || strings.HasSuffix(rel, ".swp") || strings.HasSuffix(rel, ".swx")
+}
+
+// validSlug reports whether s can be one segment of a URL path: letters
+// (any script; no upper case), digits, '-' and '_'.
+func validSlug(s string) bool {
+	if s == "" || !utf8.ValidString(s) || len(s) > 200 {
+		return false
+	}
+	for _, r := range s {
+		if !(unicode.IsLower(r) || (unicode.IsLetter(r) && !unicode.IsUpper(r)) || unicode.IsDigit(r) ||
+			unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// contentFiles lists the content folder: absolute paths of files to load.
+func (b *Builder) contentFiles() ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(b.cfg.ContentDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path != b.cfg.ContentDir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build: list content: %w", err)
+	}
+	return files, nil
+}
+
+// relPath returns path relative to the content folder, slash-separated,
+// and whether it lies inside it.
+func (b *Builder) relPath(path string) (string, bool) {
+	rel, err := filepath.Rel(b.cfg.ContentDir, path)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// displayPath is how errors name a file: the content folder's name and
+// the path inside it, e.g. "content/countries/japan/_index.md".
+func (b *Builder) displayPath(rel string) string {
+	return filepath.Base(b.cfg.ContentDir) + "/" + rel
+}
+
+// loadFiles loads files on all cores. Drafts come back too (with Draft
+// set) so callers decide; problems of every file are collected.
+func (b *Builder) loadFiles(ctx context.Context, files []string) ([]*Page, Errors) {
+	pages := make([]*Page, len(files))
+	errs := make([]Errors, len(files))
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				next.Lock()
+				j := i
+				i++
+				next.Unlock()
+				if j >= len(files) {
+					return
+				}
+				pages[j], errs[j] = b.loadFile(files[j])
+			}
+		}()
+	}
+	wg.Wait()
+	var all Errors
+	for _, e := range errs {
+		all = append(all, e...)
+	}
+	return pages, all
+}
+
+// loadFile reads, validates and converts one content file. It returns a
+// nil page for ignored files and for files with problems.
+func (b *Builder) loadFile(path string) (*Page, Errors) {
+	rel, ok := b.relPath(path)
+	if !ok || ignored(rel) {
+		return nil, nil
+	}
+	file := b.displayPath(rel)
+	pl, why := classify(rel)
+	if why != "" {
+		return nil, Errors{{File: file, Line: 1, Msg: why}}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Errors{{File: file, Line: 1, Msg: "cannot read: " + err.Error()}}
+	}
+	fm, ferr := splitFrontMatter(data)
+	if ferr != nil {
+		ferr.File = file
+		return nil, Errors{ferr}
+	}
+	r := newFieldReader(file, fm, allowedKeys[pl.kind])
+	p := &Page{Kind: pl.kind, Country: pl.country, Section: pl.section, Slug: pl.slug, File: file, Path: path}
+	b.readCommon(r, p)
+	if p.Kind == beforetrip.KindCountry {
+		p.Checklist = readChecklist(r)
+		if p.Title == "" {
+			p.Title = p.Checklist.Name
+		}
+		p.Slug = pl.country
+	}
+	p.ID = pageID(p)
+	for _, seg := range []struct{ name, field string }{{p.Country, ""}, {p.Slug, "slug"}} {
+		if p.Kind != beforetrip.KindHome && !validSlug(seg.name) {
+			line := 1
+			if seg.field == "slug" && r.values["slug"] != nil {
+				line = r.values["slug"].Line + r.offset
+			}
+			r.errs = append(r.errs, &FileError{File: file, Line: line, Field: seg.field,
+				Msg: fmt.Sprintf("%q is not a valid slug: use lower-case letters, digits, '-' and '_'", seg.name)})
+		}
+	}
+	if p.Kind == beforetrip.KindReview && strings.HasPrefix(p.Slug, "u-") {
+		r.errs = append(r.errs, &FileError{File: file, Line: 1, Field: "slug",
+			Msg: `review slugs must not start with "u-" (reserved for reader reviews)`})
+	}
+	if len(r.errs) > 0 {
+		return nil, r.errs
+	}
+	doc, err := b.md.Convert(fm.body)
+	if err != nil {
+		return nil, Errors{{File: file, Line: 1, Msg: "render Markdown: " + err.Error()}}
+	}
+	p.Body = template.HTML(doc.HTML)
+	if len(doc.TOC) >= 3 {
+		p.TOC = doc.TOC
+	}
+	if p.Summary == "" {
+		p.Summary = summarize(doc.Plain, summaryLen)
+	}
+	return p, nil
+}
+
+// readCommon reads the keys every kind shares.
+func (b *Builder) readCommon(r *fieldReader, p *Page) {
+	p.Title = r.str("title", p.Kind != beforetrip.KindCountry)
+	needDate := p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview
+	p.Date = r.date("date", needDate)
+	p.Summary = r.str("summary", false)
+	p.Draft = r.boolean("draft")
+	p.Weight, _ = r.integer("weight", false)
+	p.Author = r.str("author", false)
+	if s := r.str("slug", false); s != "" {
+		p.Slug = s
+	}
+	if p.Kind == beforetrip.KindReview {
+		var ok bool
+		p.Rating, ok = r.integer("rating", true)
+		if n := r.values["rating"]; ok && (p.Rating < 1 || p.Rating > 5) {
+			r.errAt(n, "rating", "must be 1 to 5, got %d", p.Rating)
+		}
+	}
+	names := r.strList("tags", false)
+	seen := map[string]bool{}
+	for i, name := range names {
+		slug := tagSlug(name)
+		if slug == "" {
+			r.errAt(r.values["tags"].Content[i], "tags", "tag %q has no letters or digits", name)
+			continue
+		}
+		if !seen[slug] {
+			seen[slug] = true
+			p.Tags = append(p.Tags, Tag{Name: name, Slug: slug})
+		}
+	}
+}
+
+// pageID derives the page ID from the page's place and slug.
+func pageID(p *Page) string {
+	switch p.Kind {
+	case beforetrip.KindHome:
+		return ""
+	case beforetrip.KindCountry:
+		return "countries/" + p.Country
+	}
+	return "countries/" + p.Country + "/" + p.Section + "/" + p.Slug
+}

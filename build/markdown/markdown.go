@@ -1,0 +1,94 @@
+// Package markdown converts editors' Markdown to HTML for the site builder:
+// goldmark with GFM, footnotes and typographer, plus our own extension that
+// gives headings Unicode-safe IDs and anchor links and collects a table of
+// contents and a plain-text summary while the document is parsed.
+package markdown
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+)
+
+// Heading is one entry of a table of contents.
+type Heading struct {
+	Level int    // 2 or 3
+	ID    string // the element id, without '#'
+	Text  string // plain text
+}
+
+// Doc is the result of converting one Markdown document.
+type Doc struct {
+	HTML     []byte
+	TOC      []Heading // h2 and h3 headings in order
+	Plain    string    // plain text of the first paragraphs, for summaries
+	Headings int       // number of h2/h3 headings
+}
+
+// Converter converts Markdown. It is safe for concurrent use.
+type Converter struct {
+	md   goldmark.Markdown
+	pool sync.Pool
+}
+
+// Option configures a Converter.
+type Option func(*options)
+
+type options struct{ unsafe bool }
+
+// WithUnsafeHTML lets raw HTML in the Markdown through to the output.
+func WithUnsafeHTML(on bool) Option { return func(o *options) { o.unsafe = on } }
+
+// New returns a Converter.
+func New(opts ...Option) *Converter {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	rendererOpts := []goldmark.Option{}
+	if o.unsafe {
+		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
+	}
+	md := goldmark.New(append(rendererOpts,
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, Headings),
+		goldmark.WithParserOptions(parser.WithHeadingAttribute()),
+	)...)
+	c := &Converter{md: md}
+	c.pool.New = func() any { return new(bytes.Buffer) }
+	return c
+}
+
+// Convert renders src. goldmark only fails on writer errors, which a
+// bytes.Buffer never returns, but the error is passed on for safety.
+func (c *Converter) Convert(src []byte) (*Doc, error) {
+	pc := parser.NewContext()
+	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	buf := c.pool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer c.pool.Put(buf)
+	if err := c.md.Renderer().Render(buf, src, doc); err != nil {
+		return nil, err
+	}
+	out := &Doc{HTML: bytes.Clone(buf.Bytes())}
+	if info, ok := pc.Get(infoKey).(*headingInfo); ok {
+		out.TOC = info.toc
+		out.Plain = info.plain.String()
+		out.Headings = len(info.toc)
+	}
+	return out, nil
+}
+
+// PlainText returns the summary text of src without rendering HTML.
+func (c *Converter) PlainText(src []byte) string {
+	pc := parser.NewContext()
+	c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	if info, ok := pc.Get(infoKey).(*headingInfo); ok {
+		return info.plain.String()
+	}
+	return ""
+}

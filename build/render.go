@@ -1,0 +1,184 @@
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// renderer renders outputs of one assembled site with one theme.
+type renderer struct {
+	b  *Builder
+	s  *site
+	th *theme
+	sv *siteView
+	// newManifest is set when the manifest is rendered; the Builder keeps
+	// it once the build is published.
+	newManifest *manifestState
+}
+
+func (b *Builder) newRenderer(s *site, th *theme) *renderer {
+	return &renderer{b: b, s: s, th: th, sv: &siteView{
+		Title: b.cfg.Title, Lang: b.cfg.Language, BaseURL: b.cfg.BaseURL,
+		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, I18N: th.widget,
+	}}
+}
+
+// render writes the bytes of o into w.
+func (r *renderer) render(o *output, w *bytes.Buffer) error {
+	switch o.kind {
+	case outPage:
+		return r.th.execute(w, o.tmpl, r.pageView(o))
+	case outList:
+		return r.th.execute(w, o.tmpl, r.listView(o))
+	case outCountries:
+		v := r.baseView(o.id, beforetrip.KindList, r.th.T("countries_title"))
+		v.Continents = r.continents()
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		return r.th.execute(w, o.tmpl, v)
+	case outTags:
+		v := r.baseView(o.id, beforetrip.KindList, r.th.T("tags_title"))
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		for _, t := range r.s.tags {
+			v.Tags = append(v.Tags, tagView{Name: t.Name, Slug: t.Slug, Count: len(t.list.items)})
+		}
+		return r.th.execute(w, o.tmpl, v)
+	case out404:
+		v := r.baseView("404", "404", r.th.T("notfound_title"))
+		v.NoIndex = true
+		v.Canonical = ""
+		return r.th.execute(w, o.tmpl, v)
+	case outFeed:
+		return r.feed(w)
+	case outSitemap:
+		return r.sitemap(w)
+	case outPopularJSON:
+		return r.popularJSON(w)
+	case outManifest:
+		return r.manifest(w)
+	case outAsset:
+		w.Write(o.asset.data)
+		return nil
+	}
+	return fmt.Errorf("build: unknown output kind %d", o.kind)
+}
+
+func (r *renderer) baseView(id, kind, title string) *view {
+	return &view{Site: r.sv, ID: id, Kind: kind, Title: title, Canonical: r.b.absURL(id)}
+}
+
+func (r *renderer) item(p *Page) item {
+	return item{P: p, Counts: r.s.counts[p.ID], Country: r.s.pages["countries/"+p.Country]}
+}
+
+func (r *renderer) items(ps []*Page) []item {
+	out := make([]item, len(ps))
+	for i, p := range ps {
+		out[i] = r.item(p)
+	}
+	return out
+}
+
+// pageView is the view of a content page.
+func (r *renderer) pageView(o *output) *view {
+	p := o.page
+	title := p.Title
+	if p.Kind == beforetrip.KindHome && title == "" {
+		title = r.b.cfg.Title
+	}
+	v := r.baseView(p.ID, p.Kind, title)
+	v.Page, v.Description, v.Counts = p, p.Summary, r.s.counts[p.ID]
+	switch p.Kind {
+	case beforetrip.KindHome:
+		v.Latest = r.items(head(r.s.lists["latest"].items, homeLatest))
+		v.Continents = r.continents()
+	case beforetrip.KindCountry:
+		v.Country, v.Likeable = p, true
+		v.Crumbs = []crumb{{r.th.T("home"), ""}, {r.th.T("countries_title"), "countries"}}
+		tips := r.s.lists["section:"+p.Country+"/"+beforetrip.SectionTips]
+		revs := r.s.lists["section:"+p.Country+"/"+beforetrip.SectionReviews]
+		v.Tips, v.TipsTotal, v.TipsURL = r.items(head(tips.items, countryLatest)), len(tips.items), tips.id
+		v.Reviews, v.ReviewsTotal, v.ReviewsURL = r.items(head(revs.items, countryLatest)), len(revs.items), revs.id
+		v.PopularURL = p.ID + "/popular"
+	default:
+		c := r.s.pages["countries/"+p.Country]
+		v.Country, v.Likeable = c, true
+		v.Crumbs = []crumb{{r.th.T("home"), ""}, {r.th.T("countries_title"), "countries"},
+			{c.Title, c.ID}, {r.th.T("section_" + p.Section), c.ID + "/" + p.Section}}
+	}
+	return v
+}
+
+func head(ps []*Page, n int) []*Page { return ps[:min(n, len(ps))] }
+
+// listTitle is the heading of a list.
+func (r *renderer) listTitle(l *list) string {
+	kind, rest, _ := strings.Cut(l.key, ":")
+	switch kind {
+	case "section":
+		c, sec, _ := strings.Cut(rest, "/")
+		return fmt.Sprintf(r.th.T("list_"+sec+"_title"), r.countryName(c))
+	case "tag":
+		return fmt.Sprintf(r.th.T("tag_title"), r.s.tagBySlug[rest].Name)
+	case "popular":
+		if rest != "" {
+			return fmt.Sprintf(r.th.T("popular_country_title"), r.countryName(rest))
+		}
+	}
+	return r.th.T("popular_title")
+}
+
+func (r *renderer) countryName(slug string) string {
+	if c := r.s.pages["countries/"+slug]; c != nil {
+		return c.Title
+	}
+	return slug
+}
+
+// listView is the view of page n of a list.
+func (r *renderer) listView(o *output) *view {
+	l := o.list
+	v := r.baseView(o.id, listKind(l), r.listTitle(l))
+	v.Items = r.items(l.shown(o.n))
+	v.Empty = "list_empty"
+	v.Crumbs = []crumb{{r.th.T("home"), ""}}
+	if c := listCountry(l); c != "" {
+		v.Country = r.s.pages["countries/"+c]
+		v.Crumbs = append(v.Crumbs, crumb{r.th.T("countries_title"), "countries"}, crumb{v.Country.Title, v.Country.ID})
+	} else if strings.HasPrefix(l.key, "tag:") {
+		v.Crumbs = append(v.Crumbs, crumb{r.th.T("tags_title"), "tags"})
+	}
+	if l.per > 0 && l.pages() > 1 {
+		pg := &pager{N: o.n, Total: l.pages(), ListID: l.id}
+		if o.n > 1 {
+			pg.Prev = o.n - 1
+		}
+		if o.n < pg.Total {
+			pg.Next = o.n + 1
+		}
+		v.Pager = pg
+		if o.n > 1 {
+			v.Title = fmt.Sprintf(r.th.T("page_n_title"), v.Title, o.n)
+		}
+	}
+	return v
+}
+
+// continents groups countries by continent in a fixed order.
+func (r *renderer) continents() []continent {
+	var out []continent
+	for _, name := range continents {
+		var cs []*Page
+		for _, c := range r.s.countries {
+			if c.Checklist.Continent == name {
+				cs = append(cs, c)
+			}
+		}
+		if len(cs) > 0 {
+			out = append(out, continent{Name: r.th.T("continent_" + strings.ReplaceAll(strings.ToLower(name), " ", "_")), Countries: cs})
+		}
+	}
+	return out
+}

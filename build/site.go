@@ -1,0 +1,202 @@
+package build
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// List sizes. Global lists are paginated or truncated so a 10k-page site
+// never produces multi-megabyte list pages.
+const (
+	perPage        = 50  // section and tag lists
+	homeLatest     = 10  // newest items on the home page
+	countryLatest  = 10  // items per section on a country page
+	popularLimit   = 50  // /popular/ and /countries/<c>/popular/
+	feedLimit      = 50  // entries in /feed.xml
+	popularJSONTop = 100 // items in popular.json
+	popularJSONPer = 10  // per-country items in popular.json
+)
+
+// list is one ordered collection of pages shown somewhere. Paginated
+// lists (per > 0) span pages; the others show their first limit items.
+type list struct {
+	key   string // graph key, e.g. "section:japan/tips", "tag:food", "latest"
+	id    string // page ID of its first page; "" for lists that are not pages
+	per   int    // items per page when paginated
+	limit int    // shown items when truncated (0 = all)
+	items []*Page
+	pos   map[string]int
+}
+
+func newList(key, id string, items []*Page) *list {
+	l := &list{key: key, id: id, items: items, pos: make(map[string]int, len(items))}
+	for i, p := range items {
+		l.pos[p.ID] = i
+	}
+	return l
+}
+
+// index returns the position of id, or -1.
+func (l *list) index(id string) int {
+	if l == nil {
+		return -1
+	}
+	if i, ok := l.pos[id]; ok {
+		return i
+	}
+	return -1
+}
+
+// pages is the number of pages of a paginated list (at least 1).
+func (l *list) pages() int {
+	if l.per == 0 || len(l.items) == 0 {
+		return 1
+	}
+	return (len(l.items) + l.per - 1) / l.per
+}
+
+// shown returns the visible items: page n (1-based) of a paginated list,
+// or the first limit items.
+func (l *list) shown(n int) []*Page {
+	if l.per > 0 {
+		lo := min((n-1)*l.per, len(l.items))
+		return l.items[lo:min(lo+l.per, len(l.items))]
+	}
+	if l.limit > 0 && len(l.items) > l.limit {
+		return l.items[:l.limit]
+	}
+	return l.items
+}
+
+// site is the assembled site: every page and every list, derived from the
+// loaded pages, the counts and the reader reviews. Assembly is cheap (no
+// rendering), so it is redone whole on every build; the graph decides what
+// is rendered again.
+type site struct {
+	pages     map[string]*Page
+	home      *Page
+	countries []*Page          // by name
+	lists     map[string]*list // by key
+	tags      []*tagInfo       // by name
+	tagBySlug map[string]*tagInfo
+	counts    map[string]beforetrip.Counts
+	outputs   map[string]*output // by output path
+
+	metaOnce sync.Once
+	metas    []beforetrip.PageMeta
+}
+
+// tagInfo is one tag: its display name (the spelling of its first page by
+// ID, so it is stable) and its list.
+type tagInfo struct {
+	Name, Slug string
+	list       *list
+}
+
+// byListOrder sorts weighted pages first (ascending), then newest first,
+// then by title and ID so the order is total.
+func byListOrder(a, b *Page) int {
+	aw, bw := a.Weight != 0, b.Weight != 0
+	if aw != bw {
+		if aw {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(a.Weight, b.Weight); c != 0 {
+		return c
+	}
+	return byNewest(a, b)
+}
+
+// byNewest sorts newest first; ties by title, then ID.
+func byNewest(a, b *Page) int {
+	if c := b.Date.Compare(a.Date); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Title, b.Title); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// byLikes sorts most liked first, ties newest first.
+func byLikes(counts map[string]beforetrip.Counts) func(a, b *Page) int {
+	return func(a, b *Page) int {
+		if c := cmp.Compare(counts[b.ID].Likes, counts[a.ID].Likes); c != 0 {
+			return c
+		}
+		return byNewest(a, b)
+	}
+}
+
+// assemble builds the site from its pages.
+func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *theme) *site {
+	s := &site{pages: pages, lists: map[string]*list{}, tagBySlug: map[string]*tagInfo{}, counts: counts}
+	var items []*Page
+	bySection := map[string][]*Page{}
+	byTag := map[string][]*Page{}
+	for _, p := range pages {
+		switch p.Kind {
+		case beforetrip.KindHome:
+			s.home = p
+		case beforetrip.KindCountry:
+			s.countries = append(s.countries, p)
+		default:
+			items = append(items, p)
+			bySection[p.Country+"/"+p.Section] = append(bySection[p.Country+"/"+p.Section], p)
+			for _, t := range p.Tags {
+				byTag[t.Slug] = append(byTag[t.Slug], p)
+			}
+		}
+	}
+	slices.SortFunc(s.countries, func(a, b *Page) int {
+		return cmp.Or(strings.Compare(a.Title, b.Title), strings.Compare(a.ID, b.ID))
+	})
+	for _, c := range s.countries {
+		for _, sec := range []string{beforetrip.SectionTips, beforetrip.SectionReviews} {
+			ps := bySection[c.Country+"/"+sec]
+			slices.SortFunc(ps, byListOrder)
+			l := newList("section:"+c.Country+"/"+sec, c.ID+"/"+sec, ps)
+			l.per = perPage
+			s.lists[l.key] = l
+		}
+		var mine []*Page
+		mine = append(mine, bySection[c.Country+"/"+beforetrip.SectionTips]...)
+		mine = append(mine, bySection[c.Country+"/"+beforetrip.SectionReviews]...)
+		slices.SortFunc(mine, byLikes(counts))
+		l := newList("popular:"+c.Country, c.ID+"/popular", mine)
+		l.limit = popularLimit
+		s.lists[l.key] = l
+	}
+	latest := slices.Clone(items)
+	slices.SortFunc(latest, byNewest)
+	s.lists["latest"] = newList("latest", "", latest)
+	slices.SortFunc(items, byLikes(counts))
+	pop := newList("popular", "popular", items)
+	pop.limit = popularLimit
+	s.lists["popular"] = pop
+	for slug, ps := range byTag {
+		slices.SortFunc(ps, byListOrder)
+		first := slices.MinFunc(ps, func(a, b *Page) int { return strings.Compare(a.ID, b.ID) })
+		name := slug
+		for _, t := range first.Tags {
+			if t.Slug == slug {
+				name = t.Name
+			}
+		}
+		l := newList("tag:"+slug, "tags/"+slug, ps)
+		l.per = perPage
+		s.lists[l.key] = l
+		ti := &tagInfo{Name: name, Slug: slug, list: l}
+		s.tags = append(s.tags, ti)
+		s.tagBySlug[slug] = ti
+	}
+	slices.SortFunc(s.tags, func(a, b *tagInfo) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Slug, b.Slug)) })
+	s.outputs = planOutputs(s, th)
+	return s
+}

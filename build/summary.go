@@ -1,0 +1,34 @@
+package build
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/beforetrip/beforetrip/build/markdown"
+)
+
+// summaryLen is the target length of derived summaries, in characters.
+const summaryLen = 160
+
+// summarize collapses whitespace in plain and cuts it at the last word
+// boundary before max characters, adding "…" when it cut.
+func summarize(plain string, max int) string {
+	plain = strings.Join(strings.Fields(plain), " ")
+	runes := []rune(plain)
+	if len(runes) <= max {
+		return plain
+	}
+	cut := max
+	for i := max; i > max/2; i-- {
+		if unicode.IsSpace(runes[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r)
+	}) + "…"
+}
+
+// tagSlug is the URL segment of a tag: Unicode letters and digits kept.
+func tagSlug(name string) string { return markdown.Slugify(name) }

@@ -1,0 +1,145 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Page templates of the theme (layouts/<name>.html). Each is parsed on top
+// of layouts/baseof.html and every file in layouts/partials/.
+var pageTemplates = []string{"home", "country", "single", "list", "countries", "tags", "404"}
+
+// theme is the parsed theme: templates, UI strings, fingerprinted assets.
+type theme struct {
+	tmpl   map[string]*template.Template
+	i18n   map[string]string
+	widget map[string]string // the widget_* keys, for <script id="bt-i18n">
+	assets map[string]*asset // by source path under static/, e.g. "css/main.css"
+}
+
+// asset is one static file and the path it is published at.
+type asset struct {
+	src  string // "css/main.css"
+	out  string // "css/main.3f2a9c1d.css"
+	data []byte
+}
+
+// loadTheme reads the theme folder. Template and i18n problems are
+// returned as errors naming the file.
+func loadTheme(dir, lang string, funcs func(*theme) template.FuncMap) (*theme, error) {
+	th := &theme{tmpl: map[string]*template.Template{}, assets: map[string]*asset{}}
+	if err := th.loadI18n(filepath.Join(dir, "i18n", lang+".yaml")); err != nil {
+		return nil, err
+	}
+	if err := th.loadAssets(filepath.Join(dir, "static")); err != nil {
+		return nil, err
+	}
+	base := template.New("").Funcs(funcs(th))
+	layouts := filepath.Join(dir, "layouts")
+	shared, err := filepath.Glob(filepath.Join(layouts, "partials", "*.html"))
+	if err != nil {
+		return nil, fmt.Errorf("build: theme: %w", err)
+	}
+	shared = append([]string{filepath.Join(layouts, "baseof.html")}, shared...)
+	if _, err := base.ParseFiles(shared...); err != nil {
+		return nil, fmt.Errorf("build: theme: %w", err)
+	}
+	for _, name := range pageTemplates {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("build: theme: %w", err)
+		}
+		if _, err := t.ParseFiles(filepath.Join(layouts, name+".html")); err != nil {
+			return nil, fmt.Errorf("build: theme: %w", err)
+		}
+		th.tmpl[name] = t.Lookup("baseof.html")
+		if th.tmpl[name] == nil {
+			return nil, fmt.Errorf("build: theme: layouts/baseof.html is missing")
+		}
+	}
+	return th, nil
+}
+
+// loadI18n reads a flat "key: text" YAML file.
+func (th *theme) loadI18n(file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("build: theme: %w", err)
+	}
+	if err := yaml.Unmarshal(data, &th.i18n); err != nil {
+		return fmt.Errorf("build: theme: %s: %w", file, err)
+	}
+	th.widget = map[string]string{}
+	for k, v := range th.i18n {
+		if strings.HasPrefix(k, "widget_") {
+			th.widget[k] = v
+		}
+	}
+	return nil
+}
+
+// loadAssets reads static/; CSS and JS files get a content hash in their
+// name so they can be cached forever.
+func (th *theme) loadAssets(dir string) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		out := rel
+		if ext := path.Ext(rel); ext == ".css" || ext == ".js" {
+			sum := sha256.Sum256(data)
+			out = strings.TrimSuffix(rel, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		}
+		th.assets[rel] = &asset{src: rel, out: out, data: data}
+		return nil
+	})
+	if err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("build: theme assets: %w", err)
+	}
+	return nil
+}
+
+// T returns the UI string for key, or the key itself so a missing
+// translation is visible rather than blank.
+func (th *theme) T(key string) string {
+	if v, ok := th.i18n[key]; ok {
+		return v
+	}
+	return key
+}
+
+// assetURL returns the site-relative URL of a static file, "" if absent.
+func (th *theme) assetURL(src string) string {
+	if a, ok := th.assets[src]; ok {
+		return "/" + a.out
+	}
+	return ""
+}
+
+// execute renders the page template name with data.
+func (th *theme) execute(w *bytes.Buffer, name string, data any) error {
+	t, ok := th.tmpl[name]
+	if !ok {
+		return fmt.Errorf("build: no template %q", name)
+	}
+	return t.Execute(w, data)
+}

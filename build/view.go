@@ -1,0 +1,85 @@
+package build
+
+import (
+	"html/template"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// siteView is what every template sees about the site.
+type siteView struct {
+	Title      string
+	Lang       string
+	BaseURL    string
+	APIOrigin  string
+	LiveReload bool
+	I18N       map[string]string // widget_* strings for the widget
+}
+
+// view is the data of one HTML page.
+type view struct {
+	Site        *siteView
+	ID          string // data-page-id
+	Kind        string
+	Title       string
+	Description string
+	Canonical   string
+	NoIndex     bool
+	Crumbs      []crumb
+
+	Page     *Page // content pages
+	Country  *Page // the page's country (also set on country pages)
+	Counts   beforetrip.Counts
+	Likeable bool // like button and comments
+
+	// Lists.
+	Heading template.HTML
+	Items   []item
+	Pager   *pager
+	Empty   string // i18n key shown when Items is empty
+
+	// Country page.
+	Tips, Reviews            []item
+	TipsTotal, ReviewsTotal  int
+	TipsURL, ReviewsURL      string
+	PopularURL               string
+
+	// Home and /countries/.
+	Latest     []item
+	Continents []continent
+
+	// /tags/.
+	Tags []tagView
+}
+
+// crumb is one breadcrumb link.
+type crumb struct {
+	Title string
+	ID    string
+}
+
+// item is one entry of a list.
+type item struct {
+	P       *Page
+	Counts  beforetrip.Counts
+	Country *Page
+}
+
+// pager links the pages of a paginated list.
+type pager struct {
+	N, Total   int
+	ListID     string
+	Prev, Next int // 0 = none
+}
+
+// continent groups countries on /countries/ and the home page.
+type continent struct {
+	Name      string
+	Countries []*Page
+}
+
+// tagView is one entry of /tags/.
+type tagView struct {
+	Name, Slug string
+	Count      int
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build"
+)
+
+func init() {
+	register("build", "build the static site into the output folder", runBuild)
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("build", "build [--config FILE] [--out DIR] [--drafts]", stderr)
+	loadCfg := configFlag(fs)
+	out := fs.String("out", "", "output `DIR` (default: out_dir of the config)")
+	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadCfg()
+	if err != nil {
+		return err
+	}
+	bc := buildConfig(cfg)
+	if *out != "" {
+		bc.OutDir = *out
+	}
+	bc.Drafts = *drafts
+	opts := []build.Option{build.WithLogger(slog.New(slog.NewTextHandler(stderr, nil)))}
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		opts = append(opts, build.WithProgress(stdout))
+	}
+	b, err := build.New(bc, opts...)
+	if err != nil {
+		return err
+	}
+	res, err := b.Build(ctx)
+	if err != nil {
+		return contentError(err, stderr)
+	}
+	printSummary(stdout, res, bc.OutDir)
+	return nil
+}
+
+// buildConfig maps config.yaml to the builder's configuration.
+func buildConfig(cfg *Config) build.Config {
+	return build.Config{
+		ContentDir: cfg.Path(cfg.ContentDir),
+		ThemeDir:   cfg.Path(cfg.ThemeDir),
+		OutDir:     cfg.Path(cfg.OutDir),
+		BaseURL:    cfg.BaseURL,
+		Title:      cfg.Title,
+		Language:   cfg.Language,
+		UnsafeHTML: cfg.Markdown.UnsafeHTML,
+		APIOrigin:  cfg.API.Origin,
+	}
+}
+
+// contentError prints build.Errors one per line and returns a short error;
+// other errors pass through.
+func contentError(err error, stderr io.Writer) error {
+	var errs build.Errors
+	if e, ok := err.(build.Errors); ok {
+		errs = e
+	}
+	if len(errs) == 0 {
+		return err
+	}
+	for _, e := range errs {
+		fmt.Fprintln(stderr, e.Error())
+	}
+	return fmt.Errorf("%d content error(s); nothing was written", len(errs))
+}
+
+// printSummary prints a Hugo-like table of what was built.
+func printSummary(w io.Writer, res *build.Result, outDir string) {
+	kinds := []string{beforetrip.KindHome, beforetrip.KindCountry, beforetrip.KindTip, beforetrip.KindReview,
+		beforetrip.KindReaderReview, beforetrip.KindList, beforetrip.KindTag, beforetrip.KindPopular}
+	fmt.Fprintf(w, "\n%-16s| %s\n%s\n", "", "pages", strings.Repeat("-", 26))
+	for _, k := range kinds {
+		fmt.Fprintf(w, "%-16s| %6d\n", k, res.Kinds[k])
+	}
+	for k, n := range res.Kinds {
+		if !slices.Contains(kinds, k) {
+			fmt.Fprintf(w, "%-16s| %6d\n", k, n)
+		}
+	}
+	fmt.Fprintf(w, "%-16s| %6d\n\n", "total", res.Pages)
+	fmt.Fprintf(w, "Rendered %d files: %d written, %d unchanged, %d removed.\n",
+		res.Rendered, len(res.Written), res.Unchanged, len(res.Removed))
+	fmt.Fprintf(w, "Built in %d ms into %s\n", res.Duration.Milliseconds(), outDir)
+}
