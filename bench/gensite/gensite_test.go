@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"io/fs"
 	"os"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/bench/sitegen"
+	"github.com/beforetrip/beforetrip/build"
 )
 
 // MustGenerate writes a site of n pages with seed into a new temp folder.
@@ -135,5 +138,41 @@ func TestRunFlags(t *testing.T) {
 	}
 	if want := "theme_dir: " + strconv.Quote(MustTheme(t)); !strings.Contains(string(data), want) {
 		t.Errorf("config.yaml = %s, want it to contain %s", data, want)
+	}
+}
+
+// TestGeneratedSiteChecks builds a generated site in memory with the real
+// builder and theme: every generated page must be valid content.
+func TestGeneratedSiteChecks(t *testing.T) {
+	const n = 50
+	dir := MustGenerate(t, n, 1)
+	bl, err := build.New(build.Config{
+		ContentDir: filepath.Join(dir, "content"),
+		ThemeDir:   MustTheme(t),
+		OutDir:     filepath.Join(dir, "public"),
+		BaseURL:    "http://127.0.0.1:1313/",
+		Language:   "en",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := bl.Check(context.Background())
+	if err != nil {
+		t.Fatalf("Check of a generated site: %v", err)
+	}
+	kinds := map[string]int{
+		beforetrip.KindHome:    1,
+		beforetrip.KindCountry: sitegen.Countries,
+	}
+	for kind, want := range kinds {
+		if got := res.Kinds[kind]; got != want {
+			t.Errorf("Kinds[%s] = %d, want %d", kind, got, want)
+		}
+	}
+	if got := res.Kinds[beforetrip.KindTip] + res.Kinds[beforetrip.KindReview]; got != n {
+		t.Errorf("tips + reviews = %d, want %d (kinds %v)", got, n, res.Kinds)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
+		t.Errorf("Check wrote %s (stat error %v)", filepath.Join(dir, "public"), err)
 	}
 }

@@ -1,0 +1,203 @@
+// Package bench holds whole-program benchmarks of the site builder on
+// generated sites (package sitegen). Run them with
+//
+//	go test ./bench -run '^$' -bench . -benchtime 3x
+//	go test ./bench -run '^$' -bench . -short   # skips the 10k-page site
+//
+// Benchmarks never run in `go test ./...` without -bench. The scripts
+// build.sh and api.sh measure the binary (wall clock, RSS) instead.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip/bench/sitegen"
+	"github.com/beforetrip/beforetrip/build"
+)
+
+// sizes are the site sizes (tips + reviews) benchmarked; the largest is
+// skipped with -short.
+var sizes = []int{1000, 10000}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			site := MustSite(b, n)
+			ctx := context.Background()
+			var pages int
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				if err := os.RemoveAll(site.out()); err != nil {
+					b.Fatal(err)
+				}
+				bl := site.MustBuilder(b)
+				b.StartTimer()
+				res, err := bl.Build(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				pages = res.Pages
+			}
+			b.ReportMetric(float64(pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+		})
+	}
+}
+
+// BenchmarkBuildUnchanged is a full build by a fresh Builder over an
+// existing, identical output: everything renders, nothing is rewritten.
+func BenchmarkBuildUnchanged(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			site := MustSite(b, n)
+			ctx := context.Background()
+			if _, err := site.MustBuilder(b).Build(ctx); err != nil {
+				b.Fatal(err)
+			}
+			var pages int
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				res, err := site.MustBuilder(b).Build(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Written) > 0 {
+					b.Fatalf("unchanged site: %d files rewritten, e.g. %s", len(res.Written), res.Written[0])
+				}
+				pages = res.Pages
+			}
+			b.ReportMetric(float64(pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+		})
+	}
+}
+
+// BenchmarkRebuildOneFile edits one tip's body and rebuilds incrementally:
+// the editor's save-to-disk latency. The file write is not timed.
+func BenchmarkRebuildOneFile(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			site := MustSite(b, n)
+			ctx := context.Background()
+			bl := site.MustBuilder(b)
+			if _, err := bl.Build(ctx); err != nil {
+				b.Fatal(err)
+			}
+			tip := site.MustFirstTip(b)
+			orig, err := os.ReadFile(tip)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { _ = os.WriteFile(tip, orig, 0o644) })
+			took := make([]time.Duration, 0, b.N)
+			rendered := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				edit := fmt.Appendf(slices.Clip(orig), "\nEdited in run %d: *still* worth it.\n", i)
+				if err := os.WriteFile(tip, edit, 0o644); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				start := time.Now()
+				res, err := bl.Rebuild(ctx, build.Changes{Files: []string{tip}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(start))
+				rendered += res.Rendered
+				if len(res.Written) == 0 {
+					b.Fatalf("edit %d of %s wrote nothing", i, tip)
+				}
+			}
+			b.StopTimer()
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms-median")
+			b.ReportMetric(float64(rendered)/float64(b.N), "rendered/op")
+		})
+	}
+}
+
+// generatedSite is a site written by sitegen, shared by the benchmarks of
+// one size within this test binary.
+type generatedSite struct {
+	dir, theme string
+}
+
+func (s generatedSite) out() string { return filepath.Join(s.dir, "public") }
+
+// MustBuilder returns a fresh Builder for the site, as `beforetrip build` would.
+func (s generatedSite) MustBuilder(tb testing.TB) *build.Builder {
+	tb.Helper()
+	bl, err := build.New(build.Config{
+		ContentDir: filepath.Join(s.dir, "content"),
+		ThemeDir:   s.theme,
+		OutDir:     s.out(),
+		BaseURL:    "http://127.0.0.1:1313/",
+		Title:      "beforetrip bench",
+		Language:   "en",
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bl
+}
+
+// MustFirstTip returns the path of the first tip in file-name order.
+func (s generatedSite) MustFirstTip(tb testing.TB) string {
+	tb.Helper()
+	tips, err := filepath.Glob(filepath.Join(s.dir, "content", "countries", "*", "tips", "*.md"))
+	if err != nil || len(tips) == 0 {
+		tb.Fatalf("no tips in %s: %v", s.dir, err)
+	}
+	slices.Sort(tips)
+	return tips[0]
+}
+
+// sites caches generated sites per size: generating 10k pages takes seconds
+// and the content is read-only for all benchmarks but the one-file edit,
+// which restores its file.
+var sites = map[int]generatedSite{}
+
+// MustSite returns a generated site of n pages (seed 1), generating it once
+// per test binary. 10k pages and more are skipped with -short.
+func MustSite(tb testing.TB, n int) generatedSite {
+	tb.Helper()
+	if n >= 10000 && testing.Short() {
+		tb.Skipf("-short: skipping the %d-page site", n)
+	}
+	if s, ok := sites[n]; ok {
+		return s
+	}
+	root, err := sitegen.ModuleRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", fmt.Sprintf("beforetrip-bench-%d-", n))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := generatedSite{dir: dir, theme: filepath.Join(root, "themes", "default")}
+	if err := sitegen.Generate(sitegen.Options{Pages: n, Out: dir, Seed: 1, Theme: s.theme}); err != nil {
+		tb.Fatal(err)
+	}
+	sites[n] = s
+	return s
+}
+
+// TestMain removes the generated sites after all benchmarks ran.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, s := range sites {
+		_ = os.RemoveAll(s.dir)
+	}
+	os.Exit(code)
+}
