@@ -45,6 +45,11 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 	return count, nil
 }
 
+// present is the value of like rows. It must not be empty: bbolt's Get
+// returns nil for an empty value written earlier in the same transaction,
+// and a Batch runs many likes in one transaction.
+var present = []byte{1}
+
 // setLike applies one like or unlike; liking twice counts once.
 func setLike(tx *bolt.Tx, page beforetrip.PageMeta, userID uint64, liked bool) (int64, error) {
 	byPage, byUser := tx.Bucket(bucketLikesByPage), tx.Bucket(bucketLikesByUser)
@@ -61,10 +66,10 @@ func setLike(tx *bolt.Tx, page beforetrip.PageMeta, userID uint64, liked bool) (
 	}
 	delta := int64(1)
 	if liked {
-		if err := byPage.Put(pk, nil); err != nil {
+		if err := byPage.Put(pk, present); err != nil {
 			return 0, err
 		}
-		if err := byUser.Put(uk, nil); err != nil {
+		if err := byUser.Put(uk, present); err != nil {
 			return 0, err
 		}
 	} else {

@@ -153,7 +153,7 @@ func verifyCounters(tx *bolt.Tx, report reporter) error {
 		c := counts[page]
 		c.Likes++
 		counts[page] = c
-		byUser[string(userPageKey(user, page))] = ""
+		byUser[string(userPageKey(user, page))] = string(present)
 		return nil
 	})
 	if err != nil {
