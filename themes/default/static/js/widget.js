@@ -59,8 +59,8 @@
   }
   const errorText = (ex) => {
     if (!(ex instanceof ApiError)) return t('error');
-    if (ex.status === 429) return ex.retryAfter > 0 ? t('rate_limited', { s: ex.retryAfter }) : t('rate_limited_later');
-    if (ex.code === 'network') return t('network');
+    if (ex.status === 429) return ex.retryAfter > 0 ? t('rate_limited_wait', { s: ex.retryAfter }) : t('rate_limited');
+    if (ex.code === 'network') return t('network_error');
     return ex.message || t('error');
   };
 
@@ -98,7 +98,7 @@
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
-      throw new ApiError(0, 'network', t('network'));
+      throw new ApiError(0, 'network', t('network_error'));
     }
     const data = res.status === 204 ? null : await res.json().catch(() => null);
     const tok = res.headers.get('X-CSRF-Token') || (data && data.csrf_token);
@@ -212,11 +212,11 @@
         afterLogin = null;
         setUser(r.user);
         dlg.close();
-        say(t(reg ? 'registered' : 'logged_in', { name: r.user.username }));
+        say(reg ? t('registered', { name: r.user.username }) : t('logged_in', { name: r.user.username }));
         await loadStats();
         if (after) after();
       } catch (ex) {
-        err.textContent = ex.status === 401 && !reg ? t('wrong_password') : errorText(ex);
+        err.textContent = ex.status === 401 && !reg ? t('wrong_credentials') : errorText(ex);
         const bad = (ex.field && form.elements[ex.field]) || null;
         if (bad) {
           bad.setAttribute('aria-invalid', 'true');
@@ -371,7 +371,7 @@
     const metaID = 'comment-' + c.id + '-meta';
     const own = !!user && (user.id === (c.author && c.author.id) || canModerate());
     const body = h('div', { class: 'bt-comment-body' });
-    if (c.deleted) body.append(h('p', { class: 'bt-comment-deleted' }, t('deleted')));
+    if (c.deleted) body.append(h('p', { class: 'bt-comment-deleted' }, t('deleted_comment')));
     else body.innerHTML = c.html; // sanitized by the API (package ugc): the one HTML sink
     const act = (name, label) => h('button', { type: 'button', class: 'bt-link', 'data-act': name, 'aria-describedby': metaID }, label);
     rec.slot = h('div', { class: 'bt-comment-slot' });
@@ -379,7 +379,7 @@
     rec.li.classList.toggle('bt-comment-is-deleted', !!c.deleted);
     rec.li.replaceChildren(h('article', { class: 'bt-comment-article', tabindex: '-1' },
       h('p', { class: 'bt-comment-meta', id: metaID },
-        h('span', { class: 'bt-comment-author' }, c.deleted ? t('deleted_author') : (c.author && c.author.username) || ''), ' ',
+        h('span', { class: 'bt-comment-author' }, c.deleted ? t('deleted') : (c.author && c.author.username) || ''), ' ',
         h('time', { datetime: c.created_at }, fmtDate(c.created_at)),
         c.edited_at && !c.deleted ? [' ', h('span', { class: 'bt-comment-edited', title: fmtDate(c.edited_at) }, t('edited'))] : null,
         c.pending ? [' ', h('span', { class: 'bt-comment-pending' }, t('pending'))] : null),
@@ -532,9 +532,9 @@
       h('input', { type: 'radio', name: 'rating', value: String(n), required: true }), ' ', t('rating_n', { n })));
     const submit = h('button', { type: 'submit', class: 'bt-button bt-primary' }, t('post_review'));
     const form = h('form', { class: 'bt-review' }, err,
-      h('p', { class: 'bt-field' }, h('label', { for: id + '-title' }, t('review_title')),
+      h('p', { class: 'bt-field' }, h('label', { for: id + '-title' }, t('title')),
         h('input', { id: id + '-title', name: 'title', type: 'text', maxlength: '120', required: true })),
-      h('fieldset', { class: 'bt-rating' }, h('legend', {}, t('review_rating')), stars),
+      h('fieldset', { class: 'bt-rating' }, h('legend', {}, t('rating')), stars),
       h('p', { class: 'bt-field' }, h('label', { for: id + '-body' }, t('review_body')),
         h('textarea', { id: id + '-body', name: 'body', rows: '8', maxlength: '20000', required: true, 'aria-describedby': id + '-hint' })),
       h('p', { class: 'bt-form-hint', id: id + '-hint' }, t('markdown_hint')),

@@ -1,0 +1,179 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is Debian's Chromium; browser tests skip when it is absent.
+const chromiumPath = "/usr/bin/chromium"
+
+// NewBrowser starts headless Chromium with a fresh profile and returns its
+// context; every Tab made from it shares the process.
+func NewBrowser(tb testing.TB) context.Context {
+	tb.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		tb.Skip("chromium is not installed (apt-get install chromium)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		tb.Fatalf("start chromium: %v", err)
+	}
+	tb.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// Tab is one page in its own browser context (its own cookies and
+// storage: one reader). It records uncaught JavaScript exceptions.
+type Tab struct {
+	tb  testing.TB
+	ctx context.Context
+
+	mu         sync.Mutex
+	exceptions []string
+}
+
+// NewTab opens a tab in a new browser context of browser.
+func NewTab(tb testing.TB, browser context.Context) *Tab {
+	tb.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		tb.Fatalf("new tab: %v", err)
+	}
+	tab := &Tab{tb: tb, ctx: ctx}
+	msgs := chromedp.Console(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleException {
+				tab.mu.Lock()
+				tab.exceptions = append(tab.exceptions, m.Text)
+				tab.mu.Unlock()
+			}
+		}
+	}()
+	tb.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return tab
+}
+
+// Do runs actions with a time limit and fails the test (showing what the
+// page shows) on error.
+func (t *Tab) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.tb.Helper()
+	ctx, cancel := context.WithTimeout(t.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.tb.Fatalf("%s: %v\n%s", what, err, t.debug())
+	}
+}
+
+// Wait polls the JavaScript expression until it is truthy (15 s at most).
+func (t *Tab) Wait(what, expr string) {
+	t.tb.Helper()
+	ctx, cancel := context.WithTimeout(t.ctx, 20*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
+		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
+	if err != nil {
+		t.tb.Fatalf("wait for %s (%s): %v\n%s", what, expr, err, t.debug())
+	}
+}
+
+// Eval evaluates expr and returns its value.
+func Eval[T any](t *Tab, expr string) T {
+	t.tb.Helper()
+	ctx, cancel := context.WithTimeout(t.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.tb.Fatalf("eval %s: %v\n%s", expr, err, t.debug())
+	}
+	return v
+}
+
+// Text returns the trimmed textContent of the first element matching sel,
+// "" if there is none.
+func (t *Tab) Text(sel string) string {
+	t.tb.Helper()
+	return Eval[string](t, fmt.Sprintf(`(document.querySelector(%q) || {textContent: ""}).textContent.trim()`, sel))
+}
+
+// Open navigates to url and waits until the widget has rendered the
+// account box (it always does, logged in or not).
+func (t *Tab) Open(url string) {
+	t.tb.Helper()
+	t.Do("open "+url, chromedp.Navigate(url))
+	t.Wait("the widget", `document.querySelector('.bt-account button') !== null`)
+}
+
+// Type replaces the value of the field sel by typing text into it.
+func (t *Tab) Type(sel, text string) {
+	t.tb.Helper()
+	t.Do("type into "+sel, chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// Click clicks the first element matching sel.
+func (t *Tab) Click(sel string) {
+	t.tb.Helper()
+	t.Do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// Key sends one key (e.g. kb.Escape) to the focused element.
+func (t *Tab) Key(key string) {
+	t.tb.Helper()
+	t.Do("key", chromedp.KeyEvent(key))
+}
+
+// NoExceptions fails if the page threw uncaught JavaScript exceptions.
+func (t *Tab) NoExceptions() {
+	t.tb.Helper()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.exceptions) > 0 {
+		t.tb.Errorf("uncaught JavaScript exceptions:\n%s", strings.Join(t.exceptions, "\n"))
+	}
+}
+
+func (t *Tab) debug() string {
+	ctx, cancel := context.WithTimeout(t.ctx, 2*time.Second)
+	defer cancel()
+	page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" +
+		"status: " + ((document.getElementById('bt-status') || {}).textContent || '') + "\n" +
+		document.body.innerText.slice(0, 3000)`))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return fmt.Sprintf("exceptions: %v\npage: %s", t.exceptions, page)
+}

@@ -1,0 +1,210 @@
+package e2e
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestNginxConfig runs deploy/nginx.conf in Debian's nginx in front of a
+// real `beforetrip api` and a site built by `beforetrip build`, and checks
+// what the config promises: caching, gzip, security headers, the 404 page,
+// dotfile denial and the /api/ proxy.
+func TestNginxConfig(t *testing.T) {
+	MustNginx(t)
+	apiPort := FreePort(t)
+	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:0",
+		TrustedProxies: []string{"127.0.0.1"}})
+	site.Build(t)
+	api := site.StartAPI(t, apiPort)
+	base := StartNginx(t, site.Out, apiPort)
+
+	css := fingerprinted(t, site.Out, "css", "main")
+	js := fingerprinted(t, site.Out, "js", "widget")
+	notFound, err := os.ReadFile(filepath.Join(site.Out, "404.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	security := map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy":        "strict-origin-when-cross-origin",
+		"X-Frame-Options":        "DENY",
+	}
+	tests := []struct {
+		name        string
+		path        string
+		header      map[string]string // request headers
+		status      int
+		want        map[string]string // response headers, exact
+		contains    map[string]string // response headers, substring
+		body        string            // substring of the (decoded) body
+		notBody     string
+		noSecHeader bool
+	}{
+		{name: "home", path: "/", status: 200,
+			want:     map[string]string{"Cache-Control": "public, max-age=0, must-revalidate", "Content-Type": "text/html; charset=utf-8"},
+			contains: map[string]string{"Content-Security-Policy": "frame-ancestors 'none'"},
+			body:     `name="bt-api"`},
+		{name: "csp allows only self", path: "/", status: 200,
+			contains: map[string]string{"Content-Security-Policy": "script-src 'self';"}},
+		{name: "country page", path: "/countries/japan/", status: 200, body: "bt-like"},
+		{name: "korean slug", path: "/countries/south-korea/tips/%EA%B5%90%ED%86%B5%EC%B9%B4%EB%93%9C/", status: 200},
+		{name: "fingerprinted css cached forever", path: css, status: 200,
+			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable"}, contains: map[string]string{"Content-Type": "text/css"}},
+		{name: "fingerprinted js cached forever", path: js, status: 200,
+			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable"}, contains: map[string]string{"Content-Type": "javascript"}},
+		{name: "feed short cache", path: "/feed.xml", status: 200, want: map[string]string{"Cache-Control": "public, max-age=300"}},
+		{name: "gzip", path: "/", header: map[string]string{"Accept-Encoding": "gzip"}, status: 200,
+			want: map[string]string{"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}, body: "<html"},
+		{name: "gzip js", path: js, header: map[string]string{"Accept-Encoding": "gzip"}, status: 200,
+			want: map[string]string{"Content-Encoding": "gzip"}, body: "bt-api"},
+		{name: "404 page", path: "/no/such/page/", status: 404, body: string(notFound)},
+		{name: "manifest denied", path: "/" + ".beforetrip-pages.json", status: 404, notBody: `"pages"`},
+		{name: "any dotfile denied", path: "/countries/.hidden", status: 404},
+		{name: "api proxied", path: "/api/healthz", status: 200, contains: map[string]string{"X-Request-Id": ""}},
+		{name: "unknown api path is the API's JSON 404", path: "/api/no-such-thing", status: 404,
+			contains: map[string]string{"Content-Type": "application/json"}, body: `"not_found"`},
+		{name: "api counts", path: "/api/pages?ids=countries/japan", status: 200, body: `"countries/japan"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest("GET", base+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tt.header {
+				req.Header.Set(k, v)
+			}
+			resp, err := http.DefaultTransport.RoundTrip(req) // no transparent gzip, no redirects
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body := readBody(t, resp)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d; body %.300s", resp.StatusCode, tt.status, body)
+			}
+			for k, v := range tt.want {
+				if got := resp.Header.Get(k); got != v {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+			for k, v := range tt.contains {
+				if got := resp.Header.Get(k); got == "" || !strings.Contains(got, v) {
+					t.Errorf("%s = %q, want it to contain %q", k, got, v)
+				}
+			}
+			for k, v := range security {
+				if got := resp.Header.Get(k); got != v {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+			if tt.body != "" && !strings.Contains(body, tt.body) {
+				t.Errorf("body does not contain %q: %.300s", tt.body, body)
+			}
+			if tt.notBody != "" && strings.Contains(body, tt.notBody) {
+				t.Errorf("body contains %q", tt.notBody)
+			}
+		})
+	}
+
+	t.Run("redirect to slash is relative", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", base+"/countries/japan", nil)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/countries/japan/" {
+			t.Errorf("got %d Location %q, want 301 /countries/japan/", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+
+	t.Run("revalidation", func(t *testing.T) {
+		resp, err := http.Get(base + "/countries/japan/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		req, _ := http.NewRequest("GET", base+"/countries/japan/", nil)
+		req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+		resp2, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp2.Body.Close()
+		if resp2.StatusCode != http.StatusNotModified {
+			t.Errorf("conditional GET: status %d, want 304", resp2.StatusCode)
+		}
+	})
+
+	// nginx overwrites a forged X-Forwarded-For with the real peer, and the
+	// API (trusting 127.0.0.1) logs that peer, not the forged address.
+	t.Run("forwarded for", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", base+"/api/healthz", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.66")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		rid := resp.Header.Get("X-Request-Id")
+		if rid == "" {
+			t.Fatal("no X-Request-ID from the API")
+		}
+		var line string
+		WaitFor(t, 5*time.Second, "API log line of "+rid, func() error {
+			for _, l := range strings.Split(api.Log(), "\n") {
+				if strings.Contains(l, rid) {
+					line = l
+					return nil
+				}
+			}
+			return errNotYet
+		})
+		if strings.Contains(line, "203.0.113.66") || !strings.Contains(line, "127.0.0.1") {
+			t.Errorf("API log line %q: want client ip 127.0.0.1, not the forged one", line)
+		}
+	})
+}
+
+// fingerprinted returns the URL path of public/<dir>/<name>.<hash>.<dir>.
+func fingerprinted(tb testing.TB, public, dir, name string) string {
+	tb.Helper()
+	re := regexp.MustCompile(`^` + name + `\.[0-9a-f]{8,}\.` + dir + `$`)
+	entries, err := os.ReadDir(filepath.Join(public, dir))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range entries {
+		if re.MatchString(e.Name()) {
+			return "/" + dir + "/" + e.Name()
+		}
+	}
+	tb.Fatalf("no fingerprinted %s.<hash>.%s in %s/%s", name, dir, public, dir)
+	return ""
+}
+
+func readBody(tb testing.TB, resp *http.Response) string {
+	tb.Helper()
+	var r io.Reader = resp.Body
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			tb.Fatalf("gzip: %v", err)
+		}
+		r = zr
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,70 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxWidgetBytes is the budget of the unminified widget.
+const maxWidgetBytes = 30 << 10
+
+func readWidget(tb testing.TB) string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, "themes", "default", "static", "js", "widget.js"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestWidgetSize(t *testing.T) {
+	if n := len(readWidget(t)); n >= maxWidgetBytes {
+		t.Errorf("widget.js is %d bytes, budget %d", n, maxWidgetBytes)
+	}
+}
+
+// TestWidgetTexts checks that every text the widget asks for with t('key')
+// (or a login prompt key) exists as widget_<key> in every language file, so
+// no reader ever sees a bare key.
+func TestWidgetTexts(t *testing.T) {
+	js := readWidget(t)
+	keys := map[string]bool{}
+	for _, re := range []*regexp.Regexp{
+		regexp.MustCompile(`\bt\('([a-z_]+)'`),
+		regexp.MustCompile(`loginPrompt\('([a-z_]+)'`),
+	} {
+		for _, m := range re.FindAllStringSubmatch(js, -1) {
+			keys[m[1]] = true
+		}
+	}
+	if len(keys) < 20 {
+		t.Fatalf("found only %d text keys in widget.js: the pattern is out of date", len(keys))
+	}
+	for _, lang := range []string{"en", "ko"} {
+		t.Run(lang, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(repoRoot, "themes", "default", "i18n", lang+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var texts map[string]string
+			if err := yaml.Unmarshal(b, &texts); err != nil {
+				t.Fatalf("%s.yaml: %v", lang, err)
+			}
+			var missing []string
+			for k := range keys {
+				if texts["widget_"+k] == "" {
+					missing = append(missing, "widget_"+k)
+				}
+			}
+			sort.Strings(missing)
+			if len(missing) > 0 {
+				t.Errorf("%s.yaml lacks %v", lang, missing)
+			}
+		})
+	}
+}
