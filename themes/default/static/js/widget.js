@@ -313,6 +313,11 @@
     for (const box of $$('.bt-like[data-page]')) {
       const btn = $('.bt-like-button', box);
       if (!btn) continue;
+      const count = $('.bt-like-count', box);
+      if (count) {
+        count.id = count.id || nextID('likes');
+        btn.setAttribute('aria-describedby', count.id); // "Like, pressed, 3"
+      }
       btn.hidden = false;
       btn.addEventListener('click', () => setLike(box, btn.getAttribute('aria-pressed') !== 'true'));
     }
