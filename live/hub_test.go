@@ -1,0 +1,201 @@
+package live_test
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip/live"
+	"github.com/gofiber/fiber/v2"
+)
+
+// MustServe serves app on a free local port until the test ends and
+// returns its base URL.
+func MustServe(tb testing.TB, app *fiber.App, before func()) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	go app.Listener(ln)
+	tb.Cleanup(func() {
+		if before != nil {
+			before()
+		}
+		app.ShutdownWithTimeout(5 * time.Second)
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// event is one parsed server-sent event.
+type event struct{ name, data string }
+
+// stream reads server-sent events from one connection.
+type stream struct {
+	body io.Closer
+	c    chan event
+}
+
+// MustStream opens /_live/events.
+func MustStream(tb testing.TB, base string) *stream {
+	tb.Helper()
+	resp, err := http.Get(base + "/_live/events")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		tb.Fatalf("content type %q", ct)
+	}
+	s := &stream{body: resp.Body, c: make(chan event, 100)}
+	go func() {
+		defer close(s.c)
+		sc := bufio.NewScanner(resp.Body)
+		var ev event
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				ev.name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				ev.data = strings.TrimPrefix(line, "data: ")
+			case line == "" && ev.name != "":
+				s.c <- ev
+				ev = event{}
+			}
+		}
+	}()
+	tb.Cleanup(func() { resp.Body.Close() })
+	return s
+}
+
+// Next returns the next event, or fails after a timeout.
+func (s *stream) Next(tb testing.TB) event {
+	tb.Helper()
+	select {
+	case ev, ok := <-s.c:
+		if !ok {
+			tb.Fatal("stream closed")
+		}
+		return ev
+	case <-time.After(5 * time.Second):
+		tb.Fatal("no event within 5s")
+	}
+	return event{}
+}
+
+func TestHubEvents(t *testing.T) {
+	hub := live.NewHub(live.WithHeartbeat(50 * time.Millisecond))
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	hub.Mount(app)
+	base := MustServe(t, app, hub.Close)
+
+	s := MustStream(t, base)
+	hello := s.Next(t)
+	if hello.name != "hello" || !strings.Contains(hello.data, `"boot":"`) {
+		t.Fatalf("first event %+v, want hello with boot id", hello)
+	}
+	tests := []struct {
+		name      string
+		changed   []string
+		err       error
+		wantName  string
+		wantData  string
+		wantFresh []string // events a newly connected tab gets after hello
+	}{
+		{"reload", []string{"countries/japan/index.html", "index.html", "feed.xml", "tags/맛집/index.html"}, nil,
+			"reload", `{"paths":["/countries/japan/","/","/feed.xml","/tags/맛집/"]}`, nil},
+		{"error", nil, errors.New(`content/countries/japan/_index.md:3: field visa: required <script>`),
+			"build-error", `{"error":"content/countries/japan/_index.md:3: field visa: required \u003cscript\u003e"}`,
+			[]string{"build-error"}},
+		{"fixed", []string{"index.html"}, nil, "reload", `{"paths":["/"]}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hub.Built(tt.changed, tt.err)
+			got := s.Next(t)
+			if got.name != tt.wantName || got.data != tt.wantData {
+				t.Errorf("got %s %s, want %s %s", got.name, got.data, tt.wantName, tt.wantData)
+			}
+			fresh := MustStream(t, base)
+			if ev := fresh.Next(t); ev.name != "hello" {
+				t.Fatalf("fresh tab: first event %q", ev.name)
+			}
+			for _, want := range tt.wantFresh {
+				if ev := fresh.Next(t); ev.name != want {
+					t.Errorf("fresh tab got %q, want %q", ev.name, want)
+				}
+			}
+		})
+	}
+	t.Run("many paths", func(t *testing.T) {
+		many := make([]string, 501)
+		for i := range many {
+			many[i] = "p/index.html"
+		}
+		hub.Built(many, nil)
+		if got := s.Next(t); got.data != `{"all":true}` {
+			t.Errorf("got %s, want all", got.data)
+		}
+	})
+	t.Run("close ends streams", func(t *testing.T) {
+		hub.Close()
+		for range s.c { // drains to the end of the stream
+		}
+		resp, err := http.Get(base + "/_live/events")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("after Close: status %d, want 503", resp.StatusCode)
+		}
+	})
+}
+
+func TestReloadScript(t *testing.T) {
+	hub := live.NewHub()
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	hub.Mount(app)
+	base := MustServe(t, app, hub.Close)
+	resp, err := http.Get(base + "/_live/reload.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
+		t.Errorf("content type %q", ct)
+	}
+	for _, want := range []string{`new EventSource("/_live/events")`, `"build-error"`, "textContent", "location.reload()"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("reload.js lacks %q", want)
+		}
+	}
+	if strings.Contains(string(body), "innerHTML") {
+		t.Error("reload.js uses innerHTML")
+	}
+}
+
+func TestOutputURL(t *testing.T) {
+	tests := map[string]string{
+		"index.html":                    "/",
+		"countries/japan/index.html":    "/countries/japan/",
+		"feed.xml":                      "/feed.xml",
+		"css/main.1a2b.css":             "/css/main.1a2b.css",
+		"tags/맛집/index.html":            "/tags/맛집/",
+		"countries/japan/tips/x.html":   "/countries/japan/tips/x.html",
+		"countries/japan/../index.html": "/countries/",
+	}
+	for in, want := range tests {
+		t.Run(in, func(t *testing.T) {
+			if got := live.OutputURL(in); got != want {
+				t.Errorf("OutputURL(%q) = %q, want %q", in, got, want)
+			}
+		})
+	}
+}

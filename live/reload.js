@@ -1,0 +1,80 @@
+// beforetrip serve: live reload. Loaded only by pages built for `serve`.
+// Reloads the tab when a build changed this page or any asset, and shows a
+// build error over the page (the last good version stays underneath) until
+// the next good build.
+(function () {
+  "use strict";
+  var boot = null;
+  var overlay = null;
+
+  function currentPath() {
+    var p = location.pathname;
+    try { p = decodeURIComponent(p); } catch (e) { /* keep it raw */ }
+    return p.replace(/\/index\.html$/, "/");
+  }
+
+  function affectsThisPage(data) {
+    if (data.all) { return true; }
+    var here = currentPath();
+    var paths = data.paths || [];
+    for (var i = 0; i < paths.length; i++) {
+      var p = paths[i];
+      if (p === here || /\.(css|js)$/.test(p)) { return true; }
+    }
+    return false;
+  }
+
+  function showError(text) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "bt-live-error";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;" +
+        "z-index:2147483647;margin:0;padding:1rem 1.25rem;background:#7f1d1d;color:#fff;" +
+        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;" +
+        "box-shadow:0 4px 16px rgba(0,0,0,.4)";
+      var title = document.createElement("strong");
+      title.textContent = "Build failed — showing the last good version. Fix the file and save:";
+      var pre = document.createElement("pre");
+      pre.style.cssText = "margin:.5rem 0 0;white-space:pre-wrap;font:inherit";
+      overlay.appendChild(title);
+      overlay.appendChild(pre);
+      document.body.appendChild(overlay);
+    }
+    overlay.lastChild.textContent = text; // text, not markup: it quotes user files
+  }
+
+  function clearError() {
+    if (overlay) {
+      overlay.remove();
+      overlay = null;
+    }
+  }
+
+  function parse(e) {
+    try { return JSON.parse(e.data); } catch (err) { return {}; }
+  }
+
+  function connect() {
+    var es = new EventSource("/_live/events");
+    es.addEventListener("hello", function (e) {
+      var d = parse(e);
+      if (boot !== null && d.boot !== boot) {
+        location.reload(); // the server restarted: pages may differ
+        return;
+      }
+      boot = d.boot;
+    });
+    es.addEventListener("reload", function (e) {
+      clearError();
+      if (affectsThisPage(parse(e))) { location.reload(); }
+    });
+    es.addEventListener("build-error", function (e) {
+      showError(parse(e).error || "build failed");
+    });
+  }
+
+  if (window.EventSource) {
+    if (document.body) { connect(); } else { document.addEventListener("DOMContentLoaded", connect); }
+  }
+})();

@@ -1,0 +1,376 @@
+// Package live keeps a built site current while it is served: the rebuild
+// worker (one goroutine that owns the builder and runs one build at a time
+// for file changes and API data changes), live reload for open browser tabs
+// (server-sent events and a tiny page script), and the static file handler
+// of `beforetrip serve`.
+package live
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build"
+)
+
+// Default data-change timings (config rebuild.debounce and rebuild.max_wait).
+const (
+	DefaultDebounce = time.Second
+	DefaultMaxWait  = 5 * time.Second
+)
+
+// Result is one finished build.
+type Result struct {
+	Seq   int  // 1 for the first build of the worker
+	Full  bool // a full Build (start, config change, lost events) rather than a Rebuild
+	Files []string
+	Data  []beforetrip.Change
+	// Build is the builder's report; nil when Err is set.
+	Build *build.Result
+	// Err is why the build failed (build.Errors for invalid content). The
+	// output folder still holds the last good site.
+	Err error
+	// Since is when the earliest change this build covers happened (for
+	// file changes, the first file-system event); Started and Done frame
+	// the build itself.
+	Since, Started, Done time.Time
+}
+
+// Changed returns the output paths the build wrote or removed.
+func (r Result) Changed() []string {
+	if r.Build == nil {
+		return nil
+	}
+	return append(append([]string(nil), r.Build.Written...), r.Build.Removed...)
+}
+
+// Option configures a Worker.
+type Option func(*Worker)
+
+// WithDebounce sets how long data changes wait after the last one.
+func WithDebounce(d time.Duration) Option { return func(w *Worker) { w.debounce = d } }
+
+// WithMaxWait bounds how long data changes wait after the first one.
+func WithMaxWait(d time.Duration) Option { return func(w *Worker) { w.maxWait = d } }
+
+// WithLogger sets the logger (default: slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(w *Worker) { w.log = l } }
+
+// WithHook adds a function called after every build, in order, on the
+// worker's goroutine and before subscribers hear of it: reloading the API's
+// page index, telling browser tabs. It must not call back into the worker
+// synchronously.
+func WithHook(f func(Result)) Option { return func(w *Worker) { w.hooks = append(w.hooks, f) } }
+
+// NewBuilder makes a builder from the current configuration. The worker
+// calls it at start and after every config change.
+type NewBuilder func() (*build.Builder, error)
+
+// Worker runs builds one at a time on one goroutine (Run), which owns the
+// builder. Everything else only queues work, without blocking: file changes
+// (FilesChanged, built at once: editors want instant feedback), config
+// changes (a new builder and a full build) and data changes announced by the
+// API (Notify: debounced and coalesced into one incremental build).
+type Worker struct {
+	newBuilder NewBuilder
+	debounce   time.Duration
+	maxWait    time.Duration
+	log        *slog.Logger
+	hooks      []func(Result)
+	wake       chan struct{}
+
+	mu        sync.Mutex
+	pending   job
+	dataFirst time.Time // first and last data change of the pending batch
+	dataLast  time.Time
+	subs      map[chan Result]struct{}
+}
+
+// job is the work of one build. Files and data are sets, so a like storm on
+// one page is one entry however many likes it holds.
+type job struct {
+	newBuilder bool // (re)create the builder: start or config change
+	full       bool
+	files      map[string]struct{}
+	data       map[beforetrip.Change]struct{}
+	since      time.Time
+}
+
+func (j *job) empty() bool {
+	return !j.newBuilder && !j.full && len(j.files) == 0 && len(j.data) == 0
+}
+
+// merge adds o's work to j.
+func (j *job) merge(o job) {
+	j.newBuilder = j.newBuilder || o.newBuilder
+	j.full = j.full || o.full
+	for f := range o.files {
+		j.addFile(f)
+	}
+	for c := range o.data {
+		j.addData(c)
+	}
+	j.at(o.since)
+}
+
+func (j *job) addFile(f string) {
+	if j.files == nil {
+		j.files = map[string]struct{}{}
+	}
+	j.files[f] = struct{}{}
+}
+
+func (j *job) addData(c beforetrip.Change) {
+	if j.data == nil {
+		j.data = map[beforetrip.Change]struct{}{}
+	}
+	j.data[c] = struct{}{}
+}
+
+// at records that a change happened at t.
+func (j *job) at(t time.Time) {
+	if !t.IsZero() && (j.since.IsZero() || t.Before(j.since)) {
+		j.since = t
+	}
+}
+
+// NewWorker returns a worker whose first build, when Run starts, is a full
+// build with a builder from newBuilder.
+func NewWorker(newBuilder NewBuilder, opts ...Option) *Worker {
+	w := &Worker{
+		newBuilder: newBuilder,
+		debounce:   DefaultDebounce,
+		maxWait:    DefaultMaxWait,
+		log:        slog.Default(),
+		wake:       make(chan struct{}, 1),
+		subs:       map[chan Result]struct{}{},
+	}
+	for _, o := range opts {
+		o(w)
+	}
+	if w.maxWait < w.debounce {
+		w.maxWait = w.debounce
+	}
+	w.pending.newBuilder = true
+	w.pending.full = true
+	w.pending.at(time.Now())
+	return w
+}
+
+// Notify queues a data change from the API. It never blocks.
+func (w *Worker) Notify(c beforetrip.Change) {
+	now := time.Now()
+	w.mu.Lock()
+	if len(w.pending.data) == 0 {
+		w.dataFirst = now
+	}
+	w.dataLast = now
+	w.pending.addData(c)
+	w.pending.at(now)
+	w.mu.Unlock()
+	w.signal()
+}
+
+// FilesChanged queues changed paths under the content or theme folder;
+// they are built as soon as the worker is free. at is when the first
+// file-system event of the batch arrived.
+func (w *Worker) FilesChanged(paths []string, at time.Time) {
+	if len(paths) == 0 {
+		return
+	}
+	w.mu.Lock()
+	for _, p := range paths {
+		w.pending.addFile(p)
+	}
+	w.pending.at(at)
+	w.mu.Unlock()
+	w.signal()
+}
+
+// ConfigChanged queues a new builder (the config is read again by the
+// NewBuilder function) and a full build.
+func (w *Worker) ConfigChanged(at time.Time) {
+	w.mu.Lock()
+	w.pending.newBuilder = true
+	w.pending.full = true
+	w.pending.at(at)
+	w.mu.Unlock()
+	w.signal()
+}
+
+// RebuildAll queues a full build with the current builder (used when the
+// watcher lost events).
+func (w *Worker) RebuildAll(at time.Time) {
+	w.mu.Lock()
+	w.pending.full = true
+	w.pending.at(at)
+	w.mu.Unlock()
+	w.signal()
+}
+
+func (w *Worker) signal() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Subscribe returns a channel that receives every build result from now on,
+// and a function to stop. A subscriber that falls 64 results behind misses
+// results rather than holding up builds.
+func (w *Worker) Subscribe() (<-chan Result, func()) {
+	ch := make(chan Result, 64)
+	w.mu.Lock()
+	w.subs[ch] = struct{}{}
+	w.mu.Unlock()
+	return ch, func() {
+		w.mu.Lock()
+		delete(w.subs, ch)
+		w.mu.Unlock()
+	}
+}
+
+// take removes the work that is due from the queue. When only debounced
+// data changes wait, it returns no job and when they become due.
+func (w *Worker) take(now time.Time) (job, time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	p := &w.pending
+	if p.empty() {
+		return job{}, time.Time{}
+	}
+	if !p.newBuilder && !p.full && len(p.files) == 0 {
+		due := w.dataLast.Add(w.debounce)
+		if m := w.dataFirst.Add(w.maxWait); m.Before(due) {
+			due = m
+		}
+		if now.Before(due) {
+			return job{}, due
+		}
+	}
+	j := *p
+	*p = job{}
+	return j, time.Time{}
+}
+
+// Run builds until ctx is done. A build in progress when ctx ends is
+// finished (its files are half published otherwise) before Run returns.
+func (w *Worker) Run(ctx context.Context) error {
+	var (
+		b     *build.Builder
+		seq   int
+		carry job // work of failed builds, retried with the next one
+	)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		j, due := w.take(time.Now())
+		if j.empty() {
+			var wait <-chan time.Time
+			if !due.IsZero() {
+				timer.Reset(time.Until(due))
+				wait = timer.C
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-w.wake:
+			case <-wait:
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		j.merge(carry)
+		carry = job{}
+		seq++
+		res := w.build(context.WithoutCancel(ctx), &b, j)
+		res.Seq = seq
+		if res.Err != nil {
+			carry = j
+		}
+		w.publish(res)
+	}
+}
+
+// build runs one job, replacing *b when the job asks for a new builder.
+func (w *Worker) build(ctx context.Context, b **build.Builder, j job) Result {
+	res := Result{Since: j.since, Started: time.Now(), Full: j.full || *b == nil}
+	for f := range j.files {
+		res.Files = append(res.Files, f)
+	}
+	sort.Strings(res.Files)
+	for c := range j.data {
+		res.Data = append(res.Data, c)
+	}
+	sort.Slice(res.Data, func(i, k int) bool {
+		a, c := res.Data[i], res.Data[k]
+		if a.Page != c.Page {
+			return a.Page < c.Page
+		}
+		return a.Kind < c.Kind
+	})
+	if j.newBuilder || *b == nil {
+		nb, err := w.newBuilder()
+		if err != nil {
+			res.Err, res.Done = err, time.Now()
+			return res
+		}
+		*b = nb
+		res.Full = true
+	}
+	if res.Full {
+		res.Build, res.Err = (*b).Build(ctx)
+	} else {
+		res.Build, res.Err = (*b).Rebuild(ctx, build.Changes{Files: res.Files, Data: res.Data})
+	}
+	res.Done = time.Now()
+	if res.Err != nil {
+		res.Build = nil
+	}
+	return res
+}
+
+func (w *Worker) publish(res Result) {
+	if res.Err != nil {
+		w.log.Error("live: build failed; serving the last good site", "err", res.Err,
+			"files", len(res.Files), "data", len(res.Data), "full", res.Full)
+	} else {
+		w.log.Info("live: built", "seq", res.Seq, "full", res.Full,
+			"files", len(res.Files), "data", len(res.Data),
+			"written", len(res.Build.Written), "removed", len(res.Build.Removed),
+			"ms", res.Done.Sub(res.Started).Milliseconds())
+	}
+	for _, h := range w.hooks {
+		h(res)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for ch := range w.subs {
+		select {
+		case ch <- res:
+		default:
+			w.log.Warn("live: subscriber too slow; result dropped", "seq", res.Seq)
+		}
+	}
+}
+
+// WaitBuild waits on ch for the next result that matches ok, or fails when
+// ctx ends. Tests and start-up code use it instead of sleeping.
+func WaitBuild(ctx context.Context, ch <-chan Result, ok func(Result) bool) (Result, error) {
+	for {
+		select {
+		case r := <-ch:
+			if ok == nil || ok(r) {
+				return r, nil
+			}
+		case <-ctx.Done():
+			return Result{}, errors.Join(errors.New("live: no matching build"), ctx.Err())
+		}
+	}
+}

@@ -1,0 +1,230 @@
+package live_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build"
+	"github.com/beforetrip/beforetrip/live"
+)
+
+const tipMD = `---
+title: %q
+date: 2026-10-01
+tags: ["rail"]
+---
+%s
+`
+
+func TestFileChanges(t *testing.T) {
+	const tip = "content/countries/japan/tips/jr-pass.md"
+	tests := []struct {
+		name   string
+		change func(t *testing.T, s *testSite) []string // returns changed paths
+		check  func(t *testing.T, s *testSite, r live.Result)
+	}{
+		{"edit", func(t *testing.T, s *testSite) []string {
+			MustWrite(t, s.P(tip), fmt.Sprintf(tipMD, "Rail passes in 2027", "New body."))
+			return []string{s.P(tip)}
+		}, func(t *testing.T, s *testSite, r live.Result) {
+			if !contains(s.Read(t, "countries/japan/tips/jr-pass/index.html"), "Rail passes in 2027", "New body.") {
+				t.Error("tip page not re-rendered")
+			}
+			if !contains(s.Read(t, "countries/japan/tips/index.html"), "Rail passes in 2027") {
+				t.Error("tips list does not show the new title")
+			}
+		}},
+		{"create", func(t *testing.T, s *testSite) []string {
+			p := s.P("content/countries/japan/tips/onsen.md")
+			MustWrite(t, p, fmt.Sprintf(tipMD, "Onsen manners", "Wash first."))
+			return []string{p}
+		}, func(t *testing.T, s *testSite, r live.Result) {
+			if !contains(s.Read(t, "countries/japan/tips/onsen/index.html"), "Onsen manners") {
+				t.Error("new tip page missing")
+			}
+			if !contains(s.Read(t, "countries/japan/index.html"), "Onsen manners") {
+				t.Error("country page does not list the new tip")
+			}
+		}},
+		{"rename over", func(t *testing.T, s *testSite) []string {
+			MustWrite(t, s.P(tip)+".tmp", fmt.Sprintf(tipMD, "Atomic save", "Saved by rename."))
+			if err := os.Rename(s.P(tip)+".tmp", s.P(tip)); err != nil {
+				t.Fatal(err)
+			}
+			return []string{s.P(tip)}
+		}, func(t *testing.T, s *testSite, r live.Result) {
+			if !contains(s.Read(t, "countries/japan/tips/jr-pass/index.html"), "Atomic save") {
+				t.Error("tip page not re-rendered")
+			}
+		}},
+		{"delete", func(t *testing.T, s *testSite) []string {
+			if err := os.Remove(s.P(tip)); err != nil {
+				t.Fatal(err)
+			}
+			return []string{s.P(tip)}
+		}, func(t *testing.T, s *testSite, r live.Result) {
+			if got := s.Read(t, "countries/japan/tips/jr-pass/index.html"); got != "" {
+				t.Error("deleted tip's page still on disk")
+			}
+			for _, f := range []string{"countries/japan/tips/index.html", "sitemap.xml", "countries/japan/index.html"} {
+				if strings.Contains(s.Read(t, f), "countries/japan/tips/jr-pass/") {
+					t.Errorf("%s still links the deleted tip", f)
+				}
+			}
+		}},
+		{"new country folder", func(t *testing.T, s *testSite) []string {
+			idx := s.P("content/countries/france/_index.md")
+			data, err := os.ReadFile(s.P("content/countries/japan/_index.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			MustWrite(t, idx, strings.Replace(string(data), `name: "Japan"`, `name: "France"`, 1))
+			return []string{idx}
+		}, func(t *testing.T, s *testSite, r live.Result) {
+			if !contains(s.Read(t, "countries/france/index.html"), "France") {
+				t.Error("new country page missing")
+			}
+			if !contains(s.Read(t, "countries/index.html"), "France") {
+				t.Error("countries list lacks the new country")
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustSite(t)
+			w := MustRun(t, s.Config)
+			paths := tt.change(t, s)
+			w.FilesChanged(paths, time.Now())
+			r := w.Next(t)
+			if r.Err != nil || r.Full || r.Seq != 2 {
+				t.Fatalf("rebuild: seq %d full %v err %v", r.Seq, r.Full, r.Err)
+			}
+			tt.check(t, s, r)
+		})
+	}
+}
+
+func TestFailedBuildKeepsLastGoodSite(t *testing.T) {
+	s := MustSite(t)
+	w := MustRun(t, s.Config)
+	const country = "content/countries/japan/_index.md"
+	good, err := os.ReadFile(s.P(country))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := s.Read(t, "countries/japan/index.html")
+
+	// One batch: a valid tip edit and a country that lost its visa rule.
+	tip := s.P("content/countries/japan/tips/suica.md")
+	MustWrite(t, tip, fmt.Sprintf(tipMD, "Suica everywhere", "Edited in the bad batch."))
+	MustWrite(t, s.P(country), strings.Replace(string(good), "visa:", "visa_typo:", 1))
+	w.FilesChanged([]string{tip, s.P(country)}, time.Now())
+	r := w.Next(t)
+	var errs build.Errors
+	if !errors.As(r.Err, &errs) {
+		t.Fatalf("got err %v, want build.Errors", r.Err)
+	}
+	if msg := r.Err.Error(); !contains(msg, "japan/_index.md", "visa") {
+		t.Errorf("error %q does not name the file and field", msg)
+	}
+	if got := s.Read(t, "countries/japan/index.html"); got != before {
+		t.Error("failed build changed the output")
+	}
+	if strings.Contains(s.Read(t, "countries/japan/tips/suica/index.html"), "Suica everywhere") {
+		t.Error("failed build published part of the batch")
+	}
+
+	// Fixing the country alone also publishes the tip edit of the failed batch.
+	MustWrite(t, s.P(country), string(good))
+	w.FilesChanged([]string{s.P(country)}, time.Now())
+	r = w.Next(t)
+	if r.Err != nil {
+		t.Fatalf("fixed build failed: %v", r.Err)
+	}
+	if !contains(s.Read(t, "countries/japan/tips/suica/index.html"), "Suica everywhere") {
+		t.Error("the tip edit of the failed batch was lost")
+	}
+}
+
+func TestDataChangesAreCoalesced(t *testing.T) {
+	s := MustSite(t)
+	w := MustRun(t, s.Config, live.WithDebounce(100*time.Millisecond), live.WithMaxWait(10*time.Second))
+	pages := []string{"countries/japan/tips/jr-pass", "countries/japan/tips/suica", "countries/japan"}
+	for i := range 3000 {
+		w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: pages[i%len(pages)]})
+	}
+	r := w.Next(t)
+	if r.Err != nil || len(r.Data) != len(pages) || len(r.Files) != 0 {
+		t.Fatalf("got data %v files %v err %v, want the %d pages once", r.Data, r.Files, r.Err, len(pages))
+	}
+	// Nothing else was pending: the next build holds only the next change.
+	tip := s.P("content/countries/japan/tips/suica.md")
+	MustWrite(t, tip, fmt.Sprintf(tipMD, "Suica", "x"))
+	w.FilesChanged([]string{tip}, time.Now())
+	if r := w.Next(t); len(r.Data) != 0 || r.Seq != 3 {
+		t.Errorf("second build: seq %d data %v, want seq 3 and no data", r.Seq, r.Data)
+	}
+}
+
+func TestDataMaxWait(t *testing.T) {
+	s := MustSite(t)
+	// The debounce never expires while changes keep coming every 10 ms:
+	// only the max wait can start a build before the storm ends.
+	w := MustRun(t, s.Config, live.WithDebounce(time.Second), live.WithMaxWait(300*time.Millisecond))
+	ctx, stop := context.WithCancel(context.Background())
+	stormDone := make(chan struct{})
+	go func() {
+		defer close(stormDone)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan"})
+			}
+		}
+	}()
+	r := w.Next(t) // fails after its timeout if the storm holds the build back
+	stop()
+	<-stormDone
+	if r.Err != nil || len(r.Data) != 1 {
+		t.Errorf("got data %v err %v", r.Data, r.Err)
+	}
+}
+
+func TestConfigChangeMakesNewBuilder(t *testing.T) {
+	s := MustSite(t)
+	title := "First title"
+	cfgs := make(chan string, 1)
+	cfgs <- title
+	cfg := func() build.Config {
+		c := s.Config()
+		select {
+		case title = <-cfgs:
+		default:
+		}
+		c.Title = title
+		return c
+	}
+	w := MustRun(t, cfg)
+	cfgs <- "Second title"
+	w.ConfigChanged(time.Now())
+	r := w.Next(t)
+	if r.Err != nil || !r.Full {
+		t.Fatalf("got full %v err %v, want a full build", r.Full, r.Err)
+	}
+	if n := w.Builders.Load(); n != 2 {
+		t.Errorf("%d builders made, want 2", n)
+	}
+	if !contains(s.Read(t, "index.html"), "Second title") {
+		t.Error("home page does not show the new title")
+	}
+}
