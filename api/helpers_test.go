@@ -79,6 +79,13 @@ func MustManifest(tb testing.TB, dir string, pages []beforetrip.PageMeta) {
 // hashing uses light argon2id parameters so tests stay fast.
 func MustServer(tb testing.TB, opts ...func(*Config)) *testServer {
 	tb.Helper()
+	return mustServerSetup(tb, nil, opts...)
+}
+
+// mustServerSetup is MustServer with a setup step that may adjust the
+// Server (e.g. the rate limiters' clock) before it starts serving.
+func mustServerSetup(tb testing.TB, setup func(*Server), opts ...func(*Config)) *testServer {
+	tb.Helper()
 	dir := tb.TempDir()
 	db, err := store.Open(filepath.Join(dir, "beforetrip.db"))
 	if err != nil {
@@ -109,6 +116,9 @@ func MustServer(tb testing.TB, opts ...func(*Config)) *testServer {
 		tb.Fatal(err)
 	}
 	srv.hasher = newHasher(1024, 1, 1)
+	if setup != nil {
+		setup(srv)
+	}
 	ts.Server = srv
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
 )
 
 func TestRoutingErrorsAndHeaders(t *testing.T) {
