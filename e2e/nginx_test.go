@@ -43,6 +43,9 @@ func StartNginx(tb testing.TB, public string, apiPort int) string {
 		tb.Fatal(err)
 	}
 	prefix := tb.TempDir()
+	if err := os.Mkdir(filepath.Join(prefix, "tmp"), 0o755); err != nil {
+		tb.Fatal(err)
+	}
 	port := FreePort(tb)
 	temps := ""
 	for _, k := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {

@@ -102,8 +102,8 @@ func TestNginxConfig(t *testing.T) {
 				}
 			}
 			for k, v := range security {
-				if got := resp.Header.Get(k); got != v {
-					t.Errorf("%s = %q, want %q", k, got, v)
+				if got := resp.Header.Values(k); len(got) != 1 || got[0] != v {
+					t.Errorf("%s = %q, want once %q", k, got, v)
 				}
 			}
 			if tt.body != "" && !strings.Contains(body, tt.body) {
