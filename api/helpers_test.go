@@ -292,3 +292,6 @@ func (ts *testServer) MustBearer(tb testing.TB, name string) *client {
 func q(s string) string { return url.QueryEscape(s) }
 
 func pagePath(id string) string { return fmt.Sprintf("/api/likes?page=%s", q(id)) }
+
+// dirOf is the output folder the test server's manifest lives in.
+func dirOf(ts *testServer) string { return filepath.Dir(ts.Index.path) }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -162,7 +161,7 @@ func TestPopular(t *testing.T) {
 		t.Fatalf("popular reviews = %+v", items)
 	}
 	// A page gone from the site is skipped.
-	MustManifest(t, filepath.Dir(ts.Index.path), testPages[:4])
+	MustManifest(t, dirOf(ts), testPages[:4])
 	if err := ts.Index.Reload(); err != nil {
 		t.Fatal(err)
 	}
