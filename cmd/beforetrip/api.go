@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+)
+
+func init() {
+	register("api", "run the API alone (production, behind nginx) with the rebuild worker", runAPI)
+}
+
+// runAPI is `beforetrip api`: the API for production, behind nginx, which
+// serves the output folder. No watcher, no static files, no live reload;
+// but likes, comment counts and reader reviews still rebuild the pages that
+// show them, debounced, into --out (after a full build at start, so the
+// page manifest and the baked counts are current).
+func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("api", "api [--config FILE] [--addr HOST:PORT] [--data DIR] [--out DIR]", stderr)
+	load := configFlag(fs)
+	addr := fs.String("addr", "", "listen on `HOST:PORT` (default: api.addr, 127.0.0.1:8080)")
+	dataFlag := fs.String("data", "", "store `DIR` (default: data_dir)")
+	outFlag := fs.String("out", "", "output `DIR` nginx serves (default: out_dir)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	if len(cfg.JWTSecret) < 32 {
+		return errors.New("api: BEFORETRIP_JWT_SECRET must hold at least 32 random bytes " +
+			"(e.g. export BEFORETRIP_JWT_SECRET=$(openssl rand -hex 32)); refusing to start")
+	}
+	outDir, err := absFlag(*outFlag, cfg, cfg.OutDir)
+	if err != nil {
+		return err
+	}
+	dataDir, err := absFlag(*dataFlag, cfg, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if *addr == "" {
+		*addr = cfg.API.Addr
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("api: %w", err)
+	}
+	defer ln.Close()
+	site, err := openLiveSite(liveOptions{
+		cfg: cfg, reload: load, outDir: outDir, dataDir: dataDir,
+		secret: []byte(cfg.JWTSecret), log: logger,
+	})
+	if err != nil {
+		return fmt.Errorf("api: %w", err)
+	}
+	banner := fmt.Sprintf("beforetrip api listening on http://%s/api/ (rebuilding %s)", ln.Addr(), outDir)
+	return site.run(ctx, ln, filepath.Join(dataDir, "admin.sock"), stdout, banner, nil)
+}

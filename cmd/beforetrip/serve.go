@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/beforetrip/beforetrip/live"
+	"github.com/beforetrip/beforetrip/watch"
+)
+
+func init() {
+	register("serve", "build, watch and serve the site with the API and live reload", runServe)
+}
+
+// runServe is `beforetrip serve`: the all-in-one local server. It builds the
+// site with the live-reload script, rebuilds on every save under content/
+// and themes/ and on config changes, rebuilds on likes, comments and reader
+// reviews, and serves the site, the API and /_live/ on one port.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "serve [--config FILE] [--addr HOST:PORT] [--data DIR] [--out DIR] [--drafts]", stderr)
+	load := configFlag(fs)
+	addr := fs.String("addr", "", "listen on `HOST:PORT` (default: server.addr, 127.0.0.1:1313)")
+	dataFlag := fs.String("data", "", "store and secrets `DIR` (default: data_dir)")
+	outFlag := fs.String("out", "", "output `DIR` (default: out_dir)")
+	drafts := fs.Bool("drafts", false, "build draft pages too")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	outDir, err := absFlag(*outFlag, cfg, cfg.OutDir)
+	if err != nil {
+		return err
+	}
+	dataDir, err := absFlag(*dataFlag, cfg, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if *addr == "" {
+		*addr = cfg.Server.Addr
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	// Bind first: a port in use should fail before a long build.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return fmt.Errorf("serve: data folder: %w", err)
+	}
+	secret, err := serveSecret(cfg, dataDir)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	hub := live.NewHub()
+	site, err := openLiveSite(liveOptions{
+		cfg: cfg, reload: load, outDir: outDir, dataDir: dataDir, secret: secret,
+		drafts: *drafts, liveReload: true, log: logger,
+		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.Err) }},
+	})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	app := site.api.App()
+	hub.Mount(app)
+	app.Get("/*", live.Static(outDir))
+
+	cfgFile := filepath.Join(cfg.Dir, filepath.Base(fs.Lookup("config").Value.String()))
+	w, err := watch.New([]string{cfg.Path(cfg.ContentDir), cfg.Path(cfg.ThemeDir)}, cfgFile,
+		func(b watch.Batch) { feedWorker(site.worker, b) }, watch.WithLogger(logger))
+	if err != nil {
+		site.db.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	banner := fmt.Sprintf("beforetrip serving http://%s/ (site, API, live reload)", ln.Addr())
+	return site.run(ctx, ln, filepath.Join(dataDir, "admin.sock"), stdout, banner, hub.Close,
+		func(ctx context.Context) {
+			if err := w.Run(ctx); err != nil {
+				logger.Error("watch", "err", err)
+			}
+		})
+}
+
+// feedWorker queues a watcher batch on the rebuild worker.
+func feedWorker(w *live.Worker, b watch.Batch) {
+	switch {
+	case b.Config:
+		w.ConfigChanged(b.First)
+	case b.Rescan:
+		w.RebuildAll(b.First)
+	}
+	w.FilesChanged(b.Paths, b.First)
+}

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testServer is `beforetrip serve` running on a copy of the live/ fixture
+// site, driven through Main as a user would run it.
+type testServer struct {
+	Root, URL string
+	events    chan sseEvent
+	stderr    *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// MustCopyTree copies a folder tree.
+func MustCopyTree(tb testing.TB, src, dst string) {
+	tb.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// MustStartServe copies the fixture site into a temp folder, runs
+// `beforetrip serve` on a free port until the test ends, and subscribes to
+// its live-reload events.
+func MustStartServe(tb testing.TB, extraArgs ...string) *testServer {
+	tb.Helper()
+	root := tb.TempDir()
+	MustCopyTree(tb, "../../live/testdata/site", root)
+	MustCopyTree(tb, "../../themes/default", filepath.Join(root, "themes", "default"))
+	tb.Setenv("BEFORETRIP_JWT_SECRET", "")
+	s := &testServer{Root: root, events: make(chan sseEvent, 1000), stderr: &syncBuffer{}}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	args := append([]string{"serve", "--config", filepath.Join(root, "config.yaml"), "--addr", "127.0.0.1:0"}, extraArgs...)
+	go func() {
+		done <- Main(ctx, args, outW, s.stderr)
+		outW.Close()
+	}()
+	banner := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			if line := sc.Text(); strings.HasPrefix(line, "beforetrip serving ") {
+				banner <- line
+			}
+		}
+	}()
+	tb.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				tb.Errorf("serve returned %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			tb.Error("serve did not stop within 20s of cancel")
+		}
+	})
+	select {
+	case line := <-banner:
+		s.URL = strings.TrimSuffix(strings.Fields(line)[2], "/")
+	case err := <-done:
+		tb.Fatalf("serve exited: %v\n%s", err, s.stderr)
+	case <-time.After(60 * time.Second):
+		tb.Fatalf("no banner within 60s\n%s", s.stderr)
+	}
+	resp, err := http.Get(s.URL + "/_live/events")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	go readSSE(resp.Body, s.events)
+	if ev := s.next(tb); ev.Name != "hello" {
+		tb.Fatalf("first event %q, want hello", ev.Name)
+	}
+	return s
+}
+
+// P returns the absolute path of a site-relative path.
+func (s *testServer) P(rel string) string { return filepath.Join(s.Root, filepath.FromSlash(rel)) }
+
+// sseEvent is one server-sent event, with its JSON data decoded.
+type sseEvent struct {
+	Name  string
+	Paths []string `json:"paths"`
+	All   bool     `json:"all"`
+	Error string   `json:"error"`
+}
+
+func readSSE(body io.ReadCloser, out chan<- sseEvent) {
+	defer body.Close()
+	sc := bufio.NewScanner(body)
+	sc.Buffer(nil, 1<<20)
+	var ev sseEvent
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			ev.Name = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ev)
+		case line == "" && ev.Name != "":
+			out <- ev
+			ev = sseEvent{}
+		}
+	}
+}
+
+func (s *testServer) next(tb testing.TB) sseEvent {
+	tb.Helper()
+	select {
+	case ev := <-s.events:
+		return ev
+	case <-time.After(30 * time.Second):
+		tb.Fatalf("no live-reload event within 30s\n%s", tail(s.stderr.String(), 3000))
+	}
+	return sseEvent{}
+}
+
+// reloaded waits for the next build: it must succeed and list url (unless
+// url is "").
+func (s *testServer) reloaded(tb testing.TB, url string) sseEvent {
+	tb.Helper()
+	ev := s.next(tb)
+	if ev.Name != "reload" {
+		tb.Fatalf("got %s event (%s), want reload", ev.Name, ev.Error)
+	}
+	if url != "" && !ev.All && !contains(ev.Paths, url) {
+		tb.Fatalf("reload paths %q lack %q", ev.Paths, url)
+	}
+	return ev
+}
+
+// waitFor waits for a successful build that lists url, skipping others
+// (debounced data builds may come in several steps).
+func (s *testServer) waitFor(tb testing.TB, url string) {
+	tb.Helper()
+	for {
+		if ev := s.reloaded(tb, ""); ev.All || contains(ev.Paths, url) {
+			return
+		}
+	}
+}
+
+// MustFindLayout returns the theme's base layout (every page uses it):
+// layouts/baseof.html, or else the first layout that closes </body>.
+func MustFindLayout(tb testing.TB, theme string) string {
+	tb.Helper()
+	base := filepath.Join(theme, "layouts", "baseof.html")
+	if _, err := os.Stat(base); err == nil {
+		return base
+	}
+	var found string
+	filepath.WalkDir(theme, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || found != "" || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		if data, err := os.ReadFile(p); err == nil && strings.Contains(string(data), "</body>") {
+			found = p
+		}
+		return nil
+	})
+	if found == "" {
+		tb.Fatal("no layout with </body> in the theme")
+	}
+	return found
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// get fetches a path and returns status and body.
+func (s *testServer) get(tb testing.TB, path string) (int, string) {
+	tb.Helper()
+	resp, err := http.Get(s.URL + path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// api calls the API with an optional Bearer token and decodes the JSON
+// answer into out (if not nil).
+func (s *testServer) api(tb testing.TB, method, path, token string, body any, out any) int {
+	tb.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.URL+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			tb.Fatalf("%s %s: %v: %s", method, path, err, data)
+		}
+	}
+	return resp.StatusCode
+}
+
+// MustUser registers a reader and returns a Bearer token for it.
+func (s *testServer) MustUser(tb testing.TB, name string) string {
+	tb.Helper()
+	pw := "correct horse " + name
+	if code := s.api(tb, "POST", "/api/auth/register", "",
+		map[string]string{"username": name, "email": name + "@example.com", "password": pw}, nil); code != 201 {
+		tb.Fatalf("register %s: %d", name, code)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if code := s.api(tb, "POST", "/api/auth/token", "", map[string]string{"login": name, "password": pw}, &tok); code != 200 {
+		tb.Fatalf("token %s: %d", name, code)
+	}
+	return tok.AccessToken
+}
+
+// tipMD is a tip file.
+func tipMD(title, body string) string {
+	return fmt.Sprintf("---\ntitle: %q\ndate: 2026-10-01\ntags: [\"rail\"]\n---\n%s\n", title, body)
+}

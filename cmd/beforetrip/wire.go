@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/beforetrip/beforetrip/admin"
+	"github.com/beforetrip/beforetrip/api"
+	"github.com/beforetrip/beforetrip/build"
+	"github.com/beforetrip/beforetrip/live"
+	"github.com/beforetrip/beforetrip/store"
+)
+
+// liveOptions are what serve and api decide before wiring the running site.
+type liveOptions struct {
+	cfg        *Config
+	reload     func() (*Config, error) // reads the config file again
+	outDir     string                  // absolute
+	dataDir    string                  // absolute
+	secret     []byte
+	drafts     bool
+	liveReload bool
+	log        *slog.Logger
+	// hooks run after each build, after the page index is reloaded.
+	hooks []func(live.Result)
+}
+
+// liveSite is the running site shared by serve and api: the store, the
+// rebuild worker that owns the builder, and the API whose notifier is the
+// worker.
+type liveSite struct {
+	db     *store.DB
+	pages  *api.PageIndex
+	worker *live.Worker
+	api    *api.Server
+	log    *slog.Logger
+}
+
+// openLiveSite opens the store and wires the API to the rebuild worker. The
+// worker is not running yet: see run.
+func openLiveSite(o liveOptions) (*liveSite, error) {
+	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	db, err := store.Open(filepath.Join(o.dataDir, "beforetrip.db"))
+	if err != nil {
+		return nil, fmt.Errorf("%w (is another beforetrip serve or api running on this data folder?)", err)
+	}
+	s := &liveSite{db: db, log: o.log}
+	if s.pages, err = api.NewPageIndex(o.outDir, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	contentDir, themeDir := o.cfg.Path(o.cfg.ContentDir), o.cfg.Path(o.cfg.ThemeDir)
+	newBuilder := func() (*build.Builder, error) {
+		// Re-read the config file: this runs at start and after it changed.
+		// The folders stay those the watcher watches; a change of them, of
+		// addresses or of API settings needs a restart.
+		c, err := o.reload()
+		if err != nil {
+			return nil, err
+		}
+		bc := siteBuildConfig(c, o.outDir, o.drafts, o.liveReload)
+		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
+		return build.New(bc, build.WithSiteData(db), build.WithLogger(o.log))
+	}
+	hooks := []func(live.Result){func(r live.Result) {
+		if r.Err != nil {
+			return
+		}
+		if err := s.pages.Reload(); err != nil {
+			o.log.Error("live: page index reload", "err", err)
+		}
+	}}
+	opts := []live.Option{
+		live.WithDebounce(o.cfg.Rebuild.Debounce),
+		live.WithMaxWait(o.cfg.Rebuild.MaxWait),
+		live.WithLogger(o.log),
+	}
+	for _, h := range append(hooks, o.hooks...) {
+		opts = append(opts, live.WithHook(h))
+	}
+	s.worker = live.NewWorker(newBuilder, opts...)
+	s.api, err = api.New(api.Config{
+		CORSOrigins:    o.cfg.API.CORSOrigins,
+		TrustedProxies: o.cfg.API.TrustedProxies,
+		Limits:         o.cfg.LimitsOn(),
+		Cookie: api.CookieConfig{
+			Secure:   o.cfg.API.Cookies.Secure,
+			SameSite: o.cfg.API.Cookies.SameSite,
+			Domain:   o.cfg.API.Cookies.Domain,
+		},
+		JWTSecret:  o.secret,
+		Moderation: o.cfg.Comments.Moderation,
+		Logger:     o.log,
+	}, api.Services{
+		Users: db, Sessions: db, Likes: db, Comments: db, Reviews: db, Popular: db,
+		Pages: s.pages, Notifier: s.worker,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// siteBuildConfig maps config.yaml onto the builder's configuration.
+func siteBuildConfig(c *Config, outDir string, drafts, liveReload bool) build.Config {
+	return build.Config{
+		ContentDir: c.Path(c.ContentDir),
+		ThemeDir:   c.Path(c.ThemeDir),
+		OutDir:     outDir,
+		BaseURL:    c.BaseURL,
+		Title:      c.Title,
+		Language:   c.Language,
+		UnsafeHTML: c.Markdown.UnsafeHTML,
+		Drafts:     drafts,
+		APIOrigin:  c.API.Origin,
+		LiveReload: liveReload,
+	}
+}
+
+// run serves ln until ctx ends: it starts the worker and waits for the
+// first full build (so pages and the page index are current before the
+// first request), the admin socket, and any extra tasks (the watcher).
+// Shutdown order: stop accepting HTTP (after before(), which ends streams
+// that would hold it up), let an in-flight build finish, close the store.
+func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdout io.Writer,
+	banner string, before func(), tasks ...func(context.Context)) error {
+	var wg sync.WaitGroup
+	sub, unsub := s.worker.Subscribe()
+	wg.Go(func() { s.worker.Run(ctx) })
+	first, err := live.WaitBuild(ctx, sub, nil)
+	unsub()
+	switch {
+	case err != nil: // ctx ended during the first build
+	case first.Err != nil:
+		fmt.Fprintf(stdout, "beforetrip: build failed; serving the last good output until it is fixed:\n%v\n", first.Err)
+	default:
+		fmt.Fprintf(stdout, "beforetrip: built %d pages (%d written) in %s\n", first.Build.Pages,
+			len(first.Build.Written), first.Build.Duration.Round(time.Millisecond))
+	}
+	for _, t := range tasks {
+		wg.Go(func() { t(ctx) })
+	}
+	wg.Go(func() {
+		if err := admin.Serve(ctx, socket, s.db, s.log); err != nil {
+			s.log.Error("admin socket", "path", socket, "err", err)
+		}
+	})
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- s.api.App().Listener(ln) }()
+	fmt.Fprintln(stdout, banner)
+
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+		err = fmt.Errorf("http: %w", err)
+	}
+	if before != nil {
+		before()
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	if serr := s.api.App().ShutdownWithContext(shutdownCtx); serr != nil {
+		s.log.Warn("http shutdown", "err", serr)
+	}
+	cancel()
+	wg.Wait()
+	return errors.Join(err, s.db.Close())
+}
+
+// serveSecret returns BEFORETRIP_JWT_SECRET, or the secret kept in
+// <data>/jwt.secret, creating it (32 random bytes, hex, mode 0600) on first
+// use so that sessions survive restarts of `serve`.
+func serveSecret(cfg *Config, dataDir string) ([]byte, error) {
+	if cfg.JWTSecret != "" {
+		if len(cfg.JWTSecret) < 32 {
+			return nil, fmt.Errorf("BEFORETRIP_JWT_SECRET is %d bytes; need at least 32 (try: openssl rand -hex 32)", len(cfg.JWTSecret))
+		}
+		return []byte(cfg.JWTSecret), nil
+	}
+	path := filepath.Join(dataDir, "jwt.secret")
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if len(data) < 32 {
+			return nil, fmt.Errorf("%s holds %d bytes; need at least 32 (delete it to make a new one)", path, len(data))
+		}
+		return data, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("jwt secret: %w", err)
+	}
+	var raw [32]byte
+	rand.Read(raw[:])
+	secret := []byte(hex.EncodeToString(raw[:]))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("jwt secret: %w", err)
+	}
+	if _, err := f.Write(secret); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("jwt secret: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("jwt secret: %w", err)
+	}
+	return secret, nil
+}
+
+// absFlag returns the flag value made absolute, or the config's path when
+// the flag was not given.
+func absFlag(flagValue string, cfg *Config, cfgValue string) (string, error) {
+	p := cfg.Path(cfgValue)
+	if flagValue != "" {
+		p = flagValue
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("path %s: %w", p, err)
+	}
+	return abs, nil
+}
