@@ -1,8 +1,12 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -167,5 +171,54 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	}
 	if _, err := New(Config{JWTSecret: testSecret, Cookie: CookieConfig{SameSite: "None", Secure: true}}, svc); err != nil {
 		t.Fatalf("SameSite=None with Secure: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's and the test's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestRequestLog(t *testing.T) {
+	var logs syncBuffer
+	ts := MustServer(t, func(c *Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
+	c := ts.client(t)
+	c.do("GET", "/api/page?id=countries/japan&secret=hunter2", nil, "X-Request-ID", "req-42").want(t, 200, "")
+	c.do("GET", "/api/nope", nil).want(t, 404, "")
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line %q: %v", l, err)
+		}
+		if m["msg"] == "request" {
+			lines = append(lines, m)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("request lines = %d, want 2: %s", len(lines), logs.String())
+	}
+	if lines[0]["request_id"] != "req-42" || lines[0]["path"] != "/api/page" || lines[0]["status"] != 200.0 ||
+		lines[0]["method"] != "GET" || lines[0]["duration"] == nil {
+		t.Fatalf("first line = %v", lines[0])
+	}
+	if lines[1]["status"] != 404.0 || lines[1]["request_id"] == "" {
+		t.Fatalf("second line = %v", lines[1])
+	}
+	if strings.Contains(logs.String(), "hunter2") {
+		t.Fatal("query values logged")
 	}
 }
