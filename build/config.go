@@ -56,11 +56,11 @@ type Builder struct {
 	out      *writer
 
 	// Loaded state, kept between builds for Rebuild.
-	files  map[string]*Page // absolute content path → page (drafts included, Draft set)
-	theme  *theme
-	counts map[string]beforetrip.Counts
+	files   map[string]*Page // absolute content path → page (drafts included, Draft set)
+	theme   *theme
+	counts  map[string]beforetrip.Counts
 	readers []beforetrip.Review
-	site   *site
+	site    *site
 	// manifest is the last published manifest (see manifest.go).
 	manifest *manifestState
 }

@@ -36,13 +36,13 @@ const (
 
 // output is one file of the built site and what it is made from.
 type output struct {
-	kind outKind
-	tmpl string // page template, for HTML outputs
-	id   string // page ID, for HTML outputs
-	page *Page  // outPage
-	list *list  // outList
-	n    int    // outList: 1-based page number
-	meta *beforetrip.PageMeta
+	kind  outKind
+	tmpl  string // page template, for HTML outputs
+	id    string // page ID, for HTML outputs
+	page  *Page  // outPage
+	list  *list  // outList
+	n     int    // outList: 1-based page number
+	meta  *beforetrip.PageMeta
 	asset *asset
 }
 

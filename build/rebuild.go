@@ -1,10 +1,245 @@
 package build
 
-import "context"
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
 
-// Rebuild applies changes incrementally (full build if nothing is loaded).
-// Interim version: it runs a full build, which is always correct; the
-// dependency-graph version replaces it.
+	"github.com/beforetrip/beforetrip"
+)
+
+// Rebuild applies changes incrementally: changed content files are
+// reloaded one by one, site data is re-read when the API announced a
+// change, the site is reassembled (cheap: no rendering) and the dependency
+// graph picks the outputs to render again. Theme changes re-render every
+// output using the changed page template, or everything for the base
+// layout, partials, UI strings and static files. Without a loaded site
+// (first call, or after a failed build) it is a full Build.
 func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
-	return b.Build(ctx)
+	if b.site == nil {
+		return b.Build(ctx)
+	}
+	start := time.Now()
+	old := b.site
+	// A failed rebuild leaves the state half-updated: the next call then
+	// starts over with a full build.
+	b.site = nil
+	st := &state{files: b.files, theme: b.theme, counts: b.counts, readers: b.readers}
+	var changed []string // page IDs whose file changed
+	all, tmpls, err := b.themeChanges(ch.Files, st)
+	if err != nil {
+		return nil, err
+	}
+	var errs Errors
+	for _, f := range ch.Files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			continue
+		}
+		if _, ok := b.relPath(abs); !ok {
+			continue
+		}
+		for _, path := range b.affectedFiles(abs, st.files) {
+			if prev := st.files[path]; prev != nil {
+				changed = append(changed, prev.ID)
+			}
+			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+				delete(st.files, path)
+				continue
+			}
+			p, ferrs := b.loadFile(path)
+			errs = append(errs, ferrs...)
+			st.files[path] = p
+			if p != nil {
+				changed = append(changed, p.ID)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	if err := b.reloadData(ctx, ch.Data, st); err != nil {
+		return nil, err
+	}
+	s, err := b.assembleState(st)
+	if err != nil {
+		return nil, err
+	}
+	g := newGraph(old, s)
+	g.all = all
+	for _, id := range changed {
+		g.page(id, diffPage(old.pages[id], s.pages[id]))
+	}
+	b.dataEffects(g, old, s)
+	paths := g.paths(tmpls)
+	res, err := b.renderPublish(ctx, s, st.theme, paths, true)
+	if err != nil {
+		return nil, err
+	}
+	b.commit(st, s)
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// affectedFiles expands one changed path: a file is itself; a folder
+// that was created or moved in is every file in it; a path that is gone
+// (a deleted or renamed file or folder) is every loaded file at or under it.
+func (b *Builder) affectedFiles(abs string, files map[string]*Page) []string {
+	info, err := os.Stat(abs)
+	switch {
+	case err == nil && !info.IsDir():
+		return []string{abs}
+	case err == nil:
+		var out []string
+		_ = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				out = append(out, path)
+			}
+			return nil
+		})
+		for path := range files {
+			if strings.HasPrefix(path, abs+string(filepath.Separator)) && !slices.Contains(out, path) {
+				out = append(out, path)
+			}
+		}
+		return out
+	}
+	out := []string{abs}
+	for path := range files {
+		if strings.HasPrefix(path, abs+string(filepath.Separator)) {
+			out = append(out, path)
+		}
+	}
+	return out
+}
+
+// themeChanges reloads the theme if any changed file is in it. It returns
+// whether everything must be rendered again, or else the page templates
+// whose outputs must be.
+func (b *Builder) themeChanges(files []string, st *state) (all bool, tmpls []string, err error) {
+	hit := false
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			continue
+		}
+		rel, err := filepath.Rel(b.cfg.ThemeDir, abs)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		hit = true
+		rel = filepath.ToSlash(rel)
+		name := strings.TrimSuffix(strings.TrimPrefix(rel, "layouts/"), ".html")
+		if strings.HasPrefix(rel, "layouts/") && slices.Contains(pageTemplates, name) {
+			tmpls = append(tmpls, name)
+		} else {
+			all = true
+		}
+	}
+	if !hit {
+		return false, nil, nil
+	}
+	th, err := loadTheme(b.cfg.ThemeDir, b.cfg.Language, b.templateFuncs)
+	if err != nil {
+		return false, nil, err
+	}
+	st.theme = th
+	return all, tmpls, nil
+}
+
+// reloadData re-reads what the API announced as changed.
+func (b *Builder) reloadData(ctx context.Context, changes []beforetrip.Change, st *state) error {
+	if b.data == nil || len(changes) == 0 {
+		return nil
+	}
+	var counts, reviews bool
+	for _, c := range changes {
+		switch c.Kind {
+		case beforetrip.ChangeLikes, beforetrip.ChangeComments:
+			counts = true
+		case beforetrip.ChangeReview:
+			// A deleted review also drops its likes and comments.
+			reviews, counts = true, true
+		}
+	}
+	var err error
+	if counts {
+		c, err := b.data.PageCounts(ctx)
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			c = map[string]beforetrip.Counts{}
+		}
+		st.counts = c
+	}
+	if reviews {
+		if st.readers, err = b.data.ReaderReviews(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dataEffects diffs counts and reader reviews between the two sites.
+func (b *Builder) dataEffects(g *graph, old, s *site) {
+	if !maps.Equal(old.counts, s.counts) {
+		ids := map[string]bool{}
+		for id := range old.counts {
+			ids[id] = true
+		}
+		for id := range s.counts {
+			ids[id] = true
+		}
+		for id := range ids {
+			o, n := old.counts[id], s.counts[id]
+			var ef effect
+			if o.Likes != n.Likes {
+				ef |= efLikes
+			}
+			if o.Comments != n.Comments {
+				ef |= efComments
+			}
+			if ef != 0 && (old.pages[id] != nil || s.pages[id] != nil) {
+				g.page(id, ef)
+			}
+		}
+	}
+	for id, p := range s.pages {
+		if p.Kind == beforetrip.KindReaderReview && !sameReader(old.pages[id], p) {
+			g.page(id, diffPage(old.pages[id], p))
+		}
+	}
+	for id, p := range old.pages {
+		if p.Kind == beforetrip.KindReaderReview && s.pages[id] == nil {
+			g.page(id, diffPage(p, nil))
+		}
+	}
+}
+
+func sameReader(a, b *Page) bool {
+	return a != nil && b != nil && a.Title == b.Title && a.Body == b.Body && a.Rating == b.Rating &&
+		reflect.DeepEqual(a.Edited, b.Edited) && a.Date.Equal(b.Date) && a.Author == b.Author
+}
+
+// paths lists the outputs to render: the graph's, every output using a
+// changed page template, and every output that did not exist before.
+func (g *graph) paths(tmpls []string) []string {
+	if g.all {
+		return slices.Collect(maps.Keys(g.new.outputs))
+	}
+	for p, o := range g.new.outputs {
+		if _, ok := g.old.outputs[p]; !ok || (o.tmpl != "" && slices.Contains(tmpls, o.tmpl)) {
+			g.dirty[p] = true
+		}
+	}
+	return slices.Collect(maps.Keys(g.dirty))
 }

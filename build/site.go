@@ -196,7 +196,9 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 		s.tags = append(s.tags, ti)
 		s.tagBySlug[slug] = ti
 	}
-	slices.SortFunc(s.tags, func(a, b *tagInfo) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Slug, b.Slug)) })
+	slices.SortFunc(s.tags, func(a, b *tagInfo) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Slug, b.Slug))
+	})
 	s.outputs = planOutputs(s, th)
 	return s
 }

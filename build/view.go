@@ -39,10 +39,10 @@ type view struct {
 	Empty   string // i18n key shown when Items is empty
 
 	// Country page.
-	Tips, Reviews            []item
-	TipsTotal, ReviewsTotal  int
-	TipsURL, ReviewsURL      string
-	PopularURL               string
+	Tips, Reviews           []item
+	TipsTotal, ReviewsTotal int
+	TipsURL, ReviewsURL     string
+	PopularURL              string
 
 	// Home and /countries/.
 	Latest     []item

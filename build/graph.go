@@ -1,0 +1,220 @@
+package build
+
+import (
+	"reflect"
+	"slices"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// effect says what about a page changed; the graph maps effects to the
+// outputs that show them.
+type effect uint8
+
+const (
+	efPage     effect = 1 << iota // something only the page itself shows (body, TOC, checklist)
+	efSummary                     // its summary: item lists and the feed
+	efListing                     // title, date, weight, tags, rating, author, or the page came or went
+	efLikes                       // its like count
+	efComments                    // its visible comment count
+	efEverything                  // a country's name, flag, continent or capital: shown on most pages
+)
+
+// diffPage classifies the change from old to new (either may be nil).
+func diffPage(old, new *Page) effect {
+	if old == nil || new == nil {
+		if p := cmpOr(old, new); p.Kind == beforetrip.KindCountry {
+			return efEverything
+		}
+		return efPage | efSummary | efListing
+	}
+	var ef effect
+	if old.Body != new.Body || !slices.Equal(old.TOC, new.TOC) || !reflect.DeepEqual(old.Checklist, new.Checklist) {
+		ef |= efPage
+	}
+	if old.Summary != new.Summary {
+		ef |= efPage | efSummary
+	}
+	if old.Title != new.Title || !old.Date.Equal(new.Date) || old.Weight != new.Weight ||
+		!slices.Equal(old.Tags, new.Tags) || old.Rating != new.Rating || old.Author != new.Author ||
+		!reflect.DeepEqual(old.Edited, new.Edited) {
+		ef |= efPage | efListing
+	}
+	if new.Kind == beforetrip.KindCountry && (old.Title != new.Title || shownCountry(old.Checklist) != shownCountry(new.Checklist)) {
+		ef |= efEverything
+	}
+	return ef
+}
+
+func cmpOr(a, b *Page) *Page {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// shownCountry is what other pages show of a country.
+func shownCountry(c *Checklist) [4]string {
+	return [4]string{c.Flag, c.NativeName, c.Continent, c.Capital}
+}
+
+// graph collects the outputs a set of changes must re-render, comparing
+// the site before (old) and after (new).
+type graph struct {
+	old, new *site
+	dirty    map[string]bool
+	all      bool
+}
+
+func newGraph(old, new *site) *graph {
+	return &graph{old: old, new: new, dirty: map[string]bool{}}
+}
+
+func (g *graph) add(path string) {
+	if _, ok := g.new.outputs[path]; ok {
+		g.dirty[path] = true
+	}
+}
+
+// page records that page id changed with effect ef.
+func (g *graph) page(id string, ef effect) {
+	if ef == 0 {
+		return
+	}
+	if ef&efEverything != 0 {
+		g.all = true
+		return
+	}
+	oldP, newP := g.old.pages[id], g.new.pages[id]
+	g.add(pagePath(id)) // every effect shows on the page itself (counts included)
+	p := cmpOr(newP, oldP)
+	if p.Kind == beforetrip.KindHome {
+		if ef&efListing != 0 {
+			g.add(pathManifest)
+		}
+		return
+	}
+	if p.Kind == beforetrip.KindCountry {
+		if ef&efListing != 0 {
+			g.add(pathManifest)
+			g.add(pathSitemap)
+		}
+		return
+	}
+	if ef&(efListing) != 0 {
+		if oldP == nil || newP == nil || oldP.Title != newP.Title {
+			g.add(pathManifest)
+		}
+		if oldP == nil || newP == nil || !oldP.Date.Equal(newP.Date) {
+			g.add(pathSitemap)
+		}
+	}
+	keys := listKeys(oldP)
+	for _, k := range listKeys(newP) {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		g.list(k, id, ef, p.Country)
+	}
+}
+
+// listKeys are the lists a page is a member of.
+func listKeys(p *Page) []string {
+	if p == nil || !p.isItem() {
+		return nil
+	}
+	keys := []string{"latest", "popular", "popular:" + p.Country, "section:" + p.Country + "/" + p.Section}
+	for _, t := range p.Tags {
+		keys = append(keys, "tag:"+t.Slug)
+	}
+	return keys
+}
+
+// list records that member id of list key changed with effect ef. Each
+// list shows some fields of its items: the item partial (section, tag,
+// popular pages and the home page) shows summary and counts; the country
+// page's compact lists show counts but no summary; the feed shows the
+// summary but no counts; popular.json shows counts.
+func (g *graph) list(key, id string, ef effect, country string) {
+	ol, nl := g.old.lists[key], g.new.lists[key]
+	oi, ni := ol.index(id), nl.index(id)
+	came, went := oi < 0, ni < 0
+	listing := ef&efListing != 0
+	counts := ef&(efLikes|efComments) != 0
+	summary := ef&efSummary != 0
+	member := func(limit int) bool { return (oi >= 0 && oi < limit) || (ni >= 0 && ni < limit) }
+	if (ol == nil) != (nl == nil) {
+		// The list itself appeared or disappeared (a tag's first or last page).
+		g.add(pathTags)
+		g.add(pathSitemap)
+		g.add(pathManifest)
+	}
+	kind, _, _ := cutKey(key)
+	switch kind {
+	case "latest":
+		if (listing || summary || counts) && member(homeLatest) {
+			g.add(pagePath(""))
+		}
+		if (listing || summary) && member(feedLimit) {
+			g.add(pathFeed)
+		}
+	case "popular":
+		lim := popularJSONPer
+		if key == "popular" {
+			lim = popularJSONTop
+		}
+		if (listing || summary || counts) && member(popularLimit) {
+			g.add(pagePath(nl.id))
+		}
+		if (listing || counts) && member(lim) {
+			g.add(pathPopularJSON)
+		}
+	case "section", "tag":
+		if kind == "section" && ((listing && (came || went)) || ((listing || counts) && member(countryLatest))) {
+			g.add(pagePath("countries/" + country))
+		}
+		if kind == "tag" && (came || went) {
+			g.add(pathTags)
+		}
+		if nl == nil {
+			return
+		}
+		if ol != nil && g.old.tagBySlug[key[4:]] != nil && g.new.tagBySlug[key[4:]] != nil &&
+			g.old.tagBySlug[key[4:]].Name != g.new.tagBySlug[key[4:]].Name {
+			// The tag's display name changed: every page of it shows the name.
+			g.pages(nl, 0, len(nl.items))
+			g.add(pathTags)
+			g.add(pathManifest)
+			return
+		}
+		switch {
+		case listing && came:
+			g.pages(nl, ni, len(nl.items))
+		case listing && went:
+			g.pages(nl, oi, len(ol.items))
+		case listing:
+			g.pages(nl, min(oi, ni), max(oi, ni))
+		case summary || counts:
+			g.pages(nl, ni, ni)
+		}
+	}
+}
+
+// pages marks the pages of a paginated list that show positions lo..hi.
+func (g *graph) pages(l *list, lo, hi int) {
+	last := min(hi/l.per+1, l.pages())
+	for n := lo/l.per + 1; n <= last; n++ {
+		g.add(listPath(l, n))
+	}
+}
+
+func cutKey(key string) (kind, rest string, ok bool) {
+	for i := 0; i < len(key); i++ {
+		if key[i] == ':' {
+			return key[:i], key[i+1:], true
+		}
+	}
+	return key, "", false
+}

@@ -1,0 +1,152 @@
+package build
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// TestRebuildRendersExactlyDependents edits the fixture site step by step
+// and asserts that each Rebuild renders, and writes, exactly the outputs
+// that show the change.
+func TestRebuildRendersExactlyDependents(t *testing.T) {
+	ts := MustSite(t)
+	data := &memData{}
+	b := MustBuilder(t, ts, nil, WithSiteData(data))
+	MustBuild(t, b)
+	jr := "countries/japan/tips/jr-pass"
+	jrFile := ts.Path("countries/japan/tips/jr-pass.md")
+	jrSrc := MustRead(t, jrFile)
+	// Every list that shows the JR Pass tip (all lists hold fewer than 10 items).
+	jrLists := []string{"index.html", "countries/japan/index.html", "countries/japan/tips/index.html",
+		"tags/rail/index.html", "tags/money/index.html", "popular/index.html", "countries/japan/popular/index.html"}
+	review := &beforetrip.Review{ID: 7, Country: "japan", Title: "Reader <b>view</b>", Rating: 3,
+		Body: "Loved **it**. <script>x()</script>", Author: beforetrip.Author{ID: 1, Username: "kim"},
+		CreatedAt: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)}
+	steps := []struct {
+		name   string
+		edit   func()
+		ch     Changes
+		want   []string
+		remove []string
+	}{
+		{
+			name: "body only",
+			edit: func() { MustWrite(t, jrFile, strings.Replace(jrSrc, "Long trips", "Long rides", 1)) },
+			ch:   Changes{Files: []string{jrFile}},
+			want: []string{pagePath(jr)},
+		},
+		{
+			name: "title",
+			edit: func() {
+				MustWrite(t, jrFile, strings.Replace(jrSrc, "Is the JR Pass still worth it?", "JR Pass, worth it?", 1))
+			},
+			ch:   Changes{Files: []string{jrFile}},
+			want: append([]string{pagePath(jr), "feed.xml", "popular.json", beforetrip.ManifestFile}, jrLists...),
+		},
+		{
+			name: "likes",
+			edit: func() { data.setCounts(jr, beforetrip.Counts{Likes: 3}) },
+			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeLikes, Page: jr}}},
+			want: append([]string{pagePath(jr), "popular.json"}, jrLists...),
+		},
+		{
+			name: "comments",
+			edit: func() { data.setCounts(jr, beforetrip.Counts{Likes: 3, Comments: 1}) },
+			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeComments, Page: jr}}},
+			want: append([]string{pagePath(jr), "popular.json"}, jrLists...),
+		},
+		{
+			name: "summary only",
+			edit: func() {
+				f := ts.Path("countries/south-korea/reviews/busan.md")
+				MustWrite(t, f, strings.Replace(MustRead(t, f), "rating: 5", "rating: 5\nsummary: Two days of food.", 1))
+			},
+			ch: Changes{Files: []string{ts.Path("countries/south-korea/reviews/busan.md")}},
+			want: []string{pagePath("countries/south-korea/reviews/busan"), "index.html", "feed.xml",
+				"countries/south-korea/reviews/index.html", "popular/index.html", "countries/south-korea/popular/index.html"},
+		},
+		{
+			name: "reader review created",
+			edit: func() { data.reviews = []beforetrip.Review{*review} },
+			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
+			want: []string{pagePath(review.PageID()), "index.html", "feed.xml", "countries/japan/index.html",
+				"countries/japan/reviews/index.html", "popular/index.html", "countries/japan/popular/index.html",
+				"popular.json", "sitemap.xml", beforetrip.ManifestFile},
+		},
+		{
+			name: "page template",
+			edit: func() {
+				f := ts.Theme + "/layouts/tags.html"
+				MustWrite(t, f, strings.Replace(MustRead(t, f), "<h1>", `<h1 class="t">`, 1))
+			},
+			ch:   Changes{Files: []string{ts.Theme + "/layouts/tags.html"}},
+			want: []string{"tags/index.html"},
+		},
+		{
+			name: "page deleted",
+			edit: func() { os.Remove(ts.Path("countries/japan/reviews/tokyo-hotel.md")) },
+			ch:   Changes{Files: []string{ts.Path("countries/japan/reviews/tokyo-hotel.md")}},
+			want: []string{"index.html", "feed.xml", "countries/japan/index.html", "countries/japan/reviews/index.html",
+				"popular/index.html", "countries/japan/popular/index.html", "popular.json", "sitemap.xml",
+				beforetrip.ManifestFile, "tags/index.html"},
+			remove: []string{"countries/japan/reviews/tokyo-hotel/index.html", "tags/hotels/index.html"},
+		},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			st.edit()
+			res := MustRebuild(t, b, st.ch)
+			slices.Sort(st.want)
+			if res.Rendered != len(st.want) || !slices.Equal(res.Written, st.want) {
+				t.Errorf("rendered %d, written %v\nwant %d rendered and written %v", res.Rendered, res.Written, len(st.want), st.want)
+			}
+			slices.Sort(st.remove)
+			if !slices.Equal(res.Removed, st.remove) {
+				t.Errorf("removed %v, want %v", res.Removed, st.remove)
+			}
+		})
+	}
+	// After all steps, the output equals a full build of the same input.
+	incremental := snapshotBytes(t, ts.Out)
+	fresh := MustSite(t)
+	MustCopyDir(t, ts.Content, fresh.Content+"2")
+	full := MustBuilder(t, testSite{Content: fresh.Content + "2", Theme: ts.Theme, Out: fresh.Out}, nil, WithSiteData(data))
+	MustBuild(t, full)
+	for p, want := range snapshotBytes(t, fresh.Out) {
+		if p == beforetrip.ManifestFile || p == outputsFile {
+			continue
+		}
+		if incremental[p] != want {
+			t.Errorf("incremental output %s differs from a full build", p)
+		}
+	}
+	if reader := MustRead(t, ts.Out+"/countries/japan/reviews/u-7/index.html"); strings.Contains(reader, "<script>x()") ||
+		!strings.Contains(reader, "<strong>it</strong>") || !strings.Contains(reader, "Reader &lt;b&gt;view&lt;/b&gt;") {
+		t.Errorf("reader review not rendered safely:\n%s", reader)
+	}
+}
+
+// snapshotBytes maps output paths (slash-separated, relative) to contents.
+func snapshotBytes(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for p, v := range snapshot(t, dir) {
+		rel := strings.TrimPrefix(p, dir+"/")
+		_, data, _ := strings.Cut(v, "\x00")
+		out[rel] = data
+	}
+	return out
+}
+
+func TestRebuildWithoutBuildIsFull(t *testing.T) {
+	ts := MustSite(t)
+	res := MustRebuild(t, MustBuilder(t, ts, nil), Changes{Files: []string{ts.Path("_index.md")}})
+	if res.Pages == 0 || len(res.Written) < res.Pages {
+		t.Errorf("first Rebuild wrote %d files for %d pages; want a full build", len(res.Written), res.Pages)
+	}
+}
