@@ -82,7 +82,7 @@ func TestSocketMode(t *testing.T) {
 	if info.Mode()&os.ModeSocket == 0 || info.Mode().Perm() != 0o600 {
 		t.Errorf("socket mode = %v, want a 0600 socket", info.Mode())
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(dir, ".admin-*"))
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".a*"))
 	if len(leftovers) > 0 {
 		t.Errorf("temporary socket folders left: %v", leftovers)
 	}

@@ -25,7 +25,8 @@ func listen(path string) (*socketListener, error) {
 		conn.Close()
 		return nil, fmt.Errorf("admin: %s: another server is already listening there", path)
 	}
-	dir, err := os.MkdirTemp(filepath.Dir(path), ".admin-")
+	// A short name: socket paths are limited to 107 bytes.
+	dir, err := os.MkdirTemp(filepath.Dir(path), ".a")
 	if err != nil {
 		return nil, fmt.Errorf("admin: socket folder: %w", err)
 	}
