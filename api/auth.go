@@ -197,6 +197,9 @@ func (s *Server) logout(c *fiber.Ctx) error {
 }
 
 func (s *Server) me(c *fiber.Ctx) error {
+	if csrf := c.Cookies(cookieCSRF); csrf != "" && !viewerOf(c).bearer {
+		c.Set(headerCSRF, csrf)
+	}
 	return c.JSON(userResponse{User: ownUser(viewerOf(c).user)})
 }
 

@@ -42,8 +42,14 @@ func TestRegister(t *testing.T) {
 	if len(wantCookies) > 0 {
 		t.Fatalf("cookies not set: %v", wantCookies)
 	}
+	if h := r.Header.Get("X-CSRF-Token"); h == "" || h != c.cookie("bt_csrf") {
+		t.Fatalf("X-CSRF-Token header %q, cookie %q", h, c.cookie("bt_csrf"))
+	}
 	me := c.do("GET", "/api/auth/me", nil)
 	me.want(t, http.StatusOK, "")
+	if me.Header.Get("X-CSRF-Token") != c.cookie("bt_csrf") {
+		t.Fatal("me does not repeat the CSRF token for cross-origin widgets")
+	}
 	if !strings.Contains(string(me.Body), `"email":"alice@example.com"`) {
 		t.Fatalf("me = %s", me.Body)
 	}

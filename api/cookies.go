@@ -37,6 +37,11 @@ func (s *Server) clearCookie(c *fiber.Ctx, name, path string, httpOnly bool) {
 	})
 }
 
+// headerCSRF carries the CSRF token in requests and, for a widget on
+// another origin that cannot read the API's cookies, in the responses of
+// register, login, refresh and me. Only CORS-allowed origins can read it.
+const headerCSRF = "X-CSRF-Token"
+
 // setSessionCookies sets the access and refresh cookies, and a CSRF cookie
 // when the browser has none (or newCSRF): keeping it across refreshes means
 // other open tabs keep a valid token.
@@ -48,6 +53,7 @@ func (s *Server) setSessionCookies(c *fiber.Ctx, access, refresh string, newCSRF
 		csrf = randomToken(32)
 	}
 	s.setCookie(c, cookieCSRF, csrf, pathCSRF, false, refreshTTL)
+	c.Set(headerCSRF, csrf)
 }
 
 func (s *Server) clearSessionCookies(c *fiber.Ctx) {

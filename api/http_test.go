@@ -136,7 +136,8 @@ func TestCORS(t *testing.T) {
 		t.Fatalf("evil preflight: %d %v", r.Status, r.Header)
 	}
 	r = c.do("GET", "/api/healthz", nil, "Origin", allowed)
-	if r.Header.Get("Access-Control-Allow-Origin") != allowed || !strings.Contains(r.Header.Get("Vary"), "Origin") {
+	if r.Header.Get("Access-Control-Allow-Origin") != allowed || !strings.Contains(r.Header.Get("Vary"), "Origin") ||
+		!strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "X-CSRF-Token") {
 		t.Fatalf("simple request headers = %v", r.Header)
 	}
 	r = c.do("GET", "/api/healthz", nil, "Origin", "https://evil.example")

@@ -102,7 +102,7 @@ func (s *Server) cors(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderAccessControlAllowOrigin, origin)
 	c.Set(fiber.HeaderAccessControlAllowCredentials, "true")
 	if !preflight {
-		c.Set(fiber.HeaderAccessControlExposeHeaders, "Retry-After, X-Request-ID")
+		c.Set(fiber.HeaderAccessControlExposeHeaders, "Retry-After, X-Request-ID, X-CSRF-Token")
 		return c.Next()
 	}
 	c.Set(fiber.HeaderAccessControlAllowMethods, "GET, POST, PUT, PATCH, DELETE")

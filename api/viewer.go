@@ -175,7 +175,7 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	if c.Cookies(cookieAccess) == "" && c.Cookies(cookieRefresh) == "" {
 		return c.Next()
 	}
-	cookie, header := c.Cookies(cookieCSRF), c.Get("X-CSRF-Token")
+	cookie, header := c.Cookies(cookieCSRF), c.Get(headerCSRF)
 	if cookie == "" || header == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(header)) != 1 {
 		return beforetrip.Errorf(beforetrip.ECSRF, "Missing or wrong X-CSRF-Token header.")
 	}
