@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"path"
 	"strings"
 	"sync"
@@ -160,6 +161,9 @@ func (h *Hub) serveEvents(c *fiber.Ctx) error {
 	failure := h.failure
 	h.mu.Unlock()
 
+	// The server's WriteTimeout is one deadline for a whole response; a
+	// stream lives longer, so each write moves the deadline on instead.
+	conn := c.Context().Conn()
 	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no") // nginx must not buffer the stream
@@ -171,7 +175,7 @@ func (h *Hub) serveEvents(c *fiber.Ctx) error {
 		if failure != "" {
 			writeEvent(w, sse{eventError, mustJSON(map[string]string{"error": failure})})
 		}
-		if w.Flush() != nil {
+		if flush(conn, w, h.heartbeat) != nil {
 			return
 		}
 		tick := time.NewTicker(h.heartbeat)
@@ -188,7 +192,7 @@ func (h *Hub) serveEvents(c *fiber.Ctx) error {
 			case <-h.done:
 				return
 			}
-			if w.Flush() != nil {
+			if flush(conn, w, h.heartbeat) != nil {
 				return // the tab went away
 			}
 		}
@@ -210,6 +214,13 @@ func (h *Hub) Clients() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.clients)
+}
+
+// flush sends what w holds, allowing a client up to two heartbeats (and at
+// least 10 s) to take it.
+func flush(conn net.Conn, w *bufio.Writer, heartbeat time.Duration) error {
+	conn.SetWriteDeadline(time.Now().Add(max(2*heartbeat, 10*time.Second)))
+	return w.Flush()
 }
 
 func writeEvent(w *bufio.Writer, ev sse) {

@@ -37,8 +37,9 @@ type event struct{ name, data string }
 
 // stream reads server-sent events from one connection.
 type stream struct {
-	body io.Closer
-	c    chan event
+	body  io.Closer
+	c     chan event
+	pings chan struct{}
 }
 
 // MustStream opens /_live/events.
@@ -51,7 +52,7 @@ func MustStream(tb testing.TB, base string) *stream {
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
 		tb.Fatalf("content type %q", ct)
 	}
-	s := &stream{body: resp.Body, c: make(chan event, 100)}
+	s := &stream{body: resp.Body, c: make(chan event, 100), pings: make(chan struct{}, 1000)}
 	go func() {
 		defer close(s.c)
 		sc := bufio.NewScanner(resp.Body)
@@ -63,6 +64,8 @@ func MustStream(tb testing.TB, base string) *stream {
 				ev.name = strings.TrimPrefix(line, "event: ")
 			case strings.HasPrefix(line, "data: "):
 				ev.data = strings.TrimPrefix(line, "data: ")
+			case strings.HasPrefix(line, ": ping"):
+				s.pings <- struct{}{}
 			case line == "" && ev.name != "":
 				s.c <- ev
 				ev = event{}
@@ -197,5 +200,27 @@ func TestOutputURL(t *testing.T) {
 				t.Errorf("OutputURL(%q) = %q, want %q", in, got, want)
 			}
 		})
+	}
+}
+
+// TestStreamOutlivesWriteTimeout: a server WriteTimeout bounds a whole
+// response, but an event stream stays open for hours.
+func TestStreamOutlivesWriteTimeout(t *testing.T) {
+	hub := live.NewHub(live.WithHeartbeat(20 * time.Millisecond))
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, WriteTimeout: 100 * time.Millisecond})
+	hub.Mount(app)
+	base := MustServe(t, app, hub.Close)
+	s := MustStream(t, base)
+	s.Next(t)      // hello
+	for range 20 { // 20 heartbeats: well past the write timeout
+		select {
+		case <-s.pings:
+		case <-time.After(5 * time.Second):
+			t.Fatal("heartbeats stopped")
+		}
+	}
+	hub.Built([]string{"index.html"}, nil)
+	if ev := s.Next(t); ev.name != "reload" {
+		t.Errorf("got %q, want reload", ev.name)
 	}
 }

@@ -136,6 +136,7 @@ type sseEvent struct {
 }
 
 func readSSE(body io.ReadCloser, out chan<- sseEvent) {
+	defer close(out)
 	defer body.Close()
 	sc := bufio.NewScanner(body)
 	sc.Buffer(nil, 1<<20)
@@ -157,10 +158,13 @@ func readSSE(body io.ReadCloser, out chan<- sseEvent) {
 func (s *testServer) next(tb testing.TB) sseEvent {
 	tb.Helper()
 	select {
-	case ev := <-s.events:
+	case ev, ok := <-s.events:
+		if !ok {
+			tb.Fatalf("the server closed the live-reload stream; log without requests:\n%s", tail(s.logWithoutRequests(), 3000))
+		}
 		return ev
 	case <-time.After(30 * time.Second):
-		tb.Fatalf("no live-reload event within 30s\n%s", tail(s.stderr.String(), 3000))
+		tb.Fatalf("no live-reload event within 30s; server log without requests:\n%s", tail(s.logWithoutRequests(), 3000))
 	}
 	return sseEvent{}
 }
@@ -212,6 +216,17 @@ func MustFindLayout(tb testing.TB, theme string) string {
 		tb.Fatal("no layout with </body> in the theme")
 	}
 	return found
+}
+
+// logWithoutRequests is the server's log without the per-request lines.
+func (s *testServer) logWithoutRequests() string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(s.stderr.String(), "\n") {
+		if !strings.Contains(line, "msg=request ") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 func contains(list []string, s string) bool {
