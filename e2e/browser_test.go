@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -58,13 +59,21 @@ type Tab struct {
 	exceptions []string
 }
 
-// NewTab opens a tab in a new browser context of browser.
-func NewTab(tb testing.TB, browser context.Context) *Tab {
+// NewTab opens a tab in a new browser context of browser. Each init
+// script runs in every document the tab loads, before the page's scripts.
+func NewTab(tb testing.TB, browser context.Context, initScripts ...string) *Tab {
 	tb.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		tb.Fatalf("new tab: %v", err)
+	}
+	for _, src := range initScripts {
+		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+			cancel()
+			tb.Fatalf("new tab: init script: %v", err)
+		}
 	}
 	tab := &Tab{tb: tb, ctx: ctx}
 	msgs := chromedp.Console(ctx)
@@ -100,24 +109,31 @@ func (t *Tab) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// Wait polls the JavaScript expression until it is truthy (15 s at most).
+// withQ wraps a JavaScript expression so that it may use q(sel) and
+// qa(sel) for document.querySelector and querySelectorAll (as an array).
+func withQ(expr string) string {
+	return `(() => { const q = (s) => document.querySelector(s); const qa = (s) => [...document.querySelectorAll(s)]; return (` + expr + `); })()`
+}
+
+// Wait polls the JavaScript expression (see withQ) until it is truthy (15 s
+// at most).
 func (t *Tab) Wait(what, expr string) {
 	t.tb.Helper()
 	ctx, cancel := context.WithTimeout(t.ctx, 20*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
+	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](withQ(expr),
 		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
 	if err != nil {
 		t.tb.Fatalf("wait for %s (%s): %v\n%s", what, expr, err, t.debug())
 	}
 }
 
-// Eval evaluates expr and returns its value.
+// Eval evaluates expr (see withQ) and returns its value.
 func Eval[T any](t *Tab, expr string) T {
 	t.tb.Helper()
 	ctx, cancel := context.WithTimeout(t.ctx, 10*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](withQ(expr)))
 	if err != nil {
 		t.tb.Fatalf("eval %s: %v\n%s", expr, err, t.debug())
 	}
@@ -142,7 +158,10 @@ func (t *Tab) Open(url string) {
 // Type replaces the value of the field sel by typing text into it.
 func (t *Tab) Type(sel, text string) {
 	t.tb.Helper()
-	t.Do("type into "+sel, chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), text))
+	if !Eval[bool](t, fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.value = ''; return true; })()`, sel)) {
+		t.tb.Fatalf("type into %s: no such element\n%s", sel, t.debug())
+	}
+	t.Do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
 }
 
 // Click clicks the first element matching sel.

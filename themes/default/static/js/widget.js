@@ -273,15 +273,19 @@
         setCount($('.bt-item-likes', el), p.likes);
         setCount($('.bt-item-comments', el), p.comments);
       } else if (el.matches('.bt-like')) {
+        if (el.bt && el.bt.busy) continue; // a like in flight knows better
         setCount($('.bt-like-count', el), p.likes);
         const b = $('.bt-like-button', el);
-        if (b && !b.bt_busy) setPressed(b, !!(user && p.liked));
+        if (b) setPressed(b, !!(user && p.liked));
       } else {
         setCount($('.bt-comment-count', el), p.comments);
       }
     }
   }
 
+  // setLike shows the reader's wish at once and brings the server there
+  // with one request at a time: a quick like-unlike-like sends what is
+  // needed and loses nothing; an error restores what the server has.
   async function setLike(box, want) {
     const btn = $('.bt-like-button', box);
     const count = $('.bt-like-count', box);
@@ -290,22 +294,26 @@
       openDialog('login', () => setLike(box, want));
       return;
     }
-    const was = btn.getAttribute('aria-pressed') === 'true';
-    if (was === want || btn.bt_busy) return;
-    const n = num(count);
-    btn.bt_busy = true;
-    setPressed(btn, want); // optimistic
-    setCount(count, n + (want ? 1 : -1));
+    const st = box.bt || (box.bt = {});
+    const shown = btn.getAttribute('aria-pressed') === 'true';
+    if (!st.busy) Object.assign(st, { liked: shown, likes: num(count) });
+    if (shown === want) return;
+    setPressed(btn, want);
+    setCount(count, num(count) + (want ? 1 : -1));
+    st.want = want;
+    if (st.busy) return;
+    st.busy = true;
     try {
-      const r = await call(want ? 'PUT' : 'DELETE', '/api/likes?page=' + enc(box.getAttribute('data-page')));
-      setPressed(btn, r.liked);
-      setCount(count, r.likes);
+      while (st.liked !== st.want) {
+        const r = await call(st.want ? 'PUT' : 'DELETE', '/api/likes?page=' + enc(box.getAttribute('data-page')));
+        Object.assign(st, { liked: r.liked, likes: r.likes });
+      }
     } catch (ex) {
-      setPressed(btn, was);
-      setCount(count, n);
       say(t('like_failed') + ' ' + (ex.status === 401 ? t('login_required') : errorText(ex)), true);
     } finally {
-      btn.bt_busy = false;
+      st.busy = false;
+      setPressed(btn, st.liked);
+      setCount(count, st.likes);
     }
   }
 

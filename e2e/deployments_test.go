@@ -1,0 +1,62 @@
+package e2e
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"testing"
+)
+
+// TestJourneyServe runs the journey against `beforetrip serve`: site and
+// API on one port.
+func TestJourneyServe(t *testing.T) {
+	browser := NewBrowser(t)
+	port := FreePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
+	site.StartServe(t, port)
+	// serve's live reload reloads a tab whenever a build rewrites its page,
+	// and every like or comment rebuilds the page: a reload in the middle of
+	// a step would lose what the reader is typing. Live reload has its own
+	// tests (package live); here the page never opens its event stream.
+	journey(t, browser, deployment{Site: base, API: base}, `delete window.EventSource;`)
+}
+
+// TestJourneyNginx runs the journey against production: Debian's nginx
+// with deploy/nginx.conf serving a site built by `beforetrip build` and
+// proxying /api/ to `beforetrip api`, which rebuilds the site.
+func TestJourneyNginx(t *testing.T) {
+	MustNginx(t)
+	browser := NewBrowser(t)
+	apiPort := FreePort(t)
+	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080",
+		TrustedProxies: []string{"127.0.0.1"}})
+	site.Build(t)
+	site.StartAPI(t, apiPort)
+	base := StartNginx(t, site.Out, apiPort)
+	journey(t, browser, deployment{Site: base, API: base})
+}
+
+// TestJourneyCrossOrigin runs the journey with the pages on one site
+// (http://127.0.0.1:A, a plain static file server) and the API on another
+// (http://localhost:B): CORS with credentials, SameSite=None; Secure
+// cookies (Chromium treats http://localhost as a secure context), and the
+// CSRF token that the page cannot read from the API's cookie.
+func TestJourneyCrossOrigin(t *testing.T) {
+	browser := NewBrowser(t)
+	apiPort, sitePort := FreePort(t), FreePort(t)
+	siteOrigin := fmt.Sprintf("http://127.0.0.1:%d", sitePort)
+	apiOrigin := fmt.Sprintf("http://localhost:%d", apiPort)
+	site := NewSite(t, SiteOptions{BaseURL: siteOrigin + "/", APIAddr: "127.0.0.1:8080",
+		APIOrigin: apiOrigin, CORSOrigins: []string{siteOrigin}, CrossSite: true})
+	site.Build(t)
+	site.StartAPI(t, apiPort)
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", sitePort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.FileServer(http.Dir(site.Out))}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	journey(t, browser, deployment{Site: siteOrigin, API: fmt.Sprintf("http://127.0.0.1:%d", apiPort)})
+}
