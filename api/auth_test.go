@@ -80,6 +80,13 @@ func TestRegister(t *testing.T) {
 		{"email taken", `{"username":"alice2","email":"ALICE@example.com","password":"` + testPassword + `"}`, 409, "conflict", ""},
 		{"too large", big, 413, "too_large", ""},
 	}
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+		t.Run("content type "+ct, func(t *testing.T) {
+			// What a cross-site HTML form can send: refused (login CSRF).
+			ts.client(t).do("POST", "/api/auth/login", `{"login":"alice","password":"`+testPassword+`"}`,
+				"Content-Type", ct).want(t, 400, "invalid")
+		})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := ts.client(t).do("POST", "/api/auth/register", tt.body)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"strconv"
 	"strings"
 
@@ -15,9 +16,18 @@ import (
 // decodeJSON decodes the request body into v strictly: one JSON object,
 // no unknown fields, nothing after it. Every failure is a 400 invalid that
 // says what was wrong, naming the field when there is one.
+//
+// The body must be declared application/json: an HTML form on another site
+// cannot send that type, and a cross-origin fetch that does needs a CORS
+// preflight. That closes login CSRF (logging a victim into the attacker's
+// account), which the CSRF token cannot cover before a session exists.
 func decodeJSON(c *fiber.Ctx, v any) error {
+	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != fiber.MIMEApplicationJSON {
+		return beforetrip.Invalid("", "Content-Type must be application/json.")
+	}
 	body := c.Body()
-	if len(bytes.TrimSpace(body)) == 0 {
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '{' {
+		// Also refuses null, which encoding/json would accept as "no change".
 		return beforetrip.Invalid("", "Request body must be a JSON object.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))

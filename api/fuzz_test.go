@@ -43,6 +43,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		v := decodeTargets[int(which)%len(decodeTargets)]()
 		c := app.AcquireCtx(&fasthttp.RequestCtx{})
 		defer app.ReleaseCtx(c)
+		c.Request().Header.SetContentType(fiber.MIMEApplicationJSON)
 		c.Request().SetBody(body)
 		err := decodeJSON(c, v)
 		if err != nil {
@@ -96,6 +97,7 @@ func TestDecodeJSONRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := app.AcquireCtx(&fasthttp.RequestCtx{})
 			defer app.ReleaseCtx(c)
+			c.Request().Header.SetContentType(fiber.MIMEApplicationJSON)
 			c.Request().SetBody(bytes.Clone([]byte(tt.body)))
 			err := decodeJSON(c, &loginRequest{})
 			if (err == nil) != tt.ok {

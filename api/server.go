@@ -139,16 +139,18 @@ func New(cfg Config, svc Services) (*Server, error) {
 	s.app = fiber.New(fiber.Config{
 		// Immutable: Params/Query/Body strings are copies, so handlers may
 		// keep them (fiber otherwise reuses its buffers after the handler).
-		Immutable:               true,
-		BodyLimit:               bodyLimit,
-		ErrorHandler:            s.handleError,
-		DisableStartupMessage:   true,
-		EnableTrustedProxyCheck: true,
-		TrustedProxies:          cfg.TrustedProxies,
-		ProxyHeader:             fiber.HeaderXForwardedFor,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             120 * time.Second,
+		Immutable: true,
+		BodyLimit: bodyLimit,
+		// The API takes JSON only; never spend memory parsing forms.
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 s.handleError,
+		DisableStartupMessage:        true,
+		EnableTrustedProxyCheck:      true,
+		TrustedProxies:               cfg.TrustedProxies,
+		ProxyHeader:                  fiber.HeaderXForwardedFor,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  120 * time.Second,
 	})
 	s.routes = s.routeTable()
 	s.mount()
