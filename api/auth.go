@@ -87,7 +87,7 @@ func (s *Server) checkLogin(c *fiber.Ctx) (*beforetrip.User, error) {
 		return nil, err
 	}
 	if u == nil || err != nil {
-		s.hasher.verify(s.hasher.dummy, req.Password)
+		s.hasher.verify(s.hasher.dummy(), req.Password)
 		s.limits.loginFailed(ip, login)
 		return nil, errLogin
 	}

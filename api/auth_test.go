@@ -223,3 +223,26 @@ func TestBlockedUser(t *testing.T) {
 	// Reading stays possible, as anyone.
 	c.do("GET", "/api/page?id=countries/japan", nil).want(t, 200, "")
 }
+
+// TestLogoutWithExpiredAccess logs out a browser whose access cookie has
+// expired (dropped): the refresh token still finds and revokes the session.
+func TestLogoutWithExpiredAccess(t *testing.T) {
+	ts := MustServer(t)
+	c, _ := ts.MustUser(t, "olga")
+	_, sid, err := ts.tokens.parse(c.cookieAt("/api/", "bt_access"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refresh := c.cookie("bt_refresh")
+	// The access cookie expired: the browser no longer sends it.
+	c.jar.SetCookies(mustURL(ts.URL+"/api"), []*http.Cookie{{Name: "bt_access", Path: "/api", MaxAge: -1}})
+	c.do("POST", "/api/auth/logout", nil).want(t, 204, "")
+	thief := ts.client(t)
+	thief.setCookie("bt_refresh", refresh, "/api/auth")
+	thief.setCookie("bt_csrf", "any-value-the-thief-likes-0123456789", "/")
+	thief.do("POST", "/api/auth/refresh", nil).want(t, 401, "unauthenticated")
+	// The store answers a revoked session with unauthenticated.
+	if sess, err := ts.DB.Session(context.Background(), sid); err == nil && !sess.Revoked {
+		t.Fatalf("session after logout = %+v; want revoked", sess)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/beforetrip/beforetrip"
@@ -28,9 +29,10 @@ type hasher struct {
 	memory  uint32 // KiB
 	time    uint32
 	threads uint8
-	// dummy is a hash of a random password, verified when the login names
-	// no user so that unknown users take as long as wrong passwords.
-	dummy []byte
+	// dummy returns a hash of a random password, verified when the login
+	// names no user so that unknown users take as long as wrong passwords.
+	// It is made on first use: start-up need not pay for it.
+	dummy func() []byte
 }
 
 // defaultHasher uses 64 MiB, 1 pass, 2 lanes: RFC 9106's second
@@ -39,7 +41,7 @@ func defaultHasher() *hasher { return newHasher(64*1024, 1, 2) }
 
 func newHasher(memoryKiB, passes uint32, threads uint8) *hasher {
 	h := &hasher{memory: memoryKiB, time: passes, threads: threads}
-	h.dummy = h.hash(randomToken(16))
+	h.dummy = sync.OnceValue(func() []byte { return h.hash(randomToken(16)) })
 	return h
 }
 
