@@ -1,0 +1,75 @@
+package beforetrip_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// pageIDSeeds are hostile and ordinary page IDs; they seed FuzzValidPageID
+// and are checked as a table in TestValidPageIDHostile.
+var pageIDSeeds = []string{
+	"", "countries", "countries/japan/tips/jr-pass", "countries/south-korea/tips/교통카드",
+	"..", "../etc/passwd", "countries/../../etc", "countries/./japan", "/countries", "countries/",
+	"countries//japan", `countries\..\..\etc`, "%2e%2e/%2e%2e", "countries/japan\x00.md",
+	"countries/\u202eevil", "countries/ja\u200bpan", "\xc0\xae\xc0\xae/etc", "countries/\xff",
+	"countries/japan\n", "...", "countries/.../x", strings.Repeat("a/", 300) + "a",
+}
+
+// FuzzValidPageID checks that every ID ValidPageID accepts is a safe
+// relative path: joined under an output or content root and cleaned, it
+// stays under that root, and the builder's output path for it is the
+// page's folder plus index.html.
+func FuzzValidPageID(f *testing.F) {
+	for _, s := range pageIDSeeds {
+		f.Add(s)
+	}
+	root := filepath.FromSlash("/srv/site/public")
+	f.Fuzz(func(t *testing.T, id string) {
+		if !beforetrip.ValidPageID(id) {
+			return
+		}
+		if !utf8.ValidString(id) || len(id) > beforetrip.MaxPageIDLen {
+			t.Fatalf("accepted invalid UTF-8 or overlong id %q", id)
+		}
+		if strings.ContainsAny(id, "\\\x00") || strings.HasPrefix(id, "/") || strings.HasSuffix(id, "/") {
+			t.Fatalf("accepted %q (backslash, NUL or outer slash)", id)
+		}
+		joined := filepath.Join(root, filepath.FromSlash(id))
+		if joined != root && !strings.HasPrefix(joined, root+string(filepath.Separator)) {
+			t.Fatalf("id %q escapes the root: %s", id, joined)
+		}
+		if clean := filepath.Clean(joined); clean != joined || filepath.ToSlash(strings.TrimPrefix(clean, root)) != strings.TrimSuffix("/"+id, "/") {
+			t.Fatalf("id %q is not already clean: %s", id, clean)
+		}
+		file := filepath.Join(root, filepath.FromSlash(id), "index.html")
+		if !strings.HasPrefix(file, root+string(filepath.Separator)) {
+			t.Fatalf("output of %q escapes the root: %s", id, file)
+		}
+		u := beforetrip.PageURL(id)
+		if !strings.HasPrefix(u, "/") || !strings.HasSuffix(u, "/") || strings.Contains(u, "//") {
+			t.Fatalf("PageURL(%q) = %q", id, u)
+		}
+	})
+}
+
+// TestValidPageIDHostile pins the verdict on the hostile seeds.
+func TestValidPageIDHostile(t *testing.T) {
+	valid := map[string]bool{
+		"": true, "countries": true, "countries/japan/tips/jr-pass": true,
+		"countries/south-korea/tips/교통카드": true, "%2e%2e/%2e%2e": true, "...": true, "countries/.../x": true,
+		// Format characters (RTL override, zero-width space) have the shape
+		// of an ID; they are refused later because no such page exists.
+		"countries/\u202eevil": true, "countries/ja\u200bpan": true,
+	}
+	for _, id := range pageIDSeeds {
+		t.Run(strings.ToValidUTF8(id, "?"), func(t *testing.T) {
+			if got, want := beforetrip.ValidPageID(id), valid[id]; got != want {
+				t.Fatalf("ValidPageID(%q) = %v, want %v", id, got, want)
+			}
+		})
+	}
+}
