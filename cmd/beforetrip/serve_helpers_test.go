@@ -74,6 +74,13 @@ func MustStartServe(tb testing.TB, extraArgs ...string) *testServer {
 	root := tb.TempDir()
 	MustCopyTree(tb, "../../live/testdata/site", root)
 	MustCopyTree(tb, "../../themes/default", filepath.Join(root, "themes", "default"))
+	return MustStartServeAt(tb, root, extraArgs...)
+}
+
+// MustStartServeAt runs `beforetrip serve` on the site whose config.yaml is
+// in root.
+func MustStartServeAt(tb testing.TB, root string, extraArgs ...string) *testServer {
+	tb.Helper()
 	tb.Setenv("BEFORETRIP_JWT_SECRET", "")
 	s := &testServer{Root: root, events: make(chan sseEvent, 1000), stderr: &syncBuffer{}}
 
@@ -110,8 +117,8 @@ func MustStartServe(tb testing.TB, extraArgs ...string) *testServer {
 		s.URL = strings.TrimSuffix(strings.Fields(line)[2], "/")
 	case err := <-done:
 		tb.Fatalf("serve exited: %v\n%s", err, s.stderr)
-	case <-time.After(60 * time.Second):
-		tb.Fatalf("no banner within 60s\n%s", s.stderr)
+	case <-time.After(10 * time.Minute):
+		tb.Fatalf("no banner within 10 minutes\n%s", s.stderr)
 	}
 	resp, err := http.Get(s.URL + "/_live/events")
 	if err != nil {
