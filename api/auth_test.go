@@ -246,3 +246,26 @@ func TestLogoutWithExpiredAccess(t *testing.T) {
 		t.Fatalf("session after logout = %+v; want revoked", sess)
 	}
 }
+
+// TestCrossSiteCookies checks the cookies of a widget on another site:
+// SameSite=None, Secure and Partitioned (CHIPS), since browsers that block
+// third-party cookies keep partitioned ones.
+func TestCrossSiteCookies(t *testing.T) {
+	ts := MustServer(t, func(c *Config) {
+		c.Cookie = CookieConfig{Secure: true, SameSite: "None", Domain: "api.example"}
+	})
+	r := ts.client(t).do("POST", "/api/auth/register", map[string]string{
+		"username": "remote", "email": "remote@example.com", "password": testPassword})
+	r.want(t, 201, "")
+	set := r.Header.Values("Set-Cookie")
+	if len(set) != 3 {
+		t.Fatalf("Set-Cookie = %q, want 3 cookies", set)
+	}
+	for _, sc := range set {
+		for _, attr := range []string{"; Secure", "; SameSite=None", "; Partitioned", "; Domain=api.example", "; Max-Age="} {
+			if !strings.Contains(sc, attr) {
+				t.Errorf("cookie %q lacks %q", sc, attr)
+			}
+		}
+	}
+}

@@ -1,10 +1,10 @@
 package api
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 )
 
 // Cookie names and paths. The access token goes to every API call; the
@@ -21,20 +21,37 @@ const (
 	pathCSRF    = "/"
 )
 
+// setCookie appends a Set-Cookie header. It is written with net/http's
+// Cookie because fasthttp cannot set Partitioned: with SameSite=None (the
+// widget on another site) cookies are partitioned (CHIPS), since browsers
+// that block third-party cookies — Chromium among them — still keep
+// partitioned ones, keyed by the site that embeds the widget.
 func (s *Server) setCookie(c *fiber.Ctx, name, value, path string, httpOnly bool, ttl time.Duration) {
-	c.Cookie(&fiber.Cookie{
+	ck := &http.Cookie{
 		Name: name, Value: value, Path: path, Domain: s.cfg.Cookie.Domain,
-		MaxAge: int(ttl / time.Second), Expires: time.Now().Add(ttl),
-		Secure: s.cfg.Cookie.Secure, HTTPOnly: httpOnly, SameSite: s.cfg.Cookie.SameSite,
-	})
+		Secure: s.cfg.Cookie.Secure, HttpOnly: httpOnly,
+		Partitioned: s.cfg.Cookie.SameSite == "None",
+	}
+	switch s.cfg.Cookie.SameSite {
+	case "Strict":
+		ck.SameSite = http.SameSiteStrictMode
+	case "None":
+		ck.SameSite = http.SameSiteNoneMode
+	default:
+		ck.SameSite = http.SameSiteLaxMode
+	}
+	if ttl > 0 {
+		ck.MaxAge, ck.Expires = int(ttl/time.Second), time.Now().Add(ttl).UTC()
+	} else {
+		ck.MaxAge, ck.Expires = -1, time.Unix(0, 0).UTC()
+	}
+	// Header.Add keeps the serialized cookie as is (one header per name).
+	c.Response().Header.Add(fiber.HeaderSetCookie, ck.String())
 }
 
+// clearCookie tells the browser to drop a cookie at once.
 func (s *Server) clearCookie(c *fiber.Ctx, name, path string, httpOnly bool) {
-	c.Cookie(&fiber.Cookie{
-		Name: name, Value: "", Path: path, Domain: s.cfg.Cookie.Domain,
-		Expires: fasthttp.CookieExpireDelete,
-		Secure:  s.cfg.Cookie.Secure, HTTPOnly: httpOnly, SameSite: s.cfg.Cookie.SameSite,
-	})
+	s.setCookie(c, name, "", path, httpOnly, 0)
 }
 
 // headerCSRF carries the CSRF token in requests and, for a widget on
