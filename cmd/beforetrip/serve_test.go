@@ -151,6 +151,24 @@ func TestServe(t *testing.T) {
 		MustWriteFile(t, country, string(good))
 		s.reloaded(t, "")
 	})
+	t.Run("config change", func(t *testing.T) {
+		cfgFile := s.P("config.yaml")
+		good, err := os.ReadFile(cfgFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustWriteFile(t, cfgFile, strings.Replace(string(good), "title: beforetrip test", "title: Renamed while serving", 1))
+		s.reloaded(t, "/")
+		if _, body := s.get(t, "/"); !strings.Contains(body, "Renamed while serving") {
+			t.Error("new title not served after a config change")
+		}
+		MustWriteFile(t, cfgFile, string(good)+"\nlanguage: xx\n")
+		if ev := s.next(t); ev.Name != "build-error" || !strings.Contains(ev.Error, "language") {
+			t.Errorf("invalid config: got %s %q, want a build-error about language", ev.Name, ev.Error)
+		}
+		MustWriteFile(t, cfgFile, string(good))
+		s.reloaded(t, "")
+	})
 	t.Run("like storm reorders popular", func(t *testing.T) {
 		const popular, other = "countries/japan/tips/suica", "countries/japan/tips/jr-pass"
 		var wg sync.WaitGroup

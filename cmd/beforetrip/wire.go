@@ -12,9 +12,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/admin"
 	"github.com/beforetrip/beforetrip/api"
 	"github.com/beforetrip/beforetrip/build"
@@ -76,7 +78,9 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		return build.New(bc, build.WithSiteData(db), build.WithLogger(o.log))
 	}
 	hooks := []func(live.Result){func(r live.Result) {
-		if r.Err != nil {
+		// The builder rewrites the manifest only when its bytes change
+		// (pages added or removed); a like rebuild leaves it alone.
+		if r.Err != nil || !slices.Contains(r.Changed(), beforetrip.ManifestFile) {
 			return
 		}
 		if err := s.pages.Reload(); err != nil {
