@@ -63,7 +63,20 @@ type Tab struct {
 // script runs in every document the tab loads, before the page's scripts.
 func NewTab(tb testing.TB, browser context.Context, initScripts ...string) *Tab {
 	tb.Helper()
-	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	return newTab(tb, browser, []chromedp.ContextOption{chromedp.WithNewBrowserContext()}, initScripts)
+}
+
+// NewDefaultTab opens a tab in the browser's default context (a regular
+// profile, where Chromium allows third-party cookies; new browser contexts
+// are incognito-like and block them). Only one reader may use it.
+func NewDefaultTab(tb testing.TB, browser context.Context, initScripts ...string) *Tab {
+	tb.Helper()
+	return newTab(tb, browser, nil, initScripts)
+}
+
+func newTab(tb testing.TB, browser context.Context, opts []chromedp.ContextOption, initScripts []string) *Tab {
+	tb.Helper()
+	ctx, cancel := chromedp.NewContext(browser, opts...)
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		tb.Fatalf("new tab: %v", err)

@@ -79,7 +79,7 @@ const inertCheck = `(() => {
 // rate-limited login is explained.
 func journey(t *testing.T, browser context.Context, dep deployment, initScripts ...string) {
 	tip := dep.Site + tipPath
-	a := NewTab(t, browser, initScripts...)
+	a := NewDefaultTab(t, browser, initScripts...)
 	a.Open(tip)
 	if Eval[bool](a, `document.querySelector('.bt-like-button').hidden`) {
 		t.Fatal("the widget did not unhide the like button")
@@ -205,6 +205,7 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	limited := false
 	for i := 0; i < 15 && !limited; i++ {
 		status := postLogin(t, dep.API, "mallory", "wrong password")
+		t.Logf("failed login %d: %d", i+1, status)
 		switch status {
 		case http.StatusTooManyRequests:
 			limited = true

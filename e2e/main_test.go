@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// repoRoot is the module root: themes, deploy files and cmd are read from
-// there. binDir holds the beforetrip binary, built at most once per run by
+// repoRoot is the module root: themes, deploy files, testdata and cmd are
+// read from there. It is "..", or E2E_ROOT when set (to test another tree,
+// e.g. a clean export of a commit while the working tree is being edited). binDir holds the beforetrip binary, built at most once per run by
 // MustBinary so that tests which need no binary do not wait for it.
 var (
 	repoRoot string
@@ -25,7 +26,11 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	root, err := filepath.Abs("..")
+	root := ".."
+	if r := os.Getenv("E2E_ROOT"); r != "" {
+		root = r
+	}
+	root, err := filepath.Abs(root)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1

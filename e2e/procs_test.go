@@ -60,7 +60,7 @@ func StartProc(tb testing.TB, name string, env []string, args ...string) *proc {
 	tb.Cleanup(func() {
 		p.stop()
 		if tb.Failed() {
-			tb.Logf("--- log of %s ---\n%s", p.name, tail(p.log, 6000))
+			tb.Logf("--- log of %s ---\n%s", p.name, tail(p.log, 20000))
 		}
 	})
 	return p
