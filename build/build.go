@@ -4,16 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"html/template"
-	"maps"
-	"runtime"
-	"slices"
-	"strconv"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -44,78 +37,122 @@ type state struct {
 }
 
 // Build loads, validates and renders the whole site and publishes it. On
-// any content problem it returns Errors and writes nothing.
+// any problem it returns an error (Errors for content problems) and the
+// output folder is left as it was.
 func (b *Builder) Build(ctx context.Context) (*Result, error) {
-	start := time.Now()
 	b.site = nil
-	st, err := b.loadAll(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s, err := b.assembleState(st)
-	if err != nil {
-		return nil, err
-	}
-	res, err := b.renderPublish(ctx, s, st.theme, slices.Collect(maps.Keys(s.outputs)), true)
-	if err != nil {
-		return nil, err
-	}
-	b.commit(st, s)
-	res.Duration = time.Since(start)
-	return res, nil
+	return b.full(ctx, true)
 }
 
 // Check loads, validates and renders the site in memory; it writes nothing.
 func (b *Builder) Check(ctx context.Context) (*Result, error) {
-	start := time.Now()
-	st, err := b.loadAll(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s, err := b.assembleState(st)
-	if err != nil {
-		return nil, err
-	}
-	res, err := b.renderPublish(ctx, s, st.theme, slices.Collect(maps.Keys(s.outputs)), false)
-	if err != nil {
-		return nil, err
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return b.full(ctx, false)
 }
 
 func (b *Builder) commit(st *state, s *site) {
 	b.files, b.theme, b.counts, b.readers, b.site = st.files, st.theme, st.counts, st.readers, s
 }
 
-// loadAll reads content, theme and site data.
-func (b *Builder) loadAll(ctx context.Context) (*state, error) {
+// full is the full-build pipeline. Tips and reviews are rendered as soon as
+// they are loaded (their page shows only themselves, their country and
+// their counts), staged, and their HTML dropped, so memory holds metadata,
+// not 10k rendered bodies. Everything else is rendered once the site is
+// assembled. Staged bytes reach the output folder only if all went well.
+func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
+	start := time.Now()
+	th, err := loadTheme(b.cfg.ThemeDir, b.cfg.Language, b.templateFuncs)
+	if err != nil {
+		return nil, err
+	}
+	st := &state{theme: th}
+	if err := b.loadData(ctx, st); err != nil {
+		return nil, err
+	}
 	paths, err := b.contentFiles()
 	if err != nil {
 		return nil, err
 	}
-	pages, errs := b.loadFiles(ctx, paths)
-	if err := ctx.Err(); err != nil {
+	// Home and countries first: item pages show their country.
+	var heads, items []string
+	for _, p := range paths {
+		if rel, _ := b.relPath(p); isHead(rel) {
+			heads = append(heads, p)
+		} else {
+			items = append(items, p)
+		}
+	}
+	st.files = make(map[string]*Page, len(paths))
+	headPages, errs, err := b.loadFiles(ctx, heads, nil)
+	if err != nil {
 		return nil, err
 	}
-	st := &state{files: make(map[string]*Page, len(paths))}
-	for i, p := range paths {
-		st.files[p] = pages[i]
+	pre := &site{pages: map[string]*Page{}, counts: st.counts}
+	for i, p := range headPages {
+		st.files[heads[i]] = p
+		if p != nil && p.Kind == beforetrip.KindCountry && (!p.Draft || b.cfg.Drafts) {
+			pre.pages[p.ID] = p
+		}
 	}
-	if len(errs) > 0 {
-		// Cross-file checks still run so one run reports everything.
-		_, more := b.collect(st.files, nil)
-		errs = append(errs, more...)
+	var bt *batch
+	if publish {
+		if bt, err = b.out.begin(); err != nil {
+			return nil, err
+		}
+	}
+	r := b.newRenderer(pre, th)
+	var mu sync.Mutex
+	early := map[string]bool{} // outputs already rendered
+	emit := func(p *Page, buf *bytes.Buffer) error {
+		if (p.Draft && !b.cfg.Drafts) || pre.pages["countries/"+p.Country] == nil {
+			return nil // not published (or an error collect reports)
+		}
+		path := pagePath(p.ID)
+		if err := r.render(&output{kind: outPage, tmpl: "single", id: p.ID, page: p}, buf); err != nil {
+			return fmt.Errorf("build: render %s: %w", path, err)
+		}
+		if bt != nil {
+			if _, err := bt.stage(path, buf.Bytes()); err != nil {
+				return err
+			}
+		}
+		p.Body, p.TOC = "", nil
+		mu.Lock()
+		early[path] = true
+		mu.Unlock()
+		return nil
+	}
+	itemPages, itemErrs, err := b.loadFiles(ctx, items, emit)
+	if err != nil {
+		bt.abortIfAny()
+		return nil, err
+	}
+	errs = append(errs, itemErrs...)
+	for i, p := range itemPages {
+		st.files[items[i]] = p
+	}
+	pages, more := b.collect(st.files, st.readers)
+	if errs = append(errs, more...); len(errs) > 0 {
+		bt.abortIfAny()
 		errs.sort()
 		return nil, errs
 	}
-	if st.theme, err = loadTheme(b.cfg.ThemeDir, b.cfg.Language, b.templateFuncs); err != nil {
+	s := assemble(pages, st.counts, th)
+	rest := make([]string, 0, len(s.outputs)-len(early))
+	for p := range s.outputs {
+		if !early[p] {
+			rest = append(rest, p)
+		}
+	}
+	res, err := b.renderPublish(ctx, s, th, rest, bt)
+	if err != nil {
 		return nil, err
 	}
-	if err := b.loadData(ctx, st); err != nil {
-		return nil, err
+	res.Rendered += len(early)
+	if publish {
+		b.commit(st, s)
 	}
-	return st, nil
+	res.Duration = time.Since(start)
+	return res, nil
 }
 
 // loadData reads counts and reader reviews from the SiteData.
@@ -147,155 +184,7 @@ func (b *Builder) assembleState(st *state) (*site, error) {
 	return assemble(pages, st.counts, st.theme), nil
 }
 
-// collect turns loaded files into the site's pages: drafts dropped unless
-// Drafts, duplicate IDs and pages outside a known country reported, reader
-// reviews added.
-func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (map[string]*Page, Errors) {
-	var errs Errors
-	pages := make(map[string]*Page, len(files)+len(readers))
-	countryFile := map[string]bool{} // countries that have an _index.md, valid or not
-	for path := range files {
-		if rel, ok := b.relPath(path); ok {
-			if pl, why := classify(rel); why == "" && pl.kind == beforetrip.KindCountry {
-				countryFile[pl.country] = true
-			}
-		}
-	}
-	live := map[string]bool{} // countries that are published
-	for _, p := range files {
-		if p != nil && p.Kind == beforetrip.KindCountry && (!p.Draft || b.cfg.Drafts) {
-			live[p.Country] = true
-		}
-	}
-	byFile := slices.Sorted(maps.Keys(files))
-	owner := map[string]string{}
-	for _, path := range byFile {
-		p := files[path]
-		if p == nil || (p.Draft && !b.cfg.Drafts) {
-			continue
-		}
-		if p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview {
-			if !countryFile[p.Country] {
-				errs = append(errs, &FileError{File: p.File, Line: 1, Msg: fmt.Sprintf(
-					"unknown country %q: there is no countries/%s/_index.md", p.Country, p.Country)})
-				continue
-			}
-			if !live[p.Country] {
-				continue // the country is a draft or invalid (reported there)
-			}
-		}
-		if other, dup := owner[p.ID]; dup {
-			errs = append(errs, &FileError{File: p.File, Line: 1, Field: "slug", Msg: fmt.Sprintf(
-				"page ID %q is already used by %s", p.ID, other)})
-			continue
-		}
-		owner[p.ID] = p.File
-		pages[p.ID] = p
-	}
-	for i := range readers {
-		r := &readers[i]
-		if !live[r.Country] {
-			b.log.Warn("build: reader review of an unknown country skipped", "id", r.ID, "country", r.Country)
-			continue
-		}
-		p := b.readerPage(r)
-		pages[p.ID] = p
-	}
-	return pages, errs
-}
-
-// readerPage renders a reader review as a page; its Markdown goes through
-// package ugc (no raw HTML, sanitized).
-func (b *Builder) readerPage(r *beforetrip.Review) *Page {
-	title := r.Title
-	if title == "" {
-		title = "#" + strconv.FormatUint(r.ID, 10)
-	}
-	return &Page{ID: r.PageID(), Kind: beforetrip.KindReaderReview, Country: r.Country,
-		Section: beforetrip.SectionReviews, Slug: "u-" + strconv.FormatUint(r.ID, 10),
-		Title: title, Summary: summarize(b.md.PlainText([]byte(r.Body)), summaryLen),
-		Date: r.CreatedAt, Author: r.Author.Username, Rating: max(1, min(r.Rating, 5)), Edited: r.EditedAt,
-		Body: template.HTML(b.ugc.Render(r.Body))}
-}
-
-// renderPublish renders paths of s on all cores, staging changed bytes,
-// and publishes them (when publish is set) only if everything rendered.
-func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths []string, publish bool) (*Result, error) {
-	r := b.newRenderer(s, th)
-	var bt *batch
-	if publish {
-		var err error
-		if bt, err = b.out.begin(); err != nil {
-			return nil, err
-		}
-	}
-	var done, rendered atomic.Int64
-	stop := b.showProgress(&done, len(paths))
-	g, gctx := errgroup.WithContext(ctx)
-	var next atomic.Int64
-	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		g.Go(func() error {
-			for gctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(paths) {
-					return nil
-				}
-				o := s.outputs[paths[i]]
-				buf := pool.Get().(*bytes.Buffer)
-				buf.Reset()
-				if err := r.render(o, buf); err != nil {
-					return fmt.Errorf("build: render %s: %w", paths[i], err)
-				}
-				if o.kind != outAsset {
-					rendered.Add(1)
-				}
-				if bt != nil {
-					if _, err := bt.stage(paths[i], buf.Bytes()); err != nil {
-						return err
-					}
-				}
-				pool.Put(buf)
-				done.Add(1)
-			}
-			return gctx.Err()
-		})
-	}
-	err := g.Wait()
-	stop()
-	if err != nil {
-		if bt != nil {
-			bt.abort()
-		}
-		return nil, err
-	}
-	res := b.result(s, r)
-	res.Rendered = int(rendered.Load())
-	if bt == nil {
-		return res, nil
-	}
-	var remove []string
-	for p := range b.out.known {
-		if _, ok := s.outputs[p]; !ok {
-			remove = append(remove, p)
-		}
-	}
-	if res.Written, res.Removed, err = bt.publish(remove); err != nil {
-		return nil, err
-	}
-	res.Unchanged = bt.same
-	if r.newManifest != nil {
-		b.manifest = r.newManifest
-	}
-	return res, nil
-}
-
-// result counts the site's pages by kind.
-func (b *Builder) result(s *site, r *renderer) *Result {
-	res := &Result{Kinds: map[string]int{}}
-	for _, m := range r.pageMetas() {
-		res.Kinds[m.Kind]++
-		res.Pages++
-	}
-	return res
+// isHead reports whether a content path is the home or a country page.
+func isHead(rel string) bool {
+	return rel == "_index.md" || (strings.Count(rel, "/") == 2 && strings.HasSuffix(rel, "/_index.md"))
 }

@@ -152,7 +152,7 @@ func TestUnchangedFilesKeepMtime(t *testing.T) {
 	if !st.ModTime().Equal(old) {
 		t.Errorf("unchanged file rewritten: mtime %v, want %v", st.ModTime(), old)
 	}
-	left, _ := filepath.Glob(filepath.Join(ts.Out, stagingPrefix+"*"))
+	left, _ := filepath.Glob(filepath.Join(ts.Out, tmpPrefix+"*"))
 	if len(left) != 0 {
 		t.Errorf("staging leftovers: %v", left)
 	}

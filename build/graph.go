@@ -12,12 +12,12 @@ import (
 type effect uint8
 
 const (
-	efPage     effect = 1 << iota // something only the page itself shows (body, TOC, checklist)
-	efSummary                     // its summary: item lists and the feed
-	efListing                     // title, date, weight, tags, rating, author, or the page came or went
-	efLikes                       // its like count
-	efComments                    // its visible comment count
-	efEverything                  // a country's name, flag, continent or capital: shown on most pages
+	efPage       effect = 1 << iota // something only the page itself shows (body, TOC, checklist)
+	efSummary                       // its summary: item lists and the feed
+	efListing                       // title, date, weight, tags, rating, author, or the page came or went
+	efLikes                         // its like count
+	efComments                      // its visible comment count
+	efEverything                    // a country's name, flag, continent or capital: shown on most pages
 )
 
 // diffPage classifies the change from old to new (either may be nil).

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html/template"
@@ -9,11 +10,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build/markdown"
 )
 
 // Allowed front-matter keys per kind.
@@ -131,35 +135,41 @@ func (b *Builder) displayPath(rel string) string {
 }
 
 // loadFiles loads files on all cores. Drafts come back too (with Draft
-// set) so callers decide; problems of every file are collected.
-func (b *Builder) loadFiles(ctx context.Context, files []string) ([]*Page, Errors) {
+// set) so callers decide; problems of every file are collected. emit, if
+// set, is called with each loaded page (and a scratch buffer) on the
+// worker that loaded it; its error stops the run.
+func (b *Builder) loadFiles(ctx context.Context, files []string, emit func(*Page, *bytes.Buffer) error) ([]*Page, Errors, error) {
 	pages := make([]*Page, len(files))
 	errs := make([]Errors, len(files))
-	var next sync.Mutex
-	i := 0
-	var wg sync.WaitGroup
+	var next atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				next.Lock()
-				j := i
-				i++
-				next.Unlock()
+		g.Go(func() error {
+			var buf bytes.Buffer
+			for gctx.Err() == nil {
+				j := int(next.Add(1) - 1)
 				if j >= len(files) {
-					return
+					return nil
 				}
 				pages[j], errs[j] = b.loadFile(files[j])
+				if emit != nil && pages[j] != nil {
+					buf.Reset()
+					if err := emit(pages[j], &buf); err != nil {
+						return err
+					}
+				}
 			}
-		}()
+			return gctx.Err()
+		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
 	var all Errors
 	for _, e := range errs {
 		all = append(all, e...)
 	}
-	return pages, all
+	return pages, all, nil
 }
 
 // loadFile reads, validates and converts one content file. It returns a
@@ -181,6 +191,9 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	fm, ferr := splitFrontMatter(data)
 	if ferr != nil {
 		ferr.File = file
+		// yaml.v3 may point one line past the end ("unexpected end of
+		// stream") and counts a lone CR as a line break: stay in the file.
+		ferr.Line = max(1, min(ferr.Line, bytes.Count(data, []byte("\n"))+1))
 		return nil, Errors{ferr}
 	}
 	r := newFieldReader(file, fm, allowedKeys[pl.kind])
@@ -216,13 +229,42 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		return nil, Errors{{File: file, Line: 1, Msg: "render Markdown: " + err.Error()}}
 	}
 	p.Body = template.HTML(doc.HTML)
-	if len(doc.TOC) >= 3 {
-		p.TOC = doc.TOC
-	}
+	p.TOC = tocOf(doc)
 	if p.Summary == "" {
 		p.Summary = summarize(doc.Plain, summaryLen)
 	}
 	return p, nil
+}
+
+// pageBody returns a page's HTML and table of contents. Bodies of tips
+// and reviews are dropped once rendered in a full build (memory holds
+// metadata only), so a later re-render converts the file again.
+func (b *Builder) pageBody(p *Page) (template.HTML, []markdown.Heading, error) {
+	if p.Body != "" || p.Path == "" {
+		return p.Body, p.TOC, nil
+	}
+	data, err := os.ReadFile(p.Path)
+	if err != nil {
+		return "", nil, fmt.Errorf("build: %s: %w", p.File, err)
+	}
+	fm, ferr := splitFrontMatter(data)
+	if ferr != nil {
+		ferr.File = p.File
+		return "", nil, ferr
+	}
+	doc, err := b.md.Convert(fm.body)
+	if err != nil {
+		return "", nil, fmt.Errorf("build: %s: %w", p.File, err)
+	}
+	return template.HTML(doc.HTML), tocOf(doc), nil
+}
+
+// tocOf returns the table of contents of long pages (3 or more h2/h3).
+func tocOf(doc *markdown.Doc) []markdown.Heading {
+	if len(doc.TOC) >= 3 {
+		return doc.TOC
+	}
+	return nil
 }
 
 // readCommon reads the keys every kind shares.

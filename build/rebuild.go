@@ -80,7 +80,11 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	}
 	b.dataEffects(g, old, s)
 	paths := g.paths(tmpls)
-	res, err := b.renderPublish(ctx, s, st.theme, paths, true)
+	bt, err := b.out.begin()
+	if err != nil {
+		return nil, err
+	}
+	res, err := b.renderPublish(ctx, s, st.theme, paths, bt)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,11 @@ func (b *Builder) newRenderer(s *site, th *theme) *renderer {
 func (r *renderer) render(o *output, w *bytes.Buffer) error {
 	switch o.kind {
 	case outPage:
-		return r.th.execute(w, o.tmpl, r.pageView(o))
+		v, err := r.pageView(o)
+		if err != nil {
+			return err
+		}
+		return r.th.execute(w, o.tmpl, v)
 	case outList:
 		return r.th.execute(w, o.tmpl, r.listView(o))
 	case outCountries:
@@ -82,7 +86,7 @@ func (r *renderer) items(ps []*Page) []item {
 }
 
 // pageView is the view of a content page.
-func (r *renderer) pageView(o *output) *view {
+func (r *renderer) pageView(o *output) (*view, error) {
 	p := o.page
 	title := p.Title
 	if p.Kind == beforetrip.KindHome && title == "" {
@@ -90,6 +94,10 @@ func (r *renderer) pageView(o *output) *view {
 	}
 	v := r.baseView(p.ID, p.Kind, title)
 	v.Page, v.Description, v.Counts = p, p.Summary, r.s.counts[p.ID]
+	var err error
+	if v.Body, v.TOC, err = r.b.pageBody(p); err != nil {
+		return nil, err
+	}
 	switch p.Kind {
 	case beforetrip.KindHome:
 		v.Latest = r.items(head(r.s.lists["latest"].items, homeLatest))
@@ -108,7 +116,7 @@ func (r *renderer) pageView(o *output) *view {
 		v.Crumbs = []crumb{{r.th.T("home"), ""}, {r.th.T("countries_title"), "countries"},
 			{c.Title, c.ID}, {r.th.T("section_" + p.Section), c.ID + "/" + p.Section}}
 	}
-	return v
+	return v, nil
 }
 
 func head(ps []*Page, n int) []*Page { return ps[:min(n, len(ps))] }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -23,7 +24,7 @@ var pageTemplates = []string{"home", "country", "single", "list", "countries", "
 type theme struct {
 	tmpl   map[string]*template.Template
 	i18n   map[string]string
-	widget map[string]string // the widget_* keys, for <script id="bt-i18n">
+	widget template.JS        // JSON of the widget_* keys, for <script id="bt-i18n">
 	assets map[string]*asset // by source path under static/, e.g. "css/main.css"
 }
 
@@ -79,12 +80,19 @@ func (th *theme) loadI18n(file string) error {
 	if err := yaml.Unmarshal(data, &th.i18n); err != nil {
 		return fmt.Errorf("build: theme: %s: %w", file, err)
 	}
-	th.widget = map[string]string{}
+	widget := map[string]string{}
 	for k, v := range th.i18n {
 		if strings.HasPrefix(k, "widget_") {
-			th.widget[k] = v
+			widget[k] = v
 		}
 	}
+	// Encoded once, not per page. encoding/json escapes <, > and & as
+	// \u003c etc., so the text cannot end the <script> element.
+	js, err := json.Marshal(widget)
+	if err != nil {
+		return fmt.Errorf("build: theme: %s: %w", file, err)
+	}
+	th.widget = template.JS(js)
 	return nil
 }
 

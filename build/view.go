@@ -4,6 +4,7 @@ import (
 	"html/template"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build/markdown"
 )
 
 // siteView is what every template sees about the site.
@@ -13,7 +14,7 @@ type siteView struct {
 	BaseURL    string
 	APIOrigin  string
 	LiveReload bool
-	I18N       map[string]string // widget_* strings for the widget
+	I18N       template.JS // JSON of the widget_* strings for the widget
 }
 
 // view is the data of one HTML page.
@@ -28,6 +29,8 @@ type view struct {
 	Crumbs      []crumb
 
 	Page     *Page // content pages
+	Body     template.HTML
+	TOC      []markdown.Heading
 	Country  *Page // the page's country (also set on country pages)
 	Counts   beforetrip.Counts
 	Likeable bool // like button and comments

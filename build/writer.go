@@ -2,6 +2,7 @@ package build
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,48 +13,61 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 )
 
-// outputsFile lists, inside the output folder, every file the builder
-// published, so a later process knows what it may remove.
+// outputsFile records, inside the output folder, every file the builder
+// published with its hash, size and mtime: a later process knows what it
+// may remove, and which files are unchanged without reading them.
 const outputsFile = ".beforetrip-outputs.json"
 
-// stagingPrefix names the staging folders inside the output folder.
-// Rendered files are written there first and renamed into place only when
-// the whole build succeeded; the folder is on the same file system, so
-// every rename is atomic. Leftovers of a crashed build are removed.
-const stagingPrefix = ".beforetrip-tmp-"
+// tmpPrefix names temp files and folders inside the output folder (dot
+// files: nginx never serves them). Leftovers of a crashed build are
+// removed at the start of the next one.
+const tmpPrefix = ".bt-tmp-"
+
+// record is what the writer knows about one published file.
+type record struct {
+	Sum   string `json:"sha256"`
+	Size  int64  `json:"size"`
+	MTime int64  `json:"mtime"` // UnixNano
+}
 
 // writer publishes output files. It remembers the hash of every file it
-// wrote, so unchanged bytes are never rewritten (and keep their mtime).
+// published, so unchanged bytes are never rewritten (and keep their mtime).
 type writer struct {
-	dir    string
-	hashes map[string][32]byte // output path → sha256 of its bytes on disk
-	loaded bool                // hashes/known came from disk already
-	known  map[string]bool     // output paths published (from outputsFile at first)
+	dir     string
+	loaded  bool
+	files   map[string]record // output path → what is on disk
+	trusted map[string]bool   // records checked against the disk in this process
 }
 
 func newWriter(dir string) *writer {
-	return &writer{dir: dir, hashes: map[string][32]byte{}, known: map[string]bool{}}
+	return &writer{dir: dir, files: map[string]record{}, trusted: map[string]bool{}}
 }
 
-// batch is one build's staged files.
+// batch is one build's staged output. Changed files are appended to one
+// pack file (cheap sequential writes) while rendering; nothing in the
+// output folder changes until publish, so a failed build writes nothing.
 type batch struct {
-	w       *writer
-	staging string
-	mu      sync.Mutex
-	files   map[string]string // output path → temp file
-	sums    map[string][32]byte
-	same    int // rendered, identical bytes
+	w    *writer
+	pack *os.File
+	size atomic.Int64
+	mu   sync.Mutex
+	at   map[string][2]int64 // output path → offset and length in pack
+	sums map[string]string
+	same int // rendered, identical bytes
 }
 
-// begin prepares a batch: it removes stale staging folders and reads what
-// an earlier process published.
+// begin prepares a batch: it removes stale temp files and reads what an
+// earlier process published.
 func (w *writer) begin() (*batch, error) {
 	if err := os.MkdirAll(w.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("build: output folder: %w", err)
 	}
-	if stale, err := filepath.Glob(filepath.Join(w.dir, stagingPrefix+"*")); err == nil {
+	if stale, err := filepath.Glob(filepath.Join(w.dir, tmpPrefix+"*")); err == nil {
 		for _, s := range stale {
 			_ = os.RemoveAll(s)
 		}
@@ -61,21 +75,21 @@ func (w *writer) begin() (*batch, error) {
 	if !w.loaded {
 		w.loaded = true
 		if data, err := os.ReadFile(filepath.Join(w.dir, outputsFile)); err == nil {
-			var list []string
-			if json.Unmarshal(data, &list) == nil {
-				for _, p := range list {
+			var files map[string]record
+			if json.Unmarshal(data, &files) == nil {
+				for p, r := range files {
 					if safeOutPath(p) {
-						w.known[p] = true
+						w.files[p] = r
 					}
 				}
 			}
 		}
 	}
-	staging, err := os.MkdirTemp(w.dir, stagingPrefix)
+	pack, err := os.CreateTemp(w.dir, tmpPrefix+"pack-")
 	if err != nil {
-		return nil, fmt.Errorf("build: staging folder: %w", err)
+		return nil, fmt.Errorf("build: staging: %w", err)
 	}
-	return &batch{w: w, staging: staging, files: map[string]string{}, sums: map[string][32]byte{}}, nil
+	return &batch{w: w, pack: pack, at: map[string][2]int64{}, sums: map[string]string{}}, nil
 }
 
 // safeOutPath refuses paths that would leave the output folder.
@@ -83,132 +97,183 @@ func safeOutPath(p string) bool {
 	return p != "" && !strings.HasPrefix(p, "/") && path.Clean(p) == p && !strings.HasPrefix(p, "../") && p != ".."
 }
 
+// unchanged reports whether the file at p holds bytes with hash sum. A
+// record from an earlier process is trusted only if the file's size and
+// mtime still match; otherwise the file is read and hashed.
+func (bt *batch) unchanged(p, sum string) bool {
+	bt.mu.Lock()
+	r, ok := bt.w.files[p]
+	trusted := bt.w.trusted[p]
+	bt.mu.Unlock()
+	if !ok || r.Sum != sum {
+		return false
+	}
+	if trusted {
+		return true
+	}
+	st, err := os.Stat(filepath.Join(bt.w.dir, filepath.FromSlash(p)))
+	if err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	if st.Size() == r.Size && st.ModTime().UnixNano() == r.MTime {
+		return true
+	}
+	disk, err := os.ReadFile(filepath.Join(bt.w.dir, filepath.FromSlash(p)))
+	if err != nil {
+		return false
+	}
+	h := sha256.Sum256(disk)
+	return hex.EncodeToString(h[:]) == sum
+}
+
 // stage records the bytes of one output; it reports whether they differ
 // from what is on disk. Safe for concurrent use.
 func (bt *batch) stage(p string, data []byte) (bool, error) {
-	sum := sha256.Sum256(data)
-	bt.mu.Lock()
-	old, ok := bt.w.hashes[p]
-	bt.mu.Unlock()
-	if !ok {
-		// First build of this process: compare with the file on disk.
-		if disk, err := os.ReadFile(filepath.Join(bt.w.dir, filepath.FromSlash(p))); err == nil {
-			old, ok = sha256.Sum256(disk), true
-		}
-	}
-	if ok && old == sum {
+	h := sha256.Sum256(data)
+	sum := hex.EncodeToString(h[:])
+	if bt.unchanged(p, sum) {
 		bt.mu.Lock()
-		bt.sums[p] = sum
 		bt.same++
+		bt.w.trusted[p] = true
 		bt.mu.Unlock()
 		return false, nil
 	}
-	f, err := os.CreateTemp(bt.staging, "f-")
-	if err != nil {
-		return false, fmt.Errorf("build: stage %s: %w", p, err)
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
+	off := bt.size.Add(int64(len(data))) - int64(len(data))
+	if _, err := bt.pack.WriteAt(data, off); err != nil {
 		return false, fmt.Errorf("build: stage %s: %w", p, err)
 	}
 	bt.mu.Lock()
-	bt.files[p] = f.Name()
+	bt.at[p] = [2]int64{off, int64(len(data))}
 	bt.sums[p] = sum
 	bt.mu.Unlock()
 	return true, nil
 }
 
-// abort drops everything staged.
-func (bt *batch) abort() { _ = os.RemoveAll(bt.staging) }
+// abortIfAny drops everything staged; a nil batch has nothing.
+func (bt *batch) abortIfAny() {
+	if bt != nil {
+		bt.abort()
+	}
+}
 
-// publish renames the staged files into place and removes the outputs in
-// remove. It returns the written and removed paths, sorted.
+// abort drops everything staged.
+func (bt *batch) abort() {
+	bt.pack.Close()
+	os.Remove(bt.pack.Name())
+}
+
+// publish writes the staged files into place, each through a temp file in
+// its own folder and a rename, then removes the outputs in remove. It
+// returns the written and removed paths, sorted.
 func (bt *batch) publish(remove []string) (written, removed []string, err error) {
-	defer os.RemoveAll(bt.staging)
+	defer bt.abort()
 	w := bt.w
-	written = make([]string, 0, len(bt.files))
-	for p := range bt.files {
-		written = append(written, p)
-	}
-	slices.Sort(written)
-	made := map[string]bool{}
-	for _, p := range written {
-		dst := filepath.Join(w.dir, filepath.FromSlash(p))
-		if dir := filepath.Dir(dst); !made[dir] {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, nil, fmt.Errorf("build: publish %s: %w", p, err)
+	written = slices.Sorted(func(yield func(string) bool) {
+		for p := range bt.at {
+			if !yield(p) {
+				return
 			}
-			made[dir] = true
 		}
-		if err := os.Chmod(bt.files[p], 0o644); err != nil {
-			return nil, nil, fmt.Errorf("build: publish %s: %w", p, err)
-		}
-		if err := os.Rename(bt.files[p], dst); err != nil {
-			return nil, nil, fmt.Errorf("build: publish %s: %w", p, err)
-		}
-	}
-	for p, sum := range bt.sums {
-		w.hashes[p] = sum
-	}
-	changedSet := len(written) > 0 && slices.ContainsFunc(written, func(p string) bool { return !w.known[p] })
+	})
+	// Parents first, once each, so later Mkdir calls find them.
+	made := map[string]bool{w.dir: true}
 	for _, p := range written {
-		w.known[p] = true
+		if err := mkdirs(made, filepath.Dir(filepath.Join(w.dir, filepath.FromSlash(p)))); err != nil {
+			return nil, nil, fmt.Errorf("build: publish %s: %w", p, err)
+		}
+	}
+	recs := make([]record, len(written))
+	var g errgroup.Group
+	g.SetLimit(2)
+	for i, p := range written {
+		g.Go(func() error {
+			loc := bt.at[p]
+			data := make([]byte, loc[1])
+			if _, err := bt.pack.ReadAt(data, loc[0]); err != nil {
+				return fmt.Errorf("build: publish %s: %w", p, err)
+			}
+			st, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
+			if err != nil {
+				return err
+			}
+			recs[i] = record{Sum: bt.sums[p], Size: st.Size(), MTime: st.ModTime().UnixNano()}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	for i, p := range written {
+		w.files[p] = recs[i]
+		w.trusted[p] = true
 	}
 	slices.Sort(remove)
 	for _, p := range remove {
-		if !w.known[p] {
-			continue
-		}
 		dst := filepath.Join(w.dir, filepath.FromSlash(p))
 		if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return written, removed, fmt.Errorf("build: remove %s: %w", p, err)
 		}
 		removeEmptyDirs(w.dir, filepath.Dir(dst))
-		delete(w.hashes, p)
-		delete(w.known, p)
+		delete(w.files, p)
 		removed = append(removed, p)
-		changedSet = true
 	}
-	if changedSet {
-		if err := w.saveKnown(); err != nil {
+	if len(written) > 0 || len(removed) > 0 {
+		if err := w.save(); err != nil {
 			return written, removed, err
 		}
 	}
 	return written, removed, nil
 }
 
-// saveKnown writes outputsFile atomically.
-func (w *writer) saveKnown() error {
-	list := make([]string, 0, len(w.known))
-	for p := range w.known {
-		list = append(list, p)
+// mkdirs creates dir and its missing parents, remembering what exists.
+func mkdirs(made map[string]bool, dir string) error {
+	if made[dir] {
+		return nil
 	}
-	slices.Sort(list)
-	data, err := json.Marshal(list)
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := mkdirs(made, filepath.Dir(dir)); err != nil {
+			return err
+		}
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
+	made[dir] = true
+	return nil
+}
+
+// save writes outputsFile atomically.
+func (w *writer) save() error {
+	data, err := json.Marshal(w.files)
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(w.dir, outputsFile), data)
+	_, err = writeAtomic(filepath.Join(w.dir, outputsFile), data)
+	return err
 }
 
-// writeAtomic writes a file through a temp file in the same folder.
-func writeAtomic(file string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(file), stagingPrefix+"*")
+// writeAtomic writes a file through a temp file in the same folder and a
+// rename, so readers see the old bytes or the new ones, never a mix.
+func writeAtomic(file string, data []byte) (fs.FileInfo, error) {
+	f, err := os.CreateTemp(filepath.Dir(file), tmpPrefix+"*")
 	if err != nil {
-		return fmt.Errorf("build: write %s: %w", file, err)
+		return nil, fmt.Errorf("build: write %s: %w", file, err)
 	}
 	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Chmod(0o644)
+	}
+	st, serr := f.Stat()
 	cerr := f.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
+	if err := errors.Join(werr, serr, cerr); err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("build: write %s: %w", file, err)
+		return nil, fmt.Errorf("build: write %s: %w", file, err)
 	}
 	if err := os.Rename(f.Name(), file); err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("build: write %s: %w", file, err)
+		return nil, fmt.Errorf("build: write %s: %w", file, err)
 	}
-	return nil
+	return st, nil
 }
 
 // removeEmptyDirs removes dir and its parents up to root while empty.

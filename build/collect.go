@@ -1,0 +1,83 @@
+package build
+
+import (
+	"fmt"
+	"html/template"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// collect turns loaded files into the site's pages: drafts dropped unless
+// Drafts, duplicate IDs and pages outside a known country reported, reader
+// reviews added.
+func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (map[string]*Page, Errors) {
+	var errs Errors
+	pages := make(map[string]*Page, len(files)+len(readers))
+	countryFile := map[string]bool{} // countries that have an _index.md, valid or not
+	for path := range files {
+		if rel, ok := b.relPath(path); ok {
+			if pl, why := classify(rel); why == "" && pl.kind == beforetrip.KindCountry {
+				countryFile[pl.country] = true
+			}
+		}
+	}
+	live := map[string]bool{} // countries that are published
+	for _, p := range files {
+		if p != nil && p.Kind == beforetrip.KindCountry && (!p.Draft || b.cfg.Drafts) {
+			live[p.Country] = true
+		}
+	}
+	byFile := slices.Sorted(maps.Keys(files))
+	owner := map[string]string{}
+	for _, path := range byFile {
+		p := files[path]
+		if p == nil || (p.Draft && !b.cfg.Drafts) {
+			continue
+		}
+		if p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview {
+			if !countryFile[p.Country] {
+				errs = append(errs, &FileError{File: p.File, Line: 1, Msg: fmt.Sprintf(
+					"unknown country %q: there is no countries/%s/_index.md", p.Country, p.Country)})
+				continue
+			}
+			if !live[p.Country] {
+				continue // the country is a draft or invalid (reported there)
+			}
+		}
+		if other, dup := owner[p.ID]; dup {
+			errs = append(errs, &FileError{File: p.File, Line: 1, Field: "slug", Msg: fmt.Sprintf(
+				"page ID %q is already used by %s", p.ID, other)})
+			continue
+		}
+		owner[p.ID] = p.File
+		pages[p.ID] = p
+	}
+	for i := range readers {
+		r := &readers[i]
+		if !live[r.Country] {
+			b.log.Warn("build: reader review of an unknown country skipped", "id", r.ID, "country", r.Country)
+			continue
+		}
+		p := b.readerPage(r)
+		pages[p.ID] = p
+	}
+	return pages, errs
+}
+
+// readerPage renders a reader review as a page; its Markdown goes through
+// package ugc (no raw HTML, sanitized).
+func (b *Builder) readerPage(r *beforetrip.Review) *Page {
+	title := r.Title
+	if title == "" {
+		title = "#" + strconv.FormatUint(r.ID, 10)
+	}
+	return &Page{ID: r.PageID(), Kind: beforetrip.KindReaderReview, Country: r.Country,
+		Section: beforetrip.SectionReviews, Slug: "u-" + strconv.FormatUint(r.ID, 10),
+		Title: title, Summary: summarize(b.md.PlainText([]byte(r.Body)), summaryLen),
+		Date: r.CreatedAt, Author: r.Author.Username, Rating: max(1, min(r.Rating, 5)), Edited: r.EditedAt,
+		Body: template.HTML(b.ugc.Render(r.Body))}
+}
+

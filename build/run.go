@@ -1,0 +1,86 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// renderPublish renders paths of s on all cores, staging changed bytes,
+// and publishes the batch only if everything rendered.
+// A nil batch renders without writing (Check).
+func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths []string, bt *batch) (*Result, error) {
+	r := b.newRenderer(s, th)
+	var done, rendered atomic.Int64
+	stop := b.showProgress(&done, len(paths))
+	g, gctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		g.Go(func() error {
+			for gctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(paths) {
+					return nil
+				}
+				o := s.outputs[paths[i]]
+				buf := pool.Get().(*bytes.Buffer)
+				buf.Reset()
+				if err := r.render(o, buf); err != nil {
+					return fmt.Errorf("build: render %s: %w", paths[i], err)
+				}
+				if o.kind != outAsset {
+					rendered.Add(1)
+				}
+				if bt != nil {
+					if _, err := bt.stage(paths[i], buf.Bytes()); err != nil {
+						return err
+					}
+				}
+				pool.Put(buf)
+				done.Add(1)
+			}
+			return gctx.Err()
+		})
+	}
+	err := g.Wait()
+	stop()
+	if err != nil {
+		bt.abortIfAny()
+		return nil, err
+	}
+	res := b.result(s, r)
+	res.Rendered = int(rendered.Load())
+	if bt == nil {
+		return res, nil
+	}
+	var remove []string
+	for p := range b.out.files {
+		if _, ok := s.outputs[p]; !ok {
+			remove = append(remove, p)
+		}
+	}
+	if res.Written, res.Removed, err = bt.publish(remove); err != nil {
+		return nil, err
+	}
+	res.Unchanged = bt.same
+	if r.newManifest != nil {
+		b.manifest = r.newManifest
+	}
+	return res, nil
+}
+
+// result counts the site's pages by kind.
+func (b *Builder) result(s *site, r *renderer) *Result {
+	res := &Result{Kinds: map[string]int{}}
+	for _, m := range r.pageMetas() {
+		res.Kinds[m.Kind]++
+		res.Pages++
+	}
+	return res
+}
