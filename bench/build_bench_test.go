@@ -193,9 +193,16 @@ func MustSite(tb testing.TB, n int) generatedSite {
 	return s
 }
 
-// TestMain removes the generated sites after all benchmarks ran.
+// cleanups run after all benchmarks (servers, stores, temp folders).
+var cleanups []func()
+
+// TestMain removes the generated sites and stops servers after all
+// benchmarks ran.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
+	}
 	for _, s := range sites {
 		_ = os.RemoveAll(s.dir)
 	}
