@@ -1,0 +1,497 @@
+package api
+
+import (
+	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/store"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Attacks over real HTTP that complement the api package's own tests.
+// Already covered there (not repeated here): alg=none, HS384/HS512/RS256,
+// wrong key, expired, nbf and iat in the future, wrong issuer/audience,
+// unknown session and other user's ID (TestForgedTokens); token after
+// logout (TestLogoutRevokesToken); blocked user's token (TestBlockedUser);
+// refresh-token reuse revoking the session and the new token
+// (TestRefreshRotation); CSRF missing/wrong (TestCSRF); foreign-origin
+// preflight (TestCORS); login rate limit with Retry-After (TestLoginLimits);
+// same answer for unknown user and wrong password on login (TestLogin).
+
+// accessClaims returns the claims of a client's bt_access cookie.
+func accessClaims(t *testing.T, c *client) (string, claims) {
+	t.Helper()
+	raw := c.cookieAt("/api/", "bt_access")
+	var cl claims
+	if _, _, err := jwt.NewParser().ParseUnverified(raw, &cl); err != nil {
+		t.Fatalf("parse %q: %v", raw, err)
+	}
+	return raw, cl
+}
+
+// TestAttackTokenConfusion refuses tokens whose algorithm, key or claims
+// were changed by an attacker who holds one genuine reader token.
+func TestAttackTokenConfusion(t *testing.T) {
+	ts := MustServer(t)
+	c, _ := ts.MustUser(t, "reader1")
+	_, victim := ts.MustUser(t, "victim1")
+	ts.MustUser(t, "boss")
+	ts.MustRole(t, "boss", beforetrip.RoleAdmin)
+	raw, good := accessClaims(t, c)
+	parts := strings.Split(raw, ".")
+
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})
+	sign := func(m jwt.SigningMethod, key any, cl claims) string {
+		s, err := jwt.NewWithClaims(m, cl).SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// tamper re-encodes the payload with edit applied and keeps the
+	// original header and signature.
+	tamper := func(edit func(map[string]any)) string {
+		payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		var m map[string]any
+		if err := json.Unmarshal(payload, &m); err != nil {
+			t.Fatal(err)
+		}
+		edit(m)
+		out, _ := json.Marshal(m)
+		return parts[0] + "." + base64.RawURLEncoding.EncodeToString(out) + "." + parts[2]
+	}
+	header := func(h string) string {
+		return base64.RawURLEncoding.EncodeToString([]byte(h)) + "." + parts[1] + "." + parts[2]
+	}
+	tests := []struct{ name, token string }{
+		{"ES256", sign(jwt.SigningMethodES256, ecKey, good)},
+		{"HS256 keyed with an RSA public key", sign(jwt.SigningMethodHS256, pubPEM, good)},
+		{"sub changed, signature kept", tamper(func(m map[string]any) { m["sub"] = fmt.Sprint(victim.ID) })},
+		{"role changed, signature kept", tamper(func(m map[string]any) { m["role"] = "admin" })},
+		{"exp extended, signature kept", tamper(func(m map[string]any) { m["exp"] = time.Now().Add(24 * time.Hour).Unix() })},
+		{"header alg none, signature kept", header(`{"alg":"none","typ":"JWT"}`)},
+		{"header alg HS512, signature kept", header(`{"alg":"HS512","typ":"JWT"}`)},
+		{"signature stripped", parts[0] + "." + parts[1] + "."},
+		{"extra segment", raw + ".x"},
+		{"empty", " "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cl := ts.client(t)
+			cl.bearer = tt.token
+			cl.do("GET", "/api/auth/me", nil).want(t, 401, "unauthenticated")
+			cl.do("PUT", pagePath("countries/japan"), nil).want(t, 401, "unauthenticated")
+			cl.do("GET", "/api/admin/pending", nil).want(t, 401, "unauthenticated")
+		})
+	}
+	t.Run("role claim is not trusted", func(t *testing.T) {
+		// Even a validly signed token claiming admin (as if the secret
+		// leaked) gets the role the store holds.
+		good.Role = "admin"
+		cl := ts.client(t)
+		cl.bearer = sign(jwt.SigningMethodHS256, testSecret, good)
+		cl.do("GET", "/api/admin/pending", nil).want(t, 403, "forbidden")
+	})
+	t.Run("token in the query string is ignored", func(t *testing.T) {
+		ts.client(t).do("GET", "/api/auth/me?access_token="+q(raw), nil).want(t, 401, "unauthenticated")
+	})
+	var p pageResponse
+	ts.client(t).do("GET", "/api/page?id=countries/japan", nil).decode(t, &p)
+	if p.Likes != 0 {
+		t.Fatalf("a forged token liked a page: %+v", p)
+	}
+}
+
+// TestAttackCrossOrigin sends preflights and credentialed writes from
+// origins that only look like the allowed one.
+func TestAttackCrossOrigin(t *testing.T) {
+	const allowed = "https://site.example"
+	ts := MustServer(t, func(c *Config) { c.CORSOrigins = []string{allowed} })
+	victim, _ := ts.MustUser(t, "corsvictim")
+	for _, origin := range []string{"https://evil.example", "null", "https://site.example.evil.example",
+		"https://evilsite.example", "http://site.example", "https://site.example:8443", "https://SITE.example",
+		"https://site.example/", "https://site.example%00.evil.example"} {
+		t.Run(origin, func(t *testing.T) {
+			r := victim.do("OPTIONS", pagePath("countries/japan"), nil, "Origin", origin,
+				"Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-csrf-token")
+			if r.Status != http.StatusForbidden || r.Header.Get("Access-Control-Allow-Origin") != "" ||
+				r.Header.Get("Access-Control-Allow-Credentials") != "" {
+				t.Fatalf("preflight from %s: %d %v", origin, r.Status, r.Header)
+			}
+			// A form-like write from that origin carries the victim's
+			// cookies but cannot know the CSRF token.
+			victim.noCSRF = true
+			defer func() { victim.noCSRF = false }()
+			r = victim.do("PUT", pagePath("countries/japan"), nil, "Origin", origin)
+			r.want(t, 403, "csrf")
+			if r.Header.Get("Access-Control-Allow-Origin") != "" {
+				t.Fatalf("ACAO on a foreign-origin write: %v", r.Header)
+			}
+		})
+	}
+	var p pageResponse
+	victim.do("GET", "/api/page?id=countries/japan", nil).decode(t, &p)
+	if p.Likes != 0 {
+		t.Fatalf("cross-origin writes liked the page: %+v", p)
+	}
+}
+
+// TestAttackAccountEnumeration checks that the token endpoint and logins
+// by email answer an unknown account exactly like a wrong password, and
+// that a blocked account is revealed only to someone who knows its
+// password.
+func TestAttackAccountEnumeration(t *testing.T) {
+	ts := MustServer(t)
+	ts.MustUser(t, "known")
+	ts.MustUser(t, "blocked1")
+	if err := ts.DB.BlockUser(context.Background(), "blocked1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/auth/login", "/api/auth/token"} {
+		var bodies []string
+		for _, login := range []string{"unknown", "known", "unknown@example.com", "known@example.com", "blocked1"} {
+			r := ts.client(t).do("POST", path, map[string]string{"login": login, "password": "wrong password"})
+			r.want(t, 401, "unauthenticated")
+			if len(r.Header.Values("Set-Cookie")) != 0 {
+				t.Fatalf("%s %s: failed login set cookies", path, login)
+			}
+			bodies = append(bodies, string(r.Body))
+		}
+		for _, b := range bodies[1:] {
+			if b != bodies[0] {
+				t.Fatalf("%s answers differ between accounts:\n%s", path, strings.Join(bodies, "\n"))
+			}
+		}
+	}
+	// Registration must refuse a taken name or email, but with one answer.
+	name := ts.client(t).do("POST", "/api/auth/register", map[string]string{
+		"username": "known", "email": "fresh@example.com", "password": testPassword})
+	email := ts.client(t).do("POST", "/api/auth/register", map[string]string{
+		"username": "fresh", "email": "known@example.com", "password": testPassword})
+	name.want(t, 409, "conflict")
+	if string(name.Body) != string(email.Body) || name.Status != email.Status {
+		t.Fatalf("taken name and taken email answer differently:\n%s\n%s", name.Body, email.Body)
+	}
+}
+
+// hostilePageIDs are malformed or look-alike page IDs; none names a page.
+var hostilePageIDs = []string{
+	"../../etc/passwd", "countries/../../../etc", "countries/japan/..", "./countries/japan",
+	"%2e%2e/%2e%2e/etc", "countries/%2e%2e", "..%2f..%2fetc", `countries\japan`, `..\..\windows`,
+	"countries/japan\x00", "countries/japan\x00/../../x", "countries/japan\u202e", "countries/ja\u200bpan",
+	"\ufeffcountries/japan", "\xc0\xae\xc0\xae/etc", "countries/\xff\xfe", "countries/japan/", "/countries/japan",
+	"countries//japan", "COUNTRIES/JAPAN", "countries/ｊａｐａｎ", "．．/．．/etc",
+	"countries/south-korea/tips/\u1100\u116d\u1110\u1169\u11bc\u110f\u1161\u1103\u1173", // NFD of 교통카드
+	strings.Repeat("a/", 300) + "a", "countries/japan\n", "countries/japan\r\nX-Injected: 1",
+}
+
+// TestAttackHostilePageIDs sends every hostile ID to every endpoint that
+// takes a page or country: 400 or 404 each time, and nothing is written.
+func TestAttackHostilePageIDs(t *testing.T) {
+	ts := MustServer(t)
+	c := ts.MustBearer(t, "pathwalker")
+	type call struct {
+		method, path string
+		body         any
+	}
+	calls := func(id string) []call {
+		return []call{
+			{"GET", "/api/page?id=" + q(id), nil},
+			{"PUT", "/api/likes?page=" + q(id), nil},
+			{"DELETE", "/api/likes?page=" + q(id), nil},
+			{"GET", "/api/comments?page=" + q(id), nil},
+			{"POST", "/api/comments", map[string]any{"page": id, "body": "hi"}},
+			{"POST", "/api/reviews", map[string]any{"country": id, "title": "t", "rating": 5, "body": "b"}},
+			{"GET", "/api/reviews?country=" + q(id), nil},
+			{"GET", "/api/popular?country=" + q(id), nil},
+			{"GET", "/api/reviews/" + strings.ReplaceAll(q(id), "+", "%20"), nil},
+		}
+	}
+	for _, id := range hostilePageIDs {
+		t.Run(strings.ToValidUTF8(id, "?"), func(t *testing.T) {
+			for _, cl := range calls(id) {
+				r := c.do(cl.method, cl.path, cl.body)
+				ok := r.Status == 400 || r.Status == 404
+				// Lists filtered by an unknown country may answer empty.
+				if r.Status == 200 && cl.method == "GET" && (strings.HasPrefix(cl.path, "/api/reviews?") ||
+					strings.HasPrefix(cl.path, "/api/popular?")) {
+					ok = !strings.Contains(string(r.Body), `"id"`)
+				}
+				if !ok {
+					t.Errorf("%s %s: %d %s", cl.method, cl.path, r.Status, r.Body)
+				}
+			}
+			r := c.do("GET", "/api/pages?ids="+q(id)+",countries/japan", nil)
+			if r.Status != 400 && (r.Status != 200 || strings.Count(string(r.Body), `"likes"`) != 1) {
+				t.Errorf("GET /api/pages with %q: %d %s", id, r.Status, r.Body)
+			}
+		})
+	}
+	mustNothingWritten(t, ts)
+}
+
+// mustNothingWritten checks that the store holds no likes, comments or
+// reviews and that no change was announced.
+func mustNothingWritten(t *testing.T, ts *testServer) {
+	t.Helper()
+	ctx := context.Background()
+	counts, err := ts.DB.PageCounts(ctx)
+	if err != nil || len(counts) != 0 {
+		t.Fatalf("page counts = %v, %v; want none", counts, err)
+	}
+	revs, err := ts.DB.Reviews(ctx, beforetrip.ReviewQuery{Limit: 10})
+	if err != nil || len(revs.Reviews) != 0 {
+		t.Fatalf("reviews = %+v, %v; want none", revs, err)
+	}
+	for _, p := range testPages[1:] { // the home page ("") takes no comments
+		cs, err := ts.DB.Comments(ctx, beforetrip.CommentQuery{Page: p.ID, Limit: 10, Moderator: true})
+		if err != nil || len(cs.Comments) != 0 {
+			t.Fatalf("comments of %q = %+v, %v; want none", p.ID, cs, err)
+		}
+	}
+	if ch := ts.Changes(); len(ch) != 0 {
+		t.Fatalf("changes announced: %+v", ch)
+	}
+	if err := ts.DB.Verify(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAttackNULInJSON sends NUL characters inside JSON strings: refused,
+// or stored and rendered without the NUL reaching the HTML.
+func TestAttackNULInJSON(t *testing.T) {
+	ts := MustServer(t)
+	c := ts.MustBearer(t, "nulsender")
+	ts.client(t).do("POST", "/api/auth/register", `{"username":"nul\u0000l","email":"n@example.com","password":"`+
+		testPassword+`"}`).want(t, 400, "invalid")
+	ts.client(t).do("POST", "/api/auth/login", `{"login":"nulsender\u0000","password":"`+testPassword+`"}`).
+		want(t, 401, "unauthenticated")
+	c.do("POST", "/api/comments", `{"page":"countries/japan\u0000","body":"x"}`).want(t, 400, "invalid")
+	r := c.do("POST", "/api/comments", `{"page":"countries/japan","body":"a\u0000<script>alert(1)</script>"}`)
+	switch r.Status {
+	case 400:
+	case 201:
+		var out commentResponse
+		r.decode(t, &out)
+		if strings.ContainsRune(out.Comment.HTML, 0) || strings.Contains(out.Comment.HTML, "<script") {
+			t.Fatalf("comment html = %q", out.Comment.HTML)
+		}
+	default:
+		t.Fatalf("comment with NUL: %d %s", r.Status, r.Body)
+	}
+	if err := ts.DB.Verify(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAttackHugeBody sends 10 MB bodies (declared and chunked) on a raw
+// connection: the server answers 413 without reading them all, and keeps
+// serving.
+func TestAttackHugeBody(t *testing.T) {
+	ts := MustServer(t)
+	c := ts.MustBearer(t, "bigsender")
+	const size = 10 << 20
+	for _, chunked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("chunked=%v", chunked), func(t *testing.T) {
+			conn, err := net.DialTimeout("tcp", strings.TrimPrefix(ts.URL, "http://"), 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(20 * time.Second))
+			length := fmt.Sprintf("Content-Length: %d\r\n", size)
+			if chunked {
+				length = "Transfer-Encoding: chunked\r\n"
+			}
+			fmt.Fprintf(conn, "POST /api/comments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+				"Content-Type: application/json\r\n%s\r\n", c.bearer, length)
+			go func() { // the server may close before we are done: ignore write errors
+				chunk := []byte(`{"page":"countries/japan","body":"` + strings.Repeat("x", 64<<10))
+				for sent := 0; sent < size; sent += len(chunk) {
+					if chunked {
+						fmt.Fprintf(conn, "%x\r\n", len(chunk))
+					}
+					if _, err := conn.Write(chunk); err != nil {
+						return
+					}
+					if chunked {
+						conn.Write([]byte("\r\n"))
+					}
+				}
+			}()
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer to a 10 MB body: %v", err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Fatalf("status = %d, want 413", res.StatusCode)
+			}
+		})
+	}
+	c.do("GET", "/api/healthz", nil).want(t, 200, "")
+	mustNothingWritten(t, ts)
+}
+
+// mustBulkServer is MustServer over a store without fsync, for tests that
+// need thousands of rows: durability is not what they test.
+func mustBulkServer(tb testing.TB) *testServer {
+	tb.Helper()
+	dir := tb.TempDir()
+	db, err := store.Open(filepath.Join(dir, "beforetrip.db"), store.WithNoSync())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	MustManifest(tb, dir, testPages)
+	index, err := NewPageIndex(dir, db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := New(Config{JWTSecret: testSecret}, Services{Users: db, Sessions: db, Likes: db, Comments: db,
+		Reviews: db, Popular: db, Pages: index})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv.hasher = newHasher(1024, 1, 1)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	go srv.App().Listener(ln)
+	tb.Cleanup(func() { srv.App().ShutdownWithTimeout(5 * time.Second) })
+	return &testServer{Server: srv, URL: "http://" + ln.Addr().String(), DB: db, Index: index}
+}
+
+// pageAll follows next cursors through GET /api/comments and fails on a
+// repeated ID; it returns the IDs in the order served.
+func pageAll(t *testing.T, c *client, page, order string, limit int) []uint64 {
+	t.Helper()
+	var ids []uint64
+	seen := map[uint64]bool{}
+	cursor := ""
+	for i := 0; ; i++ {
+		if i > 100000/limit {
+			t.Fatal("cursor never ends")
+		}
+		got := listComments(t, c, fmt.Sprintf("page=%s&order=%s&limit=%d&cursor=%s", q(page), order, limit, q(cursor)))
+		if len(got.Comments) > limit {
+			t.Fatalf("page of %d comments, limit %d", len(got.Comments), limit)
+		}
+		for _, cm := range got.Comments {
+			if seen[cm.ID] {
+				t.Fatalf("comment %d served twice", cm.ID)
+			}
+			seen[cm.ID] = true
+			ids = append(ids, cm.ID)
+		}
+		if got.Next == "" {
+			return ids
+		}
+		cursor = got.Next
+	}
+}
+
+// TestAttackDeepReplyChain posts a chain of 1,000 replies, each answering
+// the one before, and pages through it.
+func TestAttackDeepReplyChain(t *testing.T) {
+	ts := mustBulkServer(t)
+	c := ts.MustBearer(t, "chatty")
+	const depth = 1000
+	page := "countries/japan/tips/jr-pass"
+	parent := map[uint64]uint64{}
+	var prev uint64
+	for i := 0; i < depth; i++ {
+		cm := mustComment(t, c, page, fmt.Sprintf("reply %d", i), prev)
+		parent[cm.ID] = prev
+		prev = cm.ID
+	}
+	ids := pageAll(t, ts.client(t), page, "oldest", 100)
+	if len(ids) != depth {
+		t.Fatalf("paged %d comments, want %d", len(ids), depth)
+	}
+	for i, id := range ids {
+		if _, ok := parent[id]; !ok {
+			t.Fatalf("unknown comment %d", id)
+		}
+		if i > 0 && parent[id] != ids[i-1] {
+			t.Fatalf("comment %d: parent %d, want %d", id, parent[id], ids[i-1])
+		}
+	}
+	// Deleting the middle keeps the chain: the replies stay.
+	c.do("DELETE", fmt.Sprintf("/api/comments/%d", ids[depth/2]), nil).want(t, 204, "")
+	if n := len(pageAll(t, ts.client(t), page, "newest", 100)); n != depth {
+		t.Fatalf("after a soft delete %d comments, want %d", n, depth)
+	}
+}
+
+// TestAttackTenThousandComments pages 10,000 comments of one page through
+// the API in both orders: every comment once, in order, no gaps.
+func TestAttackTenThousandComments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 rows")
+	}
+	ts := mustBulkServer(t)
+	const n = 10000
+	page := "countries/japan"
+	ctx := context.Background()
+	u := &beforetrip.User{Username: "bulk", Email: "bulk@example.com", Role: beforetrip.RoleReader}
+	if err := ts.DB.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint64]bool{}
+	for i := 0; i < n; i++ {
+		cm := &beforetrip.Comment{Page: page, Author: beforetrip.Author{ID: u.ID, Username: u.Username},
+			Body: fmt.Sprint(i), HTML: fmt.Sprintf("<p>%d</p>", i)}
+		if err := ts.DB.CreateComment(ctx, cm); err != nil {
+			t.Fatal(err)
+		}
+		want[cm.ID] = true
+	}
+	for _, order := range []string{"oldest", "newest"} {
+		t.Run(order, func(t *testing.T) {
+			ids := pageAll(t, ts.client(t), page, order, 100)
+			if len(ids) != n {
+				t.Fatalf("paged %d comments, want %d", len(ids), n)
+			}
+			for i, id := range ids {
+				if !want[id] {
+					t.Fatalf("unknown comment %d", id)
+				}
+				if i > 0 && (order == "oldest") != (id > ids[i-1]) {
+					t.Fatalf("order %s broken at %d: %d after %d", order, i, id, ids[i-1])
+				}
+			}
+		})
+	}
+	var p pageResponse
+	ts.client(t).do("GET", "/api/page?id="+q(page), nil).decode(t, &p)
+	if p.Comments != n {
+		t.Fatalf("comment count = %d, want %d", p.Comments, n)
+	}
+}
