@@ -112,6 +112,11 @@ func TestPagesBatch(t *testing.T) {
 		})
 	}
 	c.do("GET", "/api/pages?ids="+q(strings.Join(ids[:100], ",")), nil).want(t, 200, "")
+	// 100 long Korean IDs: a 10 KiB request line, with cookies, fits.
+	for i := range ids {
+		ids[i] = fmt.Sprintf("countries/south-korea/tips/서울-지하철-타는-법-%d", i)
+	}
+	c.do("GET", "/api/pages?ids="+q(strings.Join(ids[:100], ",")), nil).want(t, 200, "")
 }
 
 // TestConcurrentLikes has 100 readers like one page at once: the count is

@@ -141,6 +141,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 		// keep them (fiber otherwise reuses its buffers after the handler).
 		Immutable: true,
 		BodyLimit: bodyLimit,
+		// Request line and headers: GET /api/pages with 100 Korean page IDs,
+		// URL-encoded, plus cookies, is well past fasthttp's 4 KiB default.
+		ReadBufferSize: 16 << 10,
 		// The API takes JSON only; never spend memory parsing forms.
 		DisablePreParseMultipartForm: true,
 		ErrorHandler:                 s.handleError,
