@@ -123,6 +123,7 @@ func TestComments(t *testing.T) {
 		{"list unknown page", "GET", "/api/comments?page=countries/mars", nil, 404, "not_found"},
 		{"list bad order", "GET", "/api/comments?page=" + q(page) + "&order=random", nil, 400, "invalid"},
 		{"list bad limit", "GET", "/api/comments?page=" + q(page) + "&limit=1000", nil, 400, "invalid"},
+		{"list bad cursor", "GET", "/api/comments?page=" + q(page) + "&cursor=nonsense", nil, 400, "invalid"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -89,6 +89,7 @@ func TestReviews(t *testing.T) {
 		{"list bad author", "GET", "/api/reviews?author=kim", nil, 400, "author"},
 		{"list bad country", "GET", "/api/reviews?country=" + q("a/b"), nil, 400, "country"},
 		{"get unknown", "GET", "/api/reviews/999", nil, 404, ""},
+		{"list bad cursor", "GET", "/api/reviews?cursor=nonsense", nil, 400, "cursor"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
