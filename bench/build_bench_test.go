@@ -9,6 +9,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -79,51 +80,70 @@ func BenchmarkBuildUnchanged(b *testing.B) {
 	}
 }
 
-// BenchmarkRebuildOneFile edits one tip's body and rebuilds incrementally:
-// the editor's save-to-disk latency. The file write is not timed.
+// BenchmarkRebuildOneFile edits one tip and rebuilds incrementally: the
+// editor's save-to-disk latency. edit=body appends a sentence (only the tip
+// itself shows it); edit=title renames the tip, which every list, tag page
+// and feed showing it must follow. The file write is not timed.
 func BenchmarkRebuildOneFile(b *testing.B) {
-	for _, n := range sizes {
-		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
-			site := MustSite(b, n)
-			ctx := context.Background()
-			bl := site.MustBuilder(b)
-			if _, err := bl.Build(ctx); err != nil {
-				b.Fatal(err)
-			}
-			tip := site.MustFirstTip(b)
-			orig, err := os.ReadFile(tip)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { _ = os.WriteFile(tip, orig, 0o644) })
-			took := make([]time.Duration, 0, b.N)
-			rendered := 0
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				edit := fmt.Appendf(slices.Clip(orig), "\nEdited in run %d: *still* worth it.\n", i)
-				if err := os.WriteFile(tip, edit, 0o644); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				start := time.Now()
-				res, err := bl.Rebuild(ctx, build.Changes{Files: []string{tip}})
-				if err != nil {
-					b.Fatal(err)
-				}
-				took = append(took, time.Since(start))
-				rendered += res.Rendered
-				if len(res.Written) == 0 {
-					b.Fatalf("edit %d of %s wrote nothing", i, tip)
-				}
-			}
-			b.StopTimer()
-			slices.Sort(took)
-			b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms-median")
-			b.ReportMetric(float64(rendered)/float64(b.N), "rendered/op")
-		})
+	edits := []struct {
+		name string
+		edit func(orig []byte, i int) []byte
+	}{
+		{"body", func(orig []byte, i int) []byte {
+			return fmt.Appendf(slices.Clip(orig), "\nEdited in run %d: *still* worth it.\n", i)
+		}},
+		{"title", func(orig []byte, i int) []byte {
+			return bytes.Replace(orig, []byte("\ntitle: \""), fmt.Appendf(nil, "\ntitle: \"Edit %d: ", i), 1)
+		}},
 	}
+	for _, n := range sizes {
+		for _, e := range edits {
+			b.Run(fmt.Sprintf("pages=%d/edit=%s", n, e.name), func(b *testing.B) {
+				benchRebuild(b, MustSite(b, n), e.edit)
+			})
+		}
+	}
+}
+
+func benchRebuild(b *testing.B, site generatedSite, edit func([]byte, int) []byte) {
+	ctx := context.Background()
+	bl := site.MustBuilder(b)
+	if _, err := bl.Build(ctx); err != nil {
+		b.Fatal(err)
+	}
+	tip := site.MustFirstTip(b)
+	orig, err := os.ReadFile(tip)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = os.WriteFile(tip, orig, 0o644) })
+	took := make([]time.Duration, 0, b.N)
+	rendered, written := 0, 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if err := os.WriteFile(tip, edit(orig, i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		res, err := bl.Rebuild(ctx, build.Changes{Files: []string{tip}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+		rendered += res.Rendered
+		written += len(res.Written)
+		if len(res.Written) == 0 {
+			b.Fatalf("edit %d of %s wrote nothing", i, tip)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms-median")
+	b.ReportMetric(float64(rendered)/float64(b.N), "rendered/op")
+	b.ReportMetric(float64(written)/float64(b.N), "written/op")
 }
 
 // generatedSite is a site written by sitegen, shared by the benchmarks of
