@@ -80,4 +80,3 @@ func (b *Builder) readerPage(r *beforetrip.Review) *Page {
 		Date: r.CreatedAt, Author: r.Author.Username, Rating: max(1, min(r.Rating, 5)), Edited: r.EditedAt,
 		Body: template.HTML(b.ugc.Render(r.Body))}
 }
-

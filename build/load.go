@@ -128,6 +128,23 @@ func (b *Builder) relPath(path string) (string, bool) {
 	return filepath.ToSlash(rel), true
 }
 
+// resolvesInside reports whether path, with every symbolic link resolved,
+// still lies in the content folder: a link (in a file or folder name) to
+// elsewhere on the build machine must not get that file published. Paths
+// that cannot be resolved pass; reading them reports the problem.
+func (b *Builder) resolvesInside(path string) bool {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return true
+	}
+	root, err := filepath.EvalSymlinks(b.cfg.ContentDir)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(root, real)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
 // displayPath is how errors name a file: the content folder's name and
 // the path inside it, e.g. "content/countries/japan/_index.md".
 func (b *Builder) displayPath(rel string) string {
@@ -183,6 +200,9 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	pl, why := classify(rel)
 	if why != "" {
 		return nil, Errors{{File: file, Line: 1, Msg: why}}
+	}
+	if !b.resolvesInside(path) {
+		return nil, Errors{{File: file, Line: 1, Msg: "symbolic link to a file outside the content folder: not followed"}}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -101,6 +101,9 @@ func (r *renderer) pageView(o *output) (*view, error) {
 	switch p.Kind {
 	case beforetrip.KindHome:
 		v.Latest = r.items(head(r.s.lists["latest"].items, homeLatest))
+		for i := range v.Latest {
+			v.Latest[i].Sub = true
+		}
 		v.Continents = r.continents()
 	case beforetrip.KindCountry:
 		v.Country, v.Likeable = p, true

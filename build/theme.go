@@ -24,7 +24,7 @@ var pageTemplates = []string{"home", "country", "single", "list", "countries", "
 type theme struct {
 	tmpl   map[string]*template.Template
 	i18n   map[string]string
-	widget template.JS        // JSON of the widget_* keys, for <script id="bt-i18n">
+	widget template.JS       // JSON of the widget_* keys, for <script id="bt-i18n">
 	assets map[string]*asset // by source path under static/, e.g. "css/main.css"
 }
 

@@ -66,6 +66,7 @@ type item struct {
 	P       *Page
 	Counts  beforetrip.Counts
 	Country *Page
+	Sub     bool // listed under an h2 (home page): its title is an h3
 }
 
 // pager links the pages of a paginated list.
