@@ -70,13 +70,6 @@ func (p *PageIndex) swap(pages map[string]beforetrip.PageMeta) {
 	p.mu.Unlock()
 }
 
-// Len returns the number of manifest pages.
-func (p *PageIndex) Len() int {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	return len(p.pages)
-}
-
 // Page implements beforetrip.PageIndex. For reader-review IDs
 // (countries/<c>/reviews/u-<n>) the store is the authority, even when the
 // manifest lists the page: a deleted review stops being a page at once.

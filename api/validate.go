@@ -44,17 +44,11 @@ func normalizeEmail(email string) (string, error) {
 	return local + "@" + strings.ToLower(domain), nil
 }
 
-// publicUser is a user as others see it: no email.
-func publicUser(u *beforetrip.User) beforetrip.User {
-	return beforetrip.User{ID: u.ID, Username: u.Username, Role: u.Role, CreatedAt: u.CreatedAt}
-}
-
-// ownUser is a user as its owner sees it: with the email, never the hash.
+// ownUser is a user as its owner sees it: with the email, never the hash
+// (others only ever see an Author).
 func ownUser(u *beforetrip.User) beforetrip.User {
-	p := publicUser(u)
-	p.Email = u.Email
-	p.Blocked = u.Blocked
-	return p
+	return beforetrip.User{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role,
+		Blocked: u.Blocked, CreatedAt: u.CreatedAt}
 }
 
 func author(u *beforetrip.User) beforetrip.Author {
