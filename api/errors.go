@@ -49,8 +49,9 @@ type errorDetail struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// fromFiber turns fiber's own errors (unknown route, body too large, bad
-// method, malformed request) into domain errors so they answer in our JSON.
+// fromFiber turns fiber's own errors (body too large, unknown route, bad
+// method, a request fasthttp could not read) into domain errors so they
+// answer in our JSON.
 func fromFiber(fe *fiber.Error) *beforetrip.Error {
 	switch fe.Code {
 	case http.StatusRequestEntityTooLarge:
@@ -59,12 +60,6 @@ func fromFiber(fe *fiber.Error) *beforetrip.Error {
 		return beforetrip.Errorf(beforetrip.ENOTFOUND, "No such API endpoint.")
 	case http.StatusMethodNotAllowed:
 		return beforetrip.Errorf(codeMethodNotAllowed, "Method not allowed on this endpoint.")
-	case http.StatusTooManyRequests:
-		return beforetrip.Errorf(beforetrip.ERATELIMITED, "Too many requests.")
-	case http.StatusUnauthorized:
-		return beforetrip.Errorf(beforetrip.EUNAUTHENTICATED, "Authentication required.")
-	case http.StatusForbidden:
-		return beforetrip.Errorf(beforetrip.EFORBIDDEN, "Forbidden.")
 	}
 	if fe.Code >= 400 && fe.Code < 500 {
 		return beforetrip.Errorf(beforetrip.EINVALID, "Bad request.")
