@@ -1,0 +1,307 @@
+// Package harness runs the real beforetrip binary for the whole-program
+// tests under test/ (durability, soak): it builds the binary, starts
+// `beforetrip api` on a free port with its own data and output folders,
+// kills and restarts it, and talks to it over HTTP with Bearer tokens.
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// JWTSecret is the BEFORETRIP_JWT_SECRET of every server the harness starts.
+const JWTSecret = "harness-secret-0123456789abcdefghijklmnopqrstuv"
+
+// Password is the password of every account the harness registers.
+const Password = "correct horse battery staple"
+
+// RepoRoot returns the module root (the folder holding go.mod).
+func RepoRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("harness: go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// MustBinary builds ./cmd/beforetrip into a temporary folder.
+func MustBinary(tb testing.TB) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "beforetrip")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/beforetrip")
+	cmd.Dir = RepoRoot(tb)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build ./cmd/beforetrip: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// Server is one `beforetrip api` at a fixed address that can be killed and
+// restarted over the same data folder.
+type Server struct {
+	Bin, Config, Data, Out, Addr string
+	Env                          []string // extra environment (KEY=VALUE)
+
+	tb   testing.TB
+	cmd  *exec.Cmd
+	done chan struct{}
+	logs string
+	runs int
+}
+
+// NewServer prepares a server on a free 127.0.0.1 port with folders in a
+// temporary directory and the repository's config.yaml and content. The
+// environment has no BEFORETRIP_* variable of the caller's shell, the
+// harness's JWT secret and api.limits off.
+func NewServer(tb testing.TB, bin string) *Server {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := tb.TempDir()
+	s := &Server{Bin: bin, Config: filepath.Join(RepoRoot(tb), "config.yaml"), Data: filepath.Join(dir, "data"),
+		Out: filepath.Join(dir, "public"), Addr: addr, tb: tb, logs: filepath.Join(dir, "logs")}
+	if err := os.MkdirAll(s.logs, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if s.cmd != nil {
+			s.Kill()
+		}
+		if tb.Failed() {
+			s.dumpLog()
+		}
+	})
+	return s
+}
+
+// URL is the server's base URL.
+func (s *Server) URL() string { return "http://" + s.Addr }
+
+// Store is the path of the server's bbolt file.
+func (s *Server) Store() string { return filepath.Join(s.Data, "beforetrip.db") }
+
+func (s *Server) env() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "BEFORETRIP_") {
+			env = append(env, kv)
+		}
+	}
+	return append(append(env, "BEFORETRIP_JWT_SECRET="+JWTSecret, "BEFORETRIP_API_LIMITS=off"), s.Env...)
+}
+
+// MustBuildSite runs `beforetrip build` into the server's output folder.
+func (s *Server) MustBuildSite() {
+	s.tb.Helper()
+	cmd := exec.Command(s.Bin, "build", "--config", s.Config, "--out", s.Out)
+	cmd.Env = s.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		s.tb.Fatalf("beforetrip build: %v\n%s", err, out)
+	}
+}
+
+// Start runs `beforetrip api` and waits (up to 30 s) until /api/healthz
+// answers.
+func (s *Server) Start() {
+	s.tb.Helper()
+	s.runs++
+	f, err := os.Create(filepath.Join(s.logs, fmt.Sprintf("run-%03d.log", s.runs)))
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	cmd := exec.Command(s.Bin, "api", "--config", s.Config, "--addr", s.Addr, "--data", s.Data, "--out", s.Out)
+	cmd.Env = s.env()
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		s.tb.Fatalf("start beforetrip api: %v", err)
+	}
+	s.cmd, s.done = cmd, make(chan struct{})
+	done := s.done
+	go func() {
+		_ = cmd.Wait()
+		f.Close()
+		close(done)
+	}()
+	hc := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-done:
+			s.tb.Fatalf("beforetrip api exited during start-up (run %d)", s.runs)
+		default:
+		}
+		if res, err := hc.Get(s.URL() + "/api/healthz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case <-done:
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	s.tb.Fatalf("beforetrip api not healthy after 30 s (run %d)", s.runs)
+}
+
+// PID is the running server's process ID.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
+// Kill sends SIGKILL and waits for the process to be gone.
+func (s *Server) Kill() { s.signal(syscall.SIGKILL) }
+
+// Stop sends SIGTERM (graceful shutdown) and waits, killing after 10 s.
+func (s *Server) Stop() { s.signal(syscall.SIGTERM) }
+
+func (s *Server) signal(sig syscall.Signal) {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(sig)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+	s.cmd = nil
+}
+
+// dumpLog prints the end of the last run's log.
+func (s *Server) dumpLog() {
+	data, err := os.ReadFile(filepath.Join(s.logs, fmt.Sprintf("run-%03d.log", s.runs)))
+	if err != nil {
+		return
+	}
+	if len(data) > 4000 {
+		data = data[len(data)-4000:]
+	}
+	s.tb.Logf("last server log (run %d):\n%s", s.runs, data)
+}
+
+// Client calls the API. Its zero Token means anonymous.
+type Client struct {
+	Base  string
+	Token string
+	HC    *http.Client
+}
+
+// NewClient returns a client of the server with a 10 s timeout per request
+// and its own connection pool.
+func (s *Server) NewClient() *Client {
+	return &Client{Base: s.URL(), HC: &http.Client{Timeout: 10 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 4}}}
+}
+
+// ErrNoAnswer wraps transport failures: the request may or may not have
+// reached the server, so the caller cannot know whether it took effect.
+var ErrNoAnswer = errors.New("no answer")
+
+// Do sends a JSON request and returns the status and body. A transport
+// failure (refused, reset, timeout) is an error wrapping ErrNoAnswer.
+func (c *Client) Do(ctx context.Context, method, path string, body any) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	res, err := c.HC.Do(req)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s %s: %w: %v", method, path, ErrNoAnswer, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s %s: %w: %v", method, path, ErrNoAnswer, err)
+	}
+	return res.StatusCode, data, nil
+}
+
+// MustAccount registers name and returns a client holding a Bearer token
+// from POST /api/auth/token.
+func (s *Server) MustAccount(tb testing.TB, name string) *Client {
+	tb.Helper()
+	c := s.NewClient()
+	ctx := context.Background()
+	st, data, err := c.Do(ctx, "POST", "/api/auth/register",
+		map[string]string{"username": name, "email": name + "@example.com", "password": Password})
+	if err != nil || st != http.StatusCreated {
+		tb.Fatalf("register %s: %d %s %v", name, st, data, err)
+	}
+	st, data, err = c.Do(ctx, "POST", "/api/auth/token", map[string]string{"login": name, "password": Password})
+	if err != nil || st != http.StatusOK {
+		tb.Fatalf("token %s: %d %s %v", name, st, data, err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(data, &tok); err != nil || tok.AccessToken == "" {
+		tb.Fatalf("token %s: %s", name, data)
+	}
+	c.Token = tok.AccessToken
+	return c
+}
+
+// Pages reads the built site's manifest: its pages by kind.
+func (s *Server) Pages(tb testing.TB) map[string][]beforetrip.PageMeta {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join(s.Out, beforetrip.ManifestFile))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var m beforetrip.Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string][]beforetrip.PageMeta{}
+	for _, p := range m.Pages {
+		out[p.Kind] = append(out[p.Kind], p)
+	}
+	return out
+}
+
+// Decode unmarshals a JSON response body.
+func Decode(data []byte, v any) error { return json.Unmarshal(data, v) }
