@@ -79,7 +79,7 @@ func (s *Server) checkLogin(c *fiber.Ctx) (*beforetrip.User, error) {
 		return nil, beforetrip.Invalid("password", "Enter your password.")
 	}
 	ip := s.clientIP(c)
-	if err := s.limits.loginAllowed(c, ip, login); err != nil {
+	if err := s.limits.loginAttempt(c, ip, login); err != nil {
 		return nil, err
 	}
 	u, err := s.svc.Users.UserByLogin(c.UserContext(), login)
@@ -88,13 +88,12 @@ func (s *Server) checkLogin(c *fiber.Ctx) (*beforetrip.User, error) {
 	}
 	if u == nil || err != nil {
 		s.hasher.verify(s.hasher.dummy(), req.Password)
-		s.limits.loginFailed(ip, login)
 		return nil, errLogin
 	}
 	if !s.hasher.verify(u.PasswordHash, req.Password) {
-		s.limits.loginFailed(ip, login)
 		return nil, errLogin
 	}
+	s.limits.loginSucceeded(ip, login)
 	if u.Blocked {
 		return nil, errBlocked
 	}

@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -33,6 +34,10 @@ type hasher struct {
 	// names no user so that unknown users take as long as wrong passwords.
 	// It is made on first use: start-up need not pay for it.
 	dummy func() []byte
+	// slots bounds concurrent hashing: each one holds `memory` KiB, so a
+	// burst of logins must queue rather than exhaust RAM (100 parallel
+	// requests would otherwise need 6.4 GiB).
+	slots chan struct{}
 }
 
 // defaultHasher uses 64 MiB, 1 pass, 2 lanes: RFC 9106's second
@@ -40,15 +45,23 @@ type hasher struct {
 func defaultHasher() *hasher { return newHasher(64*1024, 1, 2) }
 
 func newHasher(memoryKiB, passes uint32, threads uint8) *hasher {
-	h := &hasher{memory: memoryKiB, time: passes, threads: threads}
+	h := &hasher{memory: memoryKiB, time: passes, threads: threads,
+		slots: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
 	h.dummy = sync.OnceValue(func() []byte { return h.hash(randomToken(16)) })
 	return h
+}
+
+// idKey runs argon2id in one of the hashing slots.
+func (h *hasher) idKey(password string, salt []byte, passes, memory uint32, threads uint8, n uint32) []byte {
+	h.slots <- struct{}{}
+	defer func() { <-h.slots }()
+	return argon2.IDKey([]byte(password), salt, passes, memory, threads, n)
 }
 
 func (h *hasher) hash(password string) []byte {
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, h.time, h.memory, h.threads, 32)
+	key := h.idKey(password, salt, h.time, h.memory, h.threads, 32)
 	return fmt.Appendf(nil, "$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
 		h.memory, h.time, h.threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
@@ -75,7 +88,7 @@ func (h *hasher) verify(encoded []byte, password string) bool {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	got := h.idKey(password, salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 

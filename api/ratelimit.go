@@ -76,6 +76,15 @@ func (b *bucketSet) take(key string) time.Duration {
 	return 0
 }
 
+// give returns a token taken by take.
+func (b *bucketSet) give(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if bk, ok := b.buckets[key]; ok {
+		bk.tokens = math.Min(b.burst, bk.tokens+1)
+	}
+}
+
 // sweep drops full buckets, at most once per refill period.
 func (b *bucketSet) sweep(now time.Time) {
 	if now.Sub(b.swept).Seconds()*b.rate < b.burst {
@@ -111,25 +120,31 @@ func rateLimited(c *fiber.Ctx, wait time.Duration) error {
 		int(math.Ceil(wait.Seconds())))
 }
 
-// loginAllowed refuses a login attempt when the IP or the name has used up
-// its failures. Only failures spend tokens (loginFailed), so readers who
-// log in correctly are never limited.
-func (l *limits) loginAllowed(c *fiber.Ctx, ip, name string) error {
+// loginAttempt spends one token of the IP and one of the name before the
+// password is checked, so a burst of parallel guesses cannot all pass the
+// check before the first failure is counted; loginSucceeded gives them
+// back, so readers who log in correctly are never limited. While either
+// bucket is empty every attempt is refused.
+func (l *limits) loginAttempt(c *fiber.Ctx, ip, name string) error {
 	if l == nil {
 		return nil
 	}
-	if w := max(l.loginIP.check(ip), l.loginName.check(name)); w > 0 {
+	if w := l.loginIP.take(ip); w > 0 {
+		return rateLimited(c, w)
+	}
+	if w := l.loginName.take(name); w > 0 {
+		l.loginIP.give(ip)
 		return rateLimited(c, w)
 	}
 	return nil
 }
 
-func (l *limits) loginFailed(ip, name string) {
+func (l *limits) loginSucceeded(ip, name string) {
 	if l == nil {
 		return
 	}
-	l.loginIP.take(ip)
-	l.loginName.take(name)
+	l.loginIP.give(ip)
+	l.loginName.give(name)
 }
 
 func (l *limits) registration(c *fiber.Ctx, ip string) error {

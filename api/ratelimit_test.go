@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -55,6 +56,24 @@ func TestLoginLimits(t *testing.T) {
 		}
 		wantRetryAfter(t, failLogin(c, "TARGET", "X-Forwarded-For", "198.51.100.1"))
 		failLogin(c, "someone-else", "X-Forwarded-For", "198.51.100.1").want(t, 401, "unauthenticated")
+	})
+	t.Run("parallel guesses", func(t *testing.T) {
+		// 30 guesses at once: exactly 10 are checked, however they interleave.
+		ts := limitedServer(t)
+		ts.MustUser(t, "target")
+		statuses := make([]int, 30)
+		var wg sync.WaitGroup
+		for i := range statuses {
+			wg.Go(func() { statuses[i] = failLogin(ts.client(t), "target").Status })
+		}
+		wg.Wait()
+		count := map[int]int{}
+		for _, s := range statuses {
+			count[s]++
+		}
+		if count[401] != 10 || count[429] != 20 {
+			t.Fatalf("statuses = %v, want 10×401 and 20×429", count)
+		}
 	})
 	t.Run("successful logins are free", func(t *testing.T) {
 		ts := limitedServer(t)
