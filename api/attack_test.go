@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -494,4 +495,40 @@ func TestAttackTenThousandComments(t *testing.T) {
 	if p.Comments != n {
 		t.Fatalf("comment count = %d, want %d", p.Comments, n)
 	}
+}
+
+// TestAttackParallelBruteForce fires 50 wrong-password logins for one
+// account at once: the limit must hold under concurrency (at most 10
+// guesses checked), the rest 429 with Retry-After, and even the right
+// password then waits.
+func TestAttackParallelBruteForce(t *testing.T) {
+	ts := limitedServer(t)
+	ts.MustUser(t, "target1")
+	const n = 50
+	statuses := make(chan *response, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- failLogin(ts.client(t), "target1")
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	checked := 0
+	for r := range statuses {
+		switch r.Status {
+		case 401:
+			checked++
+		case 429:
+			wantRetryAfter(t, r)
+		default:
+			t.Fatalf("status %d %s", r.Status, r.Body)
+		}
+	}
+	if checked > 10 {
+		t.Fatalf("%d of %d parallel guesses were checked, want at most 10", checked, n)
+	}
+	wantRetryAfter(t, ts.client(t).do("POST", "/api/auth/login", map[string]string{"login": "target1", "password": testPassword}))
 }
