@@ -22,6 +22,7 @@ import (
 const (
 	eventHello  = "hello"       // {"boot": id}: a new id means the server restarted
 	eventReload = "reload"      // {"paths": [...]} or {"all": true}
+	eventData   = "data"        // same data; a build for likes, comments or reader reviews
 	eventError  = "build-error" // {"error": text}
 )
 
@@ -88,8 +89,11 @@ func (h *Hub) Mount(app *fiber.App) {
 // Built reports a finished build to every tab: on success (err == nil) the
 // output paths that changed, slash-separated and relative to the output
 // folder as build.Result lists them; on failure the error text, shown in an
-// overlay until the next good build.
-func (h *Hub) Built(changed []string, err error) {
+// overlay until the next good build. dataOnly marks builds caused only by
+// likes, comments or reader reviews: tabs do not reload for those (the
+// widget already shows live counts, and a reload would throw away a
+// comment being typed), they only clear an error overlay.
+func (h *Hub) Built(changed []string, dataOnly bool, err error) {
 	if err != nil {
 		text := err.Error()
 		h.mu.Lock()
@@ -111,7 +115,11 @@ func (h *Hub) Built(changed []string, err error) {
 	h.mu.Lock()
 	h.failure = ""
 	h.mu.Unlock()
-	h.broadcast(sse{eventReload, data})
+	name := eventReload
+	if dataOnly {
+		name = eventData
+	}
+	h.broadcast(sse{name, data})
 }
 
 // OutputURL returns the URL path that serves an output file:

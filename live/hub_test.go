@@ -105,21 +105,23 @@ func TestHubEvents(t *testing.T) {
 	tests := []struct {
 		name      string
 		changed   []string
+		dataOnly  bool
 		err       error
 		wantName  string
 		wantData  string
 		wantFresh []string // events a newly connected tab gets after hello
 	}{
-		{"reload", []string{"countries/japan/index.html", "index.html", "feed.xml", "tags/맛집/index.html"}, nil,
+		{"reload", []string{"countries/japan/index.html", "index.html", "feed.xml", "tags/맛집/index.html"}, false, nil,
 			"reload", `{"paths":["/countries/japan/","/","/feed.xml","/tags/맛집/"]}`, nil},
-		{"error", nil, errors.New(`content/countries/japan/_index.md:3: field visa: required <script>`),
+		{"error", nil, false, errors.New(`content/countries/japan/_index.md:3: field visa: required <script>`),
 			"build-error", `{"error":"content/countries/japan/_index.md:3: field visa: required \u003cscript\u003e"}`,
 			[]string{"build-error"}},
-		{"fixed", []string{"index.html"}, nil, "reload", `{"paths":["/"]}`, nil},
+		{"fixed", []string{"index.html"}, false, nil, "reload", `{"paths":["/"]}`, nil},
+		{"data only", []string{"popular/index.html"}, true, nil, "data", `{"paths":["/popular/"]}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hub.Built(tt.changed, tt.err)
+			hub.Built(tt.changed, tt.dataOnly, tt.err)
 			got := s.Next(t)
 			if got.name != tt.wantName || got.data != tt.wantData {
 				t.Errorf("got %s %s, want %s %s", got.name, got.data, tt.wantName, tt.wantData)
@@ -140,7 +142,7 @@ func TestHubEvents(t *testing.T) {
 		for i := range many {
 			many[i] = "p/index.html"
 		}
-		hub.Built(many, nil)
+		hub.Built(many, false, nil)
 		if got := s.Next(t); got.data != `{"all":true}` {
 			t.Errorf("got %s, want all", got.data)
 		}
@@ -174,7 +176,7 @@ func TestReloadScript(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
 		t.Errorf("content type %q", ct)
 	}
-	for _, want := range []string{`new EventSource("/_live/events")`, `"build-error"`, "textContent", "location.reload()"} {
+	for _, want := range []string{`new EventSource("/_live/events")`, `"build-error"`, `"data"`, "textContent", "location.reload()"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("reload.js lacks %q", want)
 		}
@@ -219,7 +221,7 @@ func TestStreamOutlivesWriteTimeout(t *testing.T) {
 			t.Fatal("heartbeats stopped")
 		}
 	}
-	hub.Built([]string{"index.html"}, nil)
+	hub.Built([]string{"index.html"}, false, nil)
 	if ev := s.Next(t); ev.name != "reload" {
 		t.Errorf("got %q, want reload", ev.name)
 	}

@@ -69,6 +69,9 @@
       clearError();
       if (affectsThisPage(parse(e))) { location.reload(); }
     });
+    // A build for likes, comments or reader reviews: the widget shows
+    // those live; reloading would lose a comment being typed.
+    es.addEventListener("data", clearError);
     es.addEventListener("build-error", function (e) {
       showError(parse(e).error || "build failed");
     });

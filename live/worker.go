@@ -40,6 +40,12 @@ type Result struct {
 	Since, Started, Done time.Time
 }
 
+// DataOnly reports whether the build was caused only by data changes from
+// the API (no file, config or full build).
+func (r Result) DataOnly() bool {
+	return !r.Full && len(r.Files) == 0 && len(r.Data) > 0
+}
+
 // Changed returns the output paths the build wrote or removed.
 func (r Result) Changed() []string {
 	if r.Build == nil {

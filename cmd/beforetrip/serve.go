@@ -65,7 +65,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	site, err := openLiveSite(liveOptions{
 		cfg: cfg, reload: load, outDir: outDir, dataDir: dataDir, secret: secret,
 		drafts: *drafts, liveReload: true, log: logger,
-		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.Err) }},
+		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.DataOnly(), r.Err) }},
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -19,6 +19,7 @@ const trackEventSource = `(() => {
   window.EventSource = function (url) {
     const es = new ES(url);
     es.addEventListener("open", () => { window.__btLiveOpen = true; });
+    es.addEventListener("data", () => { window.__btData = (window.__btData || 0) + 1; });
     return es;
   };
   window.EventSource.prototype = ES.prototype;
@@ -26,7 +27,8 @@ const trackEventSource = `(() => {
 
 // TestServeBrowser opens a page of `beforetrip serve` in headless Chromium
 // and checks what reload.js does: reload on a save that changes the page,
-// show the build error over the page, reload again once it is fixed.
+// show the build error over the page, reload again once it is fixed, and
+// stay put for builds caused by likes.
 func TestServeBrowser(t *testing.T) {
 	const chromium = "/usr/bin/chromium"
 	if _, err := os.Stat(chromium); err != nil {
@@ -120,5 +122,18 @@ func TestServeBrowser(t *testing.T) {
 	if !strings.Contains(text, "Fixed again") || eval(`document.getElementById("bt-live-error") === null`) != true {
 		t.Errorf("after the fix: new text %v, overlay gone %v", strings.Contains(text, "Fixed again"),
 			eval(`document.getElementById("bt-live-error") === null`))
+	}
+
+	// A like re-renders this page too, but the tab must not reload for it
+	// (the widget shows counts live; a reload would lose a comment draft).
+	poll("window.__btLiveOpen === true")
+	eval("window.__stay = true")
+	tok := s.MustUser(t, "browser-liker")
+	if code := s.api(t, "PUT", "/api/likes?page=countries/japan/tips/jr-pass", tok, nil, nil); code != 200 {
+		t.Fatalf("like: %d", code)
+	}
+	poll("(window.__btData || 0) >= 1")
+	if eval("window.__stay === true") != true {
+		t.Error("the tab reloaded for a like")
 	}
 }

@@ -176,13 +176,14 @@ func (s *testServer) next(tb testing.TB) sseEvent {
 	return sseEvent{}
 }
 
-// reloaded waits for the next build: it must succeed and list url (unless
-// url is "").
+// reloaded waits for the next build: it must succeed ("reload" for file
+// builds, "data" for builds caused by the API) and list url (unless url is
+// "").
 func (s *testServer) reloaded(tb testing.TB, url string) sseEvent {
 	tb.Helper()
 	ev := s.next(tb)
-	if ev.Name != "reload" {
-		tb.Fatalf("got %s event (%s), want reload", ev.Name, ev.Error)
+	if ev.Name != "reload" && ev.Name != "data" {
+		tb.Fatalf("got %s event (%s), want reload or data", ev.Name, ev.Error)
 	}
 	if url != "" && !ev.All && !contains(ev.Paths, url) {
 		tb.Fatalf("reload paths %q lack %q", ev.Paths, url)
@@ -192,11 +193,11 @@ func (s *testServer) reloaded(tb testing.TB, url string) sseEvent {
 
 // waitFor waits for a successful build that lists url, skipping others
 // (debounced data builds may come in several steps).
-func (s *testServer) waitFor(tb testing.TB, url string) {
+func (s *testServer) waitFor(tb testing.TB, url string) sseEvent {
 	tb.Helper()
 	for {
 		if ev := s.reloaded(tb, ""); ev.All || contains(ev.Paths, url) {
-			return
+			return ev
 		}
 	}
 }

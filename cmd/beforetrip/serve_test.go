@@ -205,7 +205,9 @@ func TestServe(t *testing.T) {
 			if a >= 0 && b >= 0 && a < b && strings.Contains(body, `data-count="12"`) {
 				break
 			}
-			s.waitFor(t, "/popular/")
+			if ev := s.waitFor(t, "/popular/"); ev.Name != "data" {
+				t.Errorf("a like build sent %q; tabs must not reload for likes", ev.Name)
+			}
 		}
 	})
 	t.Run("reader review appears and disappears", func(t *testing.T) {
