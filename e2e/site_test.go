@@ -19,6 +19,7 @@ type SiteOptions struct {
 	CORSOrigins    []string // api.cors_origins
 	TrustedProxies []string // api.trusted_proxies
 	CrossSite      bool     // cookies SameSite=None; Secure (widget on another site)
+	Language       string   // "" = en
 }
 
 // Site is a test site: testdata/site/content with the repo's theme, and
@@ -38,13 +39,16 @@ func NewSite(tb testing.TB, o SiteOptions) *Site {
 		Out:     filepath.Join(dir, "public"),
 	}
 	sameSite, secure := "Lax", false
+	if o.Language == "" {
+		o.Language = "en"
+	}
 	if o.CrossSite {
 		sameSite, secure = "None", true
 	}
 	cfg := map[string]any{
 		"title":       "beforetrip e2e",
 		"base_url":    o.BaseURL,
-		"language":    "en",
+		"language":    o.Language,
 		"content_dir": s.Content,
 		"theme_dir":   filepath.Join(repoRoot, "themes", "default"),
 		"out_dir":     s.Out,

@@ -397,7 +397,7 @@
         c.edited_at && !c.deleted ? [' ', h('span', { class: 'bt-comment-edited', title: fmtDate(c.edited_at) }, t('edited'))] : null,
         c.pending ? [' ', h('span', { class: 'bt-comment-pending' }, t('pending'))] : null),
       body,
-      c.deleted ? null : h('p', { class: 'bt-comment-actions' }, act('reply', t('reply')),
+      rec.acts = c.deleted ? null : h('p', { class: 'bt-comment-actions' }, act('reply', t('reply')),
         own ? [' ', act('edit', t('edit')), ' ', act('delete', t('delete'))] : null),
       rec.slot), rec.replies);
   }
@@ -489,6 +489,7 @@
       if (user) open(); else openDialog('login', open);
     } else if (act === 'edit') {
       rec.body.hidden = true;
+      rec.acts.hidden = true;
       rec.slot.replaceChildren(textForm({
         label: t('edit_label'), submit: t('save'), value: c.body, cancel: back,
         send: async (text) => {
@@ -514,6 +515,7 @@
           say(errorText(ex), true);
         }
       });
+      rec.acts.hidden = true;
       rec.slot.replaceChildren(h('p', { class: 'bt-confirm', role: 'group', 'aria-label': t('delete_confirm') },
         t('delete_confirm'), ' ', yes, ' ', h('button', { type: 'button', class: 'bt-button', onclick: back }, t('cancel'))));
       yes.focus();
