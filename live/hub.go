@@ -217,13 +217,6 @@ func (h *Hub) remove(ch chan sse) {
 	}
 }
 
-// Clients returns the number of open streams.
-func (h *Hub) Clients() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.clients)
-}
-
 // flush sends what w holds, allowing a client up to two heartbeats (and at
 // least 10 s) to take it.
 func flush(conn net.Conn, w *bufio.Writer, heartbeat time.Duration) error {
