@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -221,5 +223,28 @@ func TestRequestLog(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "hunter2") {
 		t.Fatal("query values logged")
+	}
+}
+
+// TestStaticAfterAPI mounts static files after the API, as `serve` does:
+// unknown /api paths still answer JSON, other paths keep plain errors.
+func TestStaticAfterAPI(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("<h1>home</h1>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ts := mustServerSetup(t, func(s *Server) { s.App().Static("/", dir) })
+	c := ts.client(t)
+	c.do("GET", "/api/nope", nil).want(t, 404, "not_found")
+	c.do("GET", "/api/healthz", nil).want(t, 200, "")
+	if r := c.do("GET", "/", nil); r.Status != 200 || string(r.Body) != "<h1>home</h1>" {
+		t.Fatalf("static home: %d %s", r.Status, r.Body)
+	}
+	r := c.do("GET", "/missing/", nil)
+	if r.Status != 404 || strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("static 404: %d %s %s", r.Status, r.Header.Get("Content-Type"), r.Body)
+	}
+	if r.Header.Get("Content-Security-Policy") != "" {
+		t.Fatal("API security headers on a static page")
 	}
 }
