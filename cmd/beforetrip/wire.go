@@ -142,6 +142,10 @@ func siteBuildConfig(c *Config, outDir string, drafts, liveReload bool) build.Co
 // that would hold it up), let an in-flight build finish, close the store.
 func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdout io.Writer,
 	banner string, before func(), tasks ...func(context.Context)) error {
+	// stop ends the worker, the watcher and the admin socket also when HTTP
+	// fails on its own.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	var wg sync.WaitGroup
 	sub, unsub := s.worker.Subscribe()
 	wg.Go(func() { s.worker.Run(ctx) })
@@ -172,6 +176,7 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 	case err = <-serveErr:
 		err = fmt.Errorf("http: %w", err)
 	}
+	stop()
 	if before != nil {
 		before()
 	}
