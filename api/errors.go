@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/beforetrip/beforetrip"
 	"github.com/gofiber/fiber/v2"
@@ -73,7 +72,7 @@ func fromFiber(fe *fiber.Error) *beforetrip.Error {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		if !strings.HasPrefix(c.Path(), "/api/") && c.Path() != "/api" {
+		if !isAPIPath(c.Path()) {
 			return fiber.DefaultErrorHandler(c, err)
 		}
 		err = fromFiber(fe)

@@ -247,4 +247,9 @@ func TestStaticAfterAPI(t *testing.T) {
 	if r.Header.Get("Content-Security-Policy") != "" {
 		t.Fatal("API security headers on a static page")
 	}
+	// A page whose path merely starts with "api" is a page, not the API.
+	r = c.do("GET", "/apiary/", nil)
+	if r.Status != 404 || r.Header.Get("Content-Security-Policy") != "" || strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("/apiary/: %d %v", r.Status, r.Header)
+	}
 }

@@ -209,12 +209,28 @@ func (s *Server) routeTable() []route {
 // 404/405 for every other /api path.
 func (s *Server) mount() {
 	s.app.Use(s.requestLog, s.recoverPanic)
-	s.app.Use("/api", s.securityHeaders, s.cors, s.csrf)
+	s.app.Use("/api", apiOnly(s.securityHeaders), apiOnly(s.cors), apiOnly(s.csrf))
 	for _, r := range s.routes {
 		s.app.Add(r.method, r.path, r.handler)
 	}
 	s.app.All("/api", s.unknownRoute)
 	s.app.All("/api/*", s.unknownRoute)
+}
+
+// isAPIPath reports whether path is /api or below it.
+func isAPIPath(path string) bool {
+	return path == "/api" || strings.HasPrefix(path, "/api/")
+}
+
+// apiOnly runs h for API paths only: fiber's Use("/api") is a plain string
+// prefix and would also catch a page at /apiary/ that `serve` might add.
+func apiOnly(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !isAPIPath(c.Path()) {
+			return c.Next()
+		}
+		return h(c)
+	}
 }
 
 // unknownRoute answers 405 with Allow when the path is an endpoint asked
