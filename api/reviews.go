@@ -144,6 +144,9 @@ func (s *Server) editReview(c *fiber.Ctx) error {
 	if err := f.validate(false); err != nil {
 		return err
 	}
+	if f.Title == nil && f.Rating == nil && f.Body == nil && f.Country == nil {
+		return beforetrip.Invalid("", "Send at least one of title, rating and body.")
+	}
 	var html string
 	if f.Body != nil {
 		html = s.ugc.Render(*f.Body)

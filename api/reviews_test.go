@@ -86,6 +86,7 @@ func TestReviews(t *testing.T) {
 		{"unknown field", "POST", "/api/reviews", map[string]any{"country": "japan", "title": "x", "rating": 3, "stars": 5}, 400, "stars"},
 		{"patch bad rating", "PATCH", path, map[string]any{"rating": 9}, 400, "rating"},
 		{"patch unknown", "PATCH", "/api/reviews/999", map[string]any{"rating": 2}, 404, ""},
+		{"patch nothing", "PATCH", path, map[string]any{}, 400, ""},
 		{"list bad author", "GET", "/api/reviews?author=kim", nil, 400, "author"},
 		{"list bad country", "GET", "/api/reviews?country=" + q("a/b"), nil, 400, "country"},
 		{"get unknown", "GET", "/api/reviews/999", nil, 404, ""},
