@@ -532,3 +532,51 @@ func TestAttackParallelBruteForce(t *testing.T) {
 	}
 	wantRetryAfter(t, ts.client(t).do("POST", "/api/auth/login", map[string]string{"login": "target1", "password": testPassword}))
 }
+
+// TestAttackLikeDeletedReview races likes and comments on a reader
+// review's page against the review's deletion: once the delete is
+// acknowledged and the racing requests are answered, the deleted page
+// must hold no likes, comments or popularity entry.
+func TestAttackLikeDeletedReview(t *testing.T) {
+	t.Skip("known bug: a like or comment that passed the PageIndex check before DeleteReview commits is " +
+		"stored after it (store.SetLike/CreateComment do not re-check the reader review inside their " +
+		"transaction): orphan likes, comments and popular entries of a deleted review; see the security report")
+	ts := MustServer(t)
+	author := ts.MustBearer(t, "racer0")
+	likers := make([]*client, 12)
+	for i := range likers {
+		likers[i] = ts.MustBearer(t, fmt.Sprintf("racer%d", i+1))
+	}
+	ctx := context.Background()
+	for round := range 10 {
+		r := author.do("POST", "/api/reviews", map[string]any{"country": "japan", "title": "Race", "rating": 3, "body": "x"})
+		r.want(t, 201, "")
+		var out reviewResponse
+		r.decode(t, &out)
+		page := out.Review.PageID()
+		var wg sync.WaitGroup
+		for i, c := range likers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i%3 == 0 {
+					c.do("POST", "/api/comments", map[string]any{"page": page, "body": "racing"})
+				} else {
+					c.do("PUT", pagePath(page), nil)
+				}
+			}()
+		}
+		author.do("DELETE", fmt.Sprintf("/api/reviews/%d", out.Review.ID), nil).want(t, 204, "")
+		wg.Wait()
+		counts, err := ts.DB.PageCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, ok := counts[page]; ok {
+			t.Fatalf("round %d: deleted review %s still has %+v", round, page, c)
+		}
+	}
+	if err := ts.DB.Verify(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -22,7 +22,7 @@ func limitedServer(t *testing.T, opts ...func(*Config)) *testServer {
 		append(opts, withLimits)...)
 }
 
-func trustLocalProxy(c *Config) { c.TrustedProxies = []string{"127.0.0.1"} }
+func trustLocalProxy(c *Config) { c.TrustedProxies = []string{" 127.0.0.0/8 "} }
 
 func failLogin(c *client, name string, hdr ...string) *response {
 	return c.do("POST", "/api/auth/login", map[string]string{"login": name, "password": "wrong password"}, hdr...)

@@ -124,12 +124,18 @@ func New(cfg Config, svc Services) (*Server, error) {
 		}
 		s.origins[o] = true
 	}
+	var proxies []string // normalized for fiber's trusted-proxy check
 	for _, p := range cfg.TrustedProxies {
 		pfx, err := parsePrefix(p)
 		if err != nil {
 			return nil, fmt.Errorf("api: trusted proxy %q: %w", p, err)
 		}
 		s.trusted = append(s.trusted, pfx)
+		if pfx.IsSingleIP() {
+			proxies = append(proxies, pfx.Addr().String())
+		} else {
+			proxies = append(proxies, pfx.String())
+		}
 	}
 	if cfg.Limits {
 		s.limits = newLimits(time.Now)
@@ -149,7 +155,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		ErrorHandler:                 s.handleError,
 		DisableStartupMessage:        true,
 		EnableTrustedProxyCheck:      true,
-		TrustedProxies:               cfg.TrustedProxies,
+		TrustedProxies:               proxies,
 		ProxyHeader:                  fiber.HeaderXForwardedFor,
 		ReadTimeout:                  30 * time.Second,
 		WriteTimeout:                 30 * time.Second,
