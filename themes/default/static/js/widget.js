@@ -74,14 +74,15 @@
   const csrf = () => cookie('bt_csrf') || csrfToken;
 
   // A hint that this browser has a session, so anonymous readers never pay
-  // for (or see console errors from) a /api/auth/me that must fail.
+  // for (or see console errors from) a /api/auth/me that must fail. With
+  // storage disabled, the readable bt_csrf cookie (same origin) still tells.
   const HINT = 'bt-session';
-  const hint = (on) => {
-    try {
-      if (on === undefined) return localStorage.getItem(HINT) === '1' || cookie('bt_csrf') !== '';
-      if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT);
-    } catch (e) { /* storage disabled: fall back to the cookie alone */ }
+  const mayHaveSession = () => {
+    try { if (localStorage.getItem(HINT) === '1') return true; } catch (e) { /* disabled */ }
     return cookie('bt_csrf') !== '';
+  };
+  const rememberSession = (on) => {
+    try { if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT); } catch (e) { /* disabled */ }
   };
 
   const NO_REFRESH = /^\/api\/auth\/(login|register|refresh|logout|token)/;
@@ -113,9 +114,11 @@
   }
 
   // refresh trades the refresh cookie for new cookies, once for all callers.
+  // Only the API's refusal logs the reader out; a network error does not.
   function refresh() {
     refreshing = refreshing || call('POST', '/api/auth/refresh', undefined, true)
-      .then((r) => { setUser(r.user); return true; }, () => { setUser(null); return false; })
+      .then((r) => { setUser(r.user); return true; },
+        (ex) => { if (ex.code !== 'network') setUser(null); return false; })
       .finally(() => { refreshing = null; });
     return refreshing;
   }
@@ -127,7 +130,7 @@
   function setUser(u) {
     const was = user && user.id;
     user = u || null;
-    hint(!!user);
+    rememberSession(!!user);
     if (!user) csrfToken = '';
     if ((user && user.id) !== was) onUser.forEach((f) => f());
   }
@@ -167,11 +170,12 @@
     afterLogin = after || null;
     if (!dlg) {
       dlg = h('dialog', { class: 'bt-dialog', 'aria-labelledby': 'bt-dialog-title' });
-      // Esc fires "cancel" then "close" natively; both paths restore focus.
+      // Esc fires "cancel" then "close" natively; both paths restore focus,
+      // to the account box when a login re-rendered the opener away.
       dlg.addEventListener('close', () => {
-        const o = opener;
+        const o = opener && opener.isConnected ? opener : $('.bt-account button');
         opener = null;
-        if (o && o.isConnected) o.focus();
+        if (o) o.focus();
       });
       d.body.append(dlg);
     }
@@ -239,12 +243,8 @@
   const num = (el) => (el ? Number(el.getAttribute('data-count') || el.textContent) || 0 : 0);
   function setCount(el, n) {
     if (!el || typeof n !== 'number') return;
-    const old = String(num(el));
     el.setAttribute('data-count', n);
     el.textContent = String(n);
-    // Keep a baked accessible label ("3 likes") in step with the number.
-    const label = el.getAttribute('aria-label');
-    if (label) el.setAttribute('aria-label', label.replace(old, String(n)));
   }
   const setPressed = (btn, on) => btn.setAttribute('aria-pressed', on ? 'true' : 'false');
 
@@ -600,7 +600,7 @@
     initLikes();
     const threads = $$('.bt-comments[data-page]').map(initComments).filter(Boolean);
     $$('.bt-review-form').forEach(initReviewForm);
-    if (hint()) {
+    if (mayHaveSession()) {
       try {
         setUser((await call('GET', '/api/auth/me')).user);
       } catch (ex) {
