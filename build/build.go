@@ -98,6 +98,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		if bt, err = b.out.begin(); err != nil {
 			return nil, err
 		}
+		b.out.full = true
 	}
 	r := b.newRenderer(pre, th)
 	var mu sync.Mutex
@@ -136,7 +137,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		errs.sort()
 		return nil, errs
 	}
-	s := assemble(pages, st.counts, th)
+	s := assemble(pages, st.counts, th, nil)
 	rest := make([]string, 0, len(s.outputs)-len(early))
 	for p := range s.outputs {
 		if !early[p] {
@@ -175,13 +176,13 @@ func (b *Builder) loadData(ctx context.Context, st *state) error {
 }
 
 // assembleState checks the loaded files together and assembles the site.
-func (b *Builder) assembleState(st *state) (*site, error) {
+func (b *Builder) assembleState(st *state, prev *site) (*site, error) {
 	pages, errs := b.collect(st.files, st.readers)
 	if len(errs) > 0 {
 		errs.sort()
 		return nil, errs
 	}
-	return assemble(pages, st.counts, st.theme), nil
+	return assemble(pages, st.counts, st.theme, prev), nil
 }
 
 // isHead reports whether a content path is the home or a country page.

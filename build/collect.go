@@ -3,8 +3,6 @@ package build
 import (
 	"fmt"
 	"html/template"
-	"maps"
-	"slices"
 	"strconv"
 
 	"github.com/beforetrip/beforetrip"
@@ -17,23 +15,24 @@ func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (
 	var errs Errors
 	pages := make(map[string]*Page, len(files)+len(readers))
 	countryFile := map[string]bool{} // countries that have an _index.md, valid or not
-	for path := range files {
-		if rel, ok := b.relPath(path); ok {
-			if pl, why := classify(rel); why == "" && pl.kind == beforetrip.KindCountry {
-				countryFile[pl.country] = true
+	live := map[string]bool{}        // countries that are published
+	for path, p := range files {
+		switch {
+		case p != nil && p.Kind == beforetrip.KindCountry:
+			countryFile[p.Country] = true
+			if !p.Draft || b.cfg.Drafts {
+				live[p.Country] = true
+			}
+		case p == nil:
+			// An invalid file (reported) or an ignored one.
+			if rel, ok := b.relPath(path); ok {
+				if pl, why := classify(rel); why == "" && pl.kind == beforetrip.KindCountry {
+					countryFile[pl.country] = true
+				}
 			}
 		}
 	}
-	live := map[string]bool{} // countries that are published
 	for _, p := range files {
-		if p != nil && p.Kind == beforetrip.KindCountry && (!p.Draft || b.cfg.Drafts) {
-			live[p.Country] = true
-		}
-	}
-	byFile := slices.Sorted(maps.Keys(files))
-	owner := map[string]string{}
-	for _, path := range byFile {
-		p := files[path]
 		if p == nil || (p.Draft && !b.cfg.Drafts) {
 			continue
 		}
@@ -47,12 +46,18 @@ func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (
 				continue // the country is a draft or invalid (reported there)
 			}
 		}
-		if other, dup := owner[p.ID]; dup {
-			errs = append(errs, &FileError{File: p.File, Line: 1, Field: "slug", Msg: fmt.Sprintf(
-				"page ID %q is already used by %s", p.ID, other)})
+		if other := pages[p.ID]; other != nil {
+			// Two files, one ID: the first by file name keeps it, so the
+			// report does not depend on map order.
+			first, second := other, p
+			if p.File < other.File {
+				first, second = p, other
+				pages[p.ID] = p
+			}
+			errs = append(errs, &FileError{File: second.File, Line: 1, Field: "slug", Msg: fmt.Sprintf(
+				"page ID %q is already used by %s", p.ID, first.File)})
 			continue
 		}
-		owner[p.ID] = p.File
 		pages[p.ID] = p
 	}
 	for i := range readers {

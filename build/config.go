@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/build/markdown"
@@ -63,6 +64,10 @@ type Builder struct {
 	site    *site
 	// manifest is the last published manifest (see manifest.go).
 	manifest *manifestState
+	// The content folder with symbolic links resolved (see resolvesInside).
+	rootOnce    sync.Once
+	realRoot    string
+	realRootErr error
 }
 
 // New checks cfg and returns a Builder. Nothing is read until Build.

@@ -131,13 +131,16 @@ func (b *Builder) relPath(path string) (string, bool) {
 // resolvesInside reports whether path, with every symbolic link resolved,
 // still lies in the content folder: a link (in a file or folder name) to
 // elsewhere on the build machine must not get that file published. Paths
-// that cannot be resolved pass; reading them reports the problem.
+// that cannot be resolved pass; reading them reports the problem. Full
+// builds only ask for files that are links (WalkDir does not enter linked
+// folders); Rebuild asks for every path it is given.
 func (b *Builder) resolvesInside(path string) bool {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return true
 	}
-	root, err := filepath.EvalSymlinks(b.cfg.ContentDir)
+	b.rootOnce.Do(func() { b.realRoot, b.realRootErr = filepath.EvalSymlinks(b.cfg.ContentDir) })
+	root, err := b.realRoot, b.realRootErr
 	if err != nil {
 		return false
 	}
@@ -201,7 +204,7 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	if why != "" {
 		return nil, Errors{{File: file, Line: 1, Msg: why}}
 	}
-	if !b.resolvesInside(path) {
+	if info, err := os.Lstat(path); err == nil && info.Mode()&fs.ModeSymlink != 0 && !b.resolvesInside(path) {
 		return nil, Errors{{File: file, Line: 1, Msg: "symbolic link to a file outside the content folder: not followed"}}
 	}
 	data, err := os.ReadFile(path)

@@ -38,6 +38,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		return nil, err
 	}
 	var errs Errors
+	prevs := map[string]*Page{} // reloaded path → its page before
 	for _, f := range ch.Files {
 		abs, err := filepath.Abs(f)
 		if err != nil {
@@ -47,8 +48,18 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 			continue
 		}
 		for _, path := range b.affectedFiles(abs, st.files) {
-			if prev := st.files[path]; prev != nil {
+			prev := st.files[path]
+			if _, seen := prevs[path]; !seen {
+				prevs[path] = prev
+			}
+			if prev != nil {
 				changed = append(changed, prev.ID)
+			}
+			if !b.resolvesInside(path) {
+				rel, _ := b.relPath(path)
+				errs = append(errs, &FileError{File: b.displayPath(rel), Line: 1,
+					Msg: "symbolic link to a file outside the content folder: not followed"})
+				continue
 			}
 			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 				delete(st.files, path)
@@ -69,16 +80,22 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	if err := b.reloadData(ctx, ch.Data, st); err != nil {
 		return nil, err
 	}
-	s, err := b.assembleState(st)
-	if err != nil {
-		return nil, err
+	var s *site
+	var g *graph
+	if !all && len(tmpls) == 0 && len(ch.Data) == 0 {
+		s, g = b.inPlace(old, prevs, st)
 	}
-	g := newGraph(old, s)
-	g.all = all
-	for _, id := range changed {
-		g.page(id, diffPage(old.pages[id], s.pages[id]))
+	if s == nil {
+		if s, err = b.assembleState(st, old); err != nil {
+			return nil, err
+		}
+		g = newGraph(old, s)
+		g.all = all
+		for _, id := range changed {
+			g.page(id, diffPage(old.pages[id], s.pages[id]))
+		}
+		b.dataEffects(g, old, s)
 	}
-	b.dataEffects(g, old, s)
 	paths := g.paths(tmpls)
 	bt, err := b.out.begin()
 	if err != nil {
@@ -91,6 +108,37 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	b.commit(st, s)
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// inPlace is the fast path for the most common edit: pages whose body or
+// summary changed, nothing that moves them in any list. The new values are
+// copied into the existing Page objects, so the assembled site stays valid
+// as it is and nothing is re-sorted. It returns nil when the edit is not
+// of that kind.
+func (b *Builder) inPlace(old *site, prevs map[string]*Page, st *state) (*site, *graph) {
+	type swap struct {
+		path       string
+		prev, next *Page
+	}
+	var swaps []swap
+	for path, prev := range prevs {
+		next := st.files[path]
+		if prev == nil || next == nil || prev.ID != next.ID || prev.Draft != next.Draft || old.pages[prev.ID] != prev {
+			return nil, nil
+		}
+		if diffPage(prev, next)&^(efPage|efSummary) != 0 {
+			return nil, nil
+		}
+		swaps = append(swaps, swap{path, prev, next})
+	}
+	g := newGraph(old, old)
+	for _, sw := range swaps {
+		ef := diffPage(sw.prev, sw.next)
+		*sw.prev = *sw.next
+		st.files[sw.path] = sw.prev
+		g.page(sw.prev.ID, ef)
+	}
+	return old, g
 }
 
 // affectedFiles expands one changed path: a file is itself; a folder

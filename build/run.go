@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/beforetrip/beforetrip"
 )
 
 // renderPublish renders paths of s on all cores, staging changed bytes,
@@ -75,11 +77,25 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	return res, nil
 }
 
-// result counts the site's pages by kind.
-func (b *Builder) result(s *site, r *renderer) *Result {
+// result counts the site's pages by kind: the pages of the manifest.
+func (b *Builder) result(s *site, _ *renderer) *Result {
 	res := &Result{Kinds: map[string]int{}}
-	for _, m := range r.pageMetas() {
-		res.Kinds[m.Kind]++
+	for _, o := range s.outputs {
+		var kind string
+		switch o.kind {
+		case outPage:
+			kind = o.page.Kind
+		case outList:
+			if o.n > 1 {
+				continue
+			}
+			kind = listKind(o.list)
+		case outCountries, outTags:
+			kind = beforetrip.KindList
+		default:
+			continue
+		}
+		res.Kinds[kind]++
 		res.Pages++
 	}
 	return res

@@ -29,24 +29,49 @@ type list struct {
 	per   int    // items per page when paginated
 	limit int    // shown items when truncated (0 = all)
 	items []*Page
-	pos   map[string]int
 }
 
 func newList(key, id string, items []*Page) *list {
-	l := &list{key: key, id: id, items: items, pos: make(map[string]int, len(items))}
-	for i, p := range items {
-		l.pos[p.ID] = i
-	}
-	return l
+	return &list{key: key, id: id, items: items}
 }
 
-// index returns the position of id, or -1.
+// seeded returns items in the order of the previous site's list key (new
+// pages last), or as given without a previous site.
+func seeded(prev *site, key string, pages map[string]*Page, items []*Page) []*Page {
+	if prev == nil || prev.lists[key] == nil {
+		return slices.Clone(items)
+	}
+	out := make([]*Page, 0, len(items))
+	for _, p := range prev.lists[key].items {
+		if np := pages[p.ID]; np != nil && np.isItem() {
+			out = append(out, np)
+		}
+	}
+	if len(out) == len(items) {
+		return out // the previous list held every item (IDs are unique)
+	}
+	seen := make(map[string]bool, len(out))
+	for _, p := range out {
+		seen[p.ID] = true
+	}
+	for _, p := range items {
+		if !seen[p.ID] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// index returns the position of id, or -1. A linear scan: the graph asks
+// a handful of times per rebuild, cheaper than indexing every list.
 func (l *list) index(id string) int {
 	if l == nil {
 		return -1
 	}
-	if i, ok := l.pos[id]; ok {
-		return i
+	for i, p := range l.items {
+		if p.ID == id {
+			return i
+		}
 	}
 	return -1
 }
@@ -134,12 +159,13 @@ func byLikes(counts map[string]beforetrip.Counts) func(a, b *Page) int {
 	}
 }
 
-// assemble builds the site from its pages.
-func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *theme) *site {
+// assemble builds the site from its pages. prev, the site of the last
+// build (nil for a full build), only seeds the order of the big lists:
+// pdqsort is near-linear on nearly sorted input, so a one-page rebuild does
+// not pay for sorting 10k pages from scratch.
+func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *theme, prev *site) *site {
 	s := &site{pages: pages, lists: map[string]*list{}, tagBySlug: map[string]*tagInfo{}, counts: counts}
 	var items []*Page
-	bySection := map[string][]*Page{}
-	byTag := map[string][]*Page{}
 	for _, p := range pages {
 		switch p.Kind {
 		case beforetrip.KindHome:
@@ -148,38 +174,39 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 			s.countries = append(s.countries, p)
 		default:
 			items = append(items, p)
-			bySection[p.Country+"/"+p.Section] = append(bySection[p.Country+"/"+p.Section], p)
-			for _, t := range p.Tags {
-				byTag[t.Slug] = append(byTag[t.Slug], p)
-			}
 		}
 	}
 	slices.SortFunc(s.countries, func(a, b *Page) int {
 		return cmp.Or(strings.Compare(a.Title, b.Title), strings.Compare(a.ID, b.ID))
 	})
+	latest := seeded(prev, "latest", pages, items)
+	slices.SortFunc(latest, byNewest)
+	s.lists["latest"] = newList("latest", "", latest)
+	pop := seeded(prev, "popular", pages, items)
+	slices.SortFunc(pop, byLikes(counts))
+	s.lists["popular"] = &list{key: "popular", id: "popular", limit: popularLimit, items: pop}
+	// Buckets filled in list order arrive (nearly) sorted too.
+	bySection := map[string][]*Page{}
+	byTag := map[string][]*Page{}
+	for _, p := range latest {
+		bySection[p.Country+"/"+p.Section] = append(bySection[p.Country+"/"+p.Section], p)
+		for _, t := range p.Tags {
+			byTag[t.Slug] = append(byTag[t.Slug], p)
+		}
+	}
+	byCountry := map[string][]*Page{}
+	for _, p := range pop {
+		byCountry[p.Country] = append(byCountry[p.Country], p)
+	}
 	for _, c := range s.countries {
 		for _, sec := range []string{beforetrip.SectionTips, beforetrip.SectionReviews} {
 			ps := bySection[c.Country+"/"+sec]
 			slices.SortFunc(ps, byListOrder)
-			l := newList("section:"+c.Country+"/"+sec, c.ID+"/"+sec, ps)
-			l.per = perPage
-			s.lists[l.key] = l
+			s.lists["section:"+c.Country+"/"+sec] = &list{key: "section:" + c.Country + "/" + sec, id: c.ID + "/" + sec, per: perPage, items: ps}
 		}
-		var mine []*Page
-		mine = append(mine, bySection[c.Country+"/"+beforetrip.SectionTips]...)
-		mine = append(mine, bySection[c.Country+"/"+beforetrip.SectionReviews]...)
-		slices.SortFunc(mine, byLikes(counts))
-		l := newList("popular:"+c.Country, c.ID+"/popular", mine)
-		l.limit = popularLimit
-		s.lists[l.key] = l
+		s.lists["popular:"+c.Country] = &list{key: "popular:" + c.Country, id: c.ID + "/popular", limit: popularLimit,
+			items: byCountry[c.Country]}
 	}
-	latest := slices.Clone(items)
-	slices.SortFunc(latest, byNewest)
-	s.lists["latest"] = newList("latest", "", latest)
-	slices.SortFunc(items, byLikes(counts))
-	pop := newList("popular", "popular", items)
-	pop.limit = popularLimit
-	s.lists["popular"] = pop
 	for slug, ps := range byTag {
 		slices.SortFunc(ps, byListOrder)
 		first := slices.MinFunc(ps, func(a, b *Page) int { return strings.Compare(a.ID, b.ID) })
@@ -189,8 +216,7 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 				name = t.Name
 			}
 		}
-		l := newList("tag:"+slug, "tags/"+slug, ps)
-		l.per = perPage
+		l := &list{key: "tag:" + slug, id: "tags/" + slug, per: perPage, items: ps}
 		s.lists[l.key] = l
 		ti := &tagInfo{Name: name, Slug: slug, list: l}
 		s.tags = append(s.tags, ti)

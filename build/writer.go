@@ -42,6 +42,7 @@ type writer struct {
 	loaded  bool
 	files   map[string]record // output path → what is on disk
 	trusted map[string]bool   // records checked against the disk in this process
+	full    bool              // a full build: save the records even if the set is unchanged
 }
 
 func newWriter(dir string) *writer {
@@ -52,9 +53,11 @@ func newWriter(dir string) *writer {
 // pack file (cheap sequential writes) while rendering; nothing in the
 // output folder changes until publish, so a failed build writes nothing.
 type batch struct {
-	w    *writer
-	pack *os.File
-	size atomic.Int64
+	w        *writer
+	packOnce sync.Once
+	pack     *os.File
+	packErr  error
+	size     atomic.Int64
 	mu   sync.Mutex
 	at   map[string][2]int64 // output path → offset and length in pack
 	sums map[string]string
@@ -85,11 +88,16 @@ func (w *writer) begin() (*batch, error) {
 			}
 		}
 	}
-	pack, err := os.CreateTemp(w.dir, tmpPrefix+"pack-")
-	if err != nil {
-		return nil, fmt.Errorf("build: staging: %w", err)
-	}
-	return &batch{w: w, pack: pack, at: map[string][2]int64{}, sums: map[string]string{}}, nil
+	return &batch{w: w, at: map[string][2]int64{}, sums: map[string]string{}}, nil
+}
+
+// packFile creates the staging pack on first use: a rebuild whose output
+// is unchanged never touches the disk.
+func (bt *batch) packFile() (*os.File, error) {
+	bt.packOnce.Do(func() {
+		bt.pack, bt.packErr = os.CreateTemp(bt.w.dir, tmpPrefix+"pack-")
+	})
+	return bt.pack, bt.packErr
 }
 
 // safeOutPath refuses paths that would leave the output folder.
@@ -138,8 +146,12 @@ func (bt *batch) stage(p string, data []byte) (bool, error) {
 		bt.mu.Unlock()
 		return false, nil
 	}
+	pack, err := bt.packFile()
+	if err != nil {
+		return false, fmt.Errorf("build: staging: %w", err)
+	}
 	off := bt.size.Add(int64(len(data))) - int64(len(data))
-	if _, err := bt.pack.WriteAt(data, off); err != nil {
+	if _, err := pack.WriteAt(data, off); err != nil {
 		return false, fmt.Errorf("build: stage %s: %w", p, err)
 	}
 	bt.mu.Lock()
@@ -158,8 +170,10 @@ func (bt *batch) abortIfAny() {
 
 // abort drops everything staged.
 func (bt *batch) abort() {
-	bt.pack.Close()
-	os.Remove(bt.pack.Name())
+	if bt.pack != nil {
+		bt.pack.Close()
+		os.Remove(bt.pack.Name())
+	}
 }
 
 // publish writes the staged files into place, each through a temp file in
@@ -203,7 +217,14 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
+	// The record file is rewritten when the set of files changes. A
+	// changed file's new mtime alone does not need it: a later process
+	// that finds size or mtime different simply reads the file.
+	setChanged := false
 	for i, p := range written {
+		if _, ok := w.files[p]; !ok {
+			setChanged = true
+		}
 		w.files[p] = recs[i]
 		w.trusted[p] = true
 	}
@@ -217,7 +238,8 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 		delete(w.files, p)
 		removed = append(removed, p)
 	}
-	if len(written) > 0 || len(removed) > 0 {
+	if setChanged || len(removed) > 0 || w.full {
+		w.full = false
 		if err := w.save(); err != nil {
 			return written, removed, err
 		}
