@@ -1,0 +1,76 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+)
+
+// TestCommentPaging loads a thread over two pages of results: the newest
+// page holds a reply whose parent is on the next page. The reply shows
+// first on its own, then moves under its parent when "More comments"
+// loads it; top-level comments stay newest first.
+func TestCommentPaging(t *testing.T) {
+	browser := NewBrowser(t)
+	port := FreePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
+	site.StartServe(t, port)
+	token := bearer(t, base, "pager", "pager@example.com")
+	post := func(body string, parent uint64) uint64 {
+		req := map[string]any{"page": tipID, "body": body}
+		if parent != 0 {
+			req["parent_id"] = parent
+		}
+		var r struct {
+			Comment struct {
+				ID uint64 `json:"id"`
+			} `json:"comment"`
+		}
+		if err := json.Unmarshal(apiCall(t, base, token, "POST", "/api/comments", req, http.StatusCreated), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Comment.ID
+	}
+	parent := post("the oldest comment", 0)
+	for i := 1; i <= 55; i++ {
+		post("comment "+strconv.Itoa(i), 0)
+	}
+	reply := post("a late reply to the oldest", parent)
+
+	tab := NewTab(t, browser, `delete window.EventSource;`)
+	tab.Open(base + tipPath)
+	tab.Wait("first page", `qa('.bt-comment').length === 50 && q('.bt-more button') !== null`)
+	if got := tab.Text(".bt-comment-list > .bt-comment:first-child .bt-comment-body"); got != "a late reply to the oldest" {
+		t.Errorf("first shown %q, want the reply (newest) on its own while its parent is not loaded", got)
+	}
+	tab.Click(".bt-more button")
+	tab.Wait("second page", `qa('.bt-comment').length === 57 && q('.bt-more button') === null`)
+	if !Eval[bool](tab, fmt.Sprintf(`q('#comment-%d > .bt-replies > #comment-%d') !== null`, parent, reply)) {
+		t.Error("the reply did not move under its parent")
+	}
+	order := Eval[[]string](tab, `qa('.bt-comment-list > .bt-comment > article .bt-comment-body').map((e) => e.textContent.trim())`)
+	if len(order) != 56 || order[0] != "comment 55" || order[54] != "comment 1" || order[55] != "the oldest comment" {
+		t.Errorf("top-level order: %d comments, first %q, last %q; want 56, newest first", len(order), first(order), last(order))
+	}
+	if got := tab.Text(".bt-comment-count"); got != "57" {
+		t.Errorf("comment count %q, want 57", got)
+	}
+	tab.NoExceptions()
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func last(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[len(s)-1]
+}
