@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"mime"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -52,7 +53,9 @@ func Static(dir string) fiber.Handler {
 		}
 		if fi.IsDir() {
 			if !strings.HasSuffix(p, "/") {
-				loc := string(c.Context().URI().PathOriginal()) + "/"
+				// From the cleaned path, never the raw one: a raw "//host/.."
+				// or "/\host/.." Location sends browsers to another site.
+				loc := (&url.URL{Path: path.Clean("/"+p) + "/"}).EscapedPath()
 				if q := c.Context().URI().QueryString(); len(q) > 0 {
 					loc += "?" + string(q)
 				}
