@@ -34,18 +34,20 @@ type proc struct {
 // developer's shell cannot change what the test runs.
 func StartProc(tb testing.TB, name string, env []string, args ...string) *proc {
 	tb.Helper()
+	return StartProcIn(tb, "", name, env, args...)
+}
+
+// StartProcIn is StartProc with the working directory dir ("" = ours).
+func StartProcIn(tb testing.TB, dir, name string, env []string, args ...string) *proc {
+	tb.Helper()
 	logPath := filepath.Join(tb.TempDir(), filepath.Base(name)+".log")
 	f, err := os.Create(logPath)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	cmd := exec.Command(name, args...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "BEFORETRIP_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Dir = dir
+	cmd.Env = append(cleanEnv(), env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
 		f.Close()
@@ -142,11 +144,7 @@ func RunBinary(tb testing.TB, args ...string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, MustBinary(tb), args...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "BEFORETRIP_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = cleanEnv()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		tb.Fatalf("beforetrip %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -180,4 +178,16 @@ func errStatus(resp *http.Response, want int) error {
 		return nil
 	}
 	return fmt.Errorf("%s %s: status %d, want %d", resp.Request.Method, resp.Request.URL, resp.StatusCode, want)
+}
+
+// cleanEnv is our environment without BEFORETRIP_* variables, so that a
+// developer's shell cannot change what a test runs.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "BEFORETRIP_") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
