@@ -580,3 +580,34 @@ func TestAttackLikeDeletedReview(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAttackNoEmailLeak reads everything public about a user's comment
+// and review, anonymously and as another user: the e-mail never appears.
+func TestAttackNoEmailLeak(t *testing.T) {
+	ts := MustServer(t)
+	alice, _ := ts.MustUser(t, "leaky")
+	bob, _ := ts.MustUser(t, "nosy")
+	cm := mustComment(t, alice, "countries/japan", "hello", 0)
+	r := alice.do("POST", "/api/reviews", map[string]any{"country": "japan", "title": "T", "rating": 4, "body": "b"})
+	r.want(t, 201, "")
+	var rev reviewResponse
+	r.decode(t, &rev)
+	alice.do("PUT", pagePath(rev.Review.PageID()), nil).want(t, 200, "")
+	paths := []string{
+		"/api/comments?page=countries/japan",
+		fmt.Sprintf("/api/reviews/%d", rev.Review.ID),
+		"/api/reviews?country=japan",
+		fmt.Sprintf("/api/reviews?author=%d", cm.Author.ID),
+		"/api/popular",
+		"/api/page?id=" + q(rev.Review.PageID()),
+	}
+	for _, c := range []*client{ts.client(t), bob} {
+		for _, p := range paths {
+			r := c.do("GET", p, nil)
+			r.want(t, 200, "")
+			if strings.Contains(string(r.Body), "@") {
+				t.Errorf("GET %s shows an e-mail: %s", p, r.Body)
+			}
+		}
+	}
+}
