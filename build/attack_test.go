@@ -159,6 +159,36 @@ func TestAttackSymlinks(t *testing.T) {
 	}
 }
 
+// TestAttackSymlinkRebuild links a folder to outside content/ after a
+// first build and hands the file under it to Rebuild, as the watcher
+// would: nothing from outside may be published.
+func TestAttackSymlinkRebuild(t *testing.T) {
+	const secret = "TOP-SECRET-OUTSIDE-CONTENT"
+	root := t.TempDir()
+	b := mustAttackSite(t, root, nil)
+	if _, err := b.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(root, "outside", "reviews", "leak.md"),
+		"---\ntitle: "+secret+"\ndate: 2025-01-01\nrating: 5\n---\n"+secret+"\n")
+	link := filepath.Join(root, "content", "countries", "japan", "reviews")
+	if err := os.Symlink(filepath.Join(root, "outside", "reviews"), link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := b.Rebuild(context.Background(), Changes{Files: []string{filepath.Join(link, "leak.md")}})
+	if err == nil || !strings.Contains(err.Error(), "content/countries/japan/reviews/leak.md") {
+		t.Fatalf("Rebuild = %v, want an error naming the linked file", err)
+	}
+	_ = filepath.WalkDir(filepath.Join(root, "out"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if data, _ := os.ReadFile(p); strings.Contains(string(data), secret) {
+				t.Errorf("%s publishes a file from outside content/", p)
+			}
+		}
+		return nil
+	})
+}
+
 // TestAttackYAMLBomb loads front matter built as a "billion laughs": nine
 // levels of anchors and aliases that would expand to 9^9 strings. The
 // loader must refuse it, naming the file, quickly and in little memory.
