@@ -39,17 +39,21 @@ var contentTypes = map[string]string{
 // Each request reads the file afresh. The builder replaces files by rename,
 // so a read sees either the old or the new file, never a mix, and no cache
 // can serve a page that a rebuild already replaced.
-func Static(dir string) fiber.Handler {
+func Static(dir string, opts ...StaticOption) fiber.Handler {
+	var o staticOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	return func(c *fiber.Ctx) error {
 		// fasthttp's Path is percent-decoded and has ".." resolved.
 		p := string(c.Context().URI().Path())
 		if hidden(p) {
-			return notFound(c, dir)
+			return notFound(c, dir, o)
 		}
 		file := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+p)))
 		fi, err := os.Stat(file)
 		if err != nil {
-			return notFound(c, dir)
+			return notFound(c, dir, o)
 		}
 		if fi.IsDir() {
 			if !strings.HasSuffix(p, "/") {
@@ -66,7 +70,7 @@ func Static(dir string) fiber.Handler {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
-				return notFound(c, dir)
+				return notFound(c, dir, o)
 			}
 			return err
 		}
@@ -76,10 +80,34 @@ func Static(dir string) fiber.Handler {
 	}
 }
 
-func notFound(c *fiber.Ctx, dir string) error {
+// StaticOption configures Static.
+type StaticOption func(*staticOptions)
+
+type staticOptions struct {
+	liveReload bool
+}
+
+// WithLiveReload makes misses answer, while the site has no 404.html (its
+// first build failed), a page that loads the live-reload script: the tab
+// shows the build error and reloads once the build succeeds.
+func WithLiveReload() StaticOption { return func(o *staticOptions) { o.liveReload = true } }
+
+// notBuiltPage is the 404 of a site whose first build has not succeeded.
+const notBuiltPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Not built yet · beforetrip</title>
+<script src="/_live/reload.js" defer></script></head>
+<body><h1>Not built yet</h1><p>This page does not exist (yet). If the build failed, the error is shown above:
+fix the file and save, and this tab reloads.</p></body></html>
+`
+
+func notFound(c *fiber.Ctx, dir string, o staticOptions) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	data, err := os.ReadFile(filepath.Join(dir, "404.html"))
 	if err != nil {
+		if o.liveReload {
+			c.Set(fiber.HeaderContentType, contentTypes[".html"])
+			return c.Status(fiber.StatusNotFound).SendString(notBuiltPage)
+		}
 		return c.Status(fiber.StatusNotFound).SendString("404 page not found")
 	}
 	c.Set(fiber.HeaderContentType, contentTypes[".html"])

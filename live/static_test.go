@@ -85,3 +85,31 @@ func TestStatic(t *testing.T) {
 		})
 	}
 }
+
+func TestStaticNotBuiltYet(t *testing.T) {
+	tests := []struct {
+		name     string
+		opts     []live.StaticOption
+		wantType string
+		want     string
+	}{
+		{"plain", nil, "text/plain; charset=utf-8", "404 page not found"},
+		{"live reload", []live.StaticOption{live.WithLiveReload()}, "text/html; charset=utf-8", `<script src="/_live/reload.js"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := fiber.New(fiber.Config{DisableStartupMessage: true})
+			app.Get("/*", live.Static(t.TempDir(), tt.opts...)) // empty: no 404.html
+			base := MustServe(t, app, nil)
+			resp, err := http.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != tt.wantType || !strings.Contains(string(body), tt.want) {
+				t.Errorf("got %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+			}
+		})
+	}
+}

@@ -72,7 +72,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	app := site.api.App()
 	hub.Mount(app)
-	app.Get("/*", live.Static(outDir))
+	app.Get("/*", live.Static(outDir, live.WithLiveReload()))
 
 	cfgFile := filepath.Join(cfg.Dir, filepath.Base(fs.Lookup("config").Value.String()))
 	w, err := watch.New([]string{cfg.Path(cfg.ContentDir), cfg.Path(cfg.ThemeDir)}, cfgFile,

@@ -287,3 +287,31 @@ func MustWriteFile(tb testing.TB, path, data string) {
 		tb.Fatal(err)
 	}
 }
+
+// TestServeFirstBuildFails: an editor starts serve on a broken site. The
+// server runs anyway, tabs get the error and a page that reloads, and the
+// site appears once the file is fixed.
+func TestServeFirstBuildFails(t *testing.T) {
+	root := t.TempDir()
+	MustCopyTree(t, "../../live/testdata/site", root)
+	MustCopyTree(t, "../../themes/default", filepath.Join(root, "themes", "default"))
+	country := filepath.Join(root, "content", "countries", "japan", "_index.md")
+	good, err := os.ReadFile(country)
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustWriteFile(t, country, strings.Replace(string(good), "visa:", "visa_typo:", 1))
+	s := MustStartServeAt(t, root)
+	if ev := s.next(t); ev.Name != "build-error" || !strings.Contains(ev.Error, "visa") {
+		t.Fatalf("a new tab got %s %q, want the build error", ev.Name, ev.Error)
+	}
+	code, body := s.get(t, "/")
+	if code != 404 || !strings.Contains(body, "/_live/reload.js") {
+		t.Errorf("before the first good build: %d, reload script %v", code, strings.Contains(body, "/_live/reload.js"))
+	}
+	MustWriteFile(t, country, string(good))
+	s.reloaded(t, "/")
+	if code, _ := s.get(t, "/countries/japan/"); code != 200 {
+		t.Errorf("after the fix: %d", code)
+	}
+}
