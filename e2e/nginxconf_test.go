@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -73,6 +75,7 @@ func TestNginxConfig(t *testing.T) {
 		{name: "unknown api path is the API's JSON 404", path: "/api/no-such-thing", status: 404,
 			contains: map[string]string{"Content-Type": "application/json"}, body: `"not_found"`},
 		{name: "api counts", path: "/api/pages?ids=countries/japan", status: 200, body: `"countries/japan"`},
+		{name: "api counts of 100 long IDs", path: "/api/pages?ids=" + longIDs(100), status: 200, body: `"pages"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,4 +211,14 @@ func readBody(tb testing.TB, resp *http.Response) string {
 		tb.Fatal(err)
 	}
 	return string(b)
+}
+
+// longIDs returns n distinct percent-encoded Korean page IDs joined by
+// commas: about 6 KB for 100, the most the widget puts in one URL.
+func longIDs(n int) string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = url.QueryEscape(fmt.Sprintf("countries/south-korea/tips/교통카드-%d", i))
+	}
+	return strings.Join(ids, ",")
 }
