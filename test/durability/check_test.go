@@ -2,6 +2,9 @@ package durability
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -154,4 +157,34 @@ func checkReviews(t *testing.T, db *store.DB, workers []*worker) {
 		}
 	}
 	t.Logf("%d reviews sent, %d acknowledged, %d stored", len(all), n, len(found))
+}
+
+// checkPublished reads the output folder as nginx would while the API is
+// down: the manifest parses, and every page it lists is a whole HTML
+// document (the builder publishes by rename, so a kill mid-rebuild leaves
+// the old or the new file, never part of one).
+func checkPublished(t *testing.T, out string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(out, beforetrip.ManifestFile))
+	if err != nil {
+		t.Fatalf("manifest after a kill: %v", err)
+	}
+	var m beforetrip.Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("manifest after a kill: %v", err)
+	}
+	for _, p := range m.Pages {
+		file := filepath.Join(out, filepath.FromSlash(p.ID), "index.html")
+		if p.ID == "" {
+			file = filepath.Join(out, "index.html")
+		}
+		html, err := os.ReadFile(file)
+		if err != nil {
+			t.Errorf("page %q listed but not published: %v", p.ID, err)
+			continue
+		}
+		if !strings.HasSuffix(strings.TrimSpace(string(html)), "</html>") {
+			t.Errorf("page %q is cut short (%d bytes)", p.ID, len(html))
+		}
+	}
 }

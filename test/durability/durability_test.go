@@ -23,7 +23,9 @@ import (
 // TestCrashDurability kills `beforetrip api` with SIGKILL 20 times (3 with
 // -short) under a mixed write load, then opens the store and checks it:
 // every acknowledged write is there, nothing else is half there, and
-// store.Verify finds counters and indexes consistent with the rows.
+// store.Verify finds counters and indexes consistent with the rows. After
+// each kill the published site must be whole (see checkPublished); every
+// fourth restart is also killed during its start-up build.
 func TestCrashDurability(t *testing.T) {
 	kills := 20
 	if testing.Short() {
@@ -80,6 +82,14 @@ func TestCrashDurability(t *testing.T) {
 		cancel()
 		wg.Wait()
 		t.Logf("kill %d after %d acknowledged writes (%.1fs)", k, acked.Load(), time.Since(start).Seconds())
+		checkPublished(t, srv.Out)
+		if k < kills && k%4 == 0 {
+			// Kill once more while the start-up build publishes.
+			srv.Launch()
+			time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
+			srv.Kill()
+			checkPublished(t, srv.Out)
+		}
 		if k < kills {
 			srv.Start()
 		}

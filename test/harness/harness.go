@@ -133,6 +133,14 @@ func (s *Server) MustBuildSite() {
 // answers.
 func (s *Server) Start() {
 	s.tb.Helper()
+	s.Launch()
+	s.waitHealthy()
+}
+
+// Launch runs `beforetrip api` without waiting for it to serve: it is
+// then still building the site (to kill it there).
+func (s *Server) Launch() {
+	s.tb.Helper()
 	s.runs++
 	f, err := os.Create(filepath.Join(s.logs, fmt.Sprintf("run-%03d.log", s.runs)))
 	if err != nil {
@@ -152,6 +160,11 @@ func (s *Server) Start() {
 		f.Close()
 		close(done)
 	}()
+}
+
+func (s *Server) waitHealthy() {
+	s.tb.Helper()
+	done := s.done
 	hc := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
