@@ -192,3 +192,29 @@ func apiCall(tb testing.TB, api, token, method, path string, body any, want int)
 	}
 	return buf.Bytes()
 }
+
+// TestNetworkErrors stops the server under a logged-in reader's open page:
+// a like rolls back with a message that says the network failed, and a
+// comment keeps its text.
+func TestNetworkErrors(t *testing.T) {
+	browser := NewBrowser(t)
+	port := FreePort(t)
+	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080"})
+	base, server := site.StartServeProc(t, port)
+	tab := NewTab(t, browser, `delete window.EventSource;`)
+	tab.Open(base + tipPath)
+	tab.Click(".bt-account .bt-register")
+	tab.Type("#bt-f-username", "offline")
+	tab.Type("#bt-f-email", "offline@example.com")
+	tab.Type("#bt-f-password", readerPass)
+	tab.Click(".bt-dialog button[type=submit]")
+	tab.Wait("logged in", `q('.bt-account-name') !== null && q('.bt-composer textarea') !== null`)
+
+	server.stop()
+	tab.Click(".bt-like-button")
+	tab.Wait("like rolled back with a network message", likeState+` === 'false/0' && q('#bt-status').textContent.includes('Network') && q('#bt-status').classList.contains('bt-status-error')`)
+	tab.Type(".bt-composer textarea", "written while offline")
+	tab.Click(".bt-composer button[type=submit]")
+	tab.Wait("comment kept", `q('#bt-status').textContent.includes('Network') && q('.bt-composer textarea').value === 'written while offline' && q('.bt-composer button[type=submit]').disabled === false`)
+	tab.NoExceptions()
+}

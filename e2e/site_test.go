@@ -92,12 +92,19 @@ func (s *Site) Build(tb testing.TB) {
 // until it answers; it returns the site's base URL.
 func (s *Site) StartServe(tb testing.TB, port int) string {
 	tb.Helper()
+	base, _ := s.StartServeProc(tb, port)
+	return base
+}
+
+// StartServeProc is StartServe that also returns the process.
+func (s *Site) StartServeProc(tb testing.TB, port int) (string, *proc) {
+	tb.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	p := StartProc(tb, MustBinary(tb), nil, "serve", "--config", s.Config,
 		"--addr", addr, "--data", s.Data, "--out", s.Out)
 	base := "http://" + addr
 	p.WaitHTTP(tb, base+"/api/healthz", 60*time.Second)
-	return base
+	return base, p
 }
 
 // StartAPI runs `beforetrip api` on 127.0.0.1:port and waits until it
