@@ -89,6 +89,10 @@ func TestServe(t *testing.T) {
 		if code, _ := s.get(t, "/countries/france/tips/metro/"); code != 200 {
 			t.Errorf("tip in new folder: %d", code)
 		}
+		// The API's page index was reloaded: the new page takes likes.
+		if code := s.api(t, "GET", "/api/page?id=countries/france/tips/metro", "", nil, nil); code != 200 {
+			t.Errorf("API does not know the new page: %d", code)
+		}
 	})
 	t.Run("delete", func(t *testing.T) {
 		if err := os.Remove(s.P("content/countries/japan/tips/onsen.md")); err != nil {
@@ -97,6 +101,9 @@ func TestServe(t *testing.T) {
 		s.reloaded(t, "/countries/japan/tips/onsen/")
 		if code, _ := s.get(t, "/countries/japan/tips/onsen/"); code != 404 {
 			t.Errorf("deleted page: %d, want 404", code)
+		}
+		if code := s.api(t, "GET", "/api/page?id=countries/japan/tips/onsen", "", nil, nil); code != 404 {
+			t.Errorf("API still knows the deleted page: %d", code)
 		}
 		for _, page := range []string{"/countries/japan/tips/", "/sitemap.xml", "/countries/japan/"} {
 			if _, body := s.get(t, page); strings.Contains(body, "/countries/japan/tips/onsen/") {
