@@ -115,7 +115,7 @@ func newTab(tb testing.TB, browser context.Context, opts []chromedp.ContextOptio
 // page shows) on error.
 func (t *Tab) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.tb.Helper()
-	ctx, cancel := context.WithTimeout(t.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.ctx, 45*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		t.tb.Fatalf("%s: %v\n%s", what, err, t.debug())
@@ -128,14 +128,14 @@ func withQ(expr string) string {
 	return `(() => { const q = (s) => document.querySelector(s); const qa = (s) => [...document.querySelectorAll(s)]; return (` + expr + `); })()`
 }
 
-// Wait polls the JavaScript expression (see withQ) until it is truthy (15 s
+// Wait polls the JavaScript expression (see withQ) until it is truthy (30 s
 // at most).
 func (t *Tab) Wait(what, expr string) {
 	t.tb.Helper()
-	ctx, cancel := context.WithTimeout(t.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(t.ctx, 40*time.Second)
 	defer cancel()
 	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](withQ(expr),
-		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
+		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
 	if err != nil {
 		t.tb.Fatalf("wait for %s (%s): %v\n%s", what, expr, err, t.debug())
 	}
@@ -144,7 +144,7 @@ func (t *Tab) Wait(what, expr string) {
 // Eval evaluates expr (see withQ) and returns its value.
 func Eval[T any](t *Tab, expr string) T {
 	t.tb.Helper()
-	ctx, cancel := context.WithTimeout(t.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.ctx, 30*time.Second)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](withQ(expr)))
 	if err != nil {
