@@ -47,7 +47,7 @@ func TestCommentPaging(t *testing.T) {
 		t.Errorf("first shown %q, want the reply (newest) on its own while its parent is not loaded", got)
 	}
 	tab.Click(".bt-more button")
-	tab.Wait("second page", `qa('.bt-comment').length === 57 && q('.bt-more button') === null`)
+	tab.Wait("second page, focus on its first comment", `qa('.bt-comment').length === 57 && q('.bt-more button') === null && document.activeElement.matches('.bt-comment-article')`)
 	if !Eval[bool](tab, fmt.Sprintf(`q('#comment-%d > .bt-replies > #comment-%d') !== null`, parent, reply)) {
 		t.Error("the reply did not move under its parent")
 	}

@@ -430,25 +430,31 @@
     return rec;
   }
 
-  async function loadComments(th, more) {
+  // loadComments loads the next page of results. "More comments" is one
+  // button that stays put (disabled while loading), so keyboard focus stays
+  // on it; after the last page, focus goes to the first comment it added.
+  async function loadComments(th) {
+    const btn = th.moreBtn;
     th.sec.setAttribute('aria-busy', 'true');
-    th.more.replaceChildren(h('span', { class: 'bt-loading' }, t('loading')));
+    if (btn.isConnected) btn.disabled = true;
+    else th.more.replaceChildren(h('span', { class: 'bt-loading' }, t('loading')));
     try {
       const r = await call('GET', '/api/comments?page=' + enc(th.page) + '&limit=50' + (th.next ? '&cursor=' + enc(th.next) : ''));
       const added = (r.comments || []).map((c) => put(th, c));
+      const wasMore = btn.isConnected;
       th.next = r.next || '';
-      th.more.replaceChildren(th.next
-        ? h('button', { type: 'button', class: 'bt-button', onclick: () => loadComments(th, true) }, t('more'))
-        : '');
+      th.more.replaceChildren(th.next ? btn : '');
       th.empty.hidden = th.byId.size > 0;
-      if (more && added.length && !th.next) $('article', added[0].li).focus();
+      if (wasMore && !th.next && added.length) $('article', added[0].li).focus();
     } catch (ex) {
       th.more.replaceChildren(h('span', { role: 'alert' }, t('comments_failed') + ' ' + errorText(ex)), ' ',
-        h('button', { type: 'button', class: 'bt-button', onclick: () => loadComments(th, more) }, t('retry')));
+        h('button', { type: 'button', class: 'bt-button', onclick: () => loadComments(th) }, t('retry')));
     } finally {
+      btn.disabled = false;
       th.sec.removeAttribute('aria-busy');
     }
   }
+
 
   function renderComposer(th) {
     th.composer.replaceChildren(user
@@ -533,6 +539,7 @@
       list: h('ol', { class: 'bt-comment-list' }),
       more: h('p', { class: 'bt-more' }),
     };
+    th.moreBtn = h('button', { type: 'button', class: 'bt-button', onclick: () => loadComments(th) }, t('more'));
     body.replaceChildren(th.composer, th.empty, th.list, th.more);
     sec.addEventListener('click', (e) => onCommentClick(th, e));
     renderComposer(th);
@@ -608,7 +615,7 @@
         if (ex.status === 401) setUser(null);
       }
     }
-    threads.forEach((th) => loadComments(th, false));
+    threads.forEach((th) => loadComments(th));
     await loadStats();
   }
 
