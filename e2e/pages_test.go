@@ -10,9 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -247,5 +250,55 @@ func TestKeyboardOnly(t *testing.T) {
 	Eval[bool](tab, `(q('.bt-like-button').focus(), true)`)
 	tab.Key(" ")
 	tab.Wait("liked with Space", likeState+` === 'true/1'`)
+	tab.NoExceptions()
+}
+
+// TestSessionRefresh drops the short-lived access cookie (as if its 15
+// minutes had passed): the next like gets a 401, the widget refreshes the
+// session once and retries, and a reload logs the reader in again through
+// /api/auth/me and a refresh.
+func TestSessionRefresh(t *testing.T) {
+	browser := NewBrowser(t)
+	port := FreePort(t)
+	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080"})
+	base, server := site.StartServeProc(t, port)
+	tab := NewTab(t, browser, `delete window.EventSource;`)
+	tab.Open(base + tipPath)
+	tab.Click(".bt-account .bt-register")
+	tab.Type("#bt-f-username", "refresher")
+	tab.Type("#bt-f-email", "refresher@example.com")
+	tab.Type("#bt-f-password", readerPass)
+	tab.Click(".bt-dialog button[type=submit]")
+	tab.Wait("logged in", `q('.bt-account-name') !== null`)
+
+	expireAccess := func() {
+		t.Helper()
+		if _, err := chromedp.Call(tab.ctx, network.DeleteCookies,
+			network.DeleteCookiesParams{Name: "bt_access", URL: base + "/api/"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refreshes := func() int {
+		return strings.Count(server.Log(), `path=/api/auth/refresh status=200`) + strings.Count(server.Log(), `"path":"/api/auth/refresh","status":200`)
+	}
+
+	expireAccess()
+	tab.Click(".bt-like-button")
+	WaitFor(t, 20*time.Second, "the like after a refresh", func() error {
+		if Eval[string](tab, likeState) != "true/1" || refreshes() != 1 {
+			return errNotYet
+		}
+		if body, err := get(base + "/api/page?id=" + tipID); err != nil || !strings.Contains(body, `"likes":1`) {
+			return fmt.Errorf("like not stored: %v %s", err, body)
+		}
+		return nil
+	})
+
+	expireAccess()
+	tab.Open(base + tipPath)
+	tab.Wait("logged in again after reload", `q('.bt-account-name') !== null && `+likeState+` === 'true/1'`)
+	if n := refreshes(); n != 2 {
+		t.Errorf("%d successful refreshes, want 2", n)
+	}
 	tab.NoExceptions()
 }
