@@ -51,7 +51,8 @@ var hostileMarkdown = []string{
 }
 
 // FuzzRender checks that no Markdown, however hostile, renders to HTML that
-// can run script, load frames, restyle the page or link to script URLs.
+// can run script, load frames, restyle the page or link to script URLs, or
+// that is more than maxAmplification times larger than the Markdown.
 func FuzzRender(f *testing.F) {
 	for _, s := range hostileMarkdown {
 		f.Add(s)
@@ -61,6 +62,9 @@ func FuzzRender(f *testing.F) {
 		out := r.Render(md)
 		if problem := unsafeHTML(out); problem != "" {
 			t.Fatalf("Render(%q) = %q: %s", md, out, problem)
+		}
+		if amplified(md, out) {
+			t.Fatalf("Render(%q): %d bytes of HTML from %d of Markdown", md, len(out), len(md))
 		}
 	})
 }

@@ -29,9 +29,11 @@ type Renderer struct {
 func New() *Renderer {
 	// No html.WithUnsafe(): goldmark replaces raw HTML with a comment and
 	// drops dangerous link schemes; bluemonday then removes anything left.
+	// No tables: GFM pads every row to the header's column count, so a
+	// 4,000-character comment could render to megabytes of stored HTML.
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.Strikethrough, extension.Linkify,
-			extension.Table, extension.TaskList),
+			extension.TaskList),
 		goldmark.WithParserOptions(parser.WithASTTransformers(
 			util.Prioritized(relTransformer{}, 100))),
 	)
