@@ -76,3 +76,17 @@ func BenchmarkRebuildOneFile10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWarmBuild10k: a full build over an unchanged output folder by
+// a new Builder (a new process): everything is rendered, nothing written.
+func BenchmarkWarmBuild10k(b *testing.B) {
+	ts := MustBenchSite(b, 10000)
+	MustBuild(b, MustBuilder(b, ts, nil))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res := MustBuild(b, MustBuilder(b, ts, nil))
+		if len(res.Written) != 0 {
+			b.Fatalf("warm build wrote %d files", len(res.Written))
+		}
+	}
+}

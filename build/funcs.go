@@ -42,6 +42,19 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 			return humanize(key)
 		},
 		"join": strings.Join,
+		// shared renders a site-wide partial once per build; key tells
+		// its variants apart (see theme.sharedHTML).
+		"shared": func(name, key string) (template.HTML, error) {
+			return th.sharedHTML(name, key, &view{Site: b.siteView(th), ID: key})
+		},
+		// navKey is the header variant of a page: the nav item it is.
+		"navKey": func(id string) string {
+			switch id {
+			case "countries", "popular", "tags":
+				return id
+			}
+			return ""
+		},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -30,6 +31,18 @@ func MustSite(tb testing.TB) testSite {
 	MustCopyDir(tb, "../themes/default", ts.Theme)
 	MustWrite(tb, filepath.Join(ts.Theme, "static/js/widget.js"), "/* widget test double */\n")
 	MustWrite(tb, filepath.Join(ts.Theme, "static/css/widget.css"), "/* widget test double */\n")
+	// The widget engineer appends widget_* strings; keep one fixed key so
+	// golden pages do not change with theirs.
+	for _, lang := range []string{"en", "ko"} {
+		file := filepath.Join(ts.Theme, "i18n", lang+".yaml")
+		var keep []string
+		for _, line := range strings.Split(MustRead(tb, file), "\n") {
+			if !strings.HasPrefix(line, "widget_") {
+				keep = append(keep, line)
+			}
+		}
+		MustWrite(tb, file, strings.Join(keep, "\n")+"\nwidget_like: \"♥ "+lang+"\"\n")
+	}
 	return ts
 }
 

@@ -3,7 +3,9 @@ package build
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -17,13 +19,16 @@ type renderer struct {
 	// newManifest is set when the manifest is rendered; the Builder keeps
 	// it once the build is published.
 	newManifest *manifestState
+	itemCache   sync.Map // page ID (+ variant) → rendered list entry
 }
 
 func (b *Builder) newRenderer(s *site, th *theme) *renderer {
-	return &renderer{b: b, s: s, th: th, sv: &siteView{
-		Title: b.cfg.Title, Lang: b.cfg.Language, BaseURL: b.cfg.BaseURL,
-		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, I18N: th.widget,
-	}}
+	return &renderer{b: b, s: s, th: th, sv: b.siteView(th)}
+}
+
+func (b *Builder) siteView(th *theme) *siteView {
+	return &siteView{Title: b.cfg.Title, Lang: b.cfg.Language, BaseURL: b.cfg.BaseURL,
+		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, I18N: th.widget}
 }
 
 // render writes the bytes of o into w.
@@ -36,7 +41,11 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		}
 		return r.th.execute(w, o.tmpl, v)
 	case outList:
-		return r.th.execute(w, o.tmpl, r.listView(o))
+		v, err := r.listView(o)
+		if err != nil {
+			return err
+		}
+		return r.th.execute(w, o.tmpl, v)
 	case outCountries:
 		v := r.baseView(o.id, beforetrip.KindList, r.th.T("countries_title"))
 		v.Continents = r.continents()
@@ -85,6 +94,37 @@ func (r *renderer) items(ps []*Page) []item {
 	return out
 }
 
+// itemsHTML returns the list entries of ps rendered with partials/item.html.
+// A page is listed on up to half a dozen list pages (its section, its tags,
+// the home and popular pages) with the same HTML, so each entry is
+// rendered once per build pass and reused: list pages then cost a few
+// template actions instead of hundreds.
+func (r *renderer) itemsHTML(ps []*Page, sub bool) ([]item, error) {
+	out := r.items(ps)
+	for i := range out {
+		out[i].Sub = sub
+		key := out[i].P.ID
+		if sub {
+			key += "\x00sub"
+		}
+		if v, ok := r.itemCache.Load(key); ok {
+			out[i].HTML = v.(template.HTML)
+			continue
+		}
+		var buf bytes.Buffer
+		t := r.th.base.Lookup("item.html")
+		if t == nil {
+			return nil, fmt.Errorf("build: theme has no partials/item.html")
+		}
+		if err := t.Execute(&buf, out[i]); err != nil {
+			return nil, err
+		}
+		out[i].HTML = template.HTML(buf.String())
+		r.itemCache.Store(key, out[i].HTML)
+	}
+	return out, nil
+}
+
 // pageView is the view of a content page.
 func (r *renderer) pageView(o *output) (*view, error) {
 	p := o.page
@@ -100,9 +140,8 @@ func (r *renderer) pageView(o *output) (*view, error) {
 	}
 	switch p.Kind {
 	case beforetrip.KindHome:
-		v.Latest = r.items(head(r.s.lists["latest"].items, homeLatest))
-		for i := range v.Latest {
-			v.Latest[i].Sub = true
+		if v.Latest, err = r.itemsHTML(head(r.s.lists["latest"].items, homeLatest), true); err != nil {
+			return nil, err
 		}
 		v.Continents = r.continents()
 	case beforetrip.KindCountry:
@@ -149,10 +188,13 @@ func (r *renderer) countryName(slug string) string {
 }
 
 // listView is the view of page n of a list.
-func (r *renderer) listView(o *output) *view {
+func (r *renderer) listView(o *output) (*view, error) {
 	l := o.list
 	v := r.baseView(o.id, listKind(l), r.listTitle(l))
-	v.Items = r.items(l.shown(o.n))
+	var err error
+	if v.Items, err = r.itemsHTML(l.shown(o.n), false); err != nil {
+		return nil, err
+	}
 	v.Empty = "list_empty"
 	v.Crumbs = []crumb{{r.th.T("home"), ""}}
 	if c := listCountry(l); c != "" {
@@ -174,7 +216,7 @@ func (r *renderer) listView(o *output) *view {
 			v.Title = fmt.Sprintf(r.th.T("page_n_title"), v.Title, o.n)
 		}
 	}
-	return v
+	return v, nil
 }
 
 // continents groups countries by continent in a fixed order.

@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -26,6 +27,10 @@ type theme struct {
 	i18n   map[string]string
 	widget template.JS       // JSON of the widget_* keys, for <script id="bt-i18n">
 	assets map[string]*asset // by source path under static/, e.g. "css/main.css"
+	// base holds baseof.html and the partials; "shared" partials are
+	// executed from it once per build and cached (see templateFuncs).
+	base   *template.Template
+	shared sync.Map // name + "\x00" + key → template.HTML
 }
 
 // asset is one static file and the path it is published at.
@@ -55,8 +60,9 @@ func loadTheme(dir, lang string, funcs func(*theme) template.FuncMap) (*theme, e
 	if _, err := base.ParseFiles(shared...); err != nil {
 		return nil, fmt.Errorf("build: theme: %w", err)
 	}
+	th.base = base
 	for _, name := range pageTemplates {
-		t, err := base.Clone()
+		t, err := th.clone()
 		if err != nil {
 			return nil, fmt.Errorf("build: theme: %w", err)
 		}
@@ -69,6 +75,31 @@ func loadTheme(dir, lang string, funcs func(*theme) template.FuncMap) (*theme, e
 		}
 	}
 	return th, nil
+}
+
+// clone copies the base set before it is executed (html/template refuses
+// to clone a set that has run).
+func (th *theme) clone() (*template.Template, error) { return th.base.Clone() }
+
+// sharedHTML renders partial name for data once and caches it under key.
+// It is for the parts of every page that depend on the site only (the
+// asset links, the footer) or on a few values (the header's current nav
+// item): rendering them once instead of 10k times saves template time.
+func (th *theme) sharedHTML(name, key string, data any) (template.HTML, error) {
+	if v, ok := th.shared.Load(name + "\x00" + key); ok {
+		return v.(template.HTML), nil
+	}
+	t := th.base.Lookup(name)
+	if t == nil {
+		return "", fmt.Errorf("shared: no partial %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	th.shared.Store(name+"\x00"+key, h)
+	return h, nil
 }
 
 // loadI18n reads a flat "key: text" YAML file.

@@ -66,7 +66,8 @@ type item struct {
 	P       *Page
 	Counts  beforetrip.Counts
 	Country *Page
-	Sub     bool // listed under an h2 (home page): its title is an h3
+	Sub     bool          // listed under an h2 (home page): its title is an h3
+	HTML    template.HTML // the entry rendered with partials/item.html
 }
 
 // pager links the pages of a paginated list.

@@ -58,10 +58,10 @@ type batch struct {
 	pack     *os.File
 	packErr  error
 	size     atomic.Int64
-	mu   sync.Mutex
-	at   map[string][2]int64 // output path → offset and length in pack
-	sums map[string]string
-	same int // rendered, identical bytes
+	mu       sync.Mutex
+	at       map[string][2]int64 // output path → offset and length in pack
+	sums     map[string]string
+	same     int // rendered, identical bytes
 }
 
 // begin prepares a batch: it removes stale temp files and reads what an
