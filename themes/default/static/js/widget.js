@@ -59,7 +59,11 @@
   }
   const errorText = (ex) => {
     if (!(ex instanceof ApiError)) return t('error');
-    if (ex.status === 429) return ex.retryAfter > 0 ? t('rate_limited_wait', { s: ex.retryAfter }) : t('rate_limited');
+    if (ex.status === 429) {
+      const s = ex.retryAfter;
+      if (s >= 120) return t('rate_limited_minutes', { m: Math.ceil(s / 60) });
+      return s > 0 ? t('rate_limited_wait', { s }) : t('rate_limited');
+    }
     if (ex.code === 'network') return t('network_error');
     return ex.message || t('error');
   };
