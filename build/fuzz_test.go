@@ -106,3 +106,36 @@ func yamlLines(data []byte) int {
 	}
 	return n
 }
+
+// FuzzOutPath checks the builder's output paths: every path safeOutPath
+// accepts (it guards paths read back from .beforetrip-outputs.json, which
+// the builder may delete) stays inside the output folder, and every valid
+// page ID (and page 2 of a list with that ID) maps to an accepted path.
+func FuzzOutPath(f *testing.F) {
+	for _, s := range []string{"index.html", "countries/japan/index.html", "../x", "a/../../x", "/etc/passwd",
+		"a//b", "./a", "..", "a/..", `..\x`, "countries/교통카드", "a/\x00/b", ""} {
+		f.Add(s)
+	}
+	dir := filepath.FromSlash("/srv/out")
+	f.Fuzz(func(t *testing.T, p string) {
+		if safeOutPath(p) {
+			// "." (the folder itself) passes safeOutPath; removing it fails
+			// harmlessly (not empty), so only escapes count here.
+			full := filepath.Join(dir, filepath.FromSlash(p))
+			if full != dir && !strings.HasPrefix(full, dir+string(filepath.Separator)) {
+				t.Fatalf("safeOutPath(%q) accepted a path outside the output folder: %s", p, full)
+			}
+		}
+		if beforetrip.ValidPageID(p) {
+			outs := []string{pagePath(p)}
+			if p != "" { // lists (the paginated pages) all have non-empty IDs
+				outs = append(outs, pagePath(pagerID(p, 2)))
+			}
+			for _, out := range outs {
+				if !safeOutPath(out) {
+					t.Fatalf("valid page ID %q maps to refused output path %q", p, out)
+				}
+			}
+		}
+	})
+}

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 targets=(
 	".         FuzzValidPageID"
 	"./build   FuzzLoadFile"
+	"./build   FuzzOutPath"
 	"./ugc     FuzzRender"
 	"./api     FuzzDecodeJSON"
 )
