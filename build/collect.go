@@ -3,6 +3,7 @@ package build
 import (
 	"fmt"
 	"html/template"
+	"reflect"
 	"strconv"
 
 	"github.com/beforetrip/beforetrip"
@@ -60,6 +61,17 @@ func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (
 		}
 		pages[p.ID] = p
 	}
+	if len(b.readerCache) > 0 {
+		current := make(map[uint64]bool, len(readers))
+		for i := range readers {
+			current[readers[i].ID] = true
+		}
+		for id := range b.readerCache {
+			if !current[id] {
+				delete(b.readerCache, id) // deleted in the store
+			}
+		}
+	}
 	for i := range readers {
 		r := &readers[i]
 		if !live[r.Country] {
@@ -72,9 +84,35 @@ func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (
 	return pages, errs
 }
 
-// readerPage renders a reader review as a page; its Markdown goes through
-// package ugc (no raw HTML, sanitized).
+// readerPage returns a reader review as a page, from the cache when the
+// review did not change: every rebuild reassembles the site, and
+// sanitizing every reader review each time would cost more than the rest.
 func (b *Builder) readerPage(r *beforetrip.Review) *Page {
+	if c, ok := b.readerCache[r.ID]; ok && sameReview(&c.rev, r) {
+		return c.page
+	}
+	p := b.newReaderPage(r)
+	if b.readerCache == nil {
+		b.readerCache = map[uint64]readerEntry{}
+	}
+	b.readerCache[r.ID] = readerEntry{rev: *r, page: p}
+	return p
+}
+
+// readerEntry is a cached reader review page.
+type readerEntry struct {
+	rev  beforetrip.Review
+	page *Page
+}
+
+func sameReview(a, b *beforetrip.Review) bool {
+	return a.Country == b.Country && a.Title == b.Title && a.Rating == b.Rating && a.Body == b.Body &&
+		a.Author == b.Author && a.CreatedAt.Equal(b.CreatedAt) && reflect.DeepEqual(a.EditedAt, b.EditedAt)
+}
+
+// newReaderPage renders a reader review as a page; its Markdown goes
+// through package ugc (no raw HTML, sanitized).
+func (b *Builder) newReaderPage(r *beforetrip.Review) *Page {
 	title := r.Title
 	if title == "" {
 		title = "#" + strconv.FormatUint(r.ID, 10)

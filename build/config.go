@@ -64,6 +64,8 @@ type Builder struct {
 	site    *site
 	// manifest is the last published manifest (see manifest.go).
 	manifest *manifestState
+	// readerCache keeps reader review pages between rebuilds (collect.go).
+	readerCache map[uint64]readerEntry
 	// The content folder with symbolic links resolved (see resolvesInside).
 	rootOnce    sync.Once
 	realRoot    string

@@ -234,6 +234,7 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 		if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return written, removed, fmt.Errorf("build: remove %s: %w", p, err)
 		}
+		_ = os.Remove(filepath.Join(filepath.Dir(dst), tmpPrefix+filepath.Base(dst))) // a crash's leftover
 		removeEmptyDirs(w.dir, filepath.Dir(dst))
 		delete(w.files, p)
 		removed = append(removed, p)
@@ -275,24 +276,24 @@ func (w *writer) save() error {
 }
 
 // writeAtomic writes a file through a temp file in the same folder and a
-// rename, so readers see the old bytes or the new ones, never a mix.
+// rename, so readers see the old bytes or the new ones, never a mix. The
+// temp name is derived from the file's (".bt-tmp-index.html"), so one
+// left by a crash is overwritten by the next write of that file.
 func writeAtomic(file string, data []byte) (fs.FileInfo, error) {
-	f, err := os.CreateTemp(filepath.Dir(file), tmpPrefix+"*")
+	tmp := filepath.Join(filepath.Dir(file), tmpPrefix+filepath.Base(file))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("build: write %s: %w", file, err)
 	}
 	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
 	st, serr := f.Stat()
 	cerr := f.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(f.Name())
+		os.Remove(tmp)
 		return nil, fmt.Errorf("build: write %s: %w", file, err)
 	}
-	if err := os.Rename(f.Name(), file); err != nil {
-		os.Remove(f.Name())
+	if err := os.Rename(tmp, file); err != nil {
+		os.Remove(tmp)
 		return nil, fmt.Errorf("build: write %s: %w", file, err)
 	}
 	return st, nil

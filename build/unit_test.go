@@ -1,0 +1,84 @@
+package build
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/beforetrip/beforetrip/build/markdown"
+)
+
+func TestSummarize(t *testing.T) {
+	long := strings.Repeat("word ", 60)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"short kept", "A short  text\nwith breaks.", "A short text with breaks."},
+		{"cut at a word", long, strings.TrimSpace(strings.Repeat("word ", 32)) + "…"},
+		{"korean", strings.Repeat("서울 지하철 ", 40), strings.TrimSpace(strings.Repeat("서울 지하철 ", 23)) + "…"},
+		{"punctuation trimmed", strings.Repeat("abc, ", 40), strings.TrimSuffix(strings.TrimSpace(strings.Repeat("abc, ", 32)), ",") + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := summarize(tt.in, summaryLen)
+			if got != tt.want {
+				t.Errorf("summarize = %q, want %q", got, tt.want)
+			}
+			if n := len([]rune(got)); n > summaryLen+1 {
+				t.Errorf("summary has %d characters, want at most %d", n, summaryLen+1)
+			}
+		})
+	}
+}
+
+func TestSlugs(t *testing.T) {
+	tests := []struct {
+		in, slug string
+	}{
+		{"Food & Drink", "food-drink"},
+		{"  Rail_pass  ", "rail-pass"},
+		{"교통 카드", "교통-카드"},
+		{"<b>bold</b>", "bboldb"},
+		{"Ça va", "ça-va"},
+		{"!!!", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := markdown.Slugify(tt.in); got != tt.slug {
+				t.Errorf("Slugify(%q) = %q, want %q", tt.in, got, tt.slug)
+			}
+		})
+	}
+	for _, s := range []string{"jr-pass", "서울-지하철", "tip_2", "ça"} {
+		if !validSlug(s) {
+			t.Errorf("validSlug(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"", "Bad", "a b", "a/b", "..", "a.b"} {
+		if validSlug(s) {
+			t.Errorf("validSlug(%q) = true", s)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		rel, kind string
+	}{
+		{"_index.md", "home"},
+		{"countries/japan/_index.md", "country"},
+		{"countries/japan/tips/a.md", "tip"},
+		{"countries/japan/reviews/a.md", "review"},
+		{"countries/japan/tips/_index.md", ""},
+		{"countries/japan/notes/a.md", ""},
+		{"countries/_index.md", ""},
+		{"about.md", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rel, func(t *testing.T) {
+			pl, why := classify(tt.rel)
+			if pl.kind != tt.kind || (tt.kind == "") != (why != "") {
+				t.Errorf("classify(%q) = %q, %q; want kind %q", tt.rel, pl.kind, why, tt.kind)
+			}
+		})
+	}
+}
