@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/store"
 	"github.com/beforetrip/beforetrip/test/harness"
 )
 
@@ -30,8 +31,9 @@ import (
 const clients = 16
 
 // TestSoak sends reads, likes, unlikes, comments and reviews for the soak
-// duration; it fails on any 5xx or transport error and prints p50/p99
-// latency and the server's RSS at start and end as a Markdown table row.
+// duration; it fails on any 5xx or transport error or if store.Verify
+// finds the file inconsistent afterwards, and prints p50/p99 latency and
+// the server's RSS at start and end as a Markdown table row.
 func TestSoak(t *testing.T) {
 	if os.Getenv("BEFORETRIP_SOAK") != "1" {
 		t.Skip("set BEFORETRIP_SOAK=1 to run the 60 s soak test")
@@ -97,6 +99,14 @@ func TestSoak(t *testing.T) {
 	wg.Wait()
 	rssEnd, peak := procStatus(t, srv.PID(), "VmRSS"), procStatus(t, srv.PID(), "VmHWM")
 	srv.Stop()
+	db, err := store.Open(srv.Store(), store.WithTimeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Verify(); err != nil {
+		t.Errorf("store after the soak: %v", err)
+	}
+	db.Close()
 
 	slices.Sort(latencies)
 	n := len(latencies)
