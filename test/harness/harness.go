@@ -66,6 +66,9 @@ func MustBinary(tb testing.TB) string {
 type Server struct {
 	Bin, Config, Data, Out, Addr string
 	Env                          []string // extra environment (KEY=VALUE)
+	// Cmd is the subcommand: "api" (default) or "serve" (static site, API
+	// and live reload on one port).
+	Cmd string
 
 	tb   testing.TB
 	cmd  *exec.Cmd
@@ -129,7 +132,7 @@ func (s *Server) MustBuildSite() {
 	}
 }
 
-// Start runs `beforetrip api` and waits (up to 30 s) until /api/healthz
+// Start runs `beforetrip api` (or Cmd) and waits (up to 30 s) until /api/healthz
 // answers.
 func (s *Server) Start() {
 	s.tb.Helper()
@@ -137,7 +140,7 @@ func (s *Server) Start() {
 	s.waitHealthy()
 }
 
-// Launch runs `beforetrip api` without waiting for it to serve: it is
+// Launch runs `beforetrip api` (or Cmd) without waiting for it to serve: it is
 // then still building the site (to kill it there).
 func (s *Server) Launch() {
 	s.tb.Helper()
@@ -146,7 +149,11 @@ func (s *Server) Launch() {
 	if err != nil {
 		s.tb.Fatal(err)
 	}
-	cmd := exec.Command(s.Bin, "api", "--config", s.Config, "--addr", s.Addr, "--data", s.Data, "--out", s.Out)
+	sub := s.Cmd
+	if sub == "" {
+		sub = "api"
+	}
+	cmd := exec.Command(s.Bin, sub, "--config", s.Config, "--addr", s.Addr, "--data", s.Data, "--out", s.Out)
 	cmd.Env = s.env()
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
