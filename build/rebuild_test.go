@@ -79,6 +79,36 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 				"popular.json", "sitemap.xml", beforetrip.ManifestFile},
 		},
 		{
+			name: "reader review edited",
+			edit: func() {
+				edited := review.CreatedAt.Add(time.Hour)
+				r := *review
+				r.Title, r.EditedAt = "Reader view, edited", &edited
+				data.reviews = []beforetrip.Review{r}
+			},
+			ch: Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
+			want: []string{pagePath(review.PageID()), "index.html", "feed.xml", "countries/japan/index.html",
+				"countries/japan/reviews/index.html", "popular/index.html", "countries/japan/popular/index.html",
+				"popular.json", beforetrip.ManifestFile},
+		},
+		{
+			name: "reader review deleted",
+			edit: func() { data.reviews = nil },
+			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
+			want: []string{"index.html", "feed.xml", "countries/japan/index.html",
+				"countries/japan/reviews/index.html", "popular/index.html", "countries/japan/popular/index.html",
+				"popular.json", "sitemap.xml", beforetrip.ManifestFile},
+			remove: []string{pagePath(review.PageID())},
+		},
+		{
+			name: "reader review restored",
+			edit: func() { data.reviews = []beforetrip.Review{*review} },
+			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
+			want: []string{pagePath(review.PageID()), "index.html", "feed.xml", "countries/japan/index.html",
+				"countries/japan/reviews/index.html", "popular/index.html", "countries/japan/popular/index.html",
+				"popular.json", "sitemap.xml", beforetrip.ManifestFile},
+		},
+		{
 			name: "page template",
 			edit: func() {
 				f := ts.Theme + "/layouts/tags.html"
@@ -86,6 +116,18 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 			},
 			ch:   Changes{Files: []string{ts.Theme + "/layouts/tags.html"}},
 			want: []string{"tags/index.html"},
+		},
+		{
+			name: "page renamed",
+			edit: func() {
+				os.Rename(ts.Path("countries/south-korea/reviews/busan.md"), ts.Path("countries/south-korea/reviews/busan-trip.md"))
+			},
+			ch: Changes{Files: []string{ts.Path("countries/south-korea/reviews/busan.md"),
+				ts.Path("countries/south-korea/reviews/busan-trip.md")}},
+			want: []string{pagePath("countries/south-korea/reviews/busan-trip"), "index.html", "feed.xml",
+				"countries/south-korea/index.html", "countries/south-korea/reviews/index.html", "popular/index.html",
+				"countries/south-korea/popular/index.html", "popular.json", "sitemap.xml", beforetrip.ManifestFile},
+			remove: []string{"countries/south-korea/reviews/busan/index.html"},
 		},
 		{
 			name: "page deleted",
