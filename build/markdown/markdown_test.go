@@ -1,0 +1,84 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConvert(t *testing.T) {
+	tests := []struct {
+		name     string
+		src      string
+		contains []string
+		toc      []Heading
+		plain    string
+	}{
+		{
+			name:     "korean ids and anchors",
+			src:      "## 서울 지하철 타기\n\ntext\n",
+			contains: []string{`<h2 id="서울-지하철-타기">서울 지하철 타기 <a class="anchor" href="#%EC%84%9C%EC%9A%B8-%EC%A7%80%ED%95%98%EC%B2%A0-%ED%83%80%EA%B8%B0" aria-hidden="true" tabindex="-1">#</a></h2>`},
+			toc:      []Heading{{2, "서울-지하철-타기", "서울 지하철 타기"}},
+			plain:    "text",
+		},
+		{
+			name:     "duplicates and custom ids",
+			src:      "## Intro {#intro-1}\n\n## Intro\n\n### Intro\n\n#### Deep\n",
+			contains: []string{`<h2 id="intro-1">`, `<h2 id="intro">`, `<h3 id="intro-2">`, `<h4 id="deep">`},
+			toc:      []Heading{{2, "intro-1", "Intro"}, {2, "intro", "Intro"}, {3, "intro-2", "Intro"}},
+		},
+		{
+			name:     "inline markup in headings",
+			src:      "## The **JR** `Pass` [link](https://x.org)\n",
+			contains: []string{`<h2 id="the-jr-pass-link">`},
+			toc:      []Heading{{2, "the-jr-pass-link", "The JR Pass link"}},
+		},
+		{
+			name:     "gfm, footnotes, typographer",
+			src:      "| a |\n|---|\n| 1 |\n\n~~no~~ \"yes\" -- www.example.org[^1]\n\n- [x] done\n\n[^1]: note\n",
+			contains: []string{"<table>", "<del>no</del>", "&ldquo;yes&rdquo;", "&ndash;", `<a href="http://www.example.org">`, `class="footnote-ref"`, `type="checkbox"`},
+			plain:    "no “yes” – www.example.org",
+		},
+		{
+			name:     "raw html dropped",
+			src:      "<script>alert(1)</script>\n\nok <b>x</b>\n",
+			contains: []string{"<!-- raw HTML omitted -->", "<p>ok <!-- raw HTML omitted -->x<!-- raw HTML omitted --></p>"},
+			plain:    "ok x",
+		},
+	}
+	c := New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := c.Convert([]byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			html := string(doc.HTML)
+			for _, want := range tt.contains {
+				if !strings.Contains(html, want) {
+					t.Errorf("HTML lacks %s:\n%s", want, html)
+				}
+			}
+			if len(doc.TOC) != len(tt.toc) {
+				t.Fatalf("TOC = %v, want %v", doc.TOC, tt.toc)
+			}
+			for i := range tt.toc {
+				if doc.TOC[i] != tt.toc[i] {
+					t.Errorf("TOC[%d] = %v, want %v", i, doc.TOC[i], tt.toc[i])
+				}
+			}
+			if tt.plain != "" && doc.Plain != tt.plain {
+				t.Errorf("Plain = %q, want %q", doc.Plain, tt.plain)
+			}
+		})
+	}
+}
+
+func TestUnsafeHTML(t *testing.T) {
+	doc, err := New(WithUnsafeHTML(true)).Convert([]byte("<aside>raw</aside>\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc.HTML), "<aside>raw</aside>") {
+		t.Errorf("raw HTML dropped with WithUnsafeHTML: %s", doc.HTML)
+	}
+}
