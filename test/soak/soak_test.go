@@ -30,6 +30,9 @@ import (
 // its answer before the next (a closed loop).
 const clients = 16
 
+// window is the span of the per-window latency lines (does it degrade?).
+const window = 10 * time.Second
+
 // TestSoak sends reads, likes, unlikes, comments and reviews for the soak
 // duration; it fails on any 5xx or transport error or if store.Verify
 // finds the file inconsistent afterwards, and prints p50/p99 latency and
@@ -63,9 +66,11 @@ func TestSoak(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
+	begin := time.Now()
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
+		windows   = make([][]time.Duration, int(duration/window)+1) // latencies per 10 s
 		statuses  = map[int]int{}
 		failures  []string
 		served    atomic.Int64
@@ -77,6 +82,7 @@ func TestSoak(t *testing.T) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))
 			var mine []time.Duration
+			perWindow := make([][]time.Duration, len(windows))
 			for ctx.Err() == nil {
 				method, path, body := pick(rng, pages, countries, i)
 				t0 := time.Now()
@@ -84,6 +90,8 @@ func TestSoak(t *testing.T) {
 				el := time.Since(t0)
 				served.Add(1)
 				mine = append(mine, el)
+				w := min(int(time.Since(begin)/window), len(perWindow)-1)
+				perWindow[w] = append(perWindow[w], el)
 				mu.Lock()
 				statuses[st]++
 				if err != nil || st >= 500 {
@@ -93,6 +101,9 @@ func TestSoak(t *testing.T) {
 			}
 			mu.Lock()
 			latencies = append(latencies, mine...)
+			for w := range perWindow {
+				windows[w] = append(windows[w], perWindow[w]...)
+			}
 			mu.Unlock()
 		}()
 	}
@@ -108,6 +119,14 @@ func TestSoak(t *testing.T) {
 	}
 	db.Close()
 
+	for w, ls := range windows {
+		if len(ls) == 0 {
+			continue
+		}
+		slices.Sort(ls)
+		t.Logf("%3ds–%3ds: %6d requests, p50 %v, p99 %v", w*10, (w+1)*10, len(ls),
+			ls[len(ls)/2].Round(10*time.Microsecond), ls[len(ls)*99/100].Round(10*time.Microsecond))
+	}
 	slices.Sort(latencies)
 	n := len(latencies)
 	if n == 0 {
