@@ -611,3 +611,29 @@ func TestAttackNoEmailLeak(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackLoginLimitAliases guesses one account's password from many
+// IPs, alternating its username and e-mail: the per-name limit must count
+// the account, not the spelling, so 10 guesses per minute in all.
+func TestAttackLoginLimitAliases(t *testing.T) {
+	t.Skip("known weakness: the per-name login limit is keyed by the spelling, so alternating the " +
+		"username and the e-mail doubles the guesses per account (20/min); keying it by account needs " +
+		"a design choice (a visible 429 would link e-mails to names), see the security report")
+	ts := limitedServer(t, trustLocalProxy)
+	ts.MustUser(t, "alias1")
+	c := ts.client(t)
+	checked := 0
+	for i := 0; i < 20; i++ {
+		login := "alias1"
+		if i%2 == 1 {
+			login = "alias1@example.com"
+		}
+		r := failLogin(c, login, "X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		if r.Status == 401 {
+			checked++
+		}
+	}
+	if checked > 10 {
+		t.Fatalf("%d guesses checked for one account, want at most 10", checked)
+	}
+}
