@@ -55,7 +55,7 @@ func New(opts ...Option) *Converter {
 		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
 	}
 	md := goldmark.New(append(rendererOpts,
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, Headings),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, Headings, TableLimit),
 		goldmark.WithParserOptions(parser.WithHeadingAttribute()),
 	)...)
 	c := &Converter{md: md}

@@ -73,6 +73,34 @@ func TestConvert(t *testing.T) {
 	}
 }
 
+func TestTableLimit(t *testing.T) {
+	c := New()
+	tests := []struct {
+		name  string
+		cols  int
+		rows  int
+		table bool
+	}{
+		{"ordinary", 5, 20, true},
+		{"widest allowed", maxTableColumns, 10, true},
+		{"too wide", maxTableColumns + 1, 2, false},
+		{"too many cells", 50, maxTableCells / 50, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "|" + strings.Repeat(" h |", tt.cols) + "\n|" + strings.Repeat("---|", tt.cols) + "\n" +
+				strings.Repeat("|\n", tt.rows)
+			doc, err := c.Convert([]byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(string(doc.HTML), "<table>"); got != tt.table {
+				t.Errorf("table rendered = %v, want %v", got, tt.table)
+			}
+		})
+	}
+}
+
 func TestUnsafeHTML(t *testing.T) {
 	doc, err := New(WithUnsafeHTML(true)).Convert([]byte("<aside>raw</aside>\n"))
 	if err != nil {
