@@ -56,13 +56,13 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // tuneGC trades memory the one-shot build has to spare for fewer garbage
 // collections (a full build keeps only page metadata live): GOGC 400,
-// bounded by a 250 MiB soft limit. GOGC or GOMEMLIMIT in the environment win.
+// bounded by a 200 MiB soft limit. GOGC or GOMEMLIMIT in the environment win.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(250 << 20)
+		debug.SetMemoryLimit(200 << 20)
 	}
 }
 
