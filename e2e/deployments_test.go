@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"net"
-	"net/http"
 	"testing"
 )
 
@@ -37,26 +35,35 @@ func TestJourneyNginx(t *testing.T) {
 	journey(t, browser, deployment{Site: base, API: base})
 }
 
-// TestJourneyCrossOrigin runs the journey with the pages on one site
-// (http://127.0.0.1:A, a plain static file server) and the API on another
-// (http://localhost:B): CORS with credentials, SameSite=None; Secure
-// cookies (Chromium treats http://localhost as a secure context), and the
-// CSRF token that the page cannot read from the API's cookie.
+// TestJourneyCrossOrigin runs the journey with the pages on one origin (a
+// plain static file server) and the API on another:
+//   - cross-site: pages on http://127.0.0.1:A, API on http://localhost:B.
+//     The cookies are third-party: SameSite=None; Secure (Chromium treats
+//     http://localhost as a secure context), and the page cannot read the
+//     API's bt_csrf cookie, so the CSRF token comes from the response header.
+//   - same-site: pages and API on 127.0.0.1, different ports (like
+//     www.example.com and api.example.com): first-party Lax cookies, the
+//     setup docs/deploy.md recommends.
 func TestJourneyCrossOrigin(t *testing.T) {
-	browser := NewBrowser(t)
-	apiPort, sitePort := FreePort(t), FreePort(t)
-	siteOrigin := fmt.Sprintf("http://127.0.0.1:%d", sitePort)
-	apiOrigin := fmt.Sprintf("http://localhost:%d", apiPort)
-	site := NewSite(t, SiteOptions{BaseURL: siteOrigin + "/", APIAddr: "127.0.0.1:8080",
-		APIOrigin: apiOrigin, CORSOrigins: []string{siteOrigin}, CrossSite: true})
-	site.Build(t)
-	site.StartAPI(t, apiPort)
-	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", sitePort))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name, apiHost string
+		crossSite     bool
+	}{
+		{"cross-site", "localhost", true},
+		{"same-site", "127.0.0.1", false},
 	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(site.Out))}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	journey(t, browser, deployment{Site: siteOrigin, API: fmt.Sprintf("http://127.0.0.1:%d", apiPort)})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			browser := NewBrowser(t)
+			apiPort, sitePort := FreePort(t), FreePort(t)
+			siteOrigin := fmt.Sprintf("http://127.0.0.1:%d", sitePort)
+			apiOrigin := fmt.Sprintf("http://%s:%d", tt.apiHost, apiPort)
+			site := NewSite(t, SiteOptions{BaseURL: siteOrigin + "/", APIAddr: "127.0.0.1:8080",
+				APIOrigin: apiOrigin, CORSOrigins: []string{siteOrigin}, CrossSite: tt.crossSite})
+			site.Build(t)
+			site.StartAPI(t, apiPort)
+			serveStatic(t, site.Out, sitePort)
+			journey(t, browser, deployment{Site: siteOrigin, API: fmt.Sprintf("http://127.0.0.1:%d", apiPort)})
+		})
+	}
 }
