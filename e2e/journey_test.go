@@ -142,7 +142,7 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 
 	t.Log("edit the reply")
 	a.Click(".bt-replies button[data-act=edit]")
-	a.Wait("edit form holds the Markdown", `document.activeElement.matches('.bt-replies .bt-comment-slot textarea') && document.activeElement.value === 'A reply'`)
+	a.Wait("edit form holds the Markdown, actions hidden", `document.activeElement.matches('.bt-replies .bt-comment-slot textarea') && document.activeElement.value === 'A reply' && q('.bt-replies .bt-comment-actions').offsetParent === null`)
 	a.Type(".bt-replies .bt-comment-slot textarea", "An edited reply")
 	a.Click(".bt-replies .bt-comment-slot button[type=submit]")
 	a.Wait("edited", `q('.bt-replies .bt-comment-body').textContent.includes('An edited reply') && q('.bt-replies .bt-comment-edited') !== null`)
