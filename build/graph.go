@@ -22,6 +22,9 @@ const (
 
 // diffPage classifies the change from old to new (either may be nil).
 func diffPage(old, new *Page) effect {
+	if old == nil && new == nil {
+		return 0 // e.g. a draft that stays unpublished
+	}
 	if old == nil || new == nil {
 		if p := cmpOr(old, new); p.Kind == beforetrip.KindCountry {
 			return efEverything
@@ -161,6 +164,9 @@ func (g *graph) list(key, id string, ef effect, country string) {
 			g.add(pathFeed)
 		}
 	case "popular":
+		if nl == nil {
+			return // the country is gone: everything is rendered anyway
+		}
 		lim := popularJSONPer
 		if key == "popular" {
 			lim = popularJSONTop
@@ -181,7 +187,7 @@ func (g *graph) list(key, id string, ef effect, country string) {
 		if nl == nil {
 			return
 		}
-		if ol != nil && g.old.tagBySlug[key[4:]] != nil && g.new.tagBySlug[key[4:]] != nil &&
+		if kind == "tag" && ol != nil && g.old.tagBySlug[key[4:]] != nil && g.new.tagBySlug[key[4:]] != nil &&
 			g.old.tagBySlug[key[4:]].Name != g.new.tagBySlug[key[4:]].Name {
 			// The tag's display name changed: every page of it shows the name.
 			g.pages(nl, 0, len(nl.items))

@@ -192,3 +192,37 @@ func TestRebuildWithoutBuildIsFull(t *testing.T) {
 		t.Errorf("first Rebuild wrote %d files for %d pages; want a full build", len(res.Written), res.Pages)
 	}
 }
+
+// TestRebuildNewCountryFolder: a country folder moved in at once (one
+// event for the folder) is loaded whole, and the result equals a full build.
+func TestRebuildNewCountryFolder(t *testing.T) {
+	ts := MustSite(t)
+	b := MustBuilder(t, ts, nil)
+	MustBuild(t, b)
+	dir := ts.Path("countries/france")
+	country := strings.NewReplacer("name: Japan", "name: France", "native_name: 日本", "native_name: France",
+		"capital: Tokyo", "capital: Paris", "continent: Asia", "continent: Europe").Replace(countryWith("", ""))
+	MustWrite(t, dir+"/_index.md", country)
+	MustWrite(t, dir+"/tips/métro.md", "---\ntitle: Le métro\ndate: 2025-06-01\ntags: [rail]\n---\nTickets.\n")
+	res := MustRebuild(t, b, Changes{Files: []string{dir}})
+	for _, want := range []string{"countries/france/index.html", "countries/france/tips/métro/index.html", "countries/index.html"} {
+		if !slices.Contains(res.Written, want) {
+			t.Errorf("Written lacks %s", want)
+		}
+	}
+	full := testSite{Content: ts.Content, Theme: ts.Theme, Out: t.TempDir()}
+	MustBuild(t, MustBuilder(t, full, nil))
+	want, got := snapshotBytes(t, full.Out), snapshotBytes(t, ts.Out)
+	for p, data := range want {
+		if p != beforetrip.ManifestFile && p != outputsFile && got[p] != data {
+			t.Errorf("%s differs from a full build", p)
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	res = MustRebuild(t, b, Changes{Files: []string{dir}})
+	if !slices.Contains(res.Removed, "countries/france/tips/métro/index.html") {
+		t.Errorf("removing the folder did not remove its pages: %v", res.Removed)
+	}
+}
