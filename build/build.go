@@ -137,7 +137,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		errs.sort()
 		return nil, errs
 	}
-	s := assemble(pages, st.counts, th, nil)
+	s := assemble(pages, st.counts, th, nil, b.lim)
 	rest := make([]string, 0, len(s.outputs)-len(early))
 	for p := range s.outputs {
 		if !early[p] {
@@ -182,7 +182,7 @@ func (b *Builder) assembleState(st *state, prev *site) (*site, error) {
 		errs.sort()
 		return nil, errs
 	}
-	return assemble(pages, st.counts, st.theme, prev), nil
+	return assemble(pages, st.counts, st.theme, prev, b.lim), nil
 }
 
 // isHead reports whether a content path is the home or a country page.

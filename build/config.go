@@ -64,6 +64,7 @@ type Builder struct {
 	site    *site
 	// manifest is the last published manifest (see manifest.go).
 	manifest *manifestState
+	lim      limits // list sizes (defaultLimits)
 	// readerCache keeps reader review pages between rebuilds (collect.go).
 	readerCache map[uint64]readerEntry
 	// The content folder with symbolic links resolved (see resolvesInside).
@@ -103,7 +104,7 @@ func New(cfg Config, opts ...Option) (*Builder, error) {
 	if cfg.Title == "" {
 		cfg.Title = "beforetrip"
 	}
-	b := &Builder{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	b := &Builder{cfg: cfg, log: slog.New(slog.DiscardHandler), lim: defaultLimits}
 	for _, o := range opts {
 		o(b)
 	}

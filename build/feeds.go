@@ -53,7 +53,7 @@ func (r *renderer) feed(w *bytes.Buffer) error {
 		Links: []atomLink{{Href: base, Rel: "alternate", Type: "text/html"},
 			{Href: base + "feed.xml", Rel: "self", Type: "application/atom+xml"}}}
 	var newest time.Time
-	for _, p := range head(r.s.lists["latest"].items, feedLimit) {
+	for _, p := range head(r.s.lists["latest"].items, r.s.lim.feed) {
 		updated := p.Date
 		if p.Edited != nil && p.Edited.After(updated) {
 			updated = *p.Edited
@@ -138,10 +138,10 @@ func (r *renderer) popularJSON(w *bytes.Buffer) error {
 		}
 		return out
 	}
-	doc := popularDoc{Version: 1, Items: conv(head(r.s.lists["popular"].items, popularJSONTop)),
+	doc := popularDoc{Version: 1, Items: conv(head(r.s.lists["popular"].items, r.s.lim.popularJSONTop)),
 		Countries: map[string][]popularItem{}}
 	for _, c := range r.s.countries {
-		doc.Countries[c.Country] = conv(head(r.s.lists["popular:"+c.Country].items, popularJSONPer))
+		doc.Countries[c.Country] = conv(head(r.s.lists["popular:"+c.Country].items, r.s.lim.popularJSONPer))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")

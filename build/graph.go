@@ -157,28 +157,28 @@ func (g *graph) list(key, id string, ef effect, country string) {
 	kind, _, _ := cutKey(key)
 	switch kind {
 	case "latest":
-		if (listing || summary || counts) && member(homeLatest) {
+		if (listing || summary || counts) && member(g.new.lim.homeLatest) {
 			g.add(pagePath(""))
 		}
-		if (listing || summary) && member(feedLimit) {
+		if (listing || summary) && member(g.new.lim.feed) {
 			g.add(pathFeed)
 		}
 	case "popular":
 		if nl == nil {
 			return // the country is gone: everything is rendered anyway
 		}
-		lim := popularJSONPer
+		lim := g.new.lim.popularJSONPer
 		if key == "popular" {
-			lim = popularJSONTop
+			lim = g.new.lim.popularJSONTop
 		}
-		if (listing || summary || counts) && member(popularLimit) {
+		if (listing || summary || counts) && member(g.new.lim.popular) {
 			g.add(pagePath(nl.id))
 		}
 		if (listing || counts) && member(lim) {
 			g.add(pathPopularJSON)
 		}
 	case "section", "tag":
-		if kind == "section" && ((listing && (came || went)) || ((listing || counts) && member(countryLatest))) {
+		if kind == "section" && ((listing && (came || went)) || ((listing || counts) && member(g.new.lim.countryLatest))) {
 			g.add(pagePath("countries/" + country))
 		}
 		if kind == "tag" && (came || went) {
@@ -196,6 +196,9 @@ func (g *graph) list(key, id string, ef effect, country string) {
 			return
 		}
 		switch {
+		case ol == nil || nl.pages() != ol.pages():
+			// Every page's pager shows the page count.
+			g.pages(nl, 0, len(nl.items))
 		case listing && came:
 			g.pages(nl, ni, len(nl.items))
 		case listing && went:

@@ -140,7 +140,7 @@ func (r *renderer) pageView(o *output) (*view, error) {
 	}
 	switch p.Kind {
 	case beforetrip.KindHome:
-		if v.Latest, err = r.itemsHTML(head(r.s.lists["latest"].items, homeLatest), true); err != nil {
+		if v.Latest, err = r.itemsHTML(head(r.s.lists["latest"].items, r.s.lim.homeLatest), true); err != nil {
 			return nil, err
 		}
 		v.Continents = r.continents()
@@ -149,8 +149,8 @@ func (r *renderer) pageView(o *output) (*view, error) {
 		v.Crumbs = []crumb{{r.th.T("home"), ""}, {r.th.T("countries_title"), "countries"}}
 		tips := r.s.lists["section:"+p.Country+"/"+beforetrip.SectionTips]
 		revs := r.s.lists["section:"+p.Country+"/"+beforetrip.SectionReviews]
-		v.Tips, v.TipsTotal, v.TipsURL = r.items(head(tips.items, countryLatest)), len(tips.items), tips.id
-		v.Reviews, v.ReviewsTotal, v.ReviewsURL = r.items(head(revs.items, countryLatest)), len(revs.items), revs.id
+		v.Tips, v.TipsTotal, v.TipsURL = r.items(head(tips.items, r.s.lim.countryLatest)), len(tips.items), tips.id
+		v.Reviews, v.ReviewsTotal, v.ReviewsURL = r.items(head(revs.items, r.s.lim.countryLatest)), len(revs.items), revs.id
 		v.PopularURL = p.ID + "/popular"
 	default:
 		c := r.s.pages["countries/"+p.Country]

@@ -9,17 +9,21 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-// List sizes. Global lists are paginated or truncated so a 10k-page site
-// never produces multi-megabyte list pages.
-const (
-	perPage        = 50  // section and tag lists
-	homeLatest     = 10  // newest items on the home page
-	countryLatest  = 10  // items per section on a country page
-	popularLimit   = 50  // /popular/ and /countries/<c>/popular/
-	feedLimit      = 50  // entries in /feed.xml
-	popularJSONTop = 100 // items in popular.json
-	popularJSONPer = 10  // per-country items in popular.json
-)
+// limits are the list sizes. Global lists are paginated or truncated so a
+// 10k-page site never produces multi-megabyte list pages. Tests shrink them
+// to exercise pagination and truncation on a small site.
+type limits struct {
+	perPage        int // section and tag lists
+	homeLatest     int // newest items on the home page
+	countryLatest  int // items per section on a country page
+	popular        int // /popular/ and /countries/<c>/popular/
+	feed           int // entries in /feed.xml
+	popularJSONTop int // items in popular.json
+	popularJSONPer int // per-country items in popular.json
+}
+
+var defaultLimits = limits{perPage: 50, homeLatest: 10, countryLatest: 10, popular: 50, feed: 50,
+	popularJSONTop: 100, popularJSONPer: 10}
 
 // list is one ordered collection of pages shown somewhere. Paginated
 // lists (per > 0) span pages; the others show their first limit items.
@@ -110,6 +114,7 @@ type site struct {
 	tagBySlug map[string]*tagInfo
 	counts    map[string]beforetrip.Counts
 	outputs   map[string]*output // by output path
+	lim       limits
 
 	metaOnce sync.Once
 	metas    []beforetrip.PageMeta
@@ -163,8 +168,8 @@ func byLikes(counts map[string]beforetrip.Counts) func(a, b *Page) int {
 // build (nil for a full build), only seeds the order of the big lists:
 // pdqsort is near-linear on nearly sorted input, so a one-page rebuild does
 // not pay for sorting 10k pages from scratch.
-func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *theme, prev *site) *site {
-	s := &site{pages: pages, lists: map[string]*list{}, tagBySlug: map[string]*tagInfo{}, counts: counts}
+func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *theme, prev *site, lim limits) *site {
+	s := &site{pages: pages, lists: map[string]*list{}, tagBySlug: map[string]*tagInfo{}, counts: counts, lim: lim}
 	var items []*Page
 	for _, p := range pages {
 		switch p.Kind {
@@ -184,7 +189,7 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 	s.lists["latest"] = newList("latest", "", latest)
 	pop := seeded(prev, "popular", pages, items)
 	slices.SortFunc(pop, byLikes(counts))
-	s.lists["popular"] = &list{key: "popular", id: "popular", limit: popularLimit, items: pop}
+	s.lists["popular"] = &list{key: "popular", id: "popular", limit: lim.popular, items: pop}
 	// Buckets filled in list order arrive (nearly) sorted too.
 	bySection := map[string][]*Page{}
 	byTag := map[string][]*Page{}
@@ -202,9 +207,9 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 		for _, sec := range []string{beforetrip.SectionTips, beforetrip.SectionReviews} {
 			ps := bySection[c.Country+"/"+sec]
 			slices.SortFunc(ps, byListOrder)
-			s.lists["section:"+c.Country+"/"+sec] = &list{key: "section:" + c.Country + "/" + sec, id: c.ID + "/" + sec, per: perPage, items: ps}
+			s.lists["section:"+c.Country+"/"+sec] = &list{key: "section:" + c.Country + "/" + sec, id: c.ID + "/" + sec, per: lim.perPage, items: ps}
 		}
-		s.lists["popular:"+c.Country] = &list{key: "popular:" + c.Country, id: c.ID + "/popular", limit: popularLimit,
+		s.lists["popular:"+c.Country] = &list{key: "popular:" + c.Country, id: c.ID + "/popular", limit: lim.popular,
 			items: byCountry[c.Country]}
 	}
 	for slug, ps := range byTag {
@@ -216,7 +221,7 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 				name = t.Name
 			}
 		}
-		l := &list{key: "tag:" + slug, id: "tags/" + slug, per: perPage, items: ps}
+		l := &list{key: "tag:" + slug, id: "tags/" + slug, per: lim.perPage, items: ps}
 		s.lists[l.key] = l
 		ti := &tagInfo{Name: name, Slug: slug, list: l}
 		s.tags = append(s.tags, ti)
