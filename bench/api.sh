@@ -65,9 +65,9 @@ curl -fsS "$URL/api/healthz" >/dev/null || { echo "bench/api.sh: API not healthy
 rows=()
 echo "GET /api/pages..." >&2
 rows+=("$("$OUT/load" --url "$URL" --mode pages --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --md)")
-echo "PUT /api/likes..." >&2
-rows+=("$("$OUT/load" --url "$URL" --mode likes --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --users "$USERS" --md)")
 
+# wrk before the likes: a likes burst makes the rebuild worker re-render
+# every page whose count changed, which would compete with the reads.
 WRK=
 if command -v wrk >/dev/null; then
 	"$OUT/load" --manifest "$MANIFEST" --dump-ids "$OUT/ids.txt"
@@ -75,12 +75,30 @@ if command -v wrk >/dev/null; then
 	WRK=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$URL" -- "$OUT/ids.txt" 20)
 fi
 
+echo "PUT /api/likes..." >&2
+rows+=("$("$OUT/load" --url "$URL" --mode likes --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --users "$USERS" --md)")
+
+# The rebuilds the likes caused (the API process runs the rebuild worker,
+# debounced by rebuild.debounce/max_wait): wait up to 60 s for the first.
+for ((i = 0; i < 120; i++)); do
+	grep '"live: built"' "$LOG" | grep -q '"full":false' && break
+	sleep 0.5
+done
+REBUILDS=$(awk '/"live: built"/ && !/"full":true/ {
+		n++
+		if (match($0, /"written":[0-9]+/)) w += substr($0, RSTART + 10, RLENGTH - 10)
+		if (match($0, /"ms":[0-9]+/)) ms += substr($0, RSTART + 5, RLENGTH - 5)
+	}
+	END { printf "%d incremental rebuilds after the likes, %d files written, %.1f s spent rebuilding", n, w, ms / 1000 }' "$LOG")
+
 echo
 echo "API on $PAGES-page site, $(nproc) CPUs, load generator on the same machine ($(date -u +%Y-%m-%dT%H:%MZ)):"
 echo
 echo "| request | conns | duration | req/s | p50 | p90 | p99 | max | errors |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
+echo
+echo "Rebuild worker: $REBUILDS."
 if [ -n "$WRK" ]; then
 	echo
 	echo "wrk, GET /api/pages (20 IDs):"
