@@ -21,7 +21,7 @@ type Changes struct {
 type Result struct {
 	Kinds     map[string]int // pages per kind (beforetrip.Kind*)
 	Pages     int
-	Rendered  int      // output files rendered in this run (HTML, XML, JSON; not static assets)
+	Rendered  int      // output files produced in this run (pages, lists, feed, sitemap, JSON, static files): Written + Unchanged
 	Written   []string // output paths (relative to OutDir, slash-separated) whose bytes changed or were created
 	Unchanged int      // rendered but identical bytes: not rewritten
 	Removed   []string // output paths deleted (pages that no longer exist)

@@ -161,7 +161,9 @@ func (b *Builder) displayPath(rel string) string {
 func (b *Builder) loadFiles(ctx context.Context, files []string, emit func(*Page, *bytes.Buffer) error) ([]*Page, Errors, error) {
 	pages := make([]*Page, len(files))
 	errs := make([]Errors, len(files))
-	var next atomic.Int64
+	var next, done atomic.Int64
+	stop := b.showProgress("loading and rendering", &done, len(files))
+	defer stop()
 	g, gctx := errgroup.WithContext(ctx)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		g.Go(func() error {
@@ -178,6 +180,7 @@ func (b *Builder) loadFiles(ctx context.Context, files []string, emit func(*Page
 						return err
 					}
 				}
+				done.Add(1)
 			}
 			return gctx.Err()
 		})

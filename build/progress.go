@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// showProgress prints "rendering N/total" to the progress writer every
-// 100 ms until the returned stop is called. Without a progress writer it
-// does nothing.
-func (b *Builder) showProgress(done *atomic.Int64, total int) (stop func()) {
+// showProgress prints "label N/total" to the progress writer every 100 ms
+// until the returned stop is called. Without a progress writer it does
+// nothing.
+func (b *Builder) showProgress(label string, done *atomic.Int64, total int) (stop func()) {
 	if b.progress == nil || total < 200 {
 		return func() {}
 	}
@@ -25,7 +25,7 @@ func (b *Builder) showProgress(done *atomic.Int64, total int) (stop func()) {
 				fmt.Fprintf(b.progress, "\r\033[K")
 				return
 			case <-t.C:
-				fmt.Fprintf(b.progress, "\rrendering %d/%d", done.Load(), total)
+				fmt.Fprintf(b.progress, "\r%s %d/%d", label, done.Load(), total)
 			}
 		}
 	}()

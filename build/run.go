@@ -19,7 +19,7 @@ import (
 func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths []string, bt *batch) (*Result, error) {
 	r := b.newRenderer(s, th)
 	var done, rendered atomic.Int64
-	stop := b.showProgress(&done, len(paths))
+	stop := b.showProgress("rendering", &done, len(paths))
 	g, gctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -36,9 +36,7 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 				if err := r.render(o, buf); err != nil {
 					return fmt.Errorf("build: render %s: %w", paths[i], err)
 				}
-				if o.kind != outAsset {
-					rendered.Add(1)
-				}
+				rendered.Add(1)
 				if bt != nil {
 					if _, err := bt.stage(paths[i], buf.Bytes()); err != nil {
 						return err
