@@ -6,7 +6,7 @@
 #
 # Generates sites into bench/out/<n>/ (gitignored), builds the binary once,
 # and times `beforetrip build` cold (empty public/) and warm (nothing changed)
-# with /usr/bin/time -v: wall clock, CPU (user+sys) and max RSS. When `hugo`
+# with /usr/bin/time -v: wall clock, user and system CPU, and max RSS. When `hugo`
 # is on PATH, the same content is built with Hugo (bench/out/<n>/hugo). The
 # machine may be shared: compare ratios within one run, not across runs.
 set -euo pipefail
@@ -31,7 +31,7 @@ if has hugo; then HUGO=$(command -v hugo || true); fi
 [ -n "$HUGO" ] || has beforetrip || { echo "bench/build.sh: nothing to time (TOOLS=$TOOLS, hugo on PATH?)" >&2; exit 1; }
 
 # measure NAME DIR CMD...: runs CMD under /usr/bin/time -v and prints
-# "wall cpu rss_mb" (seconds, seconds, MiB). CMD's own output goes to
+# "wall user sys rss_mb" (seconds, seconds, seconds, MiB). CMD's own output goes to
 # $OUT/last.log so a failure can be shown.
 measure() {
 	local tf=$OUT/time.txt
@@ -44,7 +44,7 @@ measure() {
 		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
 		/User time/ { u = $2 } /System time/ { s = $2 }
 		/Maximum resident set size/ { r = $2 }
-		END { printf "%.2f %.2f %.0f\n", w, u + s, r / 1024 }' "$tf"
+		END { printf "%.2f %.2f %.2f %.0f\n", w, u, s, r / 1024 }' "$tf"
 }
 
 # median CMD...: runs measure RUNS times and prints the run with the median
@@ -61,12 +61,12 @@ rows=()
 notes=()
 # timed TOOL PAGES BUILD PREPARE CMD...: adds the median run of CMD as a row.
 timed() {
-	local tool=$1 pages=$2 kind=$3 prep=$4 w c r
+	local tool=$1 pages=$2 kind=$3 prep=$4 w u s r
 	shift 4
 	echo "$tool $kind x$RUNS..." >&2
-	read -r w c r < <(PREPARE=$prep median "$@") || true
+	read -r w u s r < <(PREPARE=$prep median "$@") || true
 	[ -n "${w:-}" ] || { echo "bench/build.sh: $tool $kind failed" >&2; exit 1; }
-	rows+=("| $tool | $pages | $kind | $w s | $c s | $r MiB |")
+	rows+=("| $tool | $pages | $kind | $w s | $u s | $s s | $r MiB |")
 }
 
 for n in $SIZES; do
@@ -95,8 +95,8 @@ done
 echo
 echo "Full builds, median of $RUNS runs ($(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)):"
 echo
-echo "| tool | source files | build | wall | CPU (user+sys) | max RSS |"
-echo "|---|---:|---|---:|---:|---:|"
+echo "| tool | source files | build | wall | user | sys | max RSS |"
+echo "|---|---:|---|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 printf '%s\n' "${notes[@]}"
