@@ -86,14 +86,16 @@ func (s *Server) checkLogin(c *fiber.Ctx) (*beforetrip.User, error) {
 	if err != nil && beforetrip.ErrorCode(err) != beforetrip.ENOTFOUND {
 		return nil, err
 	}
-	if u == nil || err != nil {
+	// An account locked by guesses under its other spelling (username or
+	// e-mail) answers like an unknown user: see limits.accountAttempt.
+	if u == nil || err != nil || !s.limits.accountAttempt(u.ID) {
 		s.hasher.verify(s.hasher.dummy(), req.Password)
 		return nil, errLogin
 	}
 	if !s.hasher.verify(u.PasswordHash, req.Password) {
 		return nil, errLogin
 	}
-	s.limits.loginSucceeded(ip, login)
+	s.limits.loginSucceeded(ip, login, u.ID)
 	if u.Blocked {
 		return nil, errBlocked
 	}

@@ -98,18 +98,22 @@ func (b *bucketSet) sweep(now time.Time) {
 	}
 }
 
-// limits are the API's rate limits (DESIGN.md): failed logins per IP and
-// per login name, registrations per IP, writes per user.
+// limits are the API's rate limits (DESIGN.md): failed logins per IP, per
+// login name as typed and per account, registrations per IP, writes per
+// user.
 type limits struct {
-	loginIP, loginName, register, writes *bucketSet
+	loginIP, loginName, loginAccount, register, writes *bucketSet
 }
 
 func newLimits(now func() time.Time) *limits {
 	return &limits{
 		loginIP:   newBucketSet(10, time.Minute, now),
 		loginName: newBucketSet(10, time.Minute, now),
-		register:  newBucketSet(20, time.Hour, now),
-		writes:    newBucketSet(120, time.Minute, now),
+		// Same size as loginName: one spelling alone empties both at
+		// once, and loginName answers first with its visible 429.
+		loginAccount: newBucketSet(10, time.Minute, now),
+		register:     newBucketSet(20, time.Hour, now),
+		writes:       newBucketSet(120, time.Minute, now),
 	}
 }
 
@@ -139,12 +143,28 @@ func (l *limits) loginAttempt(c *fiber.Ctx, ip, name string) error {
 	return nil
 }
 
-func (l *limits) loginSucceeded(ip, name string) {
+// accountAttempt spends one token of the account a login names (by username
+// or e-mail: one key for both), after loginAttempt. It reports false when
+// the account's bucket is empty; the caller then answers exactly like a
+// wrong password, without checking it. A 429 here would link spellings:
+// ten guesses on a public username, then one on a candidate e-mail, would
+// tell whether that e-mail is the user's. The tokens loginAttempt took
+// stay spent, as for any failed login, so nothing else differs either.
+func (l *limits) accountAttempt(userID uint64) bool {
+	if l == nil {
+		return true
+	}
+	return l.loginAccount.take(strconv.FormatUint(userID, 10)) == 0
+}
+
+// loginSucceeded gives back the tokens of a correct login.
+func (l *limits) loginSucceeded(ip, name string, userID uint64) {
 	if l == nil {
 		return
 	}
 	l.loginIP.give(ip)
 	l.loginName.give(name)
+	l.loginAccount.give(strconv.FormatUint(userID, 10))
 }
 
 func (l *limits) registration(c *fiber.Ctx, ip string) error {
