@@ -53,6 +53,11 @@ func Static(dir string, opts ...StaticOption) fiber.Handler {
 		file := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+p)))
 		fi, err := os.Stat(file)
 		if err != nil {
+			if p == "/favicon.ico" {
+				// As nginx (deploy/nginx.conf): browsers that ignore the
+				// theme's SVG icon ask for this on every page.
+				return c.SendStatus(fiber.StatusNoContent)
+			}
 			return notFound(c, dir, o)
 		}
 		if fi.IsDir() {

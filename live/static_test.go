@@ -58,6 +58,7 @@ func TestStatic(t *testing.T) {
 		{"/nope/", "text/html; charset=utf-8", "<p>not here</p>", 404},
 		{"/countries/../../../etc/passwd", "text/html; charset=utf-8", "<p>not here</p>", 404},
 		{"/countries/japan", "", "", 301},
+		{"/favicon.ico", "", "", 204}, // none built: no 404 per page, as nginx
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -69,6 +70,12 @@ func TestStatic(t *testing.T) {
 			body, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.wantStatus)
+			}
+			if tt.wantStatus == 204 {
+				if len(body) != 0 {
+					t.Errorf("body %q, want none", body)
+				}
+				return
 			}
 			if tt.wantStatus == 301 {
 				if loc := resp.Header.Get("Location"); !strings.HasSuffix(loc, tt.path+"/") {
