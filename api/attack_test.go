@@ -538,9 +538,6 @@ func TestAttackParallelBruteForce(t *testing.T) {
 // acknowledged and the racing requests are answered, the deleted page
 // must hold no likes, comments or popularity entry.
 func TestAttackLikeDeletedReview(t *testing.T) {
-	t.Skip("known bug: a like or comment that passed the PageIndex check before DeleteReview commits is " +
-		"stored after it (store.SetLike/CreateComment do not re-check the reader review inside their " +
-		"transaction): orphan likes, comments and popular entries of a deleted review; see the security report")
 	ts := MustServer(t)
 	author := ts.MustBearer(t, "racer0")
 	likers := make([]*client, 12)
@@ -652,8 +649,6 @@ func TestAttackLoginLimitAliases(t *testing.T) {
 // refresh answer is lost and retried. Reuse detection must not log the
 // reader out: the second request is the same browser, not a thief.
 func TestAttackConcurrentRefresh(t *testing.T) {
-	t.Skip("known bug: strict refresh rotation has no grace period, so two tabs refreshing at once " +
-		"(or a retried refresh) revoke the session and log the reader out; see the security report")
 	ts := MustServer(t)
 	c, _ := ts.MustUser(t, "twotabs")
 	var wg sync.WaitGroup

@@ -22,7 +22,8 @@ const (
 // CreateComment stores c, assigning c.ID and c.CreatedAt. A visible comment
 // (not pending) adds one to its page's comment counter in the same
 // transaction; a pending one joins the approval queue instead. A ParentID
-// must name a comment of the same page (EINVALID otherwise).
+// must name a comment of the same page (EINVALID otherwise). The page of a
+// reader review that does not exist (deleted meanwhile) is ENOTFOUND.
 func (db *DB) CreateComment(ctx context.Context, c *beforetrip.Comment) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
@@ -40,6 +41,9 @@ func (db *DB) CreateComment(ctx context.Context, c *beforetrip.Comment) error {
 	row.Deleted, row.EditedAt = false, nil
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if err := activeUser(tx, row.Author.ID); err != nil {
+			return err
+		}
+		if err := livePage(tx, row.Page); err != nil {
 			return err
 		}
 		if row.ParentID != 0 {

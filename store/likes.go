@@ -15,7 +15,8 @@ const MaxStatsIDs = 100
 // count afterwards. The two like rows, the page's counter and its popular
 // index entries change in one transaction. It runs through bbolt's Batch,
 // which may call the closure more than once, so the closure re-reads every
-// state it depends on and only assigns the result.
+// state it depends on and only assigns the result. Liking the page of a
+// reader review that does not exist (deleted meanwhile) is ENOTFOUND.
 func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint64, liked bool) (int64, error) {
 	if err := ctxErr(ctx); err != nil {
 		return 0, err
@@ -34,6 +35,12 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 		count = 0
 		if err := activeUser(tx, userID); err != nil {
 			return err
+		}
+		if liked {
+			// Unliking a deleted review's page is a harmless no-op.
+			if err := livePage(tx, page.ID); err != nil {
+				return err
+			}
 		}
 		c, err := setLike(tx, page, userID, liked)
 		count = c
