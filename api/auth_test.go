@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/beforetrip/beforetrip/store"
 )
 
 func TestRegister(t *testing.T) {
@@ -172,7 +174,9 @@ func TestRefreshRotation(t *testing.T) {
 	}
 	c.do("GET", "/api/auth/me", nil).want(t, 200, "")
 
-	// An attacker replays the first (already rotated) token: the session dies.
+	// An attacker replays the first (already rotated) token once its grace
+	// period is over: the session dies.
+	ts.AdvanceStore(store.RefreshGrace)
 	thief := ts.client(t)
 	thief.setCookie("bt_refresh", first, "/api/auth")
 	thief.setCookie("bt_csrf", csrf, "/")

@@ -53,7 +53,17 @@ type testServer struct {
 	mu          sync.Mutex
 	changes     []beforetrip.Change
 	panicNotify atomic.Bool
+	storeSkew   atomic.Int64 // nanoseconds the store's clock runs ahead
 }
+
+// storeNow is the store's clock: the real time plus what AdvanceStore added.
+func (ts *testServer) storeNow() time.Time {
+	return time.Now().Add(time.Duration(ts.storeSkew.Load()))
+}
+
+// AdvanceStore moves the store's clock forward by d (e.g. past the refresh
+// grace period) without sleeping.
+func (ts *testServer) AdvanceStore(d time.Duration) { ts.storeSkew.Add(int64(d)) }
 
 // Changes returns the changes notified so far.
 func (ts *testServer) Changes() []beforetrip.Change {
@@ -87,7 +97,8 @@ func MustServer(tb testing.TB, opts ...func(*Config)) *testServer {
 func mustServerSetup(tb testing.TB, setup func(*Server), opts ...func(*Config)) *testServer {
 	tb.Helper()
 	dir := tb.TempDir()
-	db, err := store.Open(filepath.Join(dir, "beforetrip.db"))
+	ts := &testServer{}
+	db, err := store.Open(filepath.Join(dir, "beforetrip.db"), store.WithClock(ts.storeNow))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -97,7 +108,7 @@ func mustServerSetup(tb testing.TB, setup func(*Server), opts ...func(*Config)) 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ts := &testServer{DB: db, Index: index}
+	ts.DB, ts.Index = db, index
 	cfg := Config{JWTSecret: testSecret}
 	for _, o := range opts {
 		o(&cfg)

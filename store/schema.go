@@ -17,6 +17,7 @@ var (
 	bucketSessionTokens = []byte("sessions_by_token")  // current refresh hash → sessionID
 	bucketSessionPrev   = []byte("sessions_prev")      // rotated-away refresh hash → sessionID
 	bucketSessionUsers  = []byte("sessions_by_user")   // userID 0x00 sessionID → ""
+	bucketSessionGrace  = []byte("sessions_grace")     // sessionID → graceRecord JSON (schema 2)
 	bucketLikesByPage   = []byte("likes_by_page")      // page 0x00 userID → ""
 	bucketLikesByUser   = []byte("likes_by_user")      // userID 0x00 page → ""
 	bucketCounters      = []byte("counters")           // page → likes(8) comments(8)
@@ -40,6 +41,7 @@ type migration func(tx *bolt.Tx) error
 // Append, never edit: files in the field have run the earlier steps.
 var migrations = []migration{
 	createV1Buckets,
+	createV2GraceBucket,
 }
 
 // createV1Buckets is schema version 1: every bucket the store uses.
@@ -54,6 +56,15 @@ func createV1Buckets(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// createV2GraceBucket is schema version 2: the refresh grace records. A
+// version 1 file has none, so its rotated-away tokens get no grace.
+func createV2GraceBucket(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketSessionGrace); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketSessionGrace, err)
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func (db *DB) CreateSession(ctx context.Context, s *beforetrip.Session) error {
 			return beforetrip.Errorf(beforetrip.ECONFLICT, "refresh token in use")
 		}
 		if s.CreatedAt.IsZero() {
-			s.CreatedAt = time.Now().UTC()
+			s.CreatedAt = db.now().UTC()
 		}
 		if err := putSession(tx, s); err != nil {
 			return err
@@ -68,7 +68,7 @@ func (db *DB) Session(ctx context.Context, id string) (*beforetrip.Session, erro
 		if err != nil {
 			return err
 		}
-		if !usable(s, time.Now()) {
+		if !usable(s, db.now()) {
 			return errSession()
 		}
 		return nil
@@ -82,7 +82,11 @@ func (db *DB) Session(ctx context.Context, id string) (*beforetrip.Session, erro
 // RotateSession swaps the session's refresh hash oldHash for newHash and
 // sets its expiry. A hash that was already rotated away is a stolen token
 // being replayed: its session is revoked (committed) and EUNAUTHENTICATED
-// returned. Unknown, revoked or expired: EUNAUTHENTICATED.
+// returned — unless it is one of the tokens the session's latest refresh
+// rotated away less than RefreshGrace ago (two tabs refreshing at once, a
+// retried refresh): then the session's current token is rotated to
+// newHash instead and the session returned, so every tab ends with a
+// working cookie. Unknown, revoked or expired: EUNAUTHENTICATED.
 func (db *DB) RotateSession(ctx context.Context, oldHash, newHash []byte, expires time.Time) (*beforetrip.Session, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
@@ -94,34 +98,51 @@ func (db *DB) RotateSession(ctx context.Context, oldHash, newHash []byte, expire
 	reused := false
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		s, reused = nil, false
+		now := db.now()
 		tokens := tx.Bucket(bucketSessionTokens)
+		var burst *graceRecord // set when oldHash is a grace reuse
 		sid := tokens.Get(oldHash)
 		if sid == nil {
-			// The revocation must commit, so it is not returned as an
-			// error (which would roll it back); the caller reports it.
-			if prev := tx.Bucket(bucketSessionPrev).Get(oldHash); prev != nil {
+			prev := tx.Bucket(bucketSessionPrev).Get(oldHash)
+			if prev == nil {
+				return errSession()
+			}
+			g, ok, err := inGrace(tx, prev, oldHash, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				// The revocation must commit, so it is not returned as
+				// an error (which would roll it back); the caller
+				// reports it.
 				reused = true
 				return revokeSession(tx, clone(prev))
 			}
-			return errSession()
+			sid, burst = prev, g
 		}
 		cur, err := getSession(tx, clone(sid))
 		if err != nil {
 			return err
 		}
-		if !usable(cur, time.Now()) {
+		if !usable(cur, now) || len(cur.TokenHash) == 0 {
 			return errSession()
 		}
 		if tokenInUse(tx, newHash) {
 			return beforetrip.Errorf(beforetrip.ECONFLICT, "refresh token in use")
 		}
-		if err := tokens.Delete(oldHash); err != nil {
+		// The token replaced is the current one: oldHash itself, or on a
+		// grace reuse the token the first refresh of the burst handed out.
+		replaced := bytes.Clone(cur.TokenHash)
+		if err := tokens.Delete(replaced); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSessionPrev).Put(oldHash, []byte(cur.ID)); err != nil {
+		if err := tx.Bucket(bucketSessionPrev).Put(replaced, []byte(cur.ID)); err != nil {
 			return err
 		}
 		if err := tokens.Put(newHash, []byte(cur.ID)); err != nil {
+			return err
+		}
+		if err := putGrace(tx, cur.ID, burst, replaced, now); err != nil {
 			return err
 		}
 		cur.TokenHash = bytes.Clone(newHash)
@@ -150,8 +171,8 @@ func (db *DB) RevokeSession(ctx context.Context, id string) error {
 }
 
 // revokeSession marks a session revoked and drops its current token from
-// the index; its rotated-away tokens stay indexed so a replay is still
-// recognised (and harmless).
+// the index and its grace record; its rotated-away tokens stay indexed so a
+// replay is still recognised (and harmless).
 func revokeSession(tx *bolt.Tx, id []byte) error {
 	s, err := getSession(tx, id)
 	if beforetrip.ErrorCode(err) == beforetrip.ENOTFOUND {
@@ -167,6 +188,9 @@ func revokeSession(tx *bolt.Tx, id []byte) error {
 		if err := tx.Bucket(bucketSessionTokens).Delete(s.TokenHash); err != nil {
 			return err
 		}
+	}
+	if err := tx.Bucket(bucketSessionGrace).Delete(id); err != nil {
+		return err
 	}
 	s.Revoked = true
 	return putSession(tx, s)

@@ -56,14 +56,17 @@ func TestSessionLifecycle(t *testing.T) {
 
 func TestRefreshReuseRevokes(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	clock := newTestClock()
+	db := MustOpen(t, WithClock(clock.Now))
 	alice := MustUser(t, db, "alice")
 	mustSession(t, db, "s1", alice.ID, "t1")
 	exp := time.Now().Add(time.Hour)
 	if _, err := db.RotateSession(ctx, []byte("t1"), []byte("t2"), exp); err != nil {
 		t.Fatal(err)
 	}
-	// A thief replays t1: the session dies, also for the legitimate t2.
+	// A thief replays t1 once its grace period is over: the session dies,
+	// also for the legitimate t2.
+	clock.Advance(RefreshGrace)
 	_, err := db.RotateSession(ctx, []byte("t1"), []byte("x"), exp)
 	wantCode(t, err, beforetrip.EUNAUTHENTICATED)
 	_, err = db.Session(ctx, "s1")

@@ -29,11 +29,13 @@ const BatchDelay = 2 * time.Millisecond
 type DB struct {
 	bolt *bolt.DB
 	path string
+	now  func() time.Time
 }
 
 type options struct {
 	timeout time.Duration
 	noSync  bool
+	now     func() time.Time
 }
 
 // Option configures Open.
@@ -51,10 +53,17 @@ func WithNoSync() Option {
 	return func(o *options) { o.noSync = true }
 }
 
+// WithClock sets the clock sessions are judged by (expiry, the refresh
+// grace period); default time.Now. Tests use it to step past RefreshGrace
+// without sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
 // Open opens (creating if needed) the store file at path, creates its
 // buckets and runs pending schema migrations in one transaction.
 func Open(path string, opts ...Option) (*DB, error) {
-	o := options{timeout: DefaultTimeout}
+	o := options{timeout: DefaultTimeout, now: time.Now}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -74,7 +83,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	return &DB{bolt: bdb, path: path}, nil
+	return &DB{bolt: bdb, path: path, now: o.now}, nil
 }
 
 // Path returns the file the store was opened from.

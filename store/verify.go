@@ -126,7 +126,7 @@ func verifySessions(tx *bolt.Tx, report reporter) error {
 		return err
 	}
 	sessions := tx.Bucket(bucketSessions)
-	return tx.Bucket(bucketSessionPrev).ForEach(func(k, v []byte) error {
+	err = tx.Bucket(bucketSessionPrev).ForEach(func(k, v []byte) error {
 		if sessions.Get(v) == nil {
 			report("sessions_prev: token %x names unknown session %q", k, v)
 		}
@@ -135,6 +135,10 @@ func verifySessions(tx *bolt.Tx, report reporter) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return verifyGrace(tx, report)
 }
 
 // verifyCounters recounts likes and visible comments per page and checks the
