@@ -76,6 +76,9 @@ type SessionService interface {
 	// extends the session to expires. If oldHash was a previous (already
 	// rotated) token of a session, that session is revoked and
 	// EUNAUTHENTICATED returned: a reused refresh token means it was stolen.
+	// The one exception is a short grace period (the store's RefreshGrace)
+	// for the tokens rotated away by the latest refresh, so two tabs
+	// refreshing at once do not log the reader out.
 	// Unknown, revoked or expired: EUNAUTHENTICATED.
 	RotateSession(ctx context.Context, oldHash, newHash []byte, expires time.Time) (*Session, error)
 	// RevokeSession revokes one session (logout). Unknown IDs are not an error.
