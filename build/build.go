@@ -144,7 +144,11 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 			rest = append(rest, p)
 		}
 	}
-	res, err := b.renderPublish(ctx, s, th, rest, bt)
+	var remove []string
+	if publish {
+		remove = b.stale(s)
+	}
+	res, err := b.renderPublish(ctx, s, th, rest, bt, remove)
 	if err != nil {
 		return nil, err
 	}

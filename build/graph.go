@@ -67,6 +67,9 @@ type graph struct {
 	old, new *site
 	dirty    map[string]bool
 	all      bool
+	// added, when known (non-nil), lists the outputs new has and old has
+	// not, which spares paths a scan of every output.
+	added []string
 }
 
 func newGraph(old, new *site) *graph {
@@ -105,7 +108,8 @@ func (g *graph) page(id string, ef effect) {
 		return
 	}
 	if ef&(efListing) != 0 {
-		if oldP == nil || newP == nil || oldP.Title != newP.Title {
+		// The manifest lists title and date, the sitemap the date.
+		if oldP == nil || newP == nil || oldP.Title != newP.Title || !oldP.Date.Equal(newP.Date) {
 			g.add(pathManifest)
 		}
 		if oldP == nil || newP == nil || !oldP.Date.Equal(newP.Date) {

@@ -14,32 +14,88 @@ import (
 )
 
 // manifestPages is every page of the site sorted by ID (see pageMetas).
-// It is computed once per site: sitemap and manifest both need it.
+// It is computed once per site: sitemap and manifest both need it. A site
+// reassembled from the previous one patches that one's list (metaBase):
+// only the entries of metaIDs can differ.
 func (s *site) manifestPages(listTitle func(*list) string, T func(string) string) []beforetrip.PageMeta {
 	s.metaOnce.Do(func() {
+		if s.metaBase != nil {
+			s.metas = s.patchMetas(listTitle, T)
+			s.metaBase, s.metaIDs = nil, nil
+			return
+		}
 		metas := make([]beforetrip.PageMeta, 0, len(s.pages)+len(s.lists)+2)
 		for _, o := range s.outputs {
-			switch o.kind {
-			case outPage:
-				m := o.page.Meta()
-				if m.Kind == beforetrip.KindHome && m.Title == "" {
-					m.Title = T("home")
-				}
+			if m, ok := metaOf(o, listTitle, T); ok {
 				metas = append(metas, m)
-			case outList:
-				if o.n == 1 {
-					metas = append(metas, beforetrip.PageMeta{ID: o.list.id, Kind: listKind(o.list),
-						Title: listTitle(o.list), URL: beforetrip.PageURL(o.list.id), Country: listCountry(o.list)})
-				}
-			case outCountries, outTags:
-				metas = append(metas, beforetrip.PageMeta{ID: o.id, Kind: beforetrip.KindList,
-					Title: T(o.id + "_title"), URL: beforetrip.PageURL(o.id)})
 			}
 		}
-		slices.SortFunc(metas, func(a, b beforetrip.PageMeta) int { return strings.Compare(a.ID, b.ID) })
+		slices.SortFunc(metas, byMetaID)
 		s.metas = metas
 	})
 	return s.metas
+}
+
+// patchMetas copies metaBase and recomputes, inserts or drops the entries
+// of metaIDs.
+func (s *site) patchMetas(listTitle func(*list) string, T func(string) string) []beforetrip.PageMeta {
+	metas := slices.Clone(s.metaBase)
+	for _, id := range s.metaIDs {
+		i, found := slices.BinarySearchFunc(metas, id, func(m beforetrip.PageMeta, id string) int {
+			return strings.Compare(m.ID, id)
+		})
+		o := s.outputs[pagePath(id)]
+		var m beforetrip.PageMeta
+		ok := o != nil
+		if ok {
+			m, ok = metaOf(o, listTitle, T)
+		}
+		switch {
+		case ok && found:
+			metas[i] = m
+		case ok:
+			metas = slices.Insert(metas, i, m)
+		case found:
+			metas = slices.Delete(metas, i, i+1)
+		}
+	}
+	return metas
+}
+
+func byMetaID(a, b beforetrip.PageMeta) int { return strings.Compare(a.ID, b.ID) }
+
+// metaKind is the manifest kind of output o; ok is false for outputs that
+// are not pages of the manifest (later pages of a list, feeds, assets).
+func metaKind(o *output) (kind string, ok bool) {
+	switch o.kind {
+	case outPage:
+		return o.page.Kind, true
+	case outList:
+		return listKind(o.list), o.n == 1
+	case outCountries, outTags:
+		return beforetrip.KindList, true
+	}
+	return "", false
+}
+
+// metaOf returns the manifest entry of output o, if it is a manifest page.
+func metaOf(o *output, listTitle func(*list) string, T func(string) string) (beforetrip.PageMeta, bool) {
+	if _, ok := metaKind(o); !ok {
+		return beforetrip.PageMeta{}, false
+	}
+	switch o.kind {
+	case outPage:
+		m := o.page.Meta()
+		if m.Kind == beforetrip.KindHome && m.Title == "" {
+			m.Title = T("home")
+		}
+		return m, true
+	case outList:
+		return beforetrip.PageMeta{ID: o.list.id, Kind: listKind(o.list), Title: listTitle(o.list),
+			URL: beforetrip.PageURL(o.list.id), Country: listCountry(o.list)}, true
+	}
+	return beforetrip.PageMeta{ID: o.id, Kind: beforetrip.KindList, Title: T(o.id + "_title"),
+		URL: beforetrip.PageURL(o.id)}, true
 }
 
 // manifestState remembers the last manifest so that "built" only moves

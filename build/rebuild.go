@@ -82,8 +82,9 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	}
 	var s *site
 	var g *graph
+	var remove []string
 	if !all && len(tmpls) == 0 && len(ch.Data) == 0 {
-		s, g = b.inPlace(old, prevs, st)
+		s, g, remove = b.incremental(old, prevs, st)
 	}
 	if s == nil {
 		if s, err = b.assembleState(st, old); err != nil {
@@ -95,19 +96,46 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 			g.page(id, diffPage(old.pages[id], s.pages[id]))
 		}
 		b.dataEffects(g, old, s)
+		remove = b.stale(s)
 	}
 	paths := g.paths(tmpls)
 	bt, err := b.out.begin()
 	if err != nil {
 		return nil, err
 	}
-	res, err := b.renderPublish(ctx, s, st.theme, paths, bt)
+	res, err := b.renderPublish(ctx, s, st.theme, paths, bt, remove)
 	if err != nil {
 		return nil, err
 	}
 	b.commit(st, s)
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// incremental tries the two fast paths for content edits that add or
+// remove no page: inPlace, then reassemble. It returns a nil site when
+// neither applies; remove are the published files the site no longer has.
+func (b *Builder) incremental(old *site, prevs map[string]*Page, st *state) (*site, *graph, []string) {
+	if s, g := b.inPlace(old, prevs, st); s != nil {
+		g.added = []string{} // the same site: nothing new
+		return s, g, nil
+	}
+	s, swaps, added, gone := b.reassemble(old, prevs, st)
+	if s == nil {
+		return nil, nil, nil
+	}
+	g := newGraph(old, s)
+	g.added = append([]string{}, added...) // non-nil: known
+	for _, sw := range swaps {
+		g.page(sw[1].ID, diffPage(sw[0], sw[1]))
+	}
+	var remove []string
+	for _, p := range gone {
+		if _, ok := b.out.files[p]; ok {
+			remove = append(remove, p)
+		}
+	}
+	return s, g, remove
 }
 
 // inPlace is the fast path for the most common edit: pages whose body or
@@ -287,6 +315,12 @@ func sameReader(a, b *Page) bool {
 func (g *graph) paths(tmpls []string) []string {
 	if g.all {
 		return slices.Collect(maps.Keys(g.new.outputs))
+	}
+	if g.added != nil && len(tmpls) == 0 {
+		for _, p := range g.added {
+			g.dirty[p] = true
+		}
+		return slices.Collect(maps.Keys(g.dirty))
 	}
 	for p, o := range g.new.outputs {
 		if _, ok := g.old.outputs[p]; !ok || (o.tmpl != "" && slices.Contains(tmpls, o.tmpl)) {

@@ -4,19 +4,19 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
-
-	"github.com/beforetrip/beforetrip"
 )
 
 // renderPublish renders paths of s on all cores, staging changed bytes,
-// and publishes the batch only if everything rendered.
-// A nil batch renders without writing (Check).
-func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths []string, bt *batch) (*Result, error) {
+// and publishes the batch only if everything rendered; remove are the
+// published files s no longer produces. A nil batch renders without
+// writing (Check).
+func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths []string, bt *batch, remove []string) (*Result, error) {
 	r := b.newRenderer(s, th)
 	var done, rendered atomic.Int64
 	stop := b.showProgress("rendering", &done, len(paths))
@@ -54,16 +54,10 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 		bt.abortIfAny()
 		return nil, err
 	}
-	res := b.result(s, r)
+	res := b.result(s)
 	res.Rendered = int(rendered.Load())
 	if bt == nil {
 		return res, nil
-	}
-	var remove []string
-	for p := range b.out.files {
-		if _, ok := s.outputs[p]; !ok {
-			remove = append(remove, p)
-		}
 	}
 	if res.Written, res.Removed, err = bt.publish(remove); err != nil {
 		return nil, err
@@ -75,26 +69,34 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	return res, nil
 }
 
-// result counts the site's pages by kind: the pages of the manifest.
-func (b *Builder) result(s *site, _ *renderer) *Result {
-	res := &Result{Kinds: map[string]int{}}
-	for _, o := range s.outputs {
-		var kind string
-		switch o.kind {
-		case outPage:
-			kind = o.page.Kind
-		case outList:
-			if o.n > 1 {
-				continue
-			}
-			kind = listKind(o.list)
-		case outCountries, outTags:
-			kind = beforetrip.KindList
-		default:
-			continue
-		}
-		res.Kinds[kind]++
-		res.Pages++
+// result starts the Result of a build of s: its pages by kind.
+func (b *Builder) result(s *site) *Result {
+	res := &Result{Kinds: maps.Clone(s.kinds)}
+	for _, n := range s.kinds {
+		res.Pages += n
 	}
 	return res
+}
+
+// countKinds counts the manifest pages among outputs by kind.
+func countKinds(outputs map[string]*output) map[string]int {
+	kinds := map[string]int{}
+	for _, o := range outputs {
+		if k, ok := metaKind(o); ok {
+			kinds[k]++
+		}
+	}
+	return kinds
+}
+
+// stale lists the files the writer published that s does not produce:
+// a full scan, for builds that do not know what disappeared.
+func (b *Builder) stale(s *site) []string {
+	var remove []string
+	for p := range b.out.files {
+		if _, ok := s.outputs[p]; !ok {
+			remove = append(remove, p)
+		}
+	}
+	return remove
 }

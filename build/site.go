@@ -115,9 +115,14 @@ type site struct {
 	counts    map[string]beforetrip.Counts
 	outputs   map[string]*output // by output path
 	lim       limits
+	kinds     map[string]int // manifest pages per kind (Result.Kinds); shared, never changed in place
 
 	metaOnce sync.Once
 	metas    []beforetrip.PageMeta
+	// metaBase, when set, is the previous site's manifest: only the
+	// entries of metaIDs are computed again (see manifestPages).
+	metaBase []beforetrip.PageMeta
+	metaIDs  []string
 }
 
 // tagInfo is one tag: its display name (the spelling of its first page by
@@ -231,5 +236,6 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Slug, b.Slug))
 	})
 	s.outputs = planOutputs(s, th)
+	s.kinds = countKinds(s.outputs)
 	return s
 }
