@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,12 +17,13 @@ import (
 // manifestPages is every page of the site sorted by ID (see pageMetas).
 // It is computed once per site: sitemap and manifest both need it. A site
 // reassembled from the previous one patches that one's list (metaBase):
-// only the entries of metaIDs can differ.
+// only the entries of metaIDs can differ. Each entry's JSON is kept too,
+// so a rebuild re-encodes the entries that changed, not 10k of them.
 func (s *site) manifestPages(listTitle func(*list) string, T func(string) string) []beforetrip.PageMeta {
 	s.metaOnce.Do(func() {
 		if s.metaBase != nil {
-			s.metas = s.patchMetas(listTitle, T)
-			s.metaBase, s.metaIDs = nil, nil
+			s.patchMetas(listTitle, T)
+			s.metaBase, s.metaBaseJSON, s.metaIDs = nil, nil, nil
 			return
 		}
 		metas := make([]beforetrip.PageMeta, 0, len(s.pages)+len(s.lists)+2)
@@ -32,14 +34,41 @@ func (s *site) manifestPages(listTitle func(*list) string, T func(string) string
 		}
 		slices.SortFunc(metas, byMetaID)
 		s.metas = metas
+		s.metaJSON = make([][]byte, len(metas))
+		for i := range metas {
+			if s.metaJSON[i], s.metaErr = json.Marshal(metas[i]); s.metaErr != nil {
+				return
+			}
+		}
 	})
 	return s.metas
 }
 
-// patchMetas copies metaBase and recomputes, inserts or drops the entries
-// of metaIDs.
-func (s *site) patchMetas(listTitle func(*list) string, T func(string) string) []beforetrip.PageMeta {
-	metas := slices.Clone(s.metaBase)
+// manifestJSON is the JSON array of manifestPages, as json.Marshal writes it.
+func (s *site) manifestJSON(listTitle func(*list) string, T func(string) string) ([]byte, error) {
+	s.manifestPages(listTitle, T)
+	if s.metaErr != nil {
+		return nil, fmt.Errorf("build: manifest: %w", s.metaErr)
+	}
+	n := 2 + len(s.metaJSON)
+	for _, e := range s.metaJSON {
+		n += len(e)
+	}
+	out := make([]byte, 0, n)
+	out = append(out, '[')
+	for i, e := range s.metaJSON {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, e...)
+	}
+	return append(out, ']'), nil
+}
+
+// patchMetas copies metaBase and its JSON and recomputes, inserts or drops
+// the entries of metaIDs.
+func (s *site) patchMetas(listTitle func(*list) string, T func(string) string) {
+	metas, enc := slices.Clone(s.metaBase), slices.Clone(s.metaBaseJSON)
 	for _, id := range s.metaIDs {
 		i, found := slices.BinarySearchFunc(metas, id, func(m beforetrip.PageMeta, id string) int {
 			return strings.Compare(m.ID, id)
@@ -50,16 +79,22 @@ func (s *site) patchMetas(listTitle func(*list) string, T func(string) string) [
 		if ok {
 			m, ok = metaOf(o, listTitle, T)
 		}
+		var js []byte
+		if ok {
+			if js, s.metaErr = json.Marshal(m); s.metaErr != nil {
+				return
+			}
+		}
 		switch {
 		case ok && found:
-			metas[i] = m
+			metas[i], enc[i] = m, js
 		case ok:
-			metas = slices.Insert(metas, i, m)
+			metas, enc = slices.Insert(metas, i, m), slices.Insert(enc, i, js)
 		case found:
-			metas = slices.Delete(metas, i, i+1)
+			metas, enc = slices.Delete(metas, i, i+1), slices.Delete(enc, i, i+1)
 		}
 	}
-	return metas
+	s.metas, s.metaJSON = metas, enc
 }
 
 func byMetaID(a, b beforetrip.PageMeta) int { return strings.Compare(a.ID, b.ID) }
@@ -127,7 +162,7 @@ func readManifestState(outDir string) *manifestState {
 
 // manifest writes the page-ID manifest the API reads.
 func (r *renderer) manifest(w *bytes.Buffer) error {
-	pages, err := json.Marshal(r.pageMetas())
+	pages, err := r.s.manifestJSON(r.listTitle, r.th.T)
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,10 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 	if tagsChanged {
 		s.retag(touched, old)
 	}
-	s.metaBase = old.metas // nil when never computed: then computed whole
+	if old.metaErr == nil {
+		// nil when never computed: then computed whole.
+		s.metaBase, s.metaBaseJSON = old.metas, old.metaJSON
+	}
 	for _, sw := range swaps {
 		s.metaIDs = append(s.metaIDs, sw[1].ID)
 	}

@@ -119,10 +119,14 @@ type site struct {
 
 	metaOnce sync.Once
 	metas    []beforetrip.PageMeta
-	// metaBase, when set, is the previous site's manifest: only the
-	// entries of metaIDs are computed again (see manifestPages).
-	metaBase []beforetrip.PageMeta
-	metaIDs  []string
+	metaJSON [][]byte // JSON of each entry of metas
+	metaErr  error
+	// metaBase and metaBaseJSON, when set, are the previous site's
+	// manifest: only the entries of metaIDs are computed again (see
+	// manifestPages).
+	metaBase     []beforetrip.PageMeta
+	metaBaseJSON [][]byte
+	metaIDs      []string
 }
 
 // tagInfo is one tag: its display name (the spelling of its first page by
