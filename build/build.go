@@ -41,6 +41,7 @@ type state struct {
 // output folder is left as it was.
 func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	b.site = nil
+	b.itemHTML.Clear() // entries of deleted pages go too
 	return b.full(ctx, true)
 }
 

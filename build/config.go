@@ -67,6 +67,9 @@ type Builder struct {
 	lim      limits // list sizes (defaultLimits)
 	// readerCache keeps reader review pages between rebuilds (collect.go).
 	readerCache map[uint64]readerEntry
+	// itemHTML keeps rendered list entries between rebuilds (render.go):
+	// page ID (+ variant) → itemEntry.
+	itemHTML sync.Map
 	// The content folder with symbolic links resolved (see resolvesInside).
 	rootOnce    sync.Once
 	realRoot    string

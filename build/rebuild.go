@@ -164,6 +164,8 @@ func (b *Builder) inPlace(old *site, prevs map[string]*Page, st *state) (*site, 
 		ef := diffPage(sw.prev, sw.next)
 		*sw.prev = *sw.next
 		st.files[sw.path] = sw.prev
+		b.itemHTML.Delete(sw.prev.ID) // its list entry may show the old summary
+		b.itemHTML.Delete(sw.prev.ID + "\x00sub")
 		g.page(sw.prev.ID, ef)
 	}
 	return old, g

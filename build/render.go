@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
-	"sync"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -19,7 +18,17 @@ type renderer struct {
 	// newManifest is set when the manifest is rendered; the Builder keeps
 	// it once the build is published.
 	newManifest *manifestState
-	itemCache   sync.Map // page ID (+ variant) → rendered list entry
+}
+
+// itemEntry is a rendered list entry and what it was rendered from: it is
+// reused while the page (same object), its country, its counts and the
+// theme are the same. Pages changed in place (Rebuild's inPlace) drop
+// their entries.
+type itemEntry struct {
+	page, country *Page
+	counts        beforetrip.Counts
+	th            *theme
+	html          template.HTML
 }
 
 func (b *Builder) newRenderer(s *site, th *theme) *renderer {
@@ -97,8 +106,9 @@ func (r *renderer) items(ps []*Page) []item {
 // itemsHTML returns the list entries of ps rendered with partials/item.html.
 // A page is listed on up to half a dozen list pages (its section, its tags,
 // the home and popular pages) with the same HTML, so each entry is
-// rendered once per build pass and reused: list pages then cost a few
-// template actions instead of hundreds.
+// rendered once and reused, by this pass and by later rebuilds (a title
+// edit re-renders ~6 list pages of 50 entries, of which one changed): list
+// pages then cost a few template actions instead of hundreds.
 func (r *renderer) itemsHTML(ps []*Page, sub bool) ([]item, error) {
 	out := r.items(ps)
 	for i := range out {
@@ -107,9 +117,11 @@ func (r *renderer) itemsHTML(ps []*Page, sub bool) ([]item, error) {
 		if sub {
 			key += "\x00sub"
 		}
-		if v, ok := r.itemCache.Load(key); ok {
-			out[i].HTML = v.(template.HTML)
-			continue
+		if v, ok := r.b.itemHTML.Load(key); ok {
+			if e := v.(itemEntry); e.page == out[i].P && e.country == out[i].Country && e.counts == out[i].Counts && e.th == r.th {
+				out[i].HTML = e.html
+				continue
+			}
 		}
 		var buf bytes.Buffer
 		t := r.th.base.Lookup("item.html")
@@ -120,7 +132,7 @@ func (r *renderer) itemsHTML(ps []*Page, sub bool) ([]item, error) {
 			return nil, err
 		}
 		out[i].HTML = template.HTML(buf.String())
-		r.itemCache.Store(key, out[i].HTML)
+		r.b.itemHTML.Store(key, itemEntry{page: out[i].P, country: out[i].Country, counts: out[i].Counts, th: r.th, html: out[i].HTML})
 	}
 	return out, nil
 }
