@@ -45,7 +45,7 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 		// shared renders a site-wide partial once per build; key tells
 		// its variants apart (see theme.sharedHTML).
 		"shared": func(name, key string) (template.HTML, error) {
-			return th.sharedHTML(name, key, &view{Site: b.siteView(th), ID: key})
+			return th.sharedHTML(name, key, func() any { return &view{Site: b.siteView(th), ID: key} })
 		},
 		// navKey is the header variant of a page: the nav item it is.
 		"navKey": func(id string) string {

@@ -85,7 +85,8 @@ func (th *theme) clone() (*template.Template, error) { return th.base.Clone() }
 // It is for the parts of every page that depend on the site only (the
 // asset links, the footer) or on a few values (the header's current nav
 // item): rendering them once instead of 10k times saves template time.
-func (th *theme) sharedHTML(name, key string, data any) (template.HTML, error) {
+// data is called on a cache miss only: a page calls it several times.
+func (th *theme) sharedHTML(name, key string, data func() any) (template.HTML, error) {
 	if v, ok := th.shared.Load(name + "\x00" + key); ok {
 		return v.(template.HTML), nil
 	}
@@ -94,7 +95,7 @@ func (th *theme) sharedHTML(name, key string, data any) (template.HTML, error) {
 		return "", fmt.Errorf("shared: no partial %q", name)
 	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	if err := t.Execute(&buf, data()); err != nil {
 		return "", err
 	}
 	h := template.HTML(buf.String())
