@@ -20,6 +20,14 @@ import (
 // bodyLimit caps every request body; larger bodies get 413 too_large.
 const bodyLimit = 64 << 10
 
+// readLimit is how much body the server still reads before it answers 413.
+// fasthttp answers a body over its limit and closes the connection at once,
+// unread; a client still sending then gets a connection reset instead of
+// the 413. Reading up to 1 MiB and refusing past bodyLimit in limitBody
+// gives ordinary oversized requests a clean JSON answer; only larger ones
+// are cut off early, to bound memory.
+const readLimit = 1 << 20
+
 // Config configures the API. cmd maps config.yaml onto it.
 type Config struct {
 	// CORSOrigins are the exact origins ("https://example.com") allowed to
@@ -146,7 +154,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		// Immutable: Params/Query/Body strings are copies, so handlers may
 		// keep them (fiber otherwise reuses its buffers after the handler).
 		Immutable: true,
-		BodyLimit: bodyLimit,
+		BodyLimit: readLimit,
 		// Request line and headers: GET /api/pages with 100 Korean page IDs,
 		// URL-encoded, plus cookies, is well past fasthttp's 4 KiB default.
 		ReadBufferSize: 16 << 10,
@@ -215,7 +223,7 @@ func (s *Server) routeTable() []route {
 // 404/405 for every other /api path.
 func (s *Server) mount() {
 	s.app.Use(s.requestLog, s.recoverPanic)
-	s.app.Use("/api", apiOnly(s.securityHeaders), apiOnly(s.cors), apiOnly(s.csrf))
+	s.app.Use("/api", apiOnly(s.securityHeaders), apiOnly(s.cors), apiOnly(limitBody), apiOnly(s.csrf))
 	for _, r := range s.routes {
 		s.app.Add(r.method, r.path, r.handler)
 	}
@@ -237,6 +245,14 @@ func apiOnly(h fiber.Handler) fiber.Handler {
 		}
 		return h(c)
 	}
+}
+
+// limitBody refuses API request bodies over bodyLimit (see readLimit).
+func limitBody(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > bodyLimit {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return c.Next()
 }
 
 // unknownRoute answers 405 with Allow when the path is an endpoint asked
