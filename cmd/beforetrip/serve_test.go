@@ -131,15 +131,24 @@ func TestServe(t *testing.T) {
 				}
 			}
 		}
+		// A split burst's later build may publish while the loop above is
+		// still reading pages, so its event can still be queued: count it
+		// with the burst. After those, the next build is the next change.
+		MustWriteFile(t, tipFile, tipMD("After the burst", "x"))
+		for {
+			ev := s.reloaded(t, "")
+			if ev.All {
+				t.Fatal("a full rebuild came for the burst or the next change")
+			}
+			if contains(ev.Paths, tipURL) {
+				break
+			}
+			builds++
+		}
 		if builds > 3 {
 			t.Errorf("300 files took %d builds", builds)
 		}
 		t.Logf("300 files: %d build(s)", builds)
-		// Nothing of the burst is left over: the next build is the next change.
-		MustWriteFile(t, tipFile, tipMD("After the burst", "x"))
-		if ev := s.reloaded(t, tipURL); ev.All {
-			t.Error("a second build of the burst came before the next change")
-		}
 	})
 	t.Run("template edit", func(t *testing.T) {
 		layout := MustFindLayout(t, s.P("themes/default"))
