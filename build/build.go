@@ -83,7 +83,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		}
 	}
 	st.files = make(map[string]*Page, len(paths))
-	headPages, errs, err := b.loadFiles(ctx, heads, nil)
+	headPages, errs, err := b.loadFiles(ctx, heads, workers(nil), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	}
 	var bt *batch
 	if publish {
-		if bt, err = b.out.begin(); err != nil {
+		if bt, err = b.out.begin(true); err != nil {
 			return nil, err
 		}
 		b.out.full = true
@@ -123,7 +123,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		mu.Unlock()
 		return nil
 	}
-	itemPages, itemErrs, err := b.loadFiles(ctx, items, emit)
+	itemPages, itemErrs, err := b.loadFiles(ctx, items, workers(bt), emit)
 	if err != nil {
 		bt.abortIfAny()
 		return nil, err

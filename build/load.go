@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -158,14 +157,14 @@ func (b *Builder) displayPath(rel string) string {
 // set) so callers decide; problems of every file are collected. emit, if
 // set, is called with each loaded page (and a scratch buffer) on the
 // worker that loaded it; its error stops the run.
-func (b *Builder) loadFiles(ctx context.Context, files []string, emit func(*Page, *bytes.Buffer) error) ([]*Page, Errors, error) {
+func (b *Builder) loadFiles(ctx context.Context, files []string, workers int, emit func(*Page, *bytes.Buffer) error) ([]*Page, Errors, error) {
 	pages := make([]*Page, len(files))
 	errs := make([]Errors, len(files))
 	var next, done atomic.Int64
 	stop := b.showProgress("loading and rendering", &done, len(files))
 	defer stop()
 	g, gctx := errgroup.WithContext(ctx)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for range workers {
 		g.Go(func() error {
 			var buf bytes.Buffer
 			for gctx.Err() == nil {

@@ -99,7 +99,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		remove = b.stale(s)
 	}
 	paths := g.paths(tmpls)
-	bt, err := b.out.begin()
+	bt, err := b.out.begin(false)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	g, gctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for range workers(bt) {
 		g.Go(func() error {
 			for gctx.Err() == nil {
 				i := int(next.Add(1) - 1)
@@ -99,4 +99,14 @@ func (b *Builder) stale(s *site) []string {
 		}
 	}
 	return remove
+}
+
+// workers is how many goroutines load and render. A cold build blocks in
+// file creation often enough that two more keep the cores busy meanwhile.
+func workers(bt *batch) int {
+	n := runtime.GOMAXPROCS(0)
+	if bt != nil && bt.cold != nil {
+		n += 2
+	}
+	return n
 }

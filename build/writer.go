@@ -61,12 +61,14 @@ type batch struct {
 	mu       sync.Mutex
 	at       map[string][2]int64 // output path → offset and length in pack
 	sums     map[string]string
-	same     int // rendered, identical bytes
+	same     int        // rendered, identical bytes
+	cold     *coldStage // set when a full build starts from an empty output folder
 }
 
 // begin prepares a batch: it removes stale temp files and reads what an
-// earlier process published.
-func (w *writer) begin() (*batch, error) {
+// earlier process published. A full build into an empty output folder
+// writes through a coldStage instead of the pack.
+func (w *writer) begin(full bool) (*batch, error) {
 	if err := os.MkdirAll(w.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("build: output folder: %w", err)
 	}
@@ -88,7 +90,14 @@ func (w *writer) begin() (*batch, error) {
 			}
 		}
 	}
-	return &batch{w: w, at: map[string][2]int64{}, sums: map[string]string{}}, nil
+	bt := &batch{w: w, at: map[string][2]int64{}, sums: map[string]string{}}
+	if full {
+		var err error
+		if bt.cold, err = newColdStage(w.dir, len(w.files)); err != nil {
+			return nil, err
+		}
+	}
+	return bt, nil
 }
 
 // packFile creates the staging pack on first use: a rebuild whose output
@@ -146,6 +155,9 @@ func (bt *batch) stage(p string, data []byte) (bool, error) {
 		bt.mu.Unlock()
 		return false, nil
 	}
+	if bt.cold != nil {
+		return true, bt.cold.write(p, sum, data)
+	}
 	pack, err := bt.packFile()
 	if err != nil {
 		return false, fmt.Errorf("build: staging: %w", err)
@@ -170,6 +182,9 @@ func (bt *batch) abortIfAny() {
 
 // abort drops everything staged.
 func (bt *batch) abort() {
+	if bt.cold != nil {
+		bt.cold.remove()
+	}
 	if bt.pack != nil {
 		bt.pack.Close()
 		os.Remove(bt.pack.Name())
@@ -182,6 +197,9 @@ func (bt *batch) abort() {
 func (bt *batch) publish(remove []string) (written, removed []string, err error) {
 	defer bt.abort()
 	w := bt.w
+	if bt.cold != nil {
+		return bt.publishCold()
+	}
 	written = slices.Sorted(func(yield func(string) bool) {
 		for p := range bt.at {
 			if !yield(p) {
@@ -246,6 +264,24 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 		}
 	}
 	return written, removed, nil
+}
+
+// publishCold moves a cold build's staging folder into place and records
+// what it published.
+func (bt *batch) publishCold() (written, removed []string, err error) {
+	w := bt.w
+	recs, err := bt.cold.publish(w.dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	for p, r := range recs {
+		w.files[p] = r
+		w.trusted[p] = true
+		written = append(written, p)
+	}
+	slices.Sort(written)
+	w.full = false
+	return written, nil, w.save()
 }
 
 // mkdirs creates dir and its missing parents, remembering what exists.

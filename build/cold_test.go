@@ -1,0 +1,78 @@
+package build
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestColdBuild: a build into an empty folder (with a crashed build's
+// leftovers) stages the site out of sight and moves it into place; it
+// publishes the same bytes as a file-by-file build over existing output,
+// and the next process finds every file unchanged.
+func TestColdBuild(t *testing.T) {
+	ts := MustSite(t)
+	MustWrite(t, filepath.Join(ts.Out, tmpPrefix+"stage-crashed", "index.html"), "half a site")
+	res := MustBuild(t, MustBuilder(t, ts, nil))
+	cold := contents(t, ts.Out)
+	if len(res.Written) != len(cold)-1 || res.Unchanged != 0 { // all but the record file
+		t.Errorf("cold build: %d written, %d unchanged; %d files on disk", len(res.Written), res.Unchanged, len(cold))
+	}
+	for _, want := range []string{"index.html", "countries/japan/index.html", "feed.xml", outputsFile} {
+		if _, ok := cold[want]; !ok {
+			t.Errorf("cold build lacks %s", want)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(ts.Out, tmpPrefix+"*")); len(left) != 0 {
+		t.Errorf("staging leftovers: %v", left)
+	}
+	if again := MustBuild(t, MustBuilder(t, ts, nil)); len(again.Written) != 0 {
+		t.Errorf("build after a cold build wrote %v", again.Written)
+	}
+
+	// The same site over a folder that holds someone else's file is
+	// published file by file, and that file stays.
+	ts2 := MustSite(t)
+	MustWrite(t, filepath.Join(ts2.Out, "robots.txt"), "User-agent: *\n")
+	MustBuild(t, MustBuilder(t, ts2, func(c *Config) { c.ContentDir = ts.Content }))
+	warm := contents(t, ts2.Out)
+	if warm["robots.txt"] != "User-agent: *\n" {
+		t.Error("a file the builder did not write was lost")
+	}
+	delete(warm, "robots.txt")
+	// The record file holds mtimes; compare it by its paths only.
+	for _, m := range []map[string]string{cold, warm} {
+		m[outputsFile] = strings.Join(slices.Sorted(maps.Keys(m)), "\n")
+	}
+	if !maps.Equal(cold, warm) {
+		for p := range cold {
+			if cold[p] != warm[p] {
+				t.Errorf("%s differs between a cold and a file-by-file build", p)
+			}
+		}
+		t.Errorf("cold build: %d files, file-by-file: %d", len(cold), len(warm))
+	}
+}
+
+// contents maps every file under dir (slash paths relative to dir) to its
+// bytes.
+func contents(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
