@@ -13,6 +13,7 @@ type job struct {
 	full       bool
 	files      map[string]struct{}
 	data       map[beforetrip.Change]struct{}
+	reviews    bool // data holds a reader review change, not only counts
 	since      time.Time
 }
 
@@ -24,6 +25,7 @@ func (j *job) empty() bool {
 func (j *job) merge(o job) {
 	j.newBuilder = j.newBuilder || o.newBuilder
 	j.full = j.full || o.full
+	j.reviews = j.reviews || o.reviews
 	for f := range o.files {
 		j.addFile(f)
 	}
@@ -45,6 +47,7 @@ func (j *job) addData(c beforetrip.Change) {
 		j.data = map[beforetrip.Change]struct{}{}
 	}
 	j.data[c] = struct{}{}
+	j.reviews = j.reviews || (c.Kind != beforetrip.ChangeLikes && c.Kind != beforetrip.ChangeComments)
 }
 
 // at records that a change happened at t.

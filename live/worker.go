@@ -23,6 +23,11 @@ const (
 	DefaultMaxWait  = 5 * time.Second
 )
 
+// DefaultCountsCooldown is the factor k of WithCountsCooldown: a count
+// rebuild that took D is followed by at least 2×D of rest, so a like storm
+// spends at most a third of the time rebuilding.
+const DefaultCountsCooldown = 2.0
+
 // Result is one finished build.
 type Result struct {
 	Seq   int  // 1 for the first build of the worker
@@ -63,6 +68,20 @@ func WithDebounce(d time.Duration) Option { return func(w *Worker) { w.debounce 
 // WithMaxWait bounds how long data changes wait after the first one.
 func WithMaxWait(d time.Duration) Option { return func(w *Worker) { w.maxWait = d } }
 
+// WithCountsCooldown sets k of the duty cycle that keeps count rebuilds
+// from crowding out the API: after a data-only build that took D, a build
+// whose pending changes are all like and comment counts starts no sooner
+// than k×D after it ended, even when the debounce or max wait would start
+// it earlier. A like storm over thousands of pages re-renders each of
+// them (seconds of CPU and hundreds of megabytes written, which also slows
+// every fsync of the store), so without a rest the API would share the
+// machine with rebuilds back to back. File, config and reader review
+// changes are not held back. 0 turns the rest off; default
+// DefaultCountsCooldown.
+func WithCountsCooldown(k float64) Option {
+	return func(w *Worker) { w.countsCooldown = max(k, 0) }
+}
+
 // WithLogger sets the logger (default: slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(w *Worker) { w.log = l } }
 
@@ -82,30 +101,35 @@ type NewBuilder func() (*build.Builder, error)
 // changes (a new builder and a full build) and data changes announced by the
 // API (Notify: debounced and coalesced into one incremental build).
 type Worker struct {
-	newBuilder NewBuilder
-	debounce   time.Duration
-	maxWait    time.Duration
-	log        *slog.Logger
-	hooks      []func(Result)
-	wake       chan struct{}
+	newBuilder     NewBuilder
+	debounce       time.Duration
+	maxWait        time.Duration
+	countsCooldown float64
+	log            *slog.Logger
+	hooks          []func(Result)
+	wake           chan struct{}
 
 	mu        sync.Mutex
 	pending   job
 	dataFirst time.Time // first and last data change of the pending batch
 	dataLast  time.Time
-	subs      map[chan Result]struct{}
+	// countsRest is when the rest after the last data-only build ends
+	// (WithCountsCooldown).
+	countsRest time.Time
+	subs       map[chan Result]struct{}
 }
 
 // NewWorker returns a worker whose first build, when Run starts, is a full
 // build with a builder from newBuilder.
 func NewWorker(newBuilder NewBuilder, opts ...Option) *Worker {
 	w := &Worker{
-		newBuilder: newBuilder,
-		debounce:   DefaultDebounce,
-		maxWait:    DefaultMaxWait,
-		log:        slog.Default(),
-		wake:       make(chan struct{}, 1),
-		subs:       map[chan Result]struct{}{},
+		newBuilder:     newBuilder,
+		debounce:       DefaultDebounce,
+		maxWait:        DefaultMaxWait,
+		countsCooldown: DefaultCountsCooldown,
+		log:            slog.Default(),
+		wake:           make(chan struct{}, 1),
+		subs:           map[chan Result]struct{}{},
 	}
 	for _, o := range opts {
 		o(w)
@@ -193,7 +217,9 @@ func (w *Worker) Subscribe() (<-chan Result, func()) {
 }
 
 // take removes the work that is due from the queue. When only debounced
-// data changes wait, it returns no job and when they become due.
+// data changes wait, it returns no job and when they become due: after
+// the debounce or the max wait, and for count changes alone not before
+// the rest after the last data-only build.
 func (w *Worker) take(now time.Time) (job, time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -205,6 +231,9 @@ func (w *Worker) take(now time.Time) (job, time.Time) {
 		due := w.dataLast.Add(w.debounce)
 		if m := w.dataFirst.Add(w.maxWait); m.Before(due) {
 			due = m
+		}
+		if !p.reviews && w.countsRest.After(due) {
+			due = w.countsRest
 		}
 		if now.Before(due) {
 			return job{}, due
@@ -252,6 +281,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		if res.Err != nil {
 			carry = j
 		}
+		if res.DataOnly() {
+			w.rest(res)
+		}
 		w.publish(res)
 	}
 }
@@ -292,6 +324,15 @@ func (w *Worker) build(ctx context.Context, b **build.Builder, j job) Result {
 		res.Build = nil
 	}
 	return res
+}
+
+// rest starts the pause after a data-only build (WithCountsCooldown).
+func (w *Worker) rest(res Result) {
+	// Clamped to a day: a huge k would overflow the conversion.
+	d := time.Duration(min(w.countsCooldown*float64(res.Done.Sub(res.Started)), float64(24*time.Hour)))
+	w.mu.Lock()
+	w.countsRest = res.Done.Add(d)
+	w.mu.Unlock()
 }
 
 func (w *Worker) publish(res Result) {

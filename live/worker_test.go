@@ -228,3 +228,57 @@ func TestConfigChangeMakesNewBuilder(t *testing.T) {
 		t.Error("home page does not show the new title")
 	}
 }
+
+func TestCountRebuildsRest(t *testing.T) {
+	s := MustSite(t)
+	const k = 50
+	w := MustRun(t, s.Config, live.WithDebounce(time.Millisecond), live.WithMaxWait(time.Millisecond),
+		live.WithCountsCooldown(k))
+	w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan/tips/jr-pass"})
+	first := w.Next(t)
+	if first.Err != nil || !first.DataOnly() {
+		t.Fatalf("first like build: data-only %v err %v", first.DataOnly(), first.Err)
+	}
+	rest := first.Done.Add(k * first.Done.Sub(first.Started))
+	// Likes and comments during the rest wait for its end, then go as one
+	// build.
+	pages := []string{"countries/japan/tips/jr-pass", "countries/japan/tips/suica", "countries/japan"}
+	for i := range 300 {
+		kind := []beforetrip.ChangeKind{beforetrip.ChangeLikes, beforetrip.ChangeComments}[i%2]
+		w.Notify(beforetrip.Change{Kind: kind, Page: pages[i%len(pages)]})
+	}
+	second := w.Next(t)
+	if second.Err != nil || len(second.Data) != 2*len(pages) {
+		t.Fatalf("second build: data %v err %v, want each page's likes and comments once", second.Data, second.Err)
+	}
+	if second.Started.Before(rest) {
+		t.Errorf("count build started %v before the rest after a %v build ended",
+			rest.Sub(second.Started), first.Done.Sub(first.Started))
+	}
+}
+
+func TestReviewsSkipTheCountRest(t *testing.T) {
+	s := MustSite(t)
+	// A rest of a million times the last build (at least 1,000 s for a
+	// build of 1 ms): counts alone would not build again within the test's
+	// timeout.
+	w := MustRun(t, s.Config, live.WithDebounce(time.Millisecond), live.WithMaxWait(time.Millisecond),
+		live.WithCountsCooldown(1e6))
+	w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan/tips/jr-pass"})
+	if r := w.Next(t); r.Err != nil || !r.DataOnly() {
+		t.Fatalf("like build: data-only %v err %v", r.DataOnly(), r.Err)
+	}
+	w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan/tips/suica"})
+	w.Notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: "countries/japan/reviews/u-1", Country: "japan"})
+	r := w.Next(t) // fails after its timeout if the review waits for the rest
+	if r.Err != nil || len(r.Data) != 2 {
+		t.Errorf("got data %v err %v, want the review and the waiting like together", r.Data, r.Err)
+	}
+	// A file change is not held back either.
+	tip := s.P("content/countries/japan/tips/suica.md")
+	MustWrite(t, tip, fmt.Sprintf(tipMD, "Suica", "rested"))
+	w.FilesChanged([]string{tip}, time.Now())
+	if r := w.Next(t); r.Err != nil || len(r.Files) != 1 {
+		t.Errorf("file build: files %v err %v", r.Files, r.Err)
+	}
+}
