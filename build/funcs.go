@@ -47,6 +47,21 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 		"shared": func(name, key string) (template.HTML, error) {
 			return th.sharedHTML(name, key, func() any { return &view{Site: b.siteView(th), ID: key} })
 		},
+		// crumbs renders partials/crumbs.html for a breadcrumb trail once
+		// per distinct trail (every tip of a country shares one), and
+		// tagLink partials/tag-link.html once per tag: each would otherwise
+		// cost a dozen escaper calls on each of 10k pages. The key is the
+		// data itself, so a renamed country or tag gets a new entry.
+		"crumbs": func(cs []crumb) (template.HTML, error) {
+			var key strings.Builder
+			for _, c := range cs {
+				key.WriteString(c.Title + "\x00" + c.ID + "\x00")
+			}
+			return th.sharedHTML("crumbs.html", key.String(), func() any { return cs })
+		},
+		"tagLink": func(t Tag) (template.HTML, error) {
+			return th.sharedHTML("tag-link.html", t.Slug+"\x00"+t.Name, func() any { return t })
+		},
 		// navKey is the header variant of a page: the nav item it is.
 		"navKey": func(id string) string {
 			switch id {

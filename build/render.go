@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build/markdown"
 )
 
 // renderer renders outputs of one assembled site with one theme.
@@ -146,10 +147,11 @@ func (r *renderer) pageView(o *output) (*view, error) {
 	}
 	v := r.baseView(p.ID, p.Kind, title)
 	v.Page, v.Description, v.Counts = p, p.Summary, r.s.counts[p.ID]
-	var err error
-	if v.Body, v.TOC, err = r.b.pageBody(p); err != nil {
+	body, toc, err := r.b.pageBody(p)
+	if err != nil {
 		return nil, err
 	}
+	v.Body, v.TOC = body, tocHTML(toc)
 	switch p.Kind {
 	case beforetrip.KindHome:
 		if v.Latest, err = r.itemsHTML(head(r.s.lists["latest"].items, r.s.lim.homeLatest), true); err != nil {
@@ -246,4 +248,43 @@ func (r *renderer) continents() []continent {
 		}
 	}
 	return out
+}
+
+// tocHTML renders a table of contents as an ordered list, here rather than
+// in partials/toc.html: a template spends three escaper calls per entry,
+// a tenth of a tip page's rendering time. The escaping is html/template's
+// for the same contexts, so the bytes are those the partial wrote.
+// (template.URLQueryEscaper would write upper-case hex and change every
+// page with a Korean heading.)
+func tocHTML(toc []markdown.Heading) template.HTML {
+	if len(toc) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("<ol>")
+	for _, h := range toc {
+		fmt.Fprintf(&b, `<li class="toc-h%d"><a href="#%s">%s</a></li>`,
+			h.Level, fragmentEscape(h.ID), template.HTMLEscapeString(h.Text))
+	}
+	b.WriteString("</ol>")
+	return template.HTML(b.String())
+}
+
+// fragmentEscape percent-encodes an element id for a "#…" link as
+// html/template does in that context: unreserved bytes stay, every other
+// byte becomes %xx with lower-case hex.
+func fragmentEscape(id string) string {
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }

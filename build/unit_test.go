@@ -1,6 +1,7 @@
 package build
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 
@@ -80,5 +81,28 @@ func TestClassify(t *testing.T) {
 				t.Errorf("classify(%q) = %q, %q; want kind %q", tt.rel, pl.kind, why, tt.kind)
 			}
 		})
+	}
+}
+
+// TestTOCHTML: the table of contents written in Go is byte for byte what
+// html/template wrote for the same list (partials/toc.html before it moved
+// here), for ids and texts that need escaping.
+func TestTOCHTML(t *testing.T) {
+	toc := []markdown.Heading{
+		{Level: 2, ID: "before-you-go", Text: "Before you go"},
+		{Level: 3, ID: "짐-싸기", Text: "짐 싸기"},
+		{Level: 2, ID: `a"b<c>&d e/f?g#h%i~j.k_l`, Text: `<script>alert("x")</script> & 'q'`},
+	}
+	tmpl := template.Must(template.New("").Parse(
+		`<ol>{{range .}}<li class="toc-h{{.Level}}"><a href="#{{.ID}}">{{.Text}}</a></li>{{end}}</ol>`))
+	var want strings.Builder
+	if err := tmpl.Execute(&want, toc); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(tocHTML(toc)); got != want.String() {
+		t.Errorf("tocHTML =\n%s\nhtml/template wrote\n%s", got, want.String())
+	}
+	if tocHTML(nil) != "" {
+		t.Error("no headings must give no list")
 	}
 }

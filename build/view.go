@@ -4,7 +4,6 @@ import (
 	"html/template"
 
 	"github.com/beforetrip/beforetrip"
-	"github.com/beforetrip/beforetrip/build/markdown"
 )
 
 // siteView is what every template sees about the site.
@@ -30,8 +29,8 @@ type view struct {
 
 	Page     *Page // content pages
 	Body     template.HTML
-	TOC      []markdown.Heading
-	Country  *Page // the page's country (also set on country pages)
+	TOC      template.HTML // <ol> of the headings of long pages, "" for others
+	Country  *Page         // the page's country (also set on country pages)
 	Counts   beforetrip.Counts
 	Likeable bool // like button and comments
 
