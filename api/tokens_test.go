@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -119,4 +122,56 @@ func (c *client) cookieAt(path, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestVerifiedTokensStillExpire parses a token (cached), then steps the
+// clock: near and past its expiry the cached answer is not used.
+func TestVerifiedTokensStillExpire(t *testing.T) {
+	tok := newTokens(testSecret)
+	var skew atomic.Int64
+	tok.now = func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	u := &beforetrip.User{ID: 7, Role: beforetrip.RoleReader}
+	raw, err := tok.issue(u, "s1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second parse comes from the cache
+		if uid, sid, err := tok.parse(raw); err != nil || uid != 7 || sid != "s1" {
+			t.Fatalf("parse = %d %q %v", uid, sid, err)
+		}
+	}
+	// Within the leeway after exp the full check still accepts it.
+	skew.Store(int64(time.Minute + 2*time.Second))
+	if _, _, err := tok.parse(raw); err != nil {
+		t.Fatalf("within the leeway: %v", err)
+	}
+	skew.Store(int64(time.Minute + tokenLeeway + time.Second))
+	if _, _, err := tok.parse(raw); err == nil {
+		t.Fatal("an expired token was accepted from the cache")
+	}
+	// A token differing from a cached one in its signature is checked.
+	skew.Store(0)
+	if _, _, err := tok.parse(raw[:len(raw)-2] + "AA"); err == nil {
+		t.Fatal("a forged signature was accepted")
+	}
+}
+
+// TestVerifiedTokensStillRevoked uses tokens once (so they are cached) and
+// then revokes their session or blocks their user: the next request with
+// the same token is refused at once.
+func TestVerifiedTokensStillRevoked(t *testing.T) {
+	ts := MustServer(t)
+	c, _ := ts.MustUser(t, "erin")
+	thief := ts.client(t)
+	thief.bearer = c.cookieAt("/api/", "bt_access")
+	thief.do("PUT", pagePath("countries/japan"), nil).want(t, 200, "")
+	c.do("POST", "/api/auth/logout", nil).want(t, 204, "")
+	thief.do("PUT", pagePath("countries/japan"), nil).want(t, 401, "unauthenticated")
+
+	b := ts.MustBearer(t, "frank")
+	b.do("PUT", pagePath("countries/japan"), nil).want(t, 200, "")
+	if err := ts.DB.BlockUser(context.Background(), "frank"); err != nil {
+		t.Fatal(err)
+	}
+	b.do("PUT", pagePath("countries/japan"), nil).want(t, 403, "forbidden")
 }
