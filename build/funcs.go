@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/beforetrip/beforetrip"
 )
 
 // templateFuncs are the functions the theme's templates call.
@@ -61,6 +64,11 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 		},
 		"tagLink": func(t Tag) (template.HTML, error) {
 			return th.sharedHTML("tag-link.html", t.Slug+"\x00"+t.Name, func() any { return t })
+		},
+		// counts renders partials/counts.html once per distinct pair of
+		// counts: every list entry shows one, and most pairs repeat.
+		"counts": func(c beforetrip.Counts) (template.HTML, error) {
+			return th.sharedHTML("counts.html", strconv.FormatInt(c.Likes, 10)+"/"+strconv.FormatInt(c.Comments, 10), func() any { return c })
 		},
 		// navKey is the header variant of a page: the nav item it is.
 		"navKey": func(id string) string {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -29,9 +30,15 @@ type theme struct {
 	assets map[string]*asset // by source path under static/, e.g. "css/main.css"
 	// base holds baseof.html and the partials; "shared" partials are
 	// executed from it once per build and cached (see templateFuncs).
-	base   *template.Template
-	shared sync.Map // name + "\x00" + key → template.HTML
+	base    *template.Template
+	shared  sync.Map     // name + "\x00" + key → template.HTML
+	entries atomic.Int64 // stores into shared since it was last cleared
 }
+
+// maxShared bounds the shared cache of a long-running server: keys carry
+// data (counts, titles), so edits and likes keep adding new ones. Past the
+// bound the cache starts over; it refills in one build.
+const maxShared = 20000
 
 // asset is one static file and the path it is published at.
 type asset struct {
@@ -83,8 +90,9 @@ func (th *theme) clone() (*template.Template, error) { return th.base.Clone() }
 
 // sharedHTML renders partial name for data once and caches it under key.
 // It is for the parts of every page that depend on the site only (the
-// asset links, the footer) or on a few values (the header's current nav
-// item): rendering them once instead of 10k times saves template time.
+// asset links, the footer) or on a few values that key holds in full (the
+// header's nav item, a breadcrumb trail, a tag, a pair of counts):
+// rendering them once instead of 10k times saves template time.
 // data is called on a cache miss only: a page calls it several times.
 func (th *theme) sharedHTML(name, key string, data func() any) (template.HTML, error) {
 	if v, ok := th.shared.Load(name + "\x00" + key); ok {
@@ -99,6 +107,10 @@ func (th *theme) sharedHTML(name, key string, data func() any) (template.HTML, e
 		return "", err
 	}
 	h := template.HTML(buf.String())
+	if th.entries.Add(1) > maxShared {
+		th.shared.Clear()
+		th.entries.Store(1)
+	}
 	th.shared.Store(name+"\x00"+key, h)
 	return h, nil
 }

@@ -1,10 +1,12 @@
 package build
 
 import (
+	"fmt"
 	"html/template"
 	"strings"
 	"testing"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/build/markdown"
 )
 
@@ -104,5 +106,32 @@ func TestTOCHTML(t *testing.T) {
 	}
 	if tocHTML(nil) != "" {
 		t.Error("no headings must give no list")
+	}
+}
+
+// TestSharedCacheBounded: a long-running server keeps adding keys (counts
+// change with every like); the cache starts over past maxShared entries
+// and still answers right.
+func TestSharedCacheBounded(t *testing.T) {
+	ts := MustSite(t)
+	b := MustBuilder(t, ts, nil)
+	th, err := loadTheme(ts.Theme, "en", b.templateFuncs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxShared + 10 {
+		c := beforetrip.Counts{Likes: int64(i)}
+		h, err := th.sharedHTML("counts.html", fmt.Sprint(i), func() any { return c })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf(`data-count="%d"`, i); !strings.Contains(string(h), want) {
+			t.Fatalf("entry %d lacks %s: %s", i, want, h)
+		}
+	}
+	n := 0
+	th.shared.Range(func(any, any) bool { n++; return true })
+	if n > maxShared {
+		t.Errorf("shared cache holds %d entries, bound %d", n, maxShared)
 	}
 }
