@@ -3,6 +3,7 @@
 #
 #   bench/api.sh                      # site of 1000 pages, 64 conns, 10 s each
 #   PAGES=10000 CONNS=64 DURATION=10s USERS=100 bench/api.sh
+#   BIN=/tmp/old/beforetrip ONLY=likes bench/api.sh   # another binary; likes only
 #
 # Builds the generated site (bench/out/<PAGES>, via bench/build.sh's layout)
 # if needed, starts `beforetrip api` on a free port with a fresh data folder,
@@ -23,15 +24,17 @@ PORT=${PORT:-18080}
 SITE=$OUT/$PAGES
 
 mkdir -p "$OUT"
+BIN=${BIN:-$OUT/beforetrip}
+ONLY=${ONLY:-}
 echo "building binaries..." >&2
-go build -o "$OUT/beforetrip" ./cmd/beforetrip
+if [ "$BIN" = "$OUT/beforetrip" ]; then go build -o "$BIN" ./cmd/beforetrip; fi
 go build -o "$OUT/gensite" ./bench/gensite
 go build -o "$OUT/load" ./bench/load
 
 if [ ! -f "$SITE/public/.beforetrip-pages.json" ]; then
 	echo "generating and building $PAGES pages..." >&2
 	"$OUT/gensite" --pages "$PAGES" --out "$SITE" >&2
-	"$OUT/beforetrip" build --config "$SITE/config.yaml" >&2
+	"$BIN" build --config "$SITE/config.yaml" >&2
 fi
 MANIFEST=$SITE/public/.beforetrip-pages.json
 
@@ -39,7 +42,7 @@ DATA=$(mktemp -d "$OUT/api-data.XXXXXX")
 LOG=$OUT/api-server.log
 SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 BEFORETRIP_JWT_SECRET=$SECRET BEFORETRIP_API_LIMITS=off \
-	"$OUT/beforetrip" api --config "$SITE/config.yaml" --addr "127.0.0.1:$PORT" \
+	"$BIN" api --config "$SITE/config.yaml" --addr "127.0.0.1:$PORT" \
 	--data "$DATA" --out "$SITE/public" >"$LOG" 2>&1 &
 SERVER=$!
 cleanup() {
@@ -63,13 +66,15 @@ done
 curl -fsS "$URL/api/healthz" >/dev/null || { echo "bench/api.sh: API not healthy after 30 s" >&2; cat "$LOG" >&2; exit 1; }
 
 rows=()
-echo "GET /api/pages..." >&2
-rows+=("$("$OUT/load" --url "$URL" --mode pages --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --md)")
+if [ "$ONLY" != likes ]; then
+	echo "GET /api/pages..." >&2
+	rows+=("$("$OUT/load" --url "$URL" --mode pages --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --md)")
+fi
 
 # wrk before the likes: a likes burst makes the rebuild worker re-render
 # every page whose count changed, which would compete with the reads.
 WRK=
-if command -v wrk >/dev/null; then
+if [ "$ONLY" != likes ] && command -v wrk >/dev/null; then
 	"$OUT/load" --manifest "$MANIFEST" --dump-ids "$OUT/ids.txt"
 	echo "wrk GET /api/pages..." >&2
 	WRK=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$URL" -- "$OUT/ids.txt" 20)
@@ -91,6 +96,40 @@ REBUILDS=$(awk '/"live: built"/ && !/"full":true/ {
 	}
 	END { printf "%d incremental rebuilds after the likes, %d files written, %.1f s spent rebuilding", n, w, ms / 1000 }' "$LOG")
 
+# Server-side like latencies (from the request log) split by whether an
+# incremental rebuild was running when the request ended.
+SPLIT=$(awk '
+	function secs(line,   t) {
+		match(line, /"time":"[0-9-]+T[0-9:.]+/)
+		t = substr(line, RSTART + 19, RLENGTH - 19)
+		split(t, p, ":")
+		return p[1] * 3600 + p[2] * 60 + p[3]
+	}
+	function num(line, key,   v) {
+		if (!match(line, "\"" key "\":[0-9]+")) return 0
+		v = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+		return v + 0
+	}
+	/"live: built"/ && !/"full":true/ { e = secs($0); nb++; bs[nb] = e - num($0, "ms") / 1000; be[nb] = e; next }
+	/"method":"PUT"/ && /"path":"\/api\/likes"/ { n++; t[n] = secs($0); d[n] = num($0, "duration") / 1e6 }
+	END {
+		for (i = 1; i <= n; i++) {
+			in_b = 0
+			for (j = 1; j <= nb; j++) if (t[i] >= bs[j] && t[i] <= be[j]) in_b = 1
+			if (in_b) { nr++; r[nr] = d[i]; if (!rf || t[i] < rf) rf = t[i]; if (t[i] > rl) rl = t[i] }
+			else { nq++; q[nq] = d[i]; if (!qf || t[i] < qf) qf = t[i]; if (t[i] > ql) ql = t[i] }
+		}
+		printf "%d %s %d %s\n", nq, (ql > qf ? nq / (ql - qf) : 0), nr, (rl > rf ? nr / (rl - rf) : 0)
+		for (i = 1; i <= nq; i++) print "q", q[i]
+		for (i = 1; i <= nr; i++) print "r", r[i]
+	}' "$LOG" | {
+	read -r nq qrate nr rrate
+	lat=$(cat)
+	pct() { printf '%s\n' "$lat" | awk -v k="$1" '$1 == k { print $2 }' | sort -n | awk -v p="$2" '{ a[NR] = $1 } END { if (NR) printf "%.1f", a[int((NR - 1) * p) + 1]; else printf "-" }'; }
+	printf 'server side: %d likes outside rebuilds (~%.0f/s, p50 %s ms, p99 %s ms), %d while a rebuild ran (~%.0f/s, p50 %s ms, p99 %s ms)' \
+		"$nq" "$qrate" "$(pct q 0.5)" "$(pct q 0.99)" "$nr" "$rrate" "$(pct r 0.5)" "$(pct r 0.99)"
+})
+
 echo
 echo "API on $PAGES-page site, $(nproc) CPUs, load generator on the same machine ($(date -u +%Y-%m-%dT%H:%MZ)):"
 echo
@@ -99,6 +138,8 @@ echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "Rebuild worker: $REBUILDS."
+echo
+echo "Likes, $SPLIT."
 if [ -n "$WRK" ]; then
 	echo
 	echo "wrk, GET /api/pages (20 IDs):"
