@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestColdBuild: a build into an empty folder (with a crashed build's
@@ -75,4 +76,29 @@ func contents(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestOlderRecordsKeepFiles: records written by a version that used
+// another hash (SHA-256) carry no sum this version reads; the next build
+// compares the bytes on disk and rewrites nothing.
+func TestOlderRecordsKeepFiles(t *testing.T) {
+	ts := MustSite(t)
+	MustBuild(t, MustBuilder(t, ts, nil))
+	rec := filepath.Join(ts.Out, outputsFile)
+	MustWrite(t, rec, strings.ReplaceAll(MustRead(t, rec), `"xxh64":"`, `"sha256":"0`))
+	file := filepath.Join(ts.Out, "countries/japan/index.html")
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(file, old, old); err != nil {
+		t.Fatal(err)
+	}
+	res := MustBuild(t, MustBuilder(t, ts, nil))
+	if len(res.Written) != 0 {
+		t.Errorf("build over older records wrote %d files, e.g. %v", len(res.Written), res.Written[0])
+	}
+	if st, err := os.Stat(file); err != nil || !st.ModTime().Equal(old) {
+		t.Errorf("unchanged file rewritten: %v %v", st.ModTime(), err)
+	}
+	if !strings.Contains(MustRead(t, rec), `"xxh64":"`) {
+		t.Error("records not brought up to date")
+	}
 }
