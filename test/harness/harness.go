@@ -145,7 +145,7 @@ func (s *Server) Start() {
 func (s *Server) Launch() {
 	s.tb.Helper()
 	s.runs++
-	f, err := os.Create(filepath.Join(s.logs, fmt.Sprintf("run-%03d.log", s.runs)))
+	f, err := os.Create(s.logFile())
 	if err != nil {
 		s.tb.Fatal(err)
 	}
@@ -217,9 +217,20 @@ func (s *Server) signal(sig syscall.Signal) {
 	s.cmd = nil
 }
 
+// Log returns what the current run (the last one launched) has logged so
+// far: tests wait on its lines, e.g. the worker's "live: built".
+func (s *Server) Log() string {
+	data, _ := os.ReadFile(s.logFile())
+	return string(data)
+}
+
+func (s *Server) logFile() string {
+	return filepath.Join(s.logs, fmt.Sprintf("run-%03d.log", s.runs))
+}
+
 // dumpLog prints the end of the last run's log.
 func (s *Server) dumpLog() {
-	data, err := os.ReadFile(filepath.Join(s.logs, fmt.Sprintf("run-%03d.log", s.runs)))
+	data, err := os.ReadFile(s.logFile())
 	if err != nil {
 		return
 	}
