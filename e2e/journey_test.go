@@ -120,6 +120,14 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	t.Log("like, reload, unlike, like again")
 	a.Click(".bt-like-button")
 	a.Wait("liked", likeState+` === 'true/1'`)
+	// The widget shows a like at once, before its PUT is answered: reload
+	// only once the server has it, or the new page may read the old count.
+	WaitFor(t, 30*time.Second, "like stored", func() error {
+		if body, err := get(dep.API + "/api/page?id=" + tipID); err != nil || !strings.Contains(body, `"likes":1`) {
+			return fmt.Errorf("like not stored: %v %s", err, body)
+		}
+		return nil
+	})
 	a.Open(tip)
 	a.Wait("like kept after reload", `q('.bt-account-name') && `+likeState+` === 'true/1'`)
 	a.Click(".bt-like-button")
