@@ -17,6 +17,8 @@ const MaxStatsIDs = 100
 // which may call the closure more than once, so the closure re-reads every
 // state it depends on and only assigns the result. Liking the page of a
 // reader review that does not exist (deleted meanwhile) is ENOTFOUND.
+// Likes arriving while a like batch commits wait for it and share the next
+// one (likeGate).
 func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint64, liked bool) (int64, error) {
 	if err := ctxErr(ctx); err != nil {
 		return 0, err
@@ -30,8 +32,13 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 	if userID == 0 {
 		return 0, beforetrip.Invalid("user", "user required")
 	}
+	if err := db.likes.enter(ctx); err != nil {
+		return 0, err
+	}
 	var count int64
+	var gen uint64
 	err := db.bolt.Batch(func(tx *bolt.Tx) error {
+		gen = db.likes.running(tx.ID())
 		count = 0
 		if err := activeUser(tx, userID); err != nil {
 			return err
@@ -46,6 +53,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 		count = c
 		return err
 	})
+	db.likes.leave(gen)
 	if err != nil {
 		return 0, wrap(err, "like %q", page.ID)
 	}

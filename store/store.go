@@ -27,9 +27,10 @@ const BatchDelay = 2 * time.Millisecond
 
 // DB is an open store.
 type DB struct {
-	bolt *bolt.DB
-	path string
-	now  func() time.Time
+	bolt  *bolt.DB
+	path  string
+	now   func() time.Time
+	likes likeGate
 }
 
 type options struct {
