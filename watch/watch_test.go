@@ -207,7 +207,8 @@ func TestConfigReplacedByRename(t *testing.T) {
 }
 
 func TestMassChangeIsOneBatch(t *testing.T) {
-	s := MustWatch(t, watch.WithDebounce(200*time.Millisecond), watch.WithMaxWait(10*time.Second))
+	const quiet = 200 * time.Millisecond
+	s := MustWatch(t, watch.WithDebounce(quiet), watch.WithMaxWait(time.Minute))
 	var want []string
 	for i := range 300 {
 		p := s.P(fmt.Sprintf("content/countries/c%03d/tips/t.md", i))
@@ -215,12 +216,30 @@ func TestMassChangeIsOneBatch(t *testing.T) {
 		want = append(want, p)
 	}
 	slices.Sort(want)
-	b := s.Next(t)
-	if !slices.Equal(b.Paths, want) {
-		t.Fatalf("first batch has %d paths, want all %d", len(b.Paths), len(want))
+	// The burst is one batch unless this test stalled for longer than the
+	// quiet period between two writes (a loaded machine does: CI saw 49 of
+	// 300). Then it may be split, but only at such a pause: each batch
+	// starts a whole quiet period after the last event of the one before.
+	var got []string
+	var prev watch.Batch
+	for n := 1; len(got) < len(want); n++ {
+		b := s.Next(t)
+		if b.Last.Before(b.First) {
+			t.Errorf("Last %v before First %v", b.Last, b.First)
+		}
+		if n > 1 {
+			if gap := b.First.Sub(prev.Last); gap < quiet {
+				t.Fatalf("batch %d began %v after the last event of batch %d, within the %v quiet period", n, gap, n-1, quiet)
+			}
+			t.Logf("batch %d (%d paths) after a pause of %v", n, len(b.Paths), b.First.Sub(prev.Last))
+		}
+		got = append(got, b.Paths...)
+		prev = b
 	}
-	if b.Last.Before(b.First) {
-		t.Errorf("Last %v before First %v", b.Last, b.First)
+	// A file may be in two batches: created before a pause, written after.
+	slices.Sort(got)
+	if got = slices.Compact(got); !slices.Equal(got, want) {
+		t.Fatalf("batches hold %d paths, want the %d written", len(got), len(want))
 	}
 }
 
