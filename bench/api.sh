@@ -21,7 +21,7 @@ CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 USERS=${USERS:-100}
 PORT=${PORT:-18080}
-SITE=$OUT/$PAGES
+SITE=${SITE:-$OUT/$PAGES} # another generated site (e.g. one whose config names a fixed theme)
 
 mkdir -p "$OUT"
 BIN=${BIN:-$OUT/beforetrip}
@@ -113,21 +113,30 @@ SPLIT=$(awk '
 	/"live: built"/ && !/"full":true/ { e = secs($0); nb++; bs[nb] = e - num($0, "ms") / 1000; be[nb] = e; next }
 	/"method":"PUT"/ && /"path":"\/api\/likes"/ { n++; t[n] = secs($0); d[n] = num($0, "duration") / 1e6 }
 	END {
+		first = t[1]; last = t[1]
 		for (i = 1; i <= n; i++) {
+			if (t[i] < first) first = t[i]
+			if (t[i] > last) last = t[i]
 			in_b = 0
 			for (j = 1; j <= nb; j++) if (t[i] >= bs[j] && t[i] <= be[j]) in_b = 1
-			if (in_b) { nr++; r[nr] = d[i]; if (!rf || t[i] < rf) rf = t[i]; if (t[i] > rl) rl = t[i] }
-			else { nq++; q[nq] = d[i]; if (!qf || t[i] < qf) qf = t[i]; if (t[i] > ql) ql = t[i] }
+			if (in_b) r[++nr] = d[i]; else q[++nq] = d[i]
 		}
-		printf "%d %s %d %s\n", nq, (ql > qf ? nq / (ql - qf) : 0), nr, (rl > rf ? nr / (rl - rf) : 0)
+		# Seconds of the like run spent with a rebuild running.
+		for (j = 1; j <= nb; j++) {
+			lo = bs[j] > first ? bs[j] : first
+			hi = be[j] < last ? be[j] : last
+			if (hi > lo) rt += hi - lo
+		}
+		qt = last - first - rt
+		printf "%d %.0f %.1f %d %.0f %.1f\n", nq, (qt > 0 ? nq / qt : 0), qt, nr, (rt > 0 ? nr / rt : 0), rt
 		for (i = 1; i <= nq; i++) print "q", q[i]
 		for (i = 1; i <= nr; i++) print "r", r[i]
 	}' "$LOG" | {
-	read -r nq qrate nr rrate
+	read -r nq qrate qt nr rrate rt
 	lat=$(cat)
 	pct() { printf '%s\n' "$lat" | awk -v k="$1" '$1 == k { print $2 }' | sort -n | awk -v p="$2" '{ a[NR] = $1 } END { if (NR) printf "%.1f", a[int((NR - 1) * p) + 1]; else printf "-" }'; }
-	printf 'server side: %d likes outside rebuilds (~%.0f/s, p50 %s ms, p99 %s ms), %d while a rebuild ran (~%.0f/s, p50 %s ms, p99 %s ms)' \
-		"$nq" "$qrate" "$(pct q 0.5)" "$(pct q 0.99)" "$nr" "$rrate" "$(pct r 0.5)" "$(pct r 0.99)"
+	printf 'server side: %s s without a rebuild running: %d likes (%s/s, p50 %s ms, p99 %s ms); %s s with one: %d likes (%s/s, p50 %s ms, p99 %s ms)' \
+		"$qt" "$nq" "$qrate" "$(pct q 0.5)" "$(pct q 0.99)" "$rt" "$nr" "$rrate" "$(pct r 0.5)" "$(pct r 0.99)"
 })
 
 echo
