@@ -83,7 +83,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		}
 	}
 	st.files = make(map[string]*Page, len(paths))
-	headPages, errs, err := b.loadFiles(ctx, heads, workers(nil), nil)
+	headPages, errs, err := b.loadFiles(ctx, heads, b.workers(nil), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		mu.Unlock()
 		return nil
 	}
-	itemPages, itemErrs, err := b.loadFiles(ctx, items, workers(bt), emit)
+	itemPages, itemErrs, err := b.loadFiles(ctx, items, b.workers(bt), emit)
 	if err != nil {
 		bt.abortIfAny()
 		return nil, err

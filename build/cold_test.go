@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -104,5 +105,30 @@ func TestOlderRecordsKeepFiles(t *testing.T) {
 	}
 	if !strings.Contains(MustRead(t, rec), `"xxh64":"`) {
 		t.Error("records not brought up to date")
+	}
+}
+
+// TestWorkers: Rebuild honours WithRebuildWorkers, full builds use every
+// core, and a cold build adds two for the time spent creating files.
+func TestWorkers(t *testing.T) {
+	cores := runtime.GOMAXPROCS(0)
+	b := MustBuilder(t, MustSite(t), nil, WithRebuildWorkers(1))
+	tests := []struct {
+		name string
+		bt   *batch
+		want int
+	}{
+		{"check", nil, cores},
+		{"full build", &batch{full: true}, cores},
+		{"cold build", &batch{full: true, cold: &coldStage{}}, cores + 2},
+		{"rebuild", &batch{}, 1},
+	}
+	for _, tt := range tests {
+		if got := b.workers(tt.bt); got != tt.want {
+			t.Errorf("%s: %d workers, want %d", tt.name, got, tt.want)
+		}
+	}
+	if got := MustBuilder(t, MustSite(t), nil).workers(&batch{}); got != cores {
+		t.Errorf("rebuild without a limit: %d workers, want %d", got, cores)
 	}
 }

@@ -45,6 +45,12 @@ func WithLogger(l *slog.Logger) Option { return func(b *Builder) { b.log = l } }
 // WithProgress makes builds report progress to w (meant for terminals).
 func WithProgress(w io.Writer) Option { return func(b *Builder) { b.progress = w } }
 
+// WithRebuildWorkers makes Rebuild render with at most n goroutines (full
+// builds still use every core). A server that rebuilds pages while it
+// answers requests (`beforetrip api` re-rendering baked like counts during
+// a like storm) keeps the other cores for the requests. n ≤ 0: no limit.
+func WithRebuildWorkers(n int) Option { return func(b *Builder) { b.rebuildWorkers = n } }
+
 // Builder builds one site. It is not safe for concurrent Build/Rebuild
 // calls: callers run one at a time.
 type Builder struct {
@@ -55,6 +61,8 @@ type Builder struct {
 	md       *markdown.Converter
 	ugc      *ugc.Renderer
 	out      *writer
+	// rebuildWorkers caps Rebuild's render goroutines (WithRebuildWorkers).
+	rebuildWorkers int
 
 	// Loaded state, kept between builds for Rebuild.
 	files   map[string]*Page // absolute content path → page (drafts included, Draft set)

@@ -23,7 +23,7 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	g, gctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	for range workers(bt) {
+	for range b.workers(bt) {
 		g.Go(func() error {
 			for gctx.Err() == nil {
 				i := int(next.Add(1) - 1)
@@ -101,10 +101,15 @@ func (b *Builder) stale(s *site) []string {
 	return remove
 }
 
-// workers is how many goroutines load and render. A cold build blocks in
-// file creation often enough that two more keep the cores busy meanwhile.
-func workers(bt *batch) int {
+// workers is how many goroutines load and render for batch bt (nil for a
+// check): one per core, at most rebuildWorkers for a Rebuild, and two more
+// for a cold build, which blocks in file creation often enough that they
+// keep the cores busy meanwhile.
+func (b *Builder) workers(bt *batch) int {
 	n := runtime.GOMAXPROCS(0)
+	if bt != nil && !bt.full && b.rebuildWorkers > 0 {
+		n = min(n, b.rebuildWorkers)
+	}
 	if bt != nil && bt.cold != nil {
 		n += 2
 	}
