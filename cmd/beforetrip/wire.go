@@ -162,6 +162,9 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 	for _, t := range tasks {
 		wg.Go(func() { t(ctx) })
 	}
+	// Logins leave sessions behind; those that can no longer be used go
+	// once an hour (and at start).
+	wg.Go(func() { s.db.PurgeSessionsEvery(ctx, time.Hour, s.log) })
 	wg.Go(func() {
 		if err := admin.Serve(ctx, socket, s.db, s.log); err != nil {
 			s.log.Error("admin socket", "path", socket, "err", err)
