@@ -108,27 +108,28 @@ func TestOlderRecordsKeepFiles(t *testing.T) {
 	}
 }
 
-// TestWorkers: Rebuild honours WithRebuildWorkers, full builds use every
-// core, and a cold build adds two for the time spent creating files.
+// TestWorkers: data-only rebuilds honour WithDataRebuildWorkers, file
+// rebuilds and full builds use every core, and a cold build adds two for
+// the time spent creating files.
 func TestWorkers(t *testing.T) {
 	cores := runtime.GOMAXPROCS(0)
-	b := MustBuilder(t, MustSite(t), nil, WithRebuildWorkers(1))
+	b := MustBuilder(t, MustSite(t), nil, WithDataRebuildWorkers(1))
 	tests := []struct {
 		name string
 		bt   *batch
 		want int
 	}{
 		{"check", nil, cores},
-		{"full build", &batch{full: true}, cores},
-		{"cold build", &batch{full: true, cold: &coldStage{}}, cores + 2},
-		{"rebuild", &batch{}, 1},
+		{"full or file rebuild", &batch{}, cores},
+		{"cold build", &batch{cold: &coldStage{}}, cores + 2},
+		{"data-only rebuild", &batch{dataOnly: true}, 1},
 	}
 	for _, tt := range tests {
 		if got := b.workers(tt.bt); got != tt.want {
 			t.Errorf("%s: %d workers, want %d", tt.name, got, tt.want)
 		}
 	}
-	if got := MustBuilder(t, MustSite(t), nil).workers(&batch{}); got != cores {
-		t.Errorf("rebuild without a limit: %d workers, want %d", got, cores)
+	if got := MustBuilder(t, MustSite(t), nil).workers(&batch{dataOnly: true}); got != cores {
+		t.Errorf("data-only rebuild without a limit: %d workers, want %d", got, cores)
 	}
 }

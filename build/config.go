@@ -45,11 +45,12 @@ func WithLogger(l *slog.Logger) Option { return func(b *Builder) { b.log = l } }
 // WithProgress makes builds report progress to w (meant for terminals).
 func WithProgress(w io.Writer) Option { return func(b *Builder) { b.progress = w } }
 
-// WithRebuildWorkers makes Rebuild render with at most n goroutines (full
-// builds still use every core). A server that rebuilds pages while it
-// answers requests (`beforetrip api` re-rendering baked like counts during
-// a like storm) keeps the other cores for the requests. n ≤ 0: no limit.
-func WithRebuildWorkers(n int) Option { return func(b *Builder) { b.rebuildWorkers = n } }
+// WithDataRebuildWorkers makes a Rebuild caused only by data changes
+// (likes, comment counts, reader reviews: Changes without Files) render
+// with at most n goroutines. A server re-rendering baked counts during a
+// like storm then leaves the other cores to the requests; file edits and
+// full builds still use every core. n ≤ 0: no limit.
+func WithDataRebuildWorkers(n int) Option { return func(b *Builder) { b.dataWorkers = n } }
 
 // Builder builds one site. It is not safe for concurrent Build/Rebuild
 // calls: callers run one at a time.
@@ -61,8 +62,9 @@ type Builder struct {
 	md       *markdown.Converter
 	ugc      *ugc.Renderer
 	out      *writer
-	// rebuildWorkers caps Rebuild's render goroutines (WithRebuildWorkers).
-	rebuildWorkers int
+	// dataWorkers caps the render goroutines of data-only rebuilds
+	// (WithDataRebuildWorkers).
+	dataWorkers int
 
 	// Loaded state, kept between builds for Rebuild.
 	files   map[string]*Page // absolute content path → page (drafts included, Draft set)

@@ -103,6 +103,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	bt.dataOnly = len(ch.Files) == 0
 	res, err := b.renderPublish(ctx, s, st.theme, paths, bt, remove)
 	if err != nil {
 		return nil, err

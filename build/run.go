@@ -102,13 +102,13 @@ func (b *Builder) stale(s *site) []string {
 }
 
 // workers is how many goroutines load and render for batch bt (nil for a
-// check): one per core, at most rebuildWorkers for a Rebuild, and two more
+// check): one per core, at most dataWorkers for a data-only Rebuild, two more
 // for a cold build, which blocks in file creation often enough that they
 // keep the cores busy meanwhile.
 func (b *Builder) workers(bt *batch) int {
 	n := runtime.GOMAXPROCS(0)
-	if bt != nil && !bt.full && b.rebuildWorkers > 0 {
-		n = min(n, b.rebuildWorkers)
+	if bt != nil && bt.dataOnly && b.dataWorkers > 0 {
+		n = min(n, b.dataWorkers)
 	}
 	if bt != nil && bt.cold != nil {
 		n += 2

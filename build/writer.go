@@ -64,7 +64,7 @@ type batch struct {
 	sums     map[string]string
 	same     int        // rendered, identical bytes
 	cold     *coldStage // set when a full build starts from an empty output folder
-	full     bool       // a full build's batch (not a Rebuild's)
+	dataOnly bool       // a Rebuild's for data changes only (Builder.workers)
 }
 
 // begin prepares a batch: it removes stale temp files and reads what an
@@ -92,7 +92,7 @@ func (w *writer) begin(full bool) (*batch, error) {
 			}
 		}
 	}
-	bt := &batch{w: w, at: map[string][2]int64{}, sums: map[string]string{}, full: full}
+	bt := &batch{w: w, at: map[string][2]int64{}, sums: map[string]string{}}
 	if full {
 		var err error
 		if bt.cold, err = newColdStage(w.dir, len(w.files)); err != nil {

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -75,7 +76,11 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		}
 		bc := siteBuildConfig(c, o.outDir, o.drafts, o.liveReload)
 		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
-		return build.New(bc, build.WithSiteData(db), build.WithLogger(o.log))
+		// Count rebuilds render on half the cores: during a like storm
+		// they would otherwise take both cores of a small server from
+		// the likes they are caused by (bench/RESULTS.md, issue 3).
+		return build.New(bc, build.WithSiteData(db), build.WithLogger(o.log),
+			build.WithDataRebuildWorkers(max(1, runtime.GOMAXPROCS(0)/2)))
 	}
 	hooks := []func(live.Result){func(r live.Result) {
 		// The builder rewrites the manifest only when its bytes change
