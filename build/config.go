@@ -47,9 +47,11 @@ func WithProgress(w io.Writer) Option { return func(b *Builder) { b.progress = w
 
 // WithDataRebuildWorkers makes a Rebuild caused only by data changes
 // (likes, comment counts, reader reviews: Changes without Files) render
-// with at most n goroutines. A server re-rendering baked counts during a
-// like storm then leaves the other cores to the requests; file edits and
-// full builds still use every core. n ≤ 0: no limit.
+// with at most n goroutines, each on a thread of lower priority (nice 10,
+// on Linux). A server re-rendering baked counts during a like storm then
+// leaves the other cores, and first call on the CPU, to the requests; file
+// edits and full builds still use every core at normal priority. n ≤ 0:
+// no limit and no lower priority.
 func WithDataRebuildWorkers(n int) Option { return func(b *Builder) { b.dataWorkers = n } }
 
 // Builder builds one site. It is not safe for concurrent Build/Rebuild

@@ -25,6 +25,9 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	for range b.workers(bt) {
 		g.Go(func() error {
+			if bt != nil && bt.dataOnly && b.dataWorkers > 0 {
+				background()
+			}
 			for gctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= len(paths) {
@@ -115,3 +118,6 @@ func (b *Builder) workers(bt *batch) int {
 	}
 	return n
 }
+
+// backgroundNice is the nice value of data-only rebuild workers.
+const backgroundNice = 10
