@@ -104,6 +104,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		return nil, err
 	}
 	bt.dataOnly = len(ch.Files) == 0
+	bt.background = bt.dataOnly && b.dataWorkers > 0
 	res, err := b.renderPublish(ctx, s, st.theme, paths, bt, remove)
 	if err != nil {
 		return nil, err

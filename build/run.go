@@ -25,7 +25,7 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	for range b.workers(bt) {
 		g.Go(func() error {
-			if bt != nil && bt.dataOnly && b.dataWorkers > 0 {
+			if bt != nil && bt.background {
 				background()
 			}
 			for gctx.Err() == nil {

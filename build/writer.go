@@ -65,6 +65,9 @@ type batch struct {
 	same     int        // rendered, identical bytes
 	cold     *coldStage // set when a full build starts from an empty output folder
 	dataOnly bool       // a Rebuild's for data changes only (Builder.workers)
+	// background: render and publish on threads of lower priority
+	// (WithDataRebuildWorkers).
+	background bool
 }
 
 // begin prepares a batch: it removes stale temp files and reads what an
@@ -234,20 +237,29 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 	}
 	recs := make([]record, len(written))
 	var g errgroup.Group
-	g.SetLimit(2)
-	for i, p := range written {
+	var next atomic.Int64
+	for range 2 {
 		g.Go(func() error {
-			loc := bt.at[p]
-			data := make([]byte, loc[1])
-			if _, err := bt.pack.ReadAt(data, loc[0]); err != nil {
-				return fmt.Errorf("build: publish %s: %w", p, err)
+			if bt.background {
+				background()
 			}
-			st, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
-			if err != nil {
-				return err
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(written) {
+					return nil
+				}
+				p := written[i]
+				loc := bt.at[p]
+				data := make([]byte, loc[1])
+				if _, err := bt.pack.ReadAt(data, loc[0]); err != nil {
+					return fmt.Errorf("build: publish %s: %w", p, err)
+				}
+				st, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
+				if err != nil {
+					return err
+				}
+				recs[i] = record{Sum: bt.sums[p], Size: st.Size(), MTime: st.ModTime().UnixNano()}
 			}
-			recs[i] = record{Sum: bt.sums[p], Size: st.Size(), MTime: st.ModTime().UnixNano()}
-			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
