@@ -134,10 +134,20 @@ func (t *Tab) Wait(what, expr string) {
 	t.tb.Helper()
 	ctx, cancel := context.WithTimeout(t.ctx, 40*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](withQ(expr),
-		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
-	if err != nil {
-		t.tb.Fatalf("wait for %s (%s): %v\n%s", what, expr, err, t.debug())
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](withQ(expr),
+			chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
+		// A poll that started while the page was still navigating may
+		// find its JavaScript context gone (CDP error -32000, "Cannot find
+		// context with specified id"): poll again in the new document.
+		if err != nil && strings.Contains(err.Error(), "Cannot find context with specified id") && time.Now().Before(deadline) {
+			continue
+		}
+		if err != nil {
+			t.tb.Fatalf("wait for %s (%s): %v\n%s", what, expr, err, t.debug())
+		}
+		return
 	}
 }
 
