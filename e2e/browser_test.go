@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -185,6 +186,22 @@ func (t *Tab) Type(sel, text string) {
 		t.tb.Fatalf("type into %s: no such element\n%s", sel, t.debug())
 	}
 	t.Do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// Paste replaces the value of the field sel by inserting text in one step,
+// as pasting does (CDP Input.insertText). Type sends three key events per
+// character: the journey's hostile comment took over 45 s that way on a
+// loaded machine.
+func (t *Tab) Paste(sel, text string) {
+	t.tb.Helper()
+	if !Eval[bool](t, fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.value = ''; e.focus(); return document.activeElement === e; })()`, sel)) {
+		t.tb.Fatalf("paste into %s: no such element, or it takes no focus\n%s", sel, t.debug())
+	}
+	ctx, cancel := context.WithTimeout(t.ctx, 45*time.Second)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: text}); err != nil {
+		t.tb.Fatalf("paste into %s: %v\n%s", sel, err, t.debug())
+	}
 }
 
 // Click clicks the first element matching sel.
