@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/beforetrip/beforetrip"
 )
 
 // coldStage is the output of a cold build: one whose output folder is
@@ -102,9 +104,10 @@ func (c *coldStage) publish(out string) (map[string]record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: publish: %w", err)
 	}
-	// Folders first, then files, the home page last: a reader who arrives
-	// meanwhile finds the site whole or missing, not a home page linking
-	// to folders that are not there yet.
+	// Folders first, then files, the home page and the page manifest
+	// last: a reader who arrives meanwhile finds the site whole or missing,
+	// not a home page linking to folders that are not there yet, and the
+	// API never learns of a page before it is published.
 	slices.SortStableFunc(entries, func(a, b fs.DirEntry) int {
 		return order(a) - order(b)
 	})
@@ -121,13 +124,16 @@ func (c *coldStage) publish(out string) (map[string]record, error) {
 	return c.recs, nil
 }
 
-// order ranks a staged top-level entry for publish.
+// order ranks a staged top-level entry for publish: the page manifest
+// comes after every page it lists.
 func order(e fs.DirEntry) int {
 	switch {
 	case e.IsDir():
 		return 0
 	case e.Name() == "index.html":
 		return 2
+	case e.Name() == beforetrip.ManifestFile:
+		return 3
 	}
 	return 1
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip"
 )
 
 // TestColdBuild: a build into an empty folder (with a crashed build's
@@ -131,5 +133,50 @@ func TestWorkers(t *testing.T) {
 	}
 	if got := MustBuilder(t, MustSite(t), nil).workers(&batch{dataOnly: true}); got != cores {
 		t.Errorf("data-only rebuild without a limit: %d workers, want %d", got, cores)
+	}
+}
+
+// TestManifestPublishedLast: a rebuild that adds a page writes the page
+// manifest after every other file, so the API (and a crash) never sees a
+// listed page that is not on disk; a cold build moves it into place last.
+func TestManifestPublishedLast(t *testing.T) {
+	ts := MustSite(t)
+	b := MustBuilder(t, ts, nil)
+	MustBuild(t, b)
+	tip := ts.Path("countries/japan/tips/onsen.md")
+	MustWrite(t, tip, "---\ntitle: Onsen\ndate: 2025-04-01\ntags: [onsen]\n---\nWash first.\n")
+	res := MustRebuild(t, b, Changes{Files: []string{tip}})
+	if !slices.Contains(res.Written, beforetrip.ManifestFile) || !slices.IsSorted(res.Written) {
+		t.Fatalf("Written = %v: want the manifest in it, sorted", res.Written)
+	}
+	mtime := func(p string) time.Time {
+		st, err := os.Stat(filepath.Join(ts.Out, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.ModTime()
+	}
+	last := mtime(beforetrip.ManifestFile)
+	for _, p := range res.Written {
+		if mtime(p).After(last) {
+			t.Errorf("%s written after the manifest", p)
+		}
+	}
+
+	dir := t.TempDir()
+	for _, name := range []string{beforetrip.ManifestFile, "index.html", "countries", "feed.xml"} {
+		if strings.Contains(name, ".") {
+			MustWrite(t, filepath.Join(dir, name), "x")
+		} else if err := os.Mkdir(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortStableFunc(entries, func(a, b os.DirEntry) int { return order(a) - order(b) })
+	if got := entries[len(entries)-1].Name(); got != beforetrip.ManifestFile {
+		t.Errorf("a cold build moves %s last, want the manifest", got)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/cespare/xxhash/v2"
 	"golang.org/x/sync/errgroup"
 )
@@ -236,6 +237,28 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 		}
 	}
 	recs := make([]record, len(written))
+	put := func(i int) error {
+		p := written[i]
+		loc := bt.at[p]
+		data := make([]byte, loc[1])
+		if _, err := bt.pack.ReadAt(data, loc[0]); err != nil {
+			return fmt.Errorf("build: publish %s: %w", p, err)
+		}
+		st, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
+		if err != nil {
+			return err
+		}
+		recs[i] = record{Sum: bt.sums[p], Size: st.Size(), MTime: st.ModTime().UnixNano()}
+		return nil
+	}
+	// The page manifest goes last, once every page it may list is in
+	// place (and before pages that left it are removed): the API and a
+	// crash both see a manifest that names only published pages.
+	n, manifest := len(written), slices.Index(written, beforetrip.ManifestFile)
+	if manifest >= 0 {
+		n--
+		written[manifest], written[n] = written[n], written[manifest]
+	}
 	var g errgroup.Group
 	var next atomic.Int64
 	for range 2 {
@@ -245,25 +268,22 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 			}
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(written) {
+				if i >= n {
 					return nil
 				}
-				p := written[i]
-				loc := bt.at[p]
-				data := make([]byte, loc[1])
-				if _, err := bt.pack.ReadAt(data, loc[0]); err != nil {
-					return fmt.Errorf("build: publish %s: %w", p, err)
-				}
-				st, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
-				if err != nil {
+				if err := put(i); err != nil {
 					return err
 				}
-				recs[i] = record{Sum: bt.sums[p], Size: st.Size(), MTime: st.ModTime().UnixNano()}
 			}
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
+	}
+	if manifest >= 0 {
+		if err := put(n); err != nil {
+			return nil, nil, err
+		}
 	}
 	// The record file is rewritten when the set of files changes. A
 	// changed file's new mtime alone does not need it: a later process
@@ -276,6 +296,7 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 		w.files[p] = recs[i]
 		w.trusted[p] = true
 	}
+	slices.Sort(written)
 	slices.Sort(remove)
 	for _, p := range remove {
 		dst := filepath.Join(w.dir, filepath.FromSlash(p))
