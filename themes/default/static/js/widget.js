@@ -98,8 +98,12 @@
     if (method !== 'GET' && csrf()) headers['X-CSRF-Token'] = csrf();
     let res;
     try {
+      // keepalive: a like (or logout) sent as the reader leaves the page
+      // still arrives. Only for writes without a body: keepalive bodies
+      // share a 64 KB budget that a long review could exceed.
       res = await fetch(API + path, {
         method, headers, credentials: 'include',
+        keepalive: method !== 'GET' && body === undefined,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
