@@ -12,12 +12,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/bench/sitegen"
 	"github.com/beforetrip/beforetrip/build"
 )
@@ -157,18 +161,23 @@ func (s generatedSite) out() string { return filepath.Join(s.dir, "public") }
 // MustBuilder returns a fresh Builder for the site, as `beforetrip build` would.
 func (s generatedSite) MustBuilder(tb testing.TB) *build.Builder {
 	tb.Helper()
-	bl, err := build.New(build.Config{
+	bl, err := build.New(s.config())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bl
+}
+
+// config is the build configuration `beforetrip build` would use.
+func (s generatedSite) config() build.Config {
+	return build.Config{
 		ContentDir: filepath.Join(s.dir, "content"),
 		ThemeDir:   s.theme,
 		OutDir:     s.out(),
 		BaseURL:    "http://127.0.0.1:1313/",
 		Title:      "beforetrip bench",
 		Language:   "en",
-	})
-	if err != nil {
-		tb.Fatal(err)
 	}
-	return bl
 }
 
 // MustFirstTip returns the path of the first tip in file-name order.
@@ -227,4 +236,102 @@ func TestMain(m *testing.M) {
 		_ = os.RemoveAll(s.dir)
 	}
 	os.Exit(code)
+}
+
+// BenchmarkRebuildCounts is the rebuild the live worker runs after likes:
+// pages=N/liked=one is one like on one tip, liked=all a like storm that
+// changed the count of every tip and review (what 64 connections liking
+// random pages for 5 s do to a 10k site). rendered/op and written/op show
+// how many outputs a count change costs.
+func BenchmarkRebuildCounts(b *testing.B) {
+	for _, n := range sizes {
+		for _, storm := range []bool{false, true} {
+			name := "one"
+			if storm {
+				name = "all"
+			}
+			b.Run(fmt.Sprintf("pages=%d/liked=%s", n, name), func(b *testing.B) {
+				site := MustSite(b, n)
+				data := &countsData{counts: map[string]beforetrip.Counts{}}
+				ctx := context.Background()
+				bl, err := build.New(site.config(), build.WithSiteData(data))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := bl.Build(ctx); err != nil {
+					b.Fatal(err)
+				}
+				ids := site.MustItemIDs(b)
+				if !storm {
+					ids = ids[:1]
+				}
+				rendered, written := 0, 0
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					changes := make([]beforetrip.Change, len(ids))
+					for j, id := range ids {
+						data.like(id)
+						changes[j] = beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: id}
+					}
+					b.StartTimer()
+					res, err := bl.Rebuild(ctx, build.Changes{Data: changes})
+					if err != nil {
+						b.Fatal(err)
+					}
+					rendered += res.Rendered
+					written += len(res.Written)
+				}
+				b.ReportMetric(float64(rendered)/float64(b.N), "rendered/op")
+				b.ReportMetric(float64(written)/float64(b.N), "written/op")
+			})
+		}
+	}
+}
+
+// countsData is a SiteData of counts only, as the store would answer.
+type countsData struct {
+	mu     sync.Mutex
+	counts map[string]beforetrip.Counts
+}
+
+func (d *countsData) like(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c := d.counts[id]
+	c.Likes++
+	d.counts[id] = c
+}
+
+func (d *countsData) PageCounts(context.Context) (map[string]beforetrip.Counts, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return maps.Clone(d.counts), nil
+}
+
+func (d *countsData) ReaderReviews(context.Context) ([]beforetrip.Review, error) { return nil, nil }
+
+// MustItemIDs returns the page IDs of every tip and review, read from the
+// content folder (countries/<c>/<section>/<slug>.md → its page ID).
+func (s generatedSite) MustItemIDs(tb testing.TB) []string {
+	tb.Helper()
+	var ids []string
+	for _, section := range []string{"tips", "reviews"} {
+		files, err := filepath.Glob(filepath.Join(s.dir, "content", "countries", "*", section, "*.md"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, f := range files {
+			rel, err := filepath.Rel(filepath.Join(s.dir, "content"), f)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			ids = append(ids, strings.TrimSuffix(filepath.ToSlash(rel), ".md"))
+		}
+	}
+	if len(ids) == 0 {
+		tb.Fatalf("no tips or reviews in %s", s.dir)
+	}
+	slices.Sort(ids)
+	return ids
 }
