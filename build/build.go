@@ -55,8 +55,8 @@ func (b *Builder) commit(st *state, s *site) {
 }
 
 // full is the full-build pipeline. Tips and reviews are rendered as soon as
-// they are loaded (their page shows only themselves, their country and
-// their counts), staged, and their HTML dropped, so memory holds metadata,
+// they are loaded (their page shows only themselves and their country),
+// staged, and their HTML dropped, so memory holds metadata,
 // not 10k rendered bodies. Everything else is rendered once the site is
 // assembled. Staged bytes reach the output folder only if all went well.
 func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {

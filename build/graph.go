@@ -92,7 +92,11 @@ func (g *graph) page(id string, ef effect) {
 		return
 	}
 	oldP, newP := g.old.pages[id], g.new.pages[id]
-	g.add(pagePath(id)) // every effect shows on the page itself (counts included)
+	if ef&^(efLikes|efComments) != 0 {
+		// A page never shows its own counts: the widget asks the API for
+		// them, so a like storm re-renders lists, not every page liked.
+		g.add(pagePath(id))
+	}
 	p := cmpOr(newP, oldP)
 	if p.Kind == beforetrip.KindHome {
 		if ef&efListing != 0 {

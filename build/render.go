@@ -146,7 +146,7 @@ func (r *renderer) pageView(o *output) (*view, error) {
 		title = r.b.cfg.Title
 	}
 	v := r.baseView(p.ID, p.Kind, title)
-	v.Page, v.Description, v.Counts = p, p.Summary, r.s.counts[p.ID]
+	v.Page, v.Description = p, p.Summary
 	body, toc, err := r.b.pageBody(p)
 	if err != nil {
 		return nil, err

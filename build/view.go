@@ -31,8 +31,7 @@ type view struct {
 	Body     template.HTML
 	TOC      template.HTML // <ol> of the headings of long pages, "" for others
 	Country  *Page         // the page's country (also set on country pages)
-	Counts   beforetrip.Counts
-	Likeable bool // like button and comments
+	Likeable bool          // like button and comments (their counts come from the widget)
 
 	// Lists.
 	Heading template.HTML
