@@ -70,10 +70,36 @@ type graph struct {
 	// added, when known (non-nil), lists the outputs new has and old has
 	// not, which spares paths a scan of every output.
 	added []string
+	// pos indexes the long lists by page ID once looked up: a like storm
+	// asks for the place of every page in each of its lists, and a scan
+	// each time made that quadratic (6.8 of 9.4 s of CPU at 10k pages).
+	pos map[*list]map[string]int
 }
 
 func newGraph(old, new *site) *graph {
 	return &graph{old: old, new: new, dirty: map[string]bool{}}
+}
+
+// index is l.index(id), from a map for lists longer than a short scan.
+func (g *graph) index(l *list, id string) int {
+	if l == nil || len(l.items) <= 64 {
+		return l.index(id)
+	}
+	m, ok := g.pos[l]
+	if !ok {
+		m = make(map[string]int, len(l.items))
+		for i, p := range l.items {
+			m[p.ID] = i
+		}
+		if g.pos == nil {
+			g.pos = map[*list]map[string]int{}
+		}
+		g.pos[l] = m
+	}
+	if i, ok := m[id]; ok {
+		return i
+	}
+	return -1
 }
 
 func (g *graph) add(path string) {
@@ -150,7 +176,7 @@ func listKeys(p *Page) []string {
 // summary but no counts; popular.json shows counts.
 func (g *graph) list(key, id string, ef effect, country string) {
 	ol, nl := g.old.lists[key], g.new.lists[key]
-	oi, ni := ol.index(id), nl.index(id)
+	oi, ni := g.index(ol, id), g.index(nl, id)
 	came, went := oi < 0, ni < 0
 	listing := ef&efListing != 0
 	counts := ef&(efLikes|efComments) != 0

@@ -135,3 +135,24 @@ func TestSharedCacheBounded(t *testing.T) {
 		t.Errorf("shared cache holds %d entries, bound %d", n, maxShared)
 	}
 }
+
+// TestGraphIndex: the graph's map lookup answers what a scan of the list
+// answers, for short and long lists, members and strangers.
+func TestGraphIndex(t *testing.T) {
+	g := newGraph(nil, nil)
+	for _, n := range []int{0, 3, 64, 65, 500} {
+		items := make([]*Page, n)
+		for i := range items {
+			items[i] = &Page{ID: fmt.Sprintf("countries/x/tips/t%d", i)}
+		}
+		l := newList("tag:x", "tags/x", items)
+		for _, id := range []string{"countries/x/tips/t0", "countries/x/tips/t64", fmt.Sprintf("countries/x/tips/t%d", n-1), "countries/x/tips/nope"} {
+			if got, want := g.index(l, id), l.index(id); got != want {
+				t.Errorf("n=%d: index(%s) = %d, want %d", n, id, got, want)
+			}
+		}
+	}
+	if got := g.index(nil, "countries/x/tips/t0"); got != -1 {
+		t.Errorf("index in a missing list = %d, want -1", got)
+	}
+}
