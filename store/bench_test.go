@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip"
 )
 
 // BenchmarkSetLike measures durable likes (fsync on) from 1 caller (the
@@ -54,6 +58,38 @@ func benchSetLike(b *testing.B, callers int) {
 			}
 		}
 	})
+}
+
+// BenchmarkSetLikeSpread is durable likes the way a busy site sees them and
+// bench/api.sh sends them: 64 concurrent callers, 100 users liking random
+// pages of 10,000 in 50 countries, so nearly every like is a new row and a
+// batch touches leaves all over each bucket. (BenchmarkSetLike toggles 3,200
+// pairs of 50 pages: a few hot leaves.)
+func BenchmarkSetLikeSpread(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpen(b)
+	users := make([]uint64, 100)
+	for i := range users {
+		users[i] = MustUser(b, db, fmt.Sprint("u", i)).ID
+	}
+	pages := make([]beforetrip.PageMeta, 10000)
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range pages {
+		pages[i] = tipPage(fmt.Sprint("country-", i%50), fmt.Sprint("t", i), day.AddDate(0, 0, i%700))
+	}
+	var seed atomic.Uint64
+	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		r := rand.New(rand.NewPCG(seed.Add(1), 3))
+		for pb.Next() {
+			if _, err := db.SetLike(ctx, pages[r.IntN(len(pages))], users[r.IntN(len(users))], true); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "likes/s")
 }
 
 // BenchmarkPageStats measures one list page's worth of counts (20 IDs).
