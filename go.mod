@@ -9,6 +9,7 @@ require (
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/google/btree v1.1.3
 	github.com/microcosm-cc/bluemonday v1.0.27
 	github.com/valyala/fasthttp v1.51.0
 	github.com/yuin/goldmark v1.8.7

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
-	"math"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
@@ -63,17 +62,6 @@ func pageIDKey(page string, id uint64) []byte {
 	return join([]byte(page), u64(id))
 }
 
-// popularKey orders a page inside one ranking: most likes first, then
-// newest date first, then page ID. Inverting likes and date turns
-// "descending" into bbolt's ascending byte order, so a ranking is read by
-// seeking to its prefix and walking forward.
-func popularKey(section, country string, likes int64, date time.Time, page string) []byte {
-	k := prefix([]byte(section), []byte(country))
-	k = append(k, u64(math.MaxUint64-uint64(likes))...)
-	k = append(k, u64(uint64(math.MaxInt64-dateUnix(date)))...)
-	return append(k, page...)
-}
-
 // dateUnix clamps a date to [0, MaxInt64] seconds so the inverted key
 // cannot overflow; the zero time (no date) sorts as the oldest.
 func dateUnix(t time.Time) int64 {
@@ -81,19 +69,6 @@ func dateUnix(t time.Time) int64 {
 		return 0
 	}
 	return t.Unix()
-}
-
-// decodePopular splits the part of a popular key after its prefix.
-func decodePopular(rest []byte) (likes int64, date time.Time, page string, ok bool) {
-	if len(rest) < 16 {
-		return 0, time.Time{}, "", false
-	}
-	likes = int64(math.MaxUint64 - binary.BigEndian.Uint64(rest[:8]))
-	unix := math.MaxInt64 - int64(binary.BigEndian.Uint64(rest[8:16]))
-	if unix > 0 {
-		date = time.Unix(unix, 0).UTC()
-	}
-	return likes, date, string(rest[16:]), true
 }
 
 // encodeCursor makes an opaque paging cursor from the last ID returned.

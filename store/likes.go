@@ -49,7 +49,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 				return err
 			}
 		}
-		c, err := setLike(tx, page, userID, liked)
+		c, err := setLike(tx, db.pop, page, userID, liked)
 		count = c
 		return err
 	})
@@ -66,7 +66,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 var present = []byte{1}
 
 // setLike applies one like or unlike; liking twice counts once.
-func setLike(tx *bolt.Tx, page beforetrip.PageMeta, userID uint64, liked bool) (int64, error) {
+func setLike(tx *bolt.Tx, pop *popIndex, page beforetrip.PageMeta, userID uint64, liked bool) (int64, error) {
 	byPage, byUser := tx.Bucket(bucketLikesByPage), tx.Bucket(bucketLikesByUser)
 	pk, uk := pageUserKey(page.ID, userID), userPageKey(userID, page.ID)
 	old, err := getCounts(tx, page.ID)
@@ -77,7 +77,7 @@ func setLike(tx *bolt.Tx, page beforetrip.PageMeta, userID uint64, liked bool) (
 	if has == liked {
 		// Nothing to count, but a changed date or section still moves
 		// the page inside the popular index.
-		return old.Likes, reindex(tx, page, old.Likes, old.Likes)
+		return old.Likes, reindex(tx, pop, page, old.Likes, old.Likes)
 	}
 	delta := int64(1)
 	if liked {
@@ -100,7 +100,7 @@ func setLike(tx *bolt.Tx, page beforetrip.PageMeta, userID uint64, liked bool) (
 	if err != nil {
 		return 0, err
 	}
-	return c.Likes, reindex(tx, page, old.Likes, c.Likes)
+	return c.Likes, reindex(tx, pop, page, old.Likes, c.Likes)
 }
 
 // PageStats returns the counts of up to MaxStatsIDs pages and whether viewer

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,8 +27,8 @@ type pageRecord struct {
 }
 
 // Popular returns the most liked pages of one ranking, most liked first,
-// ties newest first. It seeks to the ranking's prefix and reads Limit
-// entries: the cost does not depend on how many pages exist.
+// ties newest first, from the in-memory index (popIndex): it reads Limit
+// entries, whatever the number of pages.
 func (db *DB) Popular(ctx context.Context, q beforetrip.PopularQuery) ([]beforetrip.PopularItem, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
@@ -45,21 +44,13 @@ func (db *DB) Popular(ctx context.Context, q beforetrip.PopularQuery) ([]beforet
 		limit = DefaultPopularLimit
 	}
 	limit = min(limit, MaxPopularLimit)
-	p := prefix([]byte(q.Section), []byte(q.Country))
 	items := []beforetrip.PopularItem{}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketPopular).Cursor()
-		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p) && len(items) < limit; k, _ = c.Next() {
-			likes, date, page, ok := decodePopular(k[len(p):])
-			if !ok {
-				return fmt.Errorf("corrupt popular key %x", k)
-			}
-			items = append(items, beforetrip.PopularItem{ID: page, Likes: likes, Date: date})
+	for _, e := range db.pop.top(q.Section, q.Country, limit) {
+		var date time.Time
+		if e.date > 0 {
+			date = time.Unix(e.date, 0).UTC()
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, wrap(err, "popular")
+		items = append(items, beforetrip.PopularItem{ID: e.page, Likes: e.likes, Date: date})
 	}
 	return items, nil
 }
@@ -80,20 +71,12 @@ func rankings(r pageRecord) [][2]string {
 	return out
 }
 
-// popularKeys returns every index key of a page with likes likes.
-func popularKeys(page string, r pageRecord, likes int64) [][]byte {
-	var keys [][]byte
-	for _, rk := range rankings(r) {
-		keys = append(keys, popularKey(rk[0], rk[1], likes, r.Date, page))
-	}
-	return keys
-}
-
-// reindex moves a page inside the popular index from oldLikes to newLikes
-// under meta, in the transaction that changed its likes. The page's stored
-// record says where its old keys are; pages with no likes leave the index.
-func reindex(tx *bolt.Tx, meta beforetrip.PageMeta, oldLikes, newLikes int64) error {
-	pages, idx := tx.Bucket(bucketPages), tx.Bucket(bucketPopular)
+// reindex records, in the transaction that changed a page's likes from
+// oldLikes to newLikes, what the popular index needs: the page record
+// (stored for liked pages only, rewritten only when it changes) and, once
+// the transaction has committed, the page's new place in pop.
+func reindex(tx *bolt.Tx, pop *popIndex, meta beforetrip.PageMeta, oldLikes, newLikes int64) error {
+	pages := tx.Bucket(bucketPages)
 	rec := pageRecord{Section: meta.Section, Country: meta.Country, Date: meta.Date.UTC().Truncate(time.Second)}
 	old, had, err := getPageRecord(tx, meta.ID)
 	if err != nil {
@@ -102,20 +85,17 @@ func reindex(tx *bolt.Tx, meta beforetrip.PageMeta, oldLikes, newLikes int64) er
 	if had && old.same(rec) && oldLikes == newLikes {
 		return nil
 	}
-	if had && oldLikes > 0 {
-		for _, k := range popularKeys(meta.ID, old, oldLikes) {
-			if err := idx.Delete(k); err != nil {
-				return err
-			}
-		}
-	}
+	id, txID := meta.ID, tx.ID()
 	if newLikes <= 0 {
+		tx.OnCommit(func() { pop.set(id, rec, 0, txID) })
+		if !had {
+			return nil
+		}
 		return pages.Delete([]byte(meta.ID))
 	}
-	for _, k := range popularKeys(meta.ID, rec, newLikes) {
-		if err := idx.Put(k, nil); err != nil {
-			return err
-		}
+	tx.OnCommit(func() { pop.set(id, rec, newLikes, txID) })
+	if had && old.same(rec) {
+		return nil
 	}
 	v, err := json.Marshal(rec)
 	if err != nil {
@@ -125,8 +105,27 @@ func reindex(tx *bolt.Tx, meta beforetrip.PageMeta, oldLikes, newLikes int64) er
 }
 
 // unindex removes a page from the popular index (its likes are gone).
-func unindex(tx *bolt.Tx, page string, likes int64) error {
-	return reindex(tx, beforetrip.PageMeta{ID: page}, likes, 0)
+func unindex(tx *bolt.Tx, pop *popIndex, page string, likes int64) error {
+	return reindex(tx, pop, beforetrip.PageMeta{ID: page}, likes, 0)
+}
+
+// loadPopIndex builds the popular index from the page records and the
+// counters, as of transaction tx.
+func loadPopIndex(tx *bolt.Tx) (*popIndex, error) {
+	pop := newPopIndex()
+	err := tx.Bucket(bucketPages).ForEach(func(k, _ []byte) error {
+		rec, _, err := getPageRecord(tx, string(k))
+		if err != nil {
+			return err
+		}
+		c, err := getCounts(tx, string(k))
+		if err != nil {
+			return err
+		}
+		pop.set(string(k), rec, c.Likes, tx.ID())
+		return nil
+	})
+	return pop, err
 }
 
 func (r pageRecord) same(o pageRecord) bool {

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	bolt "go.etcd.io/bbolt"
 )
 
 // popularIDs runs a query and returns "id:likes" strings.
@@ -92,4 +94,115 @@ func TestPopularOrdering(t *testing.T) {
 	_, err := db.Popular(ctx, beforetrip.PopularQuery{Country: "a/b"})
 	wantCode(t, err, beforetrip.EINVALID)
 	checkInvariants(t, db)
+}
+
+// TestPopularSurvivesReopen: the popular index lives in memory; Open
+// rebuilds it from the file, so a reopened store (or a restored backup)
+// ranks exactly as before.
+func TestPopularSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "beforetrip.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	for u := range 4 {
+		user := MustUser(t, db, fmt.Sprint("u", u))
+		for p := range 6 - u {
+			if _, err := db.SetLike(ctx, tipPage(fmt.Sprint("c", p%2), fmt.Sprint("t", p), day.AddDate(0, 0, p)), user.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	queries := []beforetrip.PopularQuery{{}, {Section: "tips"}, {Country: "c0"}, {Section: "tips", Country: "c1", Limit: 2}}
+	var before []string
+	for _, q := range queries {
+		before = append(before, fmt.Sprint(popularIDs(t, db, q)))
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checkInvariants(t, db)
+	for i, q := range queries {
+		if got := fmt.Sprint(popularIDs(t, db, q)); got != before[i] {
+			t.Errorf("%+v after reopen: %s, before %s", q, got, before[i])
+		}
+	}
+}
+
+// TestMigrateDropsPopularBucket opens a schema-2 file, which kept the
+// popular index in a bucket: the bucket goes, the rankings come from the
+// page records and counters.
+func TestMigrateDropsPopularBucket(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "beforetrip.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := MustUser(t, db, "alice")
+	page := tipPage("japan", "jr-pass", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := db.SetLike(ctx, page, alice.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	// Turn the file back into schema 2 with a (stale) popular bucket.
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket(bucketPopular)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte("stale"), nil); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketPopular) != nil {
+			t.Error("popular bucket still there after the migration")
+		}
+		if v := tx.Bucket(bucketMeta).Get(keySchema); uint64FromBytes(v) != uint64(SchemaVersion()) {
+			t.Errorf("schema version %x, want %d", v, SchemaVersion())
+		}
+		return nil
+	})
+	if got := fmt.Sprint(popularIDs(t, db, beforetrip.PopularQuery{})); got != "["+page.ID+":1]" {
+		t.Errorf("popular after migration: %s", got)
+	}
+	checkInvariants(t, db)
+}
+
+// TestPopIndexIgnoresOlderCommits: bbolt runs commit handlers after it
+// releases its lock, so a newer transaction's handler may come first; the
+// older one must not undo it.
+func TestPopIndexIgnoresOlderCommits(t *testing.T) {
+	x := newPopIndex()
+	rec := pageRecord{Section: "tips", Country: "japan"}
+	x.set("countries/japan/tips/a", rec, 3, 10)
+	x.set("countries/japan/tips/a", rec, 2, 9) // late handler of an older commit
+	if got := x.top("", "", 10); len(got) != 1 || got[0].likes != 3 {
+		t.Errorf("after a late older commit: %+v, want a at 3 likes", got)
+	}
+	x.set("countries/japan/tips/a", rec, 0, 11) // unliked
+	x.set("countries/japan/tips/a", rec, 1, 10)
+	if got := x.top("tips", "japan", 10); len(got) != 0 {
+		t.Errorf("a page unliked by the newest commit is ranked: %+v", got)
+	}
+	if len(x.ranks) != 0 {
+		t.Errorf("empty rankings kept: %d", len(x.ranks))
+	}
 }

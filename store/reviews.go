@@ -166,7 +166,7 @@ func (db *DB) DeleteReview(ctx context.Context, id uint64) error {
 			return err
 		}
 		page := r.PageID()
-		if err := deletePage(tx, page); err != nil {
+		if err := deletePage(tx, db.pop, page); err != nil {
 			return fmt.Errorf("page %q: %w", page, err)
 		}
 		for _, del := range []struct{ b, k []byte }{
@@ -184,12 +184,12 @@ func (db *DB) DeleteReview(ctx context.Context, id uint64) error {
 }
 
 // deletePage removes every like, comment, counter and popular entry of page.
-func deletePage(tx *bolt.Tx, page string) error {
+func deletePage(tx *bolt.Tx, pop *popIndex, page string) error {
 	c, err := getCounts(tx, page)
 	if err != nil {
 		return err
 	}
-	if err := unindex(tx, page, c.Likes); err != nil {
+	if err := unindex(tx, pop, page, c.Likes); err != nil {
 		return err
 	}
 	p := prefix([]byte(page))

@@ -2,9 +2,11 @@ package store
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Bucket names. The store owns them: no other package opens a transaction.
@@ -22,7 +24,7 @@ var (
 	bucketLikesByUser   = []byte("likes_by_user")      // userID 0x00 page → ""
 	bucketCounters      = []byte("counters")           // page → likes(8) comments(8)
 	bucketPages         = []byte("pages")              // page → pageRecord JSON (liked pages only)
-	bucketPopular       = []byte("popular")            // section 0x00 country 0x00 ^likes ^date page → ""
+	bucketPopular       = []byte("popular")            // schema 1–2 only: the popular index, now in memory (popIndex)
 	bucketComments      = []byte("comments")           // page 0x00 commentID → Comment JSON
 	bucketCommentPages  = []byte("comment_pages")      // commentID → page
 	bucketPending       = []byte("comments_pending")   // commentID → page (awaiting approval)
@@ -42,6 +44,7 @@ type migration func(tx *bolt.Tx) error
 var migrations = []migration{
 	createV1Buckets,
 	createV2GraceBucket,
+	dropV3PopularBucket,
 }
 
 // createV1Buckets is schema version 1: every bucket the store uses.
@@ -65,6 +68,16 @@ func createV1Buckets(tx *bolt.Tx) error {
 func createV2GraceBucket(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucketIfNotExists(bucketSessionGrace); err != nil {
 		return fmt.Errorf("create bucket %s: %w", bucketSessionGrace, err)
+	}
+	return nil
+}
+
+// dropV3PopularBucket is schema version 3: the popular index moved to
+// memory (popIndex, rebuilt at Open from the page records and counters),
+// so its bucket goes.
+func dropV3PopularBucket(tx *bolt.Tx) error {
+	if err := tx.DeleteBucket(bucketPopular); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+		return fmt.Errorf("drop bucket %s: %w", bucketPopular, err)
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ type DB struct {
 	path  string
 	now   func() time.Time
 	likes likeGate
+	pop   *popIndex // the popular index, derived from the file at Open
 }
 
 type options struct {
@@ -80,11 +81,19 @@ func Open(path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("store %s: open: %w", path, err)
 	}
 	bdb.MaxBatchDelay = BatchDelay
-	if err := bdb.Update(func(tx *bolt.Tx) error { return migrate(tx, migrations) }); err != nil {
+	var pop *popIndex
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		if err := migrate(tx, migrations); err != nil {
+			return err
+		}
+		pop, err = loadPopIndex(tx)
+		return err
+	})
+	if err != nil {
 		bdb.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	return &DB{bolt: bdb, path: path, now: o.now}, nil
+	return &DB{bolt: bdb, path: path, now: o.now, pop: pop}, nil
 }
 
 // Path returns the file the store was opened from.

@@ -107,10 +107,13 @@ func TestOpenCreatesSchema(t *testing.T) {
 		if v := tx.Bucket(bucketMeta).Get(keySchema); uint64FromBytes(v) != uint64(SchemaVersion()) {
 			t.Errorf("schema version = %x, want %d", v, SchemaVersion())
 		}
-		for _, b := range [][]byte{bucketUsers, bucketLikesByPage, bucketPopular, bucketReviewAuthor} {
+		for _, b := range [][]byte{bucketUsers, bucketLikesByPage, bucketPages, bucketReviewAuthor} {
 			if tx.Bucket(b) == nil {
 				t.Errorf("bucket %s missing", b)
 			}
+		}
+		if tx.Bucket(bucketPopular) != nil {
+			t.Error("schema 3 dropped the popular bucket; it is there")
 		}
 		return nil
 	})

@@ -16,11 +16,13 @@ const maxProblems = 20
 
 // Verify scans every row and checks each derived structure against it:
 // counters equal the likes and visible comments they count, both like
-// buckets mirror each other, the popular index holds exactly one key per
-// ranking for every liked page, and every secondary index (names, emails,
+// buckets mirror each other, exactly the liked pages have a page record
+// and the (in-memory) popular index ranks exactly them at their counts,
+// and every secondary index (names, emails,
 // tokens, sessions by user, comment pages, pending comments, reviews by
 // country and author) matches its rows. It reads in one transaction and
-// returns all problems found (up to 20), or nil.
+// returns all problems found (up to 20), or nil. Comparing the popular
+// index with the file wants a quiet store: no write while Verify runs.
 func (db *DB) Verify() error {
 	var problems []error
 	report := func(format string, args ...any) {
@@ -36,7 +38,7 @@ func (db *DB) Verify() error {
 				return err
 			}
 		}
-		return nil
+		return verifyPopIndex(tx, db.pop, report)
 	})
 	if err != nil {
 		return fmt.Errorf("store: verify: %w", err)
@@ -190,10 +192,8 @@ func verifyCounters(tx *bolt.Tx, report reporter) error {
 	return verifyPopular(tx, counts, report)
 }
 
-// verifyPopular checks that exactly the liked pages have a page record and
-// one popular key per ranking, at their current like count.
+// verifyPopular checks that exactly the liked pages have a page record.
 func verifyPopular(tx *bolt.Tx, counts map[string]beforetrip.Counts, report reporter) error {
-	want := map[string]string{}
 	err := tx.Bucket(bucketPages).ForEach(func(k, _ []byte) error {
 		page := string(k)
 		rec, _, err := getPageRecord(tx, page)
@@ -201,13 +201,8 @@ func verifyPopular(tx *bolt.Tx, counts map[string]beforetrip.Counts, report repo
 			report("pages: %v", err)
 			return nil
 		}
-		likes := counts[page].Likes
-		if likes == 0 {
-			report("pages: page %q has a record but no likes", page)
-			return nil
-		}
-		for _, key := range popularKeys(page, rec, likes) {
-			want[string(key)] = ""
+		if counts[page].Likes == 0 {
+			report("pages: page %q has a record %+v but no likes", page, rec)
 		}
 		return nil
 	})
@@ -220,5 +215,45 @@ func verifyPopular(tx *bolt.Tx, counts map[string]beforetrip.Counts, report repo
 			report("pages: liked page %q has no record", page)
 		}
 	}
-	return verifyIndex(tx.Bucket(bucketPopular), "popular", want, report)
+	return nil
+}
+
+// verifyPopIndex checks the in-memory popular index against the file: one
+// entry per ranking for every liked page, with its record and like count,
+// and nothing else. The store must be quiet (no write since tx began).
+func verifyPopIndex(tx *bolt.Tx, pop *popIndex, report reporter) error {
+	want, err := loadPopIndex(tx)
+	if err != nil {
+		return err
+	}
+	got, exp := pop.liked(), want.liked()
+	for page, st := range exp {
+		g, ok := got[page]
+		switch {
+		case !ok:
+			report("popular: missing liked page %q (%d likes)", page, st.likes)
+		case g.likes != st.likes || !g.rec.same(st.rec):
+			report("popular: page %q at %d likes %+v, file says %d likes %+v", page, g.likes, g.rec, st.likes, st.rec)
+		}
+	}
+	for page, g := range got {
+		if _, ok := exp[page]; !ok {
+			report("popular: stray page %q (%d likes)", page, g.likes)
+		}
+	}
+	pop.mu.RLock()
+	defer pop.mu.RUnlock()
+	want.mu.RLock()
+	defer want.mu.RUnlock()
+	for rk, t := range pop.ranks {
+		if w := want.ranks[rk]; w == nil || w.Len() != t.Len() {
+			report("popular: ranking %q holds %d pages, want %d", rk, t.Len(), lenOf(w))
+		}
+	}
+	for rk, w := range want.ranks {
+		if pop.ranks[rk] == nil {
+			report("popular: ranking %q missing (%d pages)", rk, w.Len())
+		}
+	}
+	return nil
 }

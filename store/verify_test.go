@@ -31,12 +31,12 @@ func TestVerifyDetects(t *testing.T) {
 		{"like without mirror", func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketLikesByUser).Delete(userPageKey(1, page.ID))
 		}, "likes_by_user: missing"},
-		{"stale popular key", func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketPopular).Put(popularKey("", "", 7, page.Date, page.ID), nil)
-		}, "popular: stray key"},
-		{"missing popular key", func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketPopular).Delete(popularKey("tips", "japan", 1, page.Date, page.ID))
-		}, "popular: missing"},
+		{"record of an unliked page", func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketPages).Put([]byte("countries/japan/tips/other"), []byte(`{"section":"tips","country":"japan"}`))
+		}, "has a record"},
+		{"liked page without record", func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketPages).Delete([]byte(page.ID))
+		}, "has no record"},
 		{"user index", func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketUserNames).Put([]byte("ghost"), u64(9))
 		}, "users_by_name: stray key"},
@@ -67,6 +67,36 @@ func TestVerifyDetects(t *testing.T) {
 			}
 			err := db.Verify()
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Verify = %v, want a problem containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestVerifyDetectsPopularDrift: the in-memory popular index is checked
+// against the file: a page moved behind the store's back, one the file
+// does not like, and one missing are each named.
+func TestVerifyDetectsPopularDrift(t *testing.T) {
+	page := tipPage("japan", "jr-pass", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	rec := pageRecord{Section: page.Section, Country: page.Country, Date: page.Date}
+	for _, tt := range []struct {
+		name  string
+		drift func(x *popIndex)
+		want  string
+	}{
+		{"wrong count", func(x *popIndex) { x.set(page.ID, rec, 5, 1<<30) }, "file says 1 likes"},
+		{"stray page", func(x *popIndex) { x.set("countries/japan/tips/ghost", rec, 2, 1<<30) }, "popular: stray page"},
+		{"missing page", func(x *popIndex) { x.set(page.ID, rec, 0, 1<<30) }, "popular: missing liked page"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := MustOpen(t)
+			alice := MustUser(t, db, "alice")
+			if _, err := db.SetLike(context.Background(), page, alice.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			checkInvariants(t, db)
+			tt.drift(db.pop)
+			if err := db.Verify(); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Verify = %v, want a problem containing %q", err, tt.want)
 			}
 		})
