@@ -97,6 +97,49 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 	return s, swaps, added, gone
 }
 
+// countsOnly reports whether changes are only like and comment counts.
+func countsOnly(changes []beforetrip.Change) bool {
+	for _, c := range changes {
+		if c.Kind != beforetrip.ChangeLikes && c.Kind != beforetrip.ChangeComments {
+			return false
+		}
+	}
+	return true
+}
+
+// recount is the fast path for rebuilds caused only by like and comment
+// counts, what the live worker runs after every like: the pages, every
+// list but the popular ones and the outputs stay; the popular lists, the
+// only ones ordered by likes, are copied, re-sorted and their outputs
+// pointed at the copies. A full assembly would re-sort every list of the
+// site (~150 ms at 10k pages) for each like. The previous site is left
+// untouched (the graph compares both).
+func recount(old *site, counts map[string]beforetrip.Counts) *site {
+	s := &site{pages: old.pages, home: old.home, countries: old.countries,
+		lists: maps.Clone(old.lists), tags: old.tags, tagBySlug: old.tagBySlug, counts: counts,
+		outputs: maps.Clone(old.outputs), lim: old.lim, kinds: old.kinds}
+	if old.metaErr == nil {
+		s.metaBase, s.metaBaseJSON = old.metas, old.metaJSON // counts are not in the manifest
+	}
+	order := byLikes(counts)
+	for key, l := range old.lists {
+		if kind, _, _ := cutKey(key); kind != "popular" {
+			continue
+		}
+		c := *l
+		c.items = slices.Clone(l.items)
+		slices.SortFunc(c.items, order)
+		s.lists[key] = &c
+		path := listPath(l, 1)
+		if o := s.outputs[path]; o != nil && o.list == l {
+			no := *o
+			no.list = &c
+			s.outputs[path] = &no
+		}
+	}
+	return s
+}
+
 // copyList returns a copy of l that can be changed without touching the
 // previous site, or a new empty tag list when there was none.
 func copyList(l *list, key string, lim limits) *list {

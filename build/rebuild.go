@@ -83,8 +83,14 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	var s *site
 	var g *graph
 	var remove []string
-	if !all && len(tmpls) == 0 && len(ch.Data) == 0 {
+	switch {
+	case !all && len(tmpls) == 0 && len(ch.Data) == 0:
 		s, g, remove = b.incremental(old, prevs, st)
+	case !all && len(tmpls) == 0 && len(ch.Files) == 0 && countsOnly(ch.Data):
+		s = recount(old, st.counts)
+		g = newGraph(old, s)
+		g.added = []string{} // the same outputs
+		b.dataEffects(g, old, s)
 	}
 	if s == nil {
 		if s, err = b.assembleState(st, old); err != nil {
