@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	bolt "go.etcd.io/bbolt"
 )
 
 // BenchmarkSetLike measures durable likes (fsync on) from 1 caller (the
@@ -113,4 +115,57 @@ func BenchmarkPageStats(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkPopular100k is the popular index at 100k liked pages: Open
+// rebuilds it from the page records and counters (op=open), and a query
+// reads the top 50 of the whole site (op=query), which must not depend on
+// the number of pages. The pages are written straight into the file.
+func BenchmarkPopular100k(b *testing.B) {
+	const n = 100_000
+	path := filepath.Join(b.TempDir(), "beforetrip.db")
+	db, err := Open(path, WithNoSync())
+	if err != nil {
+		b.Fatal(err)
+	}
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		for i := range n {
+			p := tipPage(fmt.Sprint("country-", i%50), fmt.Sprint("t", i), day.AddDate(0, 0, i%700))
+			if _, err := addCounts(tx, p.ID, int64(1+i%97), 0); err != nil {
+				return err
+			}
+			if err := reindex(tx, newPopIndex(), p, 0, int64(1+i%97)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.Close()
+	b.Run("op=open", func(b *testing.B) {
+		for b.Loop() {
+			db, err := Open(path, WithNoSync())
+			if err != nil {
+				b.Fatal(err)
+			}
+			db.Close()
+		}
+	})
+	b.Run("op=query", func(b *testing.B) {
+		db, err := Open(path, WithNoSync())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		ctx := context.Background()
+		for b.Loop() {
+			items, err := db.Popular(ctx, beforetrip.PopularQuery{Limit: 50})
+			if err != nil || len(items) != 50 {
+				b.Fatalf("popular: %d items, %v", len(items), err)
+			}
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
@@ -61,10 +62,8 @@ func (db *DB) Popular(ctx context.Context, q beforetrip.PopularQuery) ([]beforet
 func rankings(r pageRecord) [][2]string {
 	all := [][2]string{{r.Section, r.Country}, {"", r.Country}, {r.Section, ""}, {"", ""}}
 	out := all[:0]
-	seen := map[[2]string]bool{}
 	for _, k := range all {
-		if !seen[k] {
-			seen[k] = true
+		if !slices.Contains(out, k) {
 			out = append(out, k)
 		}
 	}
@@ -113,8 +112,8 @@ func unindex(tx *bolt.Tx, pop *popIndex, page string, likes int64) error {
 // counters, as of transaction tx.
 func loadPopIndex(tx *bolt.Tx) (*popIndex, error) {
 	pop := newPopIndex()
-	err := tx.Bucket(bucketPages).ForEach(func(k, _ []byte) error {
-		rec, _, err := getPageRecord(tx, string(k))
+	err := tx.Bucket(bucketPages).ForEach(func(k, v []byte) error {
+		rec, err := decodePageRecord(k, v)
 		if err != nil {
 			return err
 		}
@@ -133,13 +132,18 @@ func (r pageRecord) same(o pageRecord) bool {
 }
 
 func getPageRecord(tx *bolt.Tx, page string) (pageRecord, bool, error) {
-	var r pageRecord
 	v := tx.Bucket(bucketPages).Get([]byte(page))
 	if v == nil {
-		return r, false, nil
+		return pageRecord{}, false, nil
 	}
+	r, err := decodePageRecord([]byte(page), v)
+	return r, err == nil, err
+}
+
+func decodePageRecord(page, v []byte) (pageRecord, error) {
+	var r pageRecord
 	if err := json.Unmarshal(v, &r); err != nil {
-		return r, false, fmt.Errorf("decode page record %q: %w", page, err)
+		return r, fmt.Errorf("decode page record %q: %w", page, err)
 	}
-	return r, true, nil
+	return r, nil
 }
