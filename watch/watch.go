@@ -37,24 +37,39 @@ type Batch struct {
 	Rescan bool
 	// First and Last are when the first and the last event of the batch
 	// arrived; the batch was sent one quiet period after Last (or at the
-	// max wait after First).
+	// max wait after First). The quiet period is the save debounce for a
+	// batch of one file (or the config alone), the debounce otherwise.
 	First, Last time.Time
 }
 
-// Default timings. 100 ms of quiet is long enough for every editor's save
-// dance and for git's bursts; the max wait bounds the delay when events never
-// stop (a build tool writing into content/ in a loop).
+// Default timings. An editor's save touches one file (its temporaries and
+// backups are ignored) in steps microseconds apart, so a batch of one file
+// is sent after 10 ms of quiet: the edit is on disk in about the time its
+// rebuild takes. As soon as a second file joins, the batch waits for 100 ms
+// of quiet, long enough for git's bursts (a checkout touching hundreds of
+// files is one batch). The max wait bounds the delay when events never stop
+// (a build tool writing into content/ in a loop).
+//
+// The cost of the short window: a tool that writes one file in pieces more
+// than 10 ms apart gets a build of the partial file (at worst a content
+// error shown until the next batch, 10 ms later); the last good site stays
+// served meanwhile.
 const (
-	DefaultDebounce = 100 * time.Millisecond
-	DefaultMaxWait  = time.Second
+	DefaultSaveDebounce = 10 * time.Millisecond
+	DefaultDebounce     = 100 * time.Millisecond
+	DefaultMaxWait      = time.Second
 )
 
 // Option configures a Watcher.
 type Option func(*Watcher)
 
-// WithDebounce sets the quiet period after the last event before a batch is
-// sent.
+// WithDebounce sets the quiet period after the last event before a batch of
+// several files is sent.
 func WithDebounce(d time.Duration) Option { return func(w *Watcher) { w.debounce = d } }
+
+// WithSaveDebounce sets the quiet period for a batch of one file (or the
+// config file alone); it is capped at the debounce.
+func WithSaveDebounce(d time.Duration) Option { return func(w *Watcher) { w.saveDebounce = d } }
 
 // WithMaxWait bounds how long after the first event of a batch it is sent,
 // however busy the folder.
@@ -66,13 +81,14 @@ func WithLogger(l *slog.Logger) Option { return func(w *Watcher) { w.log = l } }
 // Watcher watches folders recursively and one config file. Create it with
 // New and start it with Run.
 type Watcher struct {
-	fs         *fsnotify.Watcher
-	roots      []string
-	configFile string
-	sink       func(Batch)
-	debounce   time.Duration
-	maxWait    time.Duration
-	log        *slog.Logger
+	fs           *fsnotify.Watcher
+	roots        []string
+	configFile   string
+	sink         func(Batch)
+	saveDebounce time.Duration
+	debounce     time.Duration
+	maxWait      time.Duration
+	log          *slog.Logger
 
 	// Owned by Run's goroutine after New returns.
 	dirs    map[string]bool     // watched folders under roots
@@ -92,18 +108,20 @@ type Watcher struct {
 // place when New returns, so changes made before Run starts are reported.
 func New(roots []string, configFile string, sink func(Batch), opts ...Option) (*Watcher, error) {
 	w := &Watcher{
-		sink:     sink,
-		debounce: DefaultDebounce,
-		maxWait:  DefaultMaxWait,
-		log:      slog.Default(),
-		dirs:     map[string]bool{},
-		gone:     map[string]bool{},
-		files:    map[string]struct{}{},
-		pending:  map[string]struct{}{},
+		sink:         sink,
+		saveDebounce: DefaultSaveDebounce,
+		debounce:     DefaultDebounce,
+		maxWait:      DefaultMaxWait,
+		log:          slog.Default(),
+		dirs:         map[string]bool{},
+		gone:         map[string]bool{},
+		files:        map[string]struct{}{},
+		pending:      map[string]struct{}{},
 	}
 	for _, o := range opts {
 		o(w)
 	}
+	w.saveDebounce = min(w.saveDebounce, w.debounce)
 	if w.maxWait < w.debounce {
 		w.maxWait = w.debounce
 	}
@@ -184,11 +202,22 @@ func (w *Watcher) Run(ctx context.Context) error {
 
 // deadline is when the pending batch is due.
 func (w *Watcher) deadline() time.Time {
-	d := w.last.Add(w.debounce)
+	quiet := w.debounce
+	if !w.rescan && len(w.pending)+boolInt(w.config) <= 1 {
+		quiet = w.saveDebounce
+	}
+	d := w.last.Add(quiet)
 	if m := w.first.Add(w.maxWait); m.Before(d) {
 		return m
 	}
 	return d
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (w *Watcher) flush() {
