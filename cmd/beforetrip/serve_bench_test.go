@@ -18,7 +18,9 @@ import (
 // 10k-page site (1000 with -short) and measures, through the real API, a
 // like (PUT /api/likes answered) to the rebuilt popular page on disk (the
 // live-reload event that lists /popular/), with the default debounce of 1 s.
-// It then reports the memory the warm server holds after a GC.
+// It then reports the memory the warm server holds after a GC (rss-MB) and
+// the process's peak resident set (peak-rss-MB, VmHWM: the initial full
+// build and every rebuild included).
 //
 // Run: go test ./cmd/beforetrip -run '^$' -bench ServeLikeToPopular -benchtime 10x
 func BenchmarkServeLikeToPopular(b *testing.B) {
@@ -73,17 +75,19 @@ func BenchmarkServeLikeToPopular(b *testing.B) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	b.ReportMetric(float64(m.HeapInuse)/(1<<20), "heap-inuse-MB")
-	b.ReportMetric(float64(rssKB())/1024, "rss-MB")
+	b.ReportMetric(float64(procKB("VmRSS:"))/1024, "rss-MB")
+	b.ReportMetric(float64(procKB("VmHWM:"))/1024, "peak-rss-MB")
 }
 
-// rssKB is the process's resident set size from /proc (Linux); 0 elsewhere.
-func rssKB() int64 {
+// procKB reads a field of /proc/self/status in KiB (VmRSS: the resident
+// set, VmHWM: its peak); 0 elsewhere than Linux.
+func procKB(field string) int64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == field {
 			var kb int64
 			fmt.Sscan(f[1], &kb)
 			return kb
