@@ -14,7 +14,7 @@ func TestJourneyServe(t *testing.T) {
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
 	site.StartServe(t, port)
 	// serve's live reload reloads a tab whenever a build rewrites its page,
-	// and every like or comment rebuilds the page: a reload in the middle of
+	// and every reader review rebuilds its country page: a reload in the middle of
 	// a step would lose what the reader is typing. Live reload has its own
 	// tests (package live); here the page never opens its event stream.
 	journey(t, browser, deployment{Site: base, API: base}, `delete window.EventSource;`)

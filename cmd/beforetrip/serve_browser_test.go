@@ -124,8 +124,9 @@ func TestServeBrowser(t *testing.T) {
 			eval(`document.getElementById("bt-live-error") === null`))
 	}
 
-	// A like re-renders this page too, but the tab must not reload for it
-	// (the widget shows counts live; a reload would lose a comment draft).
+	// A like rebuilds the lists that show this page (a "data" event), but
+	// the tab must not reload for it (the widget shows counts live; a
+	// reload would lose a comment draft).
 	poll("window.__btLiveOpen === true")
 	eval("window.__stay = true")
 	tok := s.MustUser(t, "browser-liker")
