@@ -34,8 +34,10 @@ func nginxBinary() string {
 
 // StartNginx runs nginx with deploy/nginx.conf, its production paths
 // replaced by the test's: listen port, site root, API upstream, logs and
-// temp folders. It returns the base URL.
-func StartNginx(tb testing.TB, public string, apiPort int) string {
+// temp folders. Each of replace is one more {old, new} substitution, such
+// as the API origin in `set $bt_api_origin "";`; old must occur once. It
+// returns the base URL.
+func StartNginx(tb testing.TB, public string, apiPort int, replace ...[2]string) string {
 	tb.Helper()
 	MustNginx(tb)
 	conf, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "nginx.conf"))
@@ -52,14 +54,14 @@ func StartNginx(tb testing.TB, public string, apiPort int) string {
 		temps += fmt.Sprintf(" %s_temp_path %s;", k, filepath.Join(prefix, "tmp", k))
 	}
 	text := string(conf)
-	for _, r := range [][2]string{
+	for _, r := range append([][2]string{
 		{"listen 80;", fmt.Sprintf("listen 127.0.0.1:%d;", port)},
 		{"root /srv/beforetrip/public;", "root " + public + ";"},
 		{"server 127.0.0.1:8080;", fmt.Sprintf("server 127.0.0.1:%d;", apiPort)},
 		{"root /var/www/certbot;", "root " + filepath.Join(prefix, "certbot") + ";"},
 		{"access_log /var/log/nginx/access.log beforetrip;",
 			"access_log " + filepath.Join(prefix, "access.log") + " beforetrip;" + temps},
-	} {
+	}, replace...) {
 		if strings.Count(text, r[0]) != 1 {
 			tb.Fatalf("deploy/nginx.conf: want exactly one %q to substitute", r[0])
 		}

@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -119,6 +122,23 @@ func TestNginxConfig(t *testing.T) {
 		})
 	}
 
+	// Without an API origin the page may connect to itself only, and
+	// images come from the site (reader images on other hosts are links).
+	t.Run("csp directives", func(t *testing.T) {
+		resp, err := http.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		csp := resp.Header.Get("Content-Security-Policy")
+		for name, want := range map[string]string{"connect-src": "'self'", "img-src": "'self' data:",
+			"script-src": "'self'", "default-src": "'self'"} {
+			if got := cspDirective(csp, name); got != want {
+				t.Errorf("%s = %q, want %q (CSP %q)", name, got, want, csp)
+			}
+		}
+	})
+
 	t.Run("redirect to slash is relative", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", base+"/countries/japan", nil)
 		resp, err := http.DefaultTransport.RoundTrip(req)
@@ -177,6 +197,97 @@ func TestNginxConfig(t *testing.T) {
 			t.Errorf("API log line %q: want client ip 127.0.0.1, not the forged one", line)
 		}
 	})
+}
+
+// TestNginxAPIOrigin runs deploy/nginx.conf with $bt_api_origin set, as for
+// a widget whose API is on another origin, in front of an upstream that
+// echoes the request headers it got: the CSP lets pages connect to exactly
+// their own origin and the API's, and /api/ requests reach the upstream
+// with nginx's X-Forwarded-* headers, not the client's.
+func TestNginxAPIOrigin(t *testing.T) {
+	MustNginx(t)
+	const apiOrigin = "https://api.example.com"
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'") // hidden by nginx
+		h := r.Header.Clone()
+		h.Set("Host", r.Host)
+		_ = json.NewEncoder(w).Encode(h)
+	}))
+	t.Cleanup(upstream.Close)
+	apiPort := upstream.Listener.Addr().(*net.TCPAddr).Port
+	public := t.TempDir()
+	if err := os.WriteFile(filepath.Join(public, "index.html"), []byte("<!doctype html><title>x</title>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := StartNginx(t, public, apiPort,
+		[2]string{`set $bt_api_origin "";`, `set $bt_api_origin "` + apiOrigin + `";`})
+
+	for _, path := range []string{"/", "/no/such/page", "/api/healthz"} {
+		t.Run("csp "+path, func(t *testing.T) {
+			resp, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			csps := resp.Header.Values("Content-Security-Policy")
+			if len(csps) != 1 {
+				t.Fatalf("Content-Security-Policy = %q, want exactly one", csps)
+			}
+			if got, want := cspDirective(csps[0], "connect-src"), "'self' "+apiOrigin; got != want {
+				t.Errorf("connect-src = %q, want %q (CSP %q)", got, want, csps[0])
+			}
+			if got, want := cspDirective(csps[0], "img-src"), "'self' data:"; got != want {
+				t.Errorf("img-src = %q, want %q", got, want)
+			}
+		})
+	}
+
+	t.Run("forwarded headers", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", base+"/api/pages?ids=x", nil)
+		// Forged by the client: nginx must overwrite them all.
+		req.Header.Set("X-Forwarded-For", "203.0.113.66")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("X-Real-IP", "203.0.113.66")
+		req.Header.Set("X-Request-ID", "forged")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d, want 200", resp.StatusCode)
+		}
+		var got http.Header
+		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		rid := got.Values("X-Request-Id")
+		if len(rid) != 1 || !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(rid[0]) {
+			t.Errorf("upstream X-Request-ID = %q, want one nginx $request_id", rid)
+		}
+		for k, want := range map[string]string{
+			"X-Forwarded-Proto": "http", // $scheme of the client's connection to nginx
+			"X-Forwarded-For":   "127.0.0.1",
+			"X-Real-Ip":         "127.0.0.1",
+			"Host":              "127.0.0.1", // $host: the name, without the port
+		} {
+			if v := got.Values(k); len(v) != 1 || v[0] != want {
+				t.Errorf("upstream %s = %q, want %q", k, v, want)
+			}
+		}
+	})
+}
+
+// cspDirective returns the value of the named directive of a
+// Content-Security-Policy, spaces normalized, or "" when it is absent.
+func cspDirective(csp, name string) string {
+	for _, d := range strings.Split(csp, ";") {
+		if f := strings.Fields(d); len(f) > 0 && f[0] == name {
+			return strings.Join(f[1:], " ")
+		}
+	}
+	return ""
 }
 
 // fingerprinted returns the URL path of public/<dir>/<name>.<hash>.<dir>.
