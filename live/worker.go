@@ -71,8 +71,9 @@ func WithMaxWait(d time.Duration) Option { return func(w *Worker) { w.maxWait = 
 // WithCountsCooldown sets k of the duty cycle that keeps count rebuilds
 // from crowding out the API: after a data-only build that took D, a build
 // whose pending changes are all like and comment counts starts no sooner
-// than k×D after it ended, even when the debounce or max wait would start
-// it earlier. A like storm over thousands of pages re-renders each of
+// than k×D after it ended, even when the debounce would start it earlier,
+// but never later than the max wait after the first of them (the bound on
+// how stale a count may get stays the one configured). A like storm over thousands of pages re-renders each of
 // them (seconds of CPU and hundreds of megabytes written, which also slows
 // every fsync of the store), so without a rest the API would share the
 // machine with rebuilds back to back. File, config and reader review
@@ -229,11 +230,15 @@ func (w *Worker) take(now time.Time) (job, time.Time) {
 	}
 	if !p.newBuilder && !p.full && len(p.files) == 0 {
 		due := w.dataLast.Add(w.debounce)
-		if m := w.dataFirst.Add(w.maxWait); m.Before(due) {
-			due = m
+		maxDue := w.dataFirst.Add(w.maxWait)
+		if maxDue.Before(due) {
+			due = maxDue
 		}
 		if !p.reviews && w.countsRest.After(due) {
 			due = w.countsRest
+			if maxDue.Before(due) {
+				due = maxDue
+			}
 		}
 		if now.Before(due) {
 			return job{}, due

@@ -232,7 +232,7 @@ func TestConfigChangeMakesNewBuilder(t *testing.T) {
 func TestCountRebuildsRest(t *testing.T) {
 	s := MustSite(t)
 	const k = 50
-	w := MustRun(t, s.Config, live.WithDebounce(time.Millisecond), live.WithMaxWait(time.Millisecond),
+	w := MustRun(t, s.Config, live.WithDebounce(time.Millisecond), live.WithMaxWait(time.Minute),
 		live.WithCountsCooldown(k))
 	w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan/tips/jr-pass"})
 	first := w.Next(t)
@@ -257,12 +257,34 @@ func TestCountRebuildsRest(t *testing.T) {
 	}
 }
 
+// The rest never holds a count past the max wait: a count is at most
+// max_wait stale, whatever the last build cost.
+func TestCountRestEndsAtMaxWait(t *testing.T) {
+	s := MustSite(t)
+	const maxWait = 300 * time.Millisecond
+	w := MustRun(t, s.Config, live.WithDebounce(time.Millisecond), live.WithMaxWait(maxWait),
+		live.WithCountsCooldown(1e6))
+	w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan/tips/jr-pass"})
+	if r := w.Next(t); r.Err != nil || !r.DataOnly() {
+		t.Fatalf("first like build: data-only %v err %v", r.DataOnly(), r.Err)
+	}
+	sent := time.Now()
+	w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan/tips/suica"})
+	r := w.Next(t) // fails after its timeout if the like waits for the rest
+	if r.Err != nil || len(r.Data) != 1 {
+		t.Fatalf("second like build: data %v err %v", r.Data, r.Err)
+	}
+	if waited := r.Started.Sub(sent); waited < maxWait {
+		t.Errorf("the like waited %v, want the max wait %v (the rest holds it until then)", waited, maxWait)
+	}
+}
+
 func TestReviewsSkipTheCountRest(t *testing.T) {
 	s := MustSite(t)
 	// A rest of a million times the last build (at least 1,000 s for a
 	// build of 1 ms): counts alone would not build again within the test's
 	// timeout.
-	w := MustRun(t, s.Config, live.WithDebounce(time.Millisecond), live.WithMaxWait(time.Millisecond),
+	w := MustRun(t, s.Config, live.WithDebounce(time.Millisecond), live.WithMaxWait(time.Hour),
 		live.WithCountsCooldown(1e6))
 	w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan/tips/jr-pass"})
 	if r := w.Next(t); r.Err != nil || !r.DataOnly() {
