@@ -24,7 +24,8 @@ import (
 // -short) under a mixed write load, then opens the store and checks it:
 // every acknowledged write is there, nothing else is half there, and
 // store.Verify finds counters and indexes consistent with the rows. After
-// each kill the published site must be whole (see checkPublished); every
+// each kill, before the restart, the published site must be whole (see
+// checkPublished) and store.Verify must pass (see verifyAfterKill); every
 // fourth restart is also killed during its start-up build.
 func TestCrashDurability(t *testing.T) {
 	kills := 20
@@ -63,6 +64,7 @@ func TestCrashDurability(t *testing.T) {
 			rng: rand.New(rand.NewPCG(seed, uint64(i+2))), acked: &acked,
 			likes: map[string]*likeState{}, comments: map[string]*sent{}, reviews: map[string]*sent{}}
 	}
+	var verifying time.Duration // in verifyAfterKill
 	for k := 1; k <= kills; k++ {
 		ctx, cancel := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
@@ -83,19 +85,22 @@ func TestCrashDurability(t *testing.T) {
 		wg.Wait()
 		t.Logf("kill %d after %d acknowledged writes (%.1fs)", k, acked.Load(), time.Since(start).Seconds())
 		checkPublished(t, srv.Out)
+		verifying += verifyAfterKill(t, srv.Store(), fmt.Sprintf("after kill %d", k))
 		if k < kills && k%4 == 0 {
 			// Kill once more while the start-up build publishes.
 			srv.Launch()
 			time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
 			srv.Kill()
 			checkPublished(t, srv.Out)
+			verifying += verifyAfterKill(t, srv.Store(), fmt.Sprintf("after the start-up kill following kill %d", k))
 		}
 		if k < kills {
 			srv.Start()
 		}
 	}
 	checkStore(t, srv.Store(), workers)
-	t.Logf("%d kills, %d acknowledged writes, %.1fs", kills, acked.Load(), time.Since(start).Seconds())
+	t.Logf("%d kills, %d acknowledged writes, %.1fs (%v of it verifying the store between kills)",
+		kills, acked.Load(), time.Since(start).Seconds(), verifying.Round(time.Millisecond))
 }
 
 // likeState is what a worker knows of its like of one page.
