@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,6 +171,64 @@ func TestDataChangesAreCoalesced(t *testing.T) {
 	if r := w.Next(t); len(r.Data) != 0 || r.Seq != 3 {
 		t.Errorf("second build: seq %d data %v, want seq 3 and no data", r.Seq, r.Data)
 	}
+}
+
+// File changes and API changes arriving together from many goroutines
+// never run two builds at once: the builds' spans never overlap, and every
+// change is built.
+func TestNeverTwoBuildsAtOnce(t *testing.T) {
+	s := MustSite(t)
+	w := MustRun(t, s.Config, live.WithDebounce(time.Millisecond), live.WithMaxWait(time.Millisecond),
+		live.WithCountsCooldown(0))
+	tip := s.P("content/countries/japan/tips/suica.md")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				if g == 0 {
+					// Saved by rename, as editors do: a build never reads half a file.
+					err := os.WriteFile(tip+".tmp", fmt.Appendf(nil, tipMD, "Suica", fmt.Sprint("edit ", i)), 0o644)
+					if err == nil {
+						err = os.Rename(tip+".tmp", tip)
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					w.FilesChanged([]string{tip}, time.Now())
+				} else {
+					w.Notify(beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: "countries/japan/tips/jr-pass"})
+				}
+				time.Sleep(time.Millisecond) // spread the changes over several builds
+			}
+		}()
+	}
+	wg.Wait()
+	// The last edit is built by the first build that starts after it.
+	MustWrite(t, tip, fmt.Sprintf(tipMD, "Suica", "final edit"))
+	w.FilesChanged([]string{tip}, time.Now())
+	var builds []live.Result
+	for {
+		r := w.Next(t)
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		builds = append(builds, r)
+		if len(r.Files) > 0 && strings.Contains(s.Read(t, "countries/japan/tips/suica/index.html"), "final edit") {
+			break
+		}
+	}
+	if len(builds) < 2 {
+		t.Fatalf("only %d build(s): nothing to overlap", len(builds))
+	}
+	for i := 1; i < len(builds); i++ {
+		if prev, r := builds[i-1], builds[i]; r.Started.Before(prev.Done) || r.Seq != prev.Seq+1 {
+			t.Errorf("build %d started %v before build %d was done", r.Seq, prev.Done.Sub(r.Started), prev.Seq)
+		}
+	}
+	t.Logf("%d builds, none overlapping", len(builds))
 }
 
 func TestDataMaxWait(t *testing.T) {

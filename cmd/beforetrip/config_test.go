@@ -33,6 +33,7 @@ func TestLoadConfigEnvOverrides(t *testing.T) {
 	t.Setenv("BEFORETRIP_API_COOKIES_SECURE", "true")
 	t.Setenv("BEFORETRIP_API_CORS_ORIGINS", "https://a.example, https://b.example")
 	t.Setenv("BEFORETRIP_REBUILD_DEBOUNCE", "250ms")
+	t.Setenv("BEFORETRIP_REBUILD_MAX_WAIT", "2s")
 	t.Setenv("BEFORETRIP_LANGUAGE", "ko")
 	t.Setenv("BEFORETRIP_JWT_SECRET", strings.Repeat("k", 32))
 	c, err := loadConfig(path, true)
@@ -48,8 +49,8 @@ func TestLoadConfigEnvOverrides(t *testing.T) {
 	if got := strings.Join(c.API.CORSOrigins, " "); got != "https://a.example https://b.example" {
 		t.Errorf("cors origins = %q", got)
 	}
-	if c.Rebuild.Debounce != 250*time.Millisecond || c.Language != "ko" || len(c.JWTSecret) != 32 {
-		t.Errorf("debounce %v, language %q, secret %d bytes", c.Rebuild.Debounce, c.Language, len(c.JWTSecret))
+	if c.Rebuild.Debounce != 250*time.Millisecond || c.Rebuild.MaxWait != 2*time.Second || c.Language != "ko" || len(c.JWTSecret) != 32 {
+		t.Errorf("debounce %v, max wait %v, language %q, secret %d bytes", c.Rebuild.Debounce, c.Rebuild.MaxWait, c.Language, len(c.JWTSecret))
 	}
 	if c.Path("content") != filepath.Join(filepath.Dir(path), "content") {
 		t.Errorf("Path resolves %q, want it beside the config file", c.Path("content"))
@@ -66,6 +67,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad language", "language: fr\n", "want en or ko"},
 		{"bad moderation", "comments:\n  moderation: later\n", "want post or pre"},
 		{"bad yaml", "title: [\n", "config"},
+		{"debounce past max wait", "rebuild:\n  debounce: 10s\n  max_wait: 5s\n", "debounce <= max_wait"},
+		{"zero debounce", "rebuild:\n  debounce: 0s\n", "debounce <= max_wait"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

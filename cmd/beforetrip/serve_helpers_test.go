@@ -226,6 +226,19 @@ func MustFindLayout(tb testing.TB, theme string) string {
 	return found
 }
 
+// lastLogLine is the last line of the server's log holding msg.
+func (s *testServer) lastLogLine(tb testing.TB, msg string) string {
+	tb.Helper()
+	lines := strings.Split(s.stderr.String(), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], msg) {
+			return lines[i]
+		}
+	}
+	tb.Fatalf("no %q in the server's log", msg)
+	return ""
+}
+
 // logWithoutRequests is the server's log without the per-request lines.
 func (s *testServer) logWithoutRequests() string {
 	var b strings.Builder

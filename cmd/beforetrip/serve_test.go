@@ -61,9 +61,13 @@ func TestServe(t *testing.T) {
 			MustWriteFile(t, dir+"/"+junk, "junk")
 			os.Remove(dir + "/" + junk)
 		}
-		// Had the debris triggered a build, its event would come first.
+		// Had the debris triggered a build, its event would come first, or
+		// its paths would ride in the save's build.
 		MustWriteFile(t, tipFile, tipMD("After the swap files", "x"))
 		s.reloaded(t, tipURL)
+		if last := s.lastLogLine(t, "live: built"); !strings.Contains(last, " files=1 ") {
+			t.Errorf("the save's build took more than the tip: %s", last)
+		}
 	})
 	t.Run("create", func(t *testing.T) {
 		MustWriteFile(t, s.P("content/countries/japan/tips/onsen.md"), tipMD("Onsen manners", "Wash first."))
@@ -94,19 +98,39 @@ func TestServe(t *testing.T) {
 			t.Errorf("API does not know the new page: %d", code)
 		}
 	})
-	t.Run("delete", func(t *testing.T) {
-		if err := os.Remove(s.P("content/countries/japan/tips/onsen.md")); err != nil {
+	// Pages that list a tip (tipMD tags every tip "rail").
+	listing := []string{"/countries/japan/tips/", "/sitemap.xml", "/feed.xml", "/countries/japan/", "/tags/rail/"}
+	t.Run("rename", func(t *testing.T) {
+		if err := os.Rename(s.P("content/countries/japan/tips/onsen.md"), s.P("content/countries/japan/tips/hot-springs.md")); err != nil {
 			t.Fatal(err)
 		}
-		s.reloaded(t, "/countries/japan/tips/onsen/")
+		s.waitFor(t, "/countries/japan/tips/hot-springs/")
 		if code, _ := s.get(t, "/countries/japan/tips/onsen/"); code != 404 {
+			t.Errorf("old URL of the renamed page: %d, want 404", code)
+		}
+		if code, body := s.get(t, "/countries/japan/tips/hot-springs/"); code != 200 || !strings.Contains(body, "Onsen manners") {
+			t.Errorf("new URL of the renamed page: %d", code)
+		}
+		for _, page := range listing {
+			_, body := s.get(t, page)
+			if strings.Contains(body, "/countries/japan/tips/onsen/") || !strings.Contains(body, "/countries/japan/tips/hot-springs/") {
+				t.Errorf("%s does not follow the rename", page)
+			}
+		}
+	})
+	t.Run("delete", func(t *testing.T) {
+		if err := os.Remove(s.P("content/countries/japan/tips/hot-springs.md")); err != nil {
+			t.Fatal(err)
+		}
+		s.reloaded(t, "/countries/japan/tips/hot-springs/")
+		if code, _ := s.get(t, "/countries/japan/tips/hot-springs/"); code != 404 {
 			t.Errorf("deleted page: %d, want 404", code)
 		}
-		if code := s.api(t, "GET", "/api/page?id=countries/japan/tips/onsen", "", nil, nil); code != 404 {
+		if code := s.api(t, "GET", "/api/page?id=countries/japan/tips/hot-springs", "", nil, nil); code != 404 {
 			t.Errorf("API still knows the deleted page: %d", code)
 		}
-		for _, page := range []string{"/countries/japan/tips/", "/sitemap.xml", "/countries/japan/"} {
-			if _, body := s.get(t, page); strings.Contains(body, "/countries/japan/tips/onsen/") {
+		for _, page := range listing {
+			if _, body := s.get(t, page); strings.Contains(body, "/countries/japan/tips/hot-springs/") {
 				t.Errorf("%s still links the deleted tip", page)
 			}
 		}
@@ -176,6 +200,10 @@ func TestServe(t *testing.T) {
 		}
 		if code, body := s.get(t, "/countries/japan/"); code != 200 || body != before {
 			t.Errorf("broken build changed what is served (%d)", code)
+		}
+		// The editor's terminal says it too, with the file and line.
+		if last := s.lastLogLine(t, "live: build failed"); !strings.Contains(last, "japan/_index.md:") || !strings.Contains(last, "visa") {
+			t.Errorf("terminal: %q, want the error with file:line", last)
 		}
 		MustWriteFile(t, country, string(good))
 		s.reloaded(t, "")
