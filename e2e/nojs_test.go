@@ -27,7 +27,8 @@ func serveStatic(tb testing.TB, dir string, port int) string {
 // TestReadableWithoutJavaScript opens pages with script execution off: the
 // content, the checklist and the lists' baked counts are there, the like
 // button stays hidden, the page shows no counts of its own (the widget
-// fills them in) and the comments section explains itself.
+// fills them in), the comments section explains itself and the review form
+// section (a heading over an empty box without the widget) is not shown.
 func TestReadableWithoutJavaScript(t *testing.T) {
 	browser := NewBrowser(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080"})
@@ -48,6 +49,7 @@ func TestReadableWithoutJavaScript(t *testing.T) {
 		{tipPath, `q('#comments').innerText.includes('JavaScript')`},
 		{tipPath, `q('.bt-account').children.length === 0 && q('.bt-comments-body').children.length === 0`},
 		{"/countries/japan/", `q('.checklist').innerText.includes('Tokyo') && q('.checklist').innerText.includes('110')`},
+		{"/countries/japan/", `q('.bt-review-form') !== null && q('.bt-review-form').offsetParent === null && !document.body.innerText.includes('Write a review')`},
 		{"/countries/japan/tips/", `qa('.bt-item .bt-item-likes').length > 0`},
 		{"/", `qa('a[href="/countries/japan/"]').length > 0`},
 	}

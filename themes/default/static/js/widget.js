@@ -1,632 +1,612 @@
 /* beforetrip widget: accounts, likes, comments, reader reviews and live
- * counts on top of the static pages. Vanilla JS, no build step. Every page
- * is complete without it; the widget only adds what must be dynamic.
- * Hooks and behaviour: docs/widget.md. */
+ * counts on top of static pages that are complete without it. Vanilla JS,
+ * no build step. Hooks and behaviour: docs/widget.md. */
 (() => {
-  'use strict';
+'use strict';
 
-  const d = document;
-  const $ = (sel, root) => (root || d).querySelector(sel);
-  const $$ = (sel, root) => Array.from((root || d).querySelectorAll(sel));
-  const meta = $('meta[name="bt-api"]');
-  const API = ((meta && meta.getAttribute('content')) || '').trim().replace(/\/+$/, '');
+const d = document;
+const $ = (sel, root) => (root || d).querySelector(sel);
+const $$ = (sel, root) => Array.from((root || d).querySelectorAll(sel));
+const API = ($('meta[name="bt-api"]')?.content || '').trim().replace(/\/+$/, '');
 
-  let MSG = {};
-  try { MSG = JSON.parse(($('#bt-i18n') || {}).textContent || '{}'); } catch (e) { MSG = {}; }
-  // Texts come from themes/default/i18n/<lang>.yaml (widget_* keys); the
-  // e2e tests check that every key used here exists in every language.
-  const t = (key, vars) => String(MSG['widget_' + key] || key)
-    .replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? vars[k] : m));
+// Texts: widget_* keys of i18n/<lang>.yaml (a test checks every language).
+let MSG = {};
+try { MSG = JSON.parse($('#bt-i18n')?.textContent || '{}'); } catch (e) { /* keys show */ }
+const t = (key, vars) => String(MSG['widget_' + key] || key)
+  .replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? vars[k] : m));
 
-  // h builds an element. Strings become text nodes: the only place HTML is
-  // ever parsed is a comment's "html" field (sanitized by the API).
-  const h = (tag, props, ...kids) => {
-    const el = d.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (v == null || v === false) continue;
-      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-      else if (k === 'value') el.value = v;
-      else el.setAttribute(k, v === true ? '' : v);
-    }
-    for (const kid of kids.flat(2)) if (kid != null && kid !== false) el.append(kid);
-    return el;
-  };
-  let uid = 0;
-  const nextID = (p) => 'bt-' + p + '-' + (++uid);
-  const enc = encodeURIComponent;
-
-  // ---- status line ----------------------------------------------------------
-  let statusTimer = 0;
-  const say = (msg, isError) => {
-    const el = $('#bt-status');
-    if (!el) return;
-    clearTimeout(statusTimer);
-    el.textContent = '';
-    el.classList.toggle('bt-status-error', !!isError);
-    // Set the text in a later task so a repeated message is announced again.
-    statusTimer = setTimeout(() => {
-      el.textContent = msg;
-      if (!isError) statusTimer = setTimeout(() => { el.textContent = ''; }, 10000);
-    }, 30);
-  };
-
-  // ---- API ------------------------------------------------------------------
-  class ApiError extends Error {
-    constructor(status, code, message, field, retryAfter) {
-      super(message);
-      Object.assign(this, { status, code, field, retryAfter });
-    }
+// h builds an element. Strings become text nodes: the only place HTML is
+// ever parsed is a comment's "html" field (sanitized by the API).
+const h = (tag, props, ...kids) => {
+  const el = d.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v == null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'value') el.value = v;
+    else el.setAttribute(k, v === true ? '' : v);
   }
-  const errorText = (ex) => {
-    if (!(ex instanceof ApiError)) return t('error');
-    if (ex.status === 429) {
-      const s = ex.retryAfter;
-      if (s >= 120) return t('rate_limited_minutes', { m: Math.ceil(s / 60) });
-      return s > 0 ? t('rate_limited_wait', { s }) : t('rate_limited');
-    }
-    if (ex.code === 'network') return t('network_error');
-    return ex.message || t('error');
-  };
+  for (const kid of kids.flat(2)) if (kid != null && kid !== false) el.append(kid);
+  return el;
+};
+const button = (cls, onclick, label, props) => h('button', { type: 'button', class: cls, onclick, ...props }, label);
+const submitButton = (label) => h('button', { type: 'submit', class: 'bt-button bt-primary' }, label);
+let uid = 0;
+const nextID = (p) => 'bt-' + p + '-' + (++uid);
+const enc = encodeURIComponent;
 
-  // The bt_csrf cookie is readable only when the API shares the page's
-  // origin; otherwise the token comes with the auth responses and is kept here.
-  let csrfToken = '';
-  const cookie = (name) => {
-    const m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
-    return m ? decodeURIComponent(m[1]) : '';
-  };
-  const csrf = () => cookie('bt_csrf') || csrfToken;
+// onSubmit runs send for the form, its button disabled meanwhile.
+const onSubmit = (form, btn, send) => form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  btn.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  try { await send(); } finally { btn.disabled = false; form.removeAttribute('aria-busy'); }
+});
 
-  // A hint that this browser has a session, so anonymous readers never pay
-  // for (or see console errors from) a /api/auth/me that must fail. With
-  // storage disabled, the readable bt_csrf cookie (same origin) still tells.
-  const HINT = 'bt-session';
-  const mayHaveSession = () => {
-    try { if (localStorage.getItem(HINT) === '1') return true; } catch (e) { /* disabled */ }
-    return cookie('bt_csrf') !== '';
-  };
-  const rememberSession = (on) => {
-    try { if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT); } catch (e) { /* disabled */ }
-  };
+// markInvalid flags the field the API named (error.field), not radio groups.
+const markInvalid = (form, ex, errID) => {
+  for (const f of form.elements) { f.removeAttribute('aria-invalid'); if (errID) f.removeAttribute('aria-describedby'); }
+  const bad = ex?.field && form.elements[ex.field];
+  if (!bad || !bad.setAttribute) return;
+  bad.setAttribute('aria-invalid', 'true');
+  if (errID) bad.setAttribute('aria-describedby', errID);
+  bad.focus();
+};
 
-  const NO_REFRESH = /^\/api\/auth\/(login|register|refresh|logout|token)/;
-  let refreshing = null;
+// ---- status line
+let statusTimer = 0;
+const say = (msg, isError) => {
+  const el = $('#bt-status');
+  if (!el) return;
+  clearTimeout(statusTimer);
+  el.textContent = '';
+  el.classList.toggle('bt-status-error', !!isError);
+  // Set the text in a later task so a repeated message is announced again.
+  statusTimer = setTimeout(() => {
+    el.textContent = msg;
+    if (!isError) statusTimer = setTimeout(() => { el.textContent = ''; }, 10000);
+  }, 30);
+};
 
-  async function call(method, path, body, retried) {
-    const headers = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (method !== 'GET' && csrf()) headers['X-CSRF-Token'] = csrf();
-    let res;
-    try {
-      // keepalive: a like (or logout) sent as the reader leaves the page
-      // still arrives. Only for writes without a body: keepalive bodies
-      // share a 64 KB budget that a long review could exceed.
-      res = await fetch(API + path, {
-        method, headers, credentials: 'include',
-        keepalive: method !== 'GET' && body === undefined,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      throw new ApiError(0, 'network', t('network_error'));
-    }
-    const data = res.status === 204 ? null : await res.json().catch(() => null);
-    const tok = res.headers.get('X-CSRF-Token') || (data && data.csrf_token);
-    if (tok) csrfToken = tok;
-    if (res.ok) return data || {};
-    const err = (data && data.error) || {};
-    if (!retried && (res.status === 401 || err.code === 'csrf') && !NO_REFRESH.test(path) && await refresh()) {
-      return call(method, path, body, true);
-    }
-    throw new ApiError(res.status, err.code || 'http_' + res.status, err.message || t('error'),
-      err.field, parseInt(res.headers.get('Retry-After'), 10) || 0);
+// ---- API
+class ApiError extends Error {
+  constructor(status, code, message, field, retryAfter) {
+    super(message);
+    Object.assign(this, { status, code, field, retryAfter });
   }
-
-  // refresh trades the refresh cookie for new cookies, once for all callers.
-  // Only the API's refusal logs the reader out; a network error does not.
-  function refresh() {
-    refreshing = refreshing || call('POST', '/api/auth/refresh', undefined, true)
-      .then((r) => { setUser(r.user); return true; },
-        (ex) => { if (ex.code !== 'network') setUser(null); return false; })
-      .finally(() => { refreshing = null; });
-    return refreshing;
+}
+const errorText = (ex) => {
+  if (!(ex instanceof ApiError)) return t('error');
+  if (ex.status === 429) {
+    const s = ex.retryAfter;
+    if (s >= 120) return t('rate_limited_minutes', { m: Math.ceil(s / 60) });
+    return s > 0 ? t('rate_limited_wait', { s }) : t('rate_limited');
   }
+  if (ex.code === 'network') return t('network_error');
+  return ex.message || t('error');
+};
 
-  // ---- the reader -----------------------------------------------------------
-  let user = null;
-  const onUser = [];
-  const canModerate = () => !!user && (user.role === 'editor' || user.role === 'admin');
-  function setUser(u) {
-    const was = user && user.id;
-    user = u || null;
-    rememberSession(!!user);
-    if (!user) csrfToken = '';
-    if ((user && user.id) !== was) onUser.forEach((f) => f());
-  }
+// The bt_csrf cookie is readable only when the API shares the page's
+// origin; otherwise the token comes with the auth responses and is kept here.
+let csrfToken = '';
+const cookie = (name) => {
+  const m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
+  return m ? decodeURIComponent(m[1]) : '';
+};
+const csrf = () => cookie('bt_csrf') || csrfToken;
 
-  function renderAccount() {
-    for (const box of $$('.bt-account')) {
-      const hadFocus = box.contains(d.activeElement);
-      box.replaceChildren(...(user
-        ? [h('span', { class: 'bt-account-name' }, t('signed_in', { name: user.username })), ' ',
-          h('button', { type: 'button', class: 'bt-button bt-logout', onclick: logout }, t('logout'))]
-        : [h('button', { type: 'button', class: 'bt-button bt-login', onclick: () => openDialog('login') }, t('login')), ' ',
-          h('button', { type: 'button', class: 'bt-button bt-register', onclick: () => openDialog('register') }, t('register'))]));
-      if (hadFocus) $('button', box).focus();
-    }
-  }
+// Anonymous readers skip a /api/auth/me that must fail (a console error).
+// Without storage, a readable bt_csrf cookie (same origin) still tells.
+const HINT = 'bt-session';
+const mayHaveSession = () => {
+  try { if (localStorage.getItem(HINT) === '1') return true; } catch (e) { /* disabled */ }
+  return cookie('bt_csrf') !== '';
+};
+const rememberSession = (on) => {
+  try { if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT); } catch (e) { /* disabled */ }
+};
 
-  async function logout() {
-    try {
-      await call('POST', '/api/auth/logout');
-    } catch (ex) {
-      if (ex.code === 'network') { say(errorText(ex), true); return; }
-      // Any other answer means the session is gone already.
-    }
-    setUser(null);
-    say(t('logged_out'));
-  }
+const NO_REFRESH = /^\/api\/auth\/(login|register|refresh|logout|token)/;
+let refreshing = null;
 
-  const loginPrompt = (key, after) => h('p', { class: 'bt-login-prompt' }, t(key), ' ',
-    h('button', { type: 'button', class: 'bt-button', onclick: () => openDialog('login', after) }, t('login')));
-
-  // ---- login / register dialog ----------------------------------------------
-  let dlg = null;
-  let opener = null;
-  let afterLogin = null;
-
-  function openDialog(mode, after) {
-    afterLogin = after || null;
-    if (!dlg) {
-      dlg = h('dialog', { class: 'bt-dialog', 'aria-labelledby': 'bt-dialog-title' });
-      // Esc fires "cancel" then "close" natively; both paths restore focus,
-      // to the account box when a login re-rendered the opener away.
-      dlg.addEventListener('close', () => {
-        const o = opener && opener.isConnected ? opener : $('.bt-account button');
-        opener = null;
-        if (o) o.focus();
-      });
-      d.body.append(dlg);
-    }
-    if (!dlg.open) opener = d.activeElement;
-    const reg = mode === 'register';
-    const errID = nextID('err');
-    const err = h('p', { class: 'bt-dialog-error', id: errID, role: 'alert' });
-    const field = (name, type, label, auto, extra) => {
-      const id = 'bt-f-' + name;
-      return h('p', { class: 'bt-field' }, h('label', { for: id }, label),
-        h('input', Object.assign({ id, name, type, autocomplete: auto, required: true }, extra)));
-    };
-    const submit = h('button', { type: 'submit', class: 'bt-button bt-primary' }, reg ? t('register') : t('login'));
-    const form = h('form', { class: 'bt-dialog-form' },
-      h('h2', { id: 'bt-dialog-title' }, reg ? t('register_title') : t('login_title')),
-      err,
-      reg
-        ? [field('username', 'text', t('username'), 'username', { maxlength: '32', spellcheck: 'false', autocapitalize: 'none' }),
-          field('email', 'email', t('email'), 'email'),
-          field('password', 'password', t('password'), 'new-password', { minlength: '8' })]
-        : [field('login', 'text', t('login_name'), 'username', { spellcheck: 'false', autocapitalize: 'none' }),
-          field('password', 'password', t('password'), 'current-password')],
-      h('p', { class: 'bt-form-actions' }, submit, ' ',
-        h('button', { type: 'button', class: 'bt-button', onclick: () => dlg.close() }, t('cancel'))),
-      h('p', { class: 'bt-dialog-switch' }, h('button', {
-        type: 'button', class: 'bt-link', onclick: () => openDialog(reg ? 'login' : 'register', afterLogin),
-      }, reg ? t('have_account') : t('need_account'))));
-
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      for (const f of form.elements) { f.removeAttribute('aria-invalid'); f.removeAttribute('aria-describedby'); }
-      err.textContent = '';
-      submit.disabled = true;
-      form.setAttribute('aria-busy', 'true');
-      try {
-        const r = await call('POST', reg ? '/api/auth/register' : '/api/auth/login', Object.fromEntries(new FormData(form)));
-        const after = afterLogin;
-        afterLogin = null;
-        setUser(r.user);
-        dlg.close();
-        say(reg ? t('registered', { name: r.user.username }) : t('logged_in', { name: r.user.username }));
-        await loadStats();
-        if (after) after();
-      } catch (ex) {
-        err.textContent = ex.status === 401 && !reg ? t('wrong_credentials') : errorText(ex);
-        const bad = (ex.field && form.elements[ex.field]) || null;
-        if (bad) {
-          bad.setAttribute('aria-invalid', 'true');
-          bad.setAttribute('aria-describedby', errID);
-          bad.focus();
-        }
-      } finally {
-        submit.disabled = false;
-        form.removeAttribute('aria-busy');
-      }
+async function call(method, path, body, retried) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrf()) headers['X-CSRF-Token'] = csrf();
+  let res;
+  try {
+    // keepalive: a like (or logout) sent as the reader leaves still
+    // arrives. Not with a body: keepalive bodies share a 64 KB budget.
+    res = await fetch(API + path, {
+      method, headers, credentials: 'include',
+      keepalive: method !== 'GET' && body === undefined,
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-    dlg.replaceChildren(form);
-    if (!dlg.open) {
-      if (dlg.showModal) dlg.showModal(); else dlg.setAttribute('open', '');
-    }
-    $('input', form).focus();
+  } catch (e) {
+    throw new ApiError(0, 'network', t('network_error'));
   }
-
-  // ---- counts and likes -------------------------------------------------------
-  const num = (el) => (el ? Number(el.getAttribute('data-count') || el.textContent) || 0 : 0);
-  function setCount(el, n) {
-    if (!el || typeof n !== 'number') return;
-    el.setAttribute('data-count', n);
-    el.textContent = String(n);
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  const tok = res.headers.get('X-CSRF-Token') || data?.csrf_token;
+  if (tok) csrfToken = tok;
+  if (res.ok) return data || {};
+  const err = data?.error || {};
+  if (!retried && (res.status === 401 || err.code === 'csrf') && !NO_REFRESH.test(path) && await refresh()) {
+    return call(method, path, body, true);
   }
-  const setPressed = (btn, on) => btn.setAttribute('aria-pressed', on ? 'true' : 'false');
+  throw new ApiError(res.status, err.code || 'http_' + res.status, err.message || t('error'),
+    err.field, parseInt(res.headers.get('Retry-After'), 10) || 0);
+}
 
-  // loadStats fetches the counts of every page this page shows, 100 IDs and
-  // at most 6 KB of query per request (the API reads 16 KB of headers, nginx
-  // 16 KB lines): one request on all but lists of long non-ASCII IDs.
-  async function loadStats() {
-    const els = $$('[data-page]').filter((el) => el.matches('.bt-like, .bt-comments, .bt-item'));
-    const ids = [...new Set(els.map((el) => el.getAttribute('data-page')))];
-    const chunks = [];
-    let cur = [];
-    let size = 0;
-    for (const id of ids) {
-      const e = enc(id);
-      if (cur.length && (cur.length === 100 || size + e.length > 6000)) { chunks.push(cur); cur = []; size = 0; }
-      cur.push(e);
-      size += e.length + 1;
+// refresh trades the refresh cookie for new cookies, once for all callers.
+// Only the API's refusal logs the reader out; a network error does not.
+function refresh() {
+  refreshing = refreshing || call('POST', '/api/auth/refresh', undefined, true)
+    .then((r) => { setUser(r.user); return true; },
+      (ex) => { if (ex.code !== 'network') setUser(null); return false; })
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+// ---- the reader
+let user = null;
+const onUser = [];
+function setUser(u) {
+  const was = user?.id;
+  user = u || null;
+  rememberSession(!!user);
+  if (!user) csrfToken = '';
+  if (user?.id !== was) onUser.forEach((f) => f());
+}
+
+function renderAccount() {
+  for (const box of $$('.bt-account')) {
+    const hadFocus = box.contains(d.activeElement);
+    box.replaceChildren(...(user
+      ? [h('span', { class: 'bt-account-name' }, t('signed_in', { name: user.username })), ' ',
+        button('bt-button bt-logout', logout, t('logout'))]
+      : [button('bt-button bt-login', () => openDialog('login'), t('login')), ' ',
+        button('bt-button bt-register', () => openDialog('register'), t('register'))]));
+    if (hadFocus) $('button', box).focus();
+  }
+}
+
+async function logout() {
+  try {
+    await call('POST', '/api/auth/logout');
+  } catch (ex) {
+    if (ex.code === 'network') { say(errorText(ex), true); return; }
+    // Any other answer means the session is gone already.
+  }
+  setUser(null);
+  say(t('logged_out'));
+}
+
+const loginPrompt = (key, after) => h('p', { class: 'bt-login-prompt' }, t(key), ' ',
+  button('bt-button', () => openDialog('login', after), t('login')));
+
+// ---- login / register dialog
+let dlg = null;
+let opener = null;
+let afterLogin = null;
+
+function openDialog(mode, after) {
+  afterLogin = after || null;
+  if (!dlg) {
+    dlg = h('dialog', { class: 'bt-dialog', 'aria-labelledby': 'bt-dialog-title' });
+    // Esc fires "cancel" then "close" natively; both paths restore focus,
+    // to the account box when a login re-rendered the opener away.
+    dlg.addEventListener('close', () => {
+      const o = opener?.isConnected ? opener : $('.bt-account button');
+      opener = null;
+      o?.focus();
+    });
+    d.body.append(dlg);
+  }
+  if (!dlg.open) opener = d.activeElement;
+  const reg = mode === 'register';
+  const errID = nextID('err');
+  const err = h('p', { class: 'bt-dialog-error', id: errID, role: 'alert' });
+  const field = (name, type, label, autocomplete, extra) => h('p', { class: 'bt-field' },
+    h('label', { for: 'bt-f-' + name }, label),
+    h('input', { id: 'bt-f-' + name, name, type, autocomplete, required: true, ...extra }));
+  const plain = { spellcheck: 'false', autocapitalize: 'none' };
+  const submit = submitButton(reg ? t('register') : t('login'));
+  const form = h('form', { class: 'bt-dialog-form' },
+    h('h2', { id: 'bt-dialog-title' }, reg ? t('register_title') : t('login_title')),
+    err,
+    reg
+      ? [field('username', 'text', t('username'), 'username', { maxlength: '32', ...plain }),
+        field('email', 'email', t('email'), 'email'),
+        field('password', 'password', t('password'), 'new-password', { minlength: '8' })]
+      : [field('login', 'text', t('login_name'), 'username', plain),
+        field('password', 'password', t('password'), 'current-password')],
+    h('p', { class: 'bt-form-actions' }, submit, ' ', button('bt-button', () => dlg.close(), t('cancel'))),
+    h('p', { class: 'bt-dialog-switch' },
+      button('bt-link', () => openDialog(reg ? 'login' : 'register', afterLogin), reg ? t('have_account') : t('need_account'))));
+
+  onSubmit(form, submit, async () => {
+    markInvalid(form, null, errID);
+    err.textContent = '';
+    try {
+      const r = await call('POST', '/api/auth/' + (reg ? 'register' : 'login'), Object.fromEntries(new FormData(form)));
+      const after = afterLogin;
+      afterLogin = null;
+      setUser(r.user);
+      dlg.close();
+      say(reg ? t('registered', { name: r.user.username }) : t('logged_in', { name: r.user.username }));
+      await loadStats();
+      if (after) after();
+    } catch (ex) {
+      err.textContent = ex.status === 401 && !reg ? t('wrong_credentials') : errorText(ex);
+      markInvalid(form, ex, errID);
     }
-    if (cur.length) chunks.push(cur);
-    const pages = {};
-    await Promise.all(chunks.map((c) => call('GET', '/api/pages?ids=' + c.join(','))
-      .then((r) => Object.assign(pages, r.pages), () => { /* baked counts stay */ })));
-    for (const el of els) {
-      const p = pages[el.getAttribute('data-page')];
-      if (!p) continue;
-      if (el.matches('.bt-item')) {
-        setCount($('.bt-item-likes', el), p.likes);
-        setCount($('.bt-item-comments', el), p.comments);
-      } else if (el.matches('.bt-like')) {
-        if (el.bt && el.bt.busy) continue; // a like in flight knows better
-        setCount($('.bt-like-count', el), p.likes);
-        const b = $('.bt-like-button', el);
-        if (b) setPressed(b, !!(user && p.liked));
-      } else {
-        setCount($('.bt-comment-count', el), p.comments);
-      }
+  });
+  dlg.replaceChildren(form);
+  if (!dlg.open) {
+    if (dlg.showModal) dlg.showModal(); else dlg.setAttribute('open', '');
+  }
+  $('input', form).focus();
+}
+
+// ---- counts and likes
+const num = (el) => (el ? Number(el.getAttribute('data-count') || el.textContent) || 0 : 0);
+function setCount(el, n) {
+  if (!el || typeof n !== 'number') return;
+  el.setAttribute('data-count', n);
+  el.textContent = String(n);
+}
+const setPressed = (btn, on) => btn.setAttribute('aria-pressed', on ? 'true' : 'false');
+
+// loadStats fetches the counts of every page shown here, in chunks of 100
+// IDs and 6 KB of query (the API reads 16 KB of headers, nginx 16 KB lines).
+async function loadStats() {
+  const els = $$('[data-page]').filter((el) => el.matches('.bt-like, .bt-comments, .bt-item'));
+  const ids = [...new Set(els.map((el) => el.getAttribute('data-page')))];
+  const chunks = [];
+  let cur = [];
+  let size = 0;
+  for (const id of ids) {
+    const e = enc(id);
+    if (cur.length && (cur.length === 100 || size + e.length > 6000)) { chunks.push(cur); cur = []; size = 0; }
+    cur.push(e);
+    size += e.length + 1;
+  }
+  if (cur.length) chunks.push(cur);
+  const pages = {};
+  await Promise.all(chunks.map((c) => call('GET', '/api/pages?ids=' + c.join(','))
+    .then((r) => Object.assign(pages, r.pages), () => { /* baked counts stay */ })));
+  for (const el of els) {
+    const p = pages[el.getAttribute('data-page')];
+    if (!p) continue;
+    if (el.matches('.bt-item')) {
+      setCount($('.bt-item-likes', el), p.likes);
+      setCount($('.bt-item-comments', el), p.comments);
+    } else if (el.matches('.bt-like')) {
+      if (el.bt?.busy) continue; // a like in flight knows better
+      setCount($('.bt-like-count', el), p.likes);
+      const b = $('.bt-like-button', el);
+      if (b) setPressed(b, !!user && p.liked);
+    } else {
+      setCount($('.bt-comment-count', el), p.comments);
     }
   }
+}
 
-  // setLike shows the reader's wish at once and brings the server there
-  // with one request at a time: a quick like-unlike-like sends what is
-  // needed and loses nothing; an error restores what the server has.
-  async function setLike(box, want) {
+// setLike shows the wish at once, then brings the server there one request
+// at a time (like-unlike-like loses nothing); an error shows the server's.
+async function setLike(box, want) {
+  const btn = $('.bt-like-button', box);
+  const count = $('.bt-like-count', box);
+  if (!user) {
+    say(t('login_to_like'));
+    openDialog('login', () => setLike(box, want));
+    return;
+  }
+  const st = box.bt || (box.bt = {});
+  const shown = btn.getAttribute('aria-pressed') === 'true';
+  if (!st.busy) Object.assign(st, { liked: shown, likes: num(count) });
+  if (shown === want) return;
+  setPressed(btn, want);
+  setCount(count, num(count) + (want ? 1 : -1));
+  st.want = want;
+  if (st.busy) return;
+  st.busy = true;
+  try {
+    while (st.liked !== st.want) {
+      const r = await call(st.want ? 'PUT' : 'DELETE', '/api/likes?page=' + enc(box.getAttribute('data-page')));
+      Object.assign(st, { liked: r.liked, likes: r.likes });
+    }
+  } catch (ex) {
+    say(t('like_failed') + ' ' + (ex.status === 401 ? t('login_required') : errorText(ex)), true);
+  } finally {
+    st.busy = false;
+    setPressed(btn, st.liked);
+    setCount(count, st.likes);
+  }
+}
+
+function initLikes() {
+  for (const box of $$('.bt-like[data-page]')) {
     const btn = $('.bt-like-button', box);
+    if (!btn) continue;
     const count = $('.bt-like-count', box);
-    if (!user) {
-      say(t('login_to_like'));
-      openDialog('login', () => setLike(box, want));
-      return;
+    if (count) {
+      count.id = count.id || nextID('likes');
+      btn.setAttribute('aria-describedby', count.id); // "Like, pressed, 3"
     }
-    const st = box.bt || (box.bt = {});
-    const shown = btn.getAttribute('aria-pressed') === 'true';
-    if (!st.busy) Object.assign(st, { liked: shown, likes: num(count) });
-    if (shown === want) return;
-    setPressed(btn, want);
-    setCount(count, num(count) + (want ? 1 : -1));
-    st.want = want;
-    if (st.busy) return;
-    st.busy = true;
+    btn.hidden = false;
+    btn.addEventListener('click', () => setLike(box, btn.getAttribute('aria-pressed') !== 'true'));
+  }
+  onUser.push(() => {
+    if (!user) $$('.bt-like-button').forEach((b) => setPressed(b, false));
+  });
+}
+
+// ---- comments
+let dtf;
+try { dtf = new Intl.DateTimeFormat(d.documentElement.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' }); } catch (e) { dtf = new Intl.DateTimeFormat(); }
+const fmtDate = (s) => { const x = new Date(s); return isNaN(x) ? '' : dtf.format(x); };
+
+// textForm is the one form for comments, replies and edits.
+function textForm(o) {
+  const id = nextID('text');
+  const ta = h('textarea', { id, name: 'body', rows: '4', maxlength: '4000', required: true, value: o.value || '', 'aria-describedby': id + '-hint' });
+  const submit = submitButton(o.submit);
+  const form = h('form', { class: 'bt-comment-form' },
+    h('label', { for: id }, o.label), ta,
+    h('p', { class: 'bt-form-hint', id: id + '-hint' }, t('markdown_hint')),
+    h('p', { class: 'bt-form-actions' }, submit, o.cancel && [' ', button('bt-button', o.cancel, t('cancel'))]));
+  if (o.cancel) form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); o.cancel(); } });
+  onSubmit(form, submit, async () => {
+    const text = ta.value.trim();
+    if (!text) { ta.focus(); return; }
     try {
-      while (st.liked !== st.want) {
-        const r = await call(st.want ? 'PUT' : 'DELETE', '/api/likes?page=' + enc(box.getAttribute('data-page')));
-        Object.assign(st, { liked: r.liked, likes: r.likes });
-      }
+      await o.send(text);
+      ta.value = '';
     } catch (ex) {
-      say(t('like_failed') + ' ' + (ex.status === 401 ? t('login_required') : errorText(ex)), true);
-    } finally {
-      st.busy = false;
-      setPressed(btn, st.liked);
-      setCount(count, st.likes);
+      say(ex.status === 401 ? t('login_required') : errorText(ex), true);
+      if (ex.status === 401) openDialog('login');
+      else ta.focus();
     }
-  }
+  });
+  return form;
+}
 
-  function initLikes() {
-    for (const box of $$('.bt-like[data-page]')) {
-      const btn = $('.bt-like-button', box);
-      if (!btn) continue;
-      const count = $('.bt-like-count', box);
-      if (count) {
-        count.id = count.id || nextID('likes');
-        btn.setAttribute('aria-describedby', count.id); // "Like, pressed, 3"
-      }
-      btn.hidden = false;
-      btn.addEventListener('click', () => setLike(box, btn.getAttribute('aria-pressed') !== 'true'));
-    }
-    onUser.push(() => {
-      if (!user) $$('.bt-like-button').forEach((b) => setPressed(b, false));
+function bump(th, by) {
+  const el = $('.bt-comment-count', th.sec);
+  setCount(el, Math.max(0, num(el) + by));
+}
+
+function fill(th, rec) {
+  const c = rec.c;
+  const metaID = 'comment-' + c.id + '-meta';
+  const own = !!user && (user.id === c.author?.id || user.role === 'editor' || user.role === 'admin');
+  const body = h('div', { class: 'bt-comment-body' });
+  if (c.deleted) body.append(h('p', { class: 'bt-comment-deleted' }, t('deleted_comment')));
+  else body.innerHTML = c.html; // sanitized by the API (package ugc): the one HTML sink
+  const act = (name, label) => button('bt-link', null, label, { 'data-act': name, 'aria-describedby': metaID });
+  rec.slot = h('div', { class: 'bt-comment-slot' });
+  rec.body = body;
+  rec.li.classList.toggle('bt-comment-is-deleted', !!c.deleted);
+  rec.li.replaceChildren(h('article', { class: 'bt-comment-article', tabindex: '-1' },
+    h('p', { class: 'bt-comment-meta', id: metaID },
+      h('span', { class: 'bt-comment-author' }, c.deleted ? t('deleted') : c.author?.username || ''), ' ',
+      h('time', { datetime: c.created_at }, fmtDate(c.created_at)),
+      c.edited_at && !c.deleted && [' ', h('span', { class: 'bt-comment-edited', title: fmtDate(c.edited_at) }, t('edited'))],
+      c.pending && [' ', h('span', { class: 'bt-comment-pending' }, t('pending'))]),
+    body,
+    rec.acts = c.deleted ? null : h('p', { class: 'bt-comment-actions' }, act('reply', t('reply')),
+      own && [' ', act('edit', t('edit')), ' ', act('delete', t('delete'))]),
+    rec.slot), rec.replies);
+}
+
+// insert keeps top-level comments newest first and replies oldest first,
+// whatever order the pages of results arrive in.
+function insert(list, rec, asc) {
+  const id = rec.c.id;
+  for (const li of list.children) {
+    const other = Number(li.getAttribute('data-id'));
+    if (asc ? other > id : other < id) { list.insertBefore(rec.li, li); return; }
+  }
+  list.append(rec.li);
+}
+
+function put(th, c) {
+  let rec = th.byId.get(c.id);
+  if (rec) { rec.c = c; fill(th, rec); return rec; }
+  rec = { c, li: h('li', { class: 'bt-comment', id: 'comment-' + c.id, 'data-id': c.id }), replies: h('ol', { class: 'bt-replies' }) };
+  th.byId.set(c.id, rec);
+  fill(th, rec);
+  const parent = c.parent_id && th.byId.get(c.parent_id);
+  insert(parent ? parent.replies : th.list, rec, !!parent);
+  // Replies that arrived before their parent wait at the top level: adopt them.
+  for (const r of th.byId.values()) {
+    if (r.c.parent_id === c.id && r.li.parentNode === th.list) insert(rec.replies, r, true);
+  }
+  th.empty.hidden = true;
+  return rec;
+}
+
+// posted shows the reader's new comment; one awaiting approval is not counted.
+function posted(th, c, msg) {
+  const rec = put(th, c);
+  if (!c.pending) bump(th, 1);
+  say(c.pending ? t('comment_pending') : msg);
+  return rec;
+}
+
+// loadComments loads the next page. "More comments" stays put (disabled
+// while loading) so focus stays; after the last page it goes to the first
+// comment added.
+async function loadComments(th) {
+  const btn = th.moreBtn;
+  th.sec.setAttribute('aria-busy', 'true');
+  if (btn.isConnected) btn.disabled = true;
+  else th.more.replaceChildren(h('span', { class: 'bt-loading' }, t('loading')));
+  try {
+    const r = await call('GET', '/api/comments?page=' + enc(th.page) + '&limit=50' + (th.next ? '&cursor=' + enc(th.next) : ''));
+    const added = (r.comments || []).map((c) => put(th, c));
+    const wasMore = btn.isConnected;
+    th.next = r.next || '';
+    th.more.replaceChildren(th.next ? btn : '');
+    th.empty.hidden = th.byId.size > 0;
+    if (wasMore && !th.next && added.length) $('article', added[0].li).focus();
+  } catch (ex) {
+    th.more.replaceChildren(h('span', { role: 'alert' }, t('comments_failed') + ' ' + errorText(ex)), ' ',
+      button('bt-button', () => loadComments(th), t('retry')));
+  } finally {
+    btn.disabled = false;
+    th.sec.removeAttribute('aria-busy');
+  }
+}
+
+function renderComposer(th) {
+  th.composer.replaceChildren(user
+    ? textForm({
+      label: t('comment_label'), submit: t('post_comment'),
+      send: async (text) => {
+        const r = await call('POST', '/api/comments', { page: th.page, body: text });
+        posted(th, r.comment, t('comment_posted'));
+      },
+    })
+    : loginPrompt('login_to_comment', () => $('textarea', th.composer)?.focus()));
+}
+
+function onCommentClick(th, e) {
+  const btn = e.target.closest('button[data-act]');
+  const li = btn && btn.closest('.bt-comment');
+  const rec = li && th.byId.get(Number(li.getAttribute('data-id')));
+  if (!rec) return;
+  const act = btn.getAttribute('data-act');
+  const c = rec.c;
+  const back = () => { fill(th, rec); $('button[data-act="' + act + '"]', rec.li)?.focus(); };
+  // rec.slot is read late: a login on the way re-renders the comment.
+  const open = (o) => { rec.slot.replaceChildren(textForm({ cancel: back, ...o })); $('textarea', rec.slot).focus(); };
+  if (act === 'reply') {
+    const reply = () => open({
+      label: t('reply_label', { name: c.author?.username || '' }), submit: t('post_reply'),
+      send: async (text) => {
+        const r = await call('POST', '/api/comments', { page: th.page, body: text, parent_id: c.id });
+        rec.slot.replaceChildren();
+        $('article', posted(th, r.comment, t('reply_posted')).li).focus();
+      },
     });
-  }
-
-  // ---- comments -----------------------------------------------------------------
-  const lang = d.documentElement.lang || undefined;
-  let dtf;
-  try { dtf = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }); } catch (e) { dtf = new Intl.DateTimeFormat(); }
-  const fmtDate = (s) => { const x = new Date(s); return isNaN(x) ? '' : dtf.format(x); };
-
-  // textForm is the one form for comments, replies and edits.
-  function textForm(o) {
-    const id = nextID('text');
-    const ta = h('textarea', { id, name: 'body', rows: '4', maxlength: '4000', required: true, value: o.value || '' });
-    const hintID = id + '-hint';
-    ta.setAttribute('aria-describedby', hintID);
-    const submit = h('button', { type: 'submit', class: 'bt-button bt-primary' }, o.submit);
-    const form = h('form', { class: 'bt-comment-form' },
-      h('label', { for: id }, o.label), ta,
-      h('p', { class: 'bt-form-hint', id: hintID }, t('markdown_hint')),
-      h('p', { class: 'bt-form-actions' }, submit,
-        o.cancel ? [' ', h('button', { type: 'button', class: 'bt-button', onclick: o.cancel }, t('cancel'))] : null));
-    if (o.cancel) form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); o.cancel(); } });
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      const text = ta.value.trim();
-      if (!text) { ta.focus(); return; }
-      submit.disabled = true;
-      form.setAttribute('aria-busy', 'true');
+    if (user) reply(); else openDialog('login', reply);
+  } else if (act === 'edit') {
+    rec.body.hidden = rec.acts.hidden = true;
+    open({
+      label: t('edit_label'), submit: t('save'), value: c.body,
+      send: async (text) => {
+        const r = await call('PATCH', '/api/comments/' + c.id, { body: text });
+        put(th, r.comment);
+        $('article', rec.li).focus();
+        say(t('saved'));
+      },
+    });
+  } else if (act === 'delete') {
+    const yes = button('bt-button bt-danger', async () => {
+      yes.disabled = true;
       try {
-        await o.send(text);
-        ta.value = '';
+        await call('DELETE', '/api/comments/' + c.id);
+        put(th, { ...c, deleted: true, body: '', html: '' });
+        if (!c.pending) bump(th, -1);
+        $('article', rec.li).focus();
+        say(t('deleted_done'));
       } catch (ex) {
-        say(ex.status === 401 ? t('login_required') : errorText(ex), true);
-        if (ex.status === 401) openDialog('login');
-        else ta.focus();
-      } finally {
-        submit.disabled = false;
-        form.removeAttribute('aria-busy');
+        yes.disabled = false;
+        say(errorText(ex), true);
       }
-    });
-    return form;
+    }, t('delete'));
+    rec.acts.hidden = true;
+    rec.slot.replaceChildren(h('p', { class: 'bt-confirm', role: 'group', 'aria-label': t('delete_confirm') },
+      t('delete_confirm'), ' ', yes, ' ', button('bt-button', back, t('cancel'))));
+    yes.focus();
   }
+}
 
-  function bump(th, by) {
-    const el = $('.bt-comment-count', th.sec);
-    setCount(el, Math.max(0, num(el) + by));
-  }
+function initComments(sec) {
+  const body = $('.bt-comments-body', sec);
+  if (!body) return null;
+  const th = {
+    sec, page: sec.getAttribute('data-page'), byId: new Map(), next: '',
+    composer: h('div', { class: 'bt-composer' }),
+    empty: h('p', { class: 'bt-comments-empty', hidden: true }, t('no_comments')),
+    list: h('ol', { class: 'bt-comment-list' }),
+    more: h('p', { class: 'bt-more' }),
+  };
+  th.moreBtn = button('bt-button', () => loadComments(th), t('more'));
+  body.replaceChildren(th.composer, th.empty, th.list, th.more);
+  sec.addEventListener('click', (e) => onCommentClick(th, e));
+  renderComposer(th);
+  onUser.push(() => { renderComposer(th); th.byId.forEach((rec) => fill(th, rec)); });
+  return th;
+}
 
-  function fill(th, rec) {
-    const c = rec.c;
-    const metaID = 'comment-' + c.id + '-meta';
-    const own = !!user && (user.id === (c.author && c.author.id) || canModerate());
-    const body = h('div', { class: 'bt-comment-body' });
-    if (c.deleted) body.append(h('p', { class: 'bt-comment-deleted' }, t('deleted_comment')));
-    else body.innerHTML = c.html; // sanitized by the API (package ugc): the one HTML sink
-    const act = (name, label) => h('button', { type: 'button', class: 'bt-link', 'data-act': name, 'aria-describedby': metaID }, label);
-    rec.slot = h('div', { class: 'bt-comment-slot' });
-    rec.body = body;
-    rec.li.classList.toggle('bt-comment-is-deleted', !!c.deleted);
-    rec.li.replaceChildren(h('article', { class: 'bt-comment-article', tabindex: '-1' },
-      h('p', { class: 'bt-comment-meta', id: metaID },
-        h('span', { class: 'bt-comment-author' }, c.deleted ? t('deleted') : (c.author && c.author.username) || ''), ' ',
-        h('time', { datetime: c.created_at }, fmtDate(c.created_at)),
-        c.edited_at && !c.deleted ? [' ', h('span', { class: 'bt-comment-edited', title: fmtDate(c.edited_at) }, t('edited'))] : null,
-        c.pending ? [' ', h('span', { class: 'bt-comment-pending' }, t('pending'))] : null),
-      body,
-      rec.acts = c.deleted ? null : h('p', { class: 'bt-comment-actions' }, act('reply', t('reply')),
-        own ? [' ', act('edit', t('edit')), ' ', act('delete', t('delete'))] : null),
-      rec.slot), rec.replies);
-  }
-
-  // insert keeps top-level comments newest first and replies oldest first,
-  // whatever order the pages of results arrive in.
-  function insert(list, rec, asc) {
-    const id = rec.c.id;
-    for (const li of list.children) {
-      const other = Number(li.getAttribute('data-id'));
-      if (asc ? other > id : other < id) { list.insertBefore(rec.li, li); return; }
-    }
-    list.append(rec.li);
-  }
-
-  function put(th, c) {
-    let rec = th.byId.get(c.id);
-    if (rec) { rec.c = c; fill(th, rec); return rec; }
-    rec = { c, li: h('li', { class: 'bt-comment', id: 'comment-' + c.id, 'data-id': c.id }), replies: h('ol', { class: 'bt-replies' }) };
-    th.byId.set(c.id, rec);
-    fill(th, rec);
-    const parent = c.parent_id && th.byId.get(c.parent_id);
-    insert(parent ? parent.replies : th.list, rec, !!parent);
-    // Replies that arrived before their parent wait at the top level: adopt them.
-    for (const r of th.byId.values()) {
-      if (r.c.parent_id === c.id && r.li.parentNode === th.list) insert(rec.replies, r, true);
-    }
-    th.empty.hidden = true;
-    return rec;
-  }
-
-  // loadComments loads the next page of results. "More comments" is one
-  // button that stays put (disabled while loading), so keyboard focus stays
-  // on it; after the last page, focus goes to the first comment it added.
-  async function loadComments(th) {
-    const btn = th.moreBtn;
-    th.sec.setAttribute('aria-busy', 'true');
-    if (btn.isConnected) btn.disabled = true;
-    else th.more.replaceChildren(h('span', { class: 'bt-loading' }, t('loading')));
+// ---- reader reviews
+function reviewForm(country, box) {
+  const id = nextID('review');
+  const err = h('p', { class: 'bt-form-error', id: id + '-err', role: 'alert' });
+  const stars = [1, 2, 3, 4, 5].map((n) => h('label', { class: 'bt-rating-option' },
+    h('input', { type: 'radio', name: 'rating', value: String(n), required: true }), ' ', t('rating_n', { n })));
+  const submit = submitButton(t('post_review'));
+  const form = h('form', { class: 'bt-review' }, err,
+    h('p', { class: 'bt-field' }, h('label', { for: id + '-title' }, t('title')),
+      h('input', { id: id + '-title', name: 'title', type: 'text', maxlength: '120', required: true })),
+    h('fieldset', { class: 'bt-rating' }, h('legend', {}, t('rating')), stars),
+    h('p', { class: 'bt-field' }, h('label', { for: id + '-body' }, t('review_body')),
+      h('textarea', { id: id + '-body', name: 'body', rows: '8', maxlength: '20000', required: true, 'aria-describedby': id + '-hint' })),
+    h('p', { class: 'bt-form-hint', id: id + '-hint' }, t('markdown_hint')),
+    h('p', { class: 'bt-form-actions' }, submit));
+  onSubmit(form, submit, async () => {
+    const f = Object.fromEntries(new FormData(form));
+    markInvalid(form);
+    err.textContent = '';
     try {
-      const r = await call('GET', '/api/comments?page=' + enc(th.page) + '&limit=50' + (th.next ? '&cursor=' + enc(th.next) : ''));
-      const added = (r.comments || []).map((c) => put(th, c));
-      const wasMore = btn.isConnected;
-      th.next = r.next || '';
-      th.more.replaceChildren(th.next ? btn : '');
-      th.empty.hidden = th.byId.size > 0;
-      if (wasMore && !th.next && added.length) $('article', added[0].li).focus();
+      const r = await call('POST', '/api/reviews', { country, title: f.title.trim(), rating: Number(f.rating), body: f.body.trim() });
+      const done = h('p', { class: 'bt-review-done', tabindex: '-1' }, t('review_posted'), ' ',
+        h('a', { href: '/countries/' + enc(country) + '/reviews/u-' + r.review.id + '/' }, t('review_link')));
+      box.replaceChildren(done, h('p', {}, button('bt-button',
+        () => { box.replaceChildren(reviewForm(country, box)); $('input', box).focus(); }, t('review_another'))));
+      done.focus();
+      say(t('review_posted'));
     } catch (ex) {
-      th.more.replaceChildren(h('span', { role: 'alert' }, t('comments_failed') + ' ' + errorText(ex)), ' ',
-        h('button', { type: 'button', class: 'bt-button', onclick: () => loadComments(th) }, t('retry')));
-    } finally {
-      btn.disabled = false;
-      th.sec.removeAttribute('aria-busy');
+      err.textContent = ex.status === 401 ? t('login_required') : errorText(ex);
+      markInvalid(form, ex);
+      if (ex.status === 401) openDialog('login');
+    }
+  });
+  return form;
+}
+
+function initReviewForm(sec) {
+  const box = $('.bt-review-form-body', sec);
+  const country = sec.getAttribute('data-country');
+  if (!box || !country) return;
+  sec.hidden = false; // hidden in the HTML: without JS there is no form
+  const render = () => box.replaceChildren(user
+    ? reviewForm(country, box)
+    : loginPrompt('login_to_review', () => $('input', box)?.focus()));
+  onUser.push(render);
+  render();
+}
+
+// ---- start
+async function init() {
+  onUser.push(renderAccount);
+  renderAccount();
+  initLikes();
+  const threads = $$('.bt-comments[data-page]').map(initComments).filter(Boolean);
+  $$('.bt-review-form').forEach(initReviewForm);
+  if (mayHaveSession()) {
+    try {
+      setUser((await call('GET', '/api/auth/me')).user);
+    } catch (ex) {
+      if (ex.status === 401) setUser(null);
     }
   }
+  threads.forEach((th) => loadComments(th));
+  await loadStats();
+}
 
-
-  function renderComposer(th) {
-    th.composer.replaceChildren(user
-      ? textForm({
-        label: t('comment_label'), submit: t('post_comment'),
-        send: async (text) => {
-          const r = await call('POST', '/api/comments', { page: th.page, body: text });
-          put(th, r.comment);
-          if (!r.comment.pending) bump(th, 1);
-          say(r.comment.pending ? t('comment_pending') : t('comment_posted'));
-        },
-      })
-      : loginPrompt('login_to_comment', () => { const ta = $('textarea', th.composer); if (ta) ta.focus(); }));
-  }
-
-  function onCommentClick(th, e) {
-    const btn = e.target.closest('button[data-act]');
-    const li = btn && btn.closest('.bt-comment');
-    const rec = li && th.byId.get(Number(li.getAttribute('data-id')));
-    if (!rec) return;
-    const act = btn.getAttribute('data-act');
-    const c = rec.c;
-    const back = () => { fill(th, rec); const b = $('button[data-act="' + act + '"]', rec.li); if (b) b.focus(); };
-    if (act === 'reply') {
-      const open = () => {
-        rec.slot.replaceChildren(textForm({
-          label: t('reply_label', { name: (c.author && c.author.username) || '' }), submit: t('post_reply'), cancel: back,
-          send: async (text) => {
-            const r = await call('POST', '/api/comments', { page: th.page, body: text, parent_id: c.id });
-            rec.slot.replaceChildren();
-            const mine = put(th, r.comment);
-            if (!r.comment.pending) bump(th, 1);
-            $('article', mine.li).focus();
-            say(r.comment.pending ? t('comment_pending') : t('reply_posted'));
-          },
-        }));
-        $('textarea', rec.slot).focus();
-      };
-      if (user) open(); else openDialog('login', open);
-    } else if (act === 'edit') {
-      rec.body.hidden = true;
-      rec.acts.hidden = true;
-      rec.slot.replaceChildren(textForm({
-        label: t('edit_label'), submit: t('save'), value: c.body, cancel: back,
-        send: async (text) => {
-          const r = await call('PATCH', '/api/comments/' + c.id, { body: text });
-          put(th, r.comment);
-          $('article', rec.li).focus();
-          say(t('saved'));
-        },
-      }));
-      $('textarea', rec.slot).focus();
-    } else if (act === 'delete') {
-      const yes = h('button', { type: 'button', class: 'bt-button bt-danger' }, t('delete'));
-      yes.addEventListener('click', async () => {
-        yes.disabled = true;
-        try {
-          await call('DELETE', '/api/comments/' + c.id);
-          put(th, Object.assign({}, c, { deleted: true, body: '', html: '' }));
-          if (!c.pending) bump(th, -1);
-          $('article', rec.li).focus();
-          say(t('deleted_done'));
-        } catch (ex) {
-          yes.disabled = false;
-          say(errorText(ex), true);
-        }
-      });
-      rec.acts.hidden = true;
-      rec.slot.replaceChildren(h('p', { class: 'bt-confirm', role: 'group', 'aria-label': t('delete_confirm') },
-        t('delete_confirm'), ' ', yes, ' ', h('button', { type: 'button', class: 'bt-button', onclick: back }, t('cancel'))));
-      yes.focus();
-    }
-  }
-
-  function initComments(sec) {
-    const body = $('.bt-comments-body', sec);
-    if (!body) return null;
-    const th = {
-      sec, page: sec.getAttribute('data-page'), byId: new Map(), next: '',
-      composer: h('div', { class: 'bt-composer' }),
-      empty: h('p', { class: 'bt-comments-empty', hidden: true }, t('no_comments')),
-      list: h('ol', { class: 'bt-comment-list' }),
-      more: h('p', { class: 'bt-more' }),
-    };
-    th.moreBtn = h('button', { type: 'button', class: 'bt-button', onclick: () => loadComments(th) }, t('more'));
-    body.replaceChildren(th.composer, th.empty, th.list, th.more);
-    sec.addEventListener('click', (e) => onCommentClick(th, e));
-    renderComposer(th);
-    onUser.push(() => { renderComposer(th); th.byId.forEach((rec) => fill(th, rec)); });
-    return th;
-  }
-
-  // ---- reader reviews -------------------------------------------------------------
-  function reviewForm(country, box) {
-    const id = nextID('review');
-    const err = h('p', { class: 'bt-form-error', id: id + '-err', role: 'alert' });
-    const stars = [1, 2, 3, 4, 5].map((n) => h('label', { class: 'bt-rating-option' },
-      h('input', { type: 'radio', name: 'rating', value: String(n), required: true }), ' ', t('rating_n', { n })));
-    const submit = h('button', { type: 'submit', class: 'bt-button bt-primary' }, t('post_review'));
-    const form = h('form', { class: 'bt-review' }, err,
-      h('p', { class: 'bt-field' }, h('label', { for: id + '-title' }, t('title')),
-        h('input', { id: id + '-title', name: 'title', type: 'text', maxlength: '120', required: true })),
-      h('fieldset', { class: 'bt-rating' }, h('legend', {}, t('rating')), stars),
-      h('p', { class: 'bt-field' }, h('label', { for: id + '-body' }, t('review_body')),
-        h('textarea', { id: id + '-body', name: 'body', rows: '8', maxlength: '20000', required: true, 'aria-describedby': id + '-hint' })),
-      h('p', { class: 'bt-form-hint', id: id + '-hint' }, t('markdown_hint')),
-      h('p', { class: 'bt-form-actions' }, submit));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      const f = Object.fromEntries(new FormData(form));
-      for (const el of form.elements) el.removeAttribute('aria-invalid');
-      err.textContent = '';
-      submit.disabled = true;
-      try {
-        const r = await call('POST', '/api/reviews', { country, title: f.title.trim(), rating: Number(f.rating), body: f.body.trim() });
-        const url = '/countries/' + enc(country) + '/reviews/u-' + r.review.id + '/';
-        const done = h('p', { class: 'bt-review-done', tabindex: '-1' }, t('review_posted'), ' ',
-          h('a', { href: url }, t('review_link')));
-        box.replaceChildren(done, h('p', {}, h('button', {
-          type: 'button', class: 'bt-button', onclick: () => { box.replaceChildren(reviewForm(country, box)); $('input', box).focus(); },
-        }, t('review_another'))));
-        done.focus();
-        say(t('review_posted'));
-      } catch (ex) {
-        err.textContent = ex.status === 401 ? t('login_required') : errorText(ex);
-        const bad = ex.field && form.elements[ex.field];
-        if (bad && bad.setAttribute) { bad.setAttribute('aria-invalid', 'true'); bad.focus(); }
-        if (ex.status === 401) openDialog('login');
-      } finally {
-        submit.disabled = false;
-      }
-    });
-    return form;
-  }
-
-  function initReviewForm(sec) {
-    const box = $('.bt-review-form-body', sec);
-    const country = sec.getAttribute('data-country');
-    if (!box || !country) return;
-    const render = () => box.replaceChildren(user
-      ? reviewForm(country, box)
-      : loginPrompt('login_to_review', () => { const i = $('input', box); if (i) i.focus(); }));
-    onUser.push(render);
-    render();
-  }
-
-  // ---- start ----------------------------------------------------------------------
-  async function init() {
-    onUser.push(renderAccount);
-    renderAccount();
-    initLikes();
-    const threads = $$('.bt-comments[data-page]').map(initComments).filter(Boolean);
-    $$('.bt-review-form').forEach(initReviewForm);
-    if (mayHaveSession()) {
-      try {
-        setUser((await call('GET', '/api/auth/me')).user);
-      } catch (ex) {
-        if (ex.status === 401) setUser(null);
-      }
-    }
-    threads.forEach((th) => loadComments(th));
-    await loadStats();
-  }
-
-  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', init);
-  else init();
+if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', init);
+else init();
 })();
