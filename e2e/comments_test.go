@@ -74,3 +74,48 @@ func last(s []string) string {
 	}
 	return s[len(s)-1]
 }
+
+// TestOthersCommentsReadOnly shows a reader's thread to another reader:
+// they may reply to anyone's comment but see edit and delete only on their
+// own.
+func TestOthersCommentsReadOnly(t *testing.T) {
+	browser := NewBrowser(t)
+	port := FreePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
+	site.StartServe(t, port)
+	token := bearer(t, base, "first", "first@example.com")
+	apiCall(t, base, token, "POST", "/api/comments", map[string]any{"page": tipID, "body": "written by first"}, http.StatusCreated)
+
+	tab := NewTab(t, browser, `delete window.EventSource;`)
+	tab.Open(base + tipPath)
+	tab.Click(".bt-account .bt-register")
+	tab.Type("#bt-f-username", "second")
+	tab.Type("#bt-f-email", "second@example.com")
+	tab.Type("#bt-f-password", readerPass)
+	tab.Click(".bt-dialog button[type=submit]")
+	tab.Wait("logged in", `q('.bt-account-name') !== null && q('.bt-composer textarea') !== null`)
+	tab.Type(".bt-composer textarea", "written by second")
+	tab.Click(".bt-composer button[type=submit]")
+	tab.Wait("both comments", `qa('.bt-comment').length === 2`)
+
+	// acts lists the actions offered on the comment whose body is text.
+	acts := func(text string) string {
+		return Eval[string](tab, `(() => { const li = qa('.bt-comment').find((e) => e.querySelector('.bt-comment-body').textContent.includes('`+text+`'));
+  return li ? [...li.querySelectorAll('.bt-comment-actions button')].map((b) => b.dataset.act).join(',') : 'missing'; })()`)
+	}
+	check := func(when string) {
+		t.Helper()
+		if got := acts("written by first"); got != "reply" {
+			t.Errorf("%s: actions on another reader's comment %q, want reply only", when, got)
+		}
+		if got := acts("written by second"); got != "reply,edit,delete" {
+			t.Errorf("%s: actions on the reader's own comment %q, want reply,edit,delete", when, got)
+		}
+	}
+	check("after posting")
+	tab.Open(base + tipPath)
+	tab.Wait("thread loaded for the logged-in reader", `q('.bt-account-name') !== null && qa('.bt-comment').length === 2`)
+	check("after reload")
+	tab.NoExceptions()
+}
