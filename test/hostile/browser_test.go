@@ -118,12 +118,20 @@ func TestBrowserXSS(t *testing.T) {
 	}
 }
 
-// newBrowser starts headless Chromium with a fresh profile.
+// newBrowser starts headless Chromium with a fresh profile and the flags
+// of e2e.NewBrowser: no background networking, component updates or sync,
+// so the browser makes no requests of its own during the test.
 func newBrowser(t *testing.T, path string) context.Context {
 	t.Helper()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path), chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true),
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()))
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	if err := chromedp.Do(ctx); err != nil {
