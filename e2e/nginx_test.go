@@ -85,7 +85,9 @@ func StartNginx(tb testing.TB, public string, apiPort int, replace ...[2]string)
 		"-e", filepath.Join(prefix, "error.log"),
 		"-g", "daemon off; pid "+filepath.Join(prefix, "nginx.pid")+";")
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	p.WaitHTTP(tb, base+"/", 20*time.Second)
+	// Certbot's challenge path answers on plain HTTP even with the "#https"
+	// lines on (everything else then redirects to the HTTPS port).
+	p.WaitHTTP(tb, base+"/.well-known/acme-challenge/", 20*time.Second)
 	tb.Cleanup(func() {
 		if tb.Failed() {
 			tb.Logf("--- nginx error.log ---\n%s", tail(filepath.Join(prefix, "error.log"), 4000))
