@@ -9,15 +9,19 @@
 #     and runs Lighthouse (npm lighthouse, headless Chromium) on the home
 #     page, a country page and a tip page.
 #  3. Prints the Nu error count and the Lighthouse scores; the reports stay
-#     in bench/out/quality/.
+#     in bench/out/quality/. The targets: no Nu error, and every Lighthouse
+#     category (performance, accessibility, best practices, SEO) at least
+#     95 on every page.
 #
 # Usage: bench/quality.sh            (from anywhere; needs go, java, node/npm,
 #                                     /usr/bin/chromium; nginx optional)
 # Env:   QUALITY_TOOLS  where the npm tools are installed
 #                       (default bench/out/quality-tools, gitignored)
 #        CHROME_PATH    Chromium for Lighthouse (default /usr/bin/chromium)
-# Exit status: 0 when it could measure (the numbers are the result), 1 when
-# something needed to measure is missing or broke.
+# Exit status: 0 when every target is met; 2 when it measured and a target
+# is missed (any Nu error, any Lighthouse category < 95); 1 when it could not
+# measure: a tool is missing or broke (the Nu checker must exit 0 or 1,
+# print only its own messages and flag a known-bad control page).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +31,7 @@ export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 chrome_flags="--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync"
 lighthouse_version=12.2.3
 vnu_version=26.9.27
+lighthouse_target=95
 
 for cmd in go java node npm curl python3; do
   command -v "$cmd" >/dev/null || { echo "quality: $cmd is required" >&2; exit 1; }
@@ -83,9 +88,32 @@ EOF
 # 1. Nu HTML checker over every page.
 pages=$(find "$public" -name '*.html' | wc -l)
 echo "quality: checking $pages HTML files with the Nu HTML checker"
+# A control page with a known error proves that the checker ran and read
+# the pages: a broken Java or jar must not read as "0 errors".
+mkdir -p "$work/nu-control"
+printf '<!DOCTYPE html><html lang="en"><head><title>control</title></head><body><p><blink>x</blink></p></body></html>\n' \
+  >"$work/nu-control/control.html"
+vnu_status=0
 java -jar "$tools/node_modules/vnu-jar/build/dist/vnu.jar" --errors-only --skip-non-html \
-  "$public" 2>"$out/vnu.txt" || true
-sed -i "s#file:$public#public#g" "$out/vnu.txt"
+  "$public" "$work/nu-control/control.html" 2>"$work/vnu-raw.txt" >&2 || vnu_status=$?
+# vnu exits 0 (no error) or 1 (errors found); anything else is a failure.
+if [ "$vnu_status" -gt 1 ]; then
+  echo "quality: the Nu HTML checker failed (exit $vnu_status):" >&2
+  tail -5 "$work/vnu-raw.txt" >&2
+  exit 1
+fi
+# Its messages (GNU format) start with "file:...": anything else is Java
+# talking (a missing jar, an exception).
+if grep -v -e '^"file:' -e '^$' "$work/vnu-raw.txt" >"$work/vnu-other.txt"; then
+  echo "quality: unexpected output from the Nu HTML checker (exit $vnu_status):" >&2
+  head -5 "$work/vnu-other.txt" >&2
+  exit 1
+fi
+if ! grep -q "^\"file:$work/nu-control/control.html\".*: error: " "$work/vnu-raw.txt"; then
+  echo "quality: the Nu HTML checker did not flag the control page (exit $vnu_status); not trusting it" >&2
+  exit 1
+fi
+grep -v "^\"file:$work/nu-control/" "$work/vnu-raw.txt" | sed "s#file:$public#public#g" >"$out/vnu.txt" || true
 nu_errors=$(grep -c ': error: ' "$out/vnu.txt" || true)
 
 # 2. Serve as in production and run Lighthouse.
@@ -132,13 +160,23 @@ for name in home country tip; do
     --only-categories=performance,accessibility,best-practices,seo \
     --output=json --output=html --output-path="$out/lighthouse-$name" >/dev/null 2>"$work/lh-$name.log" \
     || { echo "quality: lighthouse failed on ${urls[$name]}:" >&2; tail -5 "$work/lh-$name.log" >&2; exit 1; }
+  # One line of scores; categories under the target go to $work/misses.
   results+=("$(node -e '
-    const r = require(process.argv[1]);
-    const c = r.categories, s = (k) => String(Math.round(c[k].score * 100)).padStart(3);
-    const a = r.audits;
-    console.log(process.argv[2].padEnd(8), s("performance"), "", s("accessibility"), "  ", s("best-practices"), "     ", s("seo"),
+    const fs = require("fs");
+    const [report, name, target, misses] = process.argv.slice(1);
+    const r = require(report);
+    const c = r.categories, a = r.audits;
+    const score = (k) => {
+      if (!c[k] || typeof c[k].score !== "number") throw new Error("no score for " + k + " in " + report);
+      return Math.round(c[k].score * 100);
+    };
+    for (const k of ["performance", "accessibility", "best-practices", "seo"]) {
+      if (score(k) < Number(target)) fs.appendFileSync(misses, name + " " + k + " " + score(k) + "\n");
+    }
+    const s = (k) => String(score(k)).padStart(3);
+    console.log(name.padEnd(8), s("performance"), "", s("accessibility"), "  ", s("best-practices"), "     ", s("seo"),
       "  CLS", a["cumulative-layout-shift"].displayValue || "0", " LCP", a["largest-contentful-paint"].displayValue);
-  ' "$out/lighthouse-$name.report.json" "$name")")
+  ' "$out/lighthouse-$name.report.json" "$name" "$lighthouse_target" "$work/misses")")
 done
 
 echo
@@ -147,3 +185,20 @@ echo
 echo "Lighthouse $lighthouse_version ($server; reports: bench/out/quality/lighthouse-*.report.html)"
 echo "page     perf  a11y  best-practices  seo"
 printf '%s\n' "${results[@]}"
+
+echo
+missed=0
+if [ "$nu_errors" -gt 0 ]; then
+  echo "target missed: $nu_errors Nu HTML errors (want 0)"
+  missed=1
+fi
+if [ -s "$work/misses" ]; then
+  while read -r page category score; do
+    echo "target missed: Lighthouse $category $score on $page (want >= $lighthouse_target)"
+  done <"$work/misses"
+  missed=1
+fi
+if [ "$missed" = 1 ]; then
+  exit 2
+fi
+echo "targets met: 0 Nu HTML errors, every Lighthouse category >= $lighthouse_target"
