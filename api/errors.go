@@ -68,11 +68,14 @@ func fromFiber(fe *fiber.Error) *beforetrip.Error {
 
 // handleError writes err as the API's JSON error. Internal errors are logged
 // with their text and answered with a generic message. Paths outside /api
-// (static files added by `serve`) keep fiber's plain-text errors.
+// (static files added by `serve`) keep fiber's plain-text errors, except
+// 413: a body refused while it was read (a chunked body past readLimit)
+// reaches here with the request reset to "GET /", and only API calls send
+// bodies, so a 413 is always the API's.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		if !isAPIPath(c.Path()) {
+		if fe.Code != http.StatusRequestEntityTooLarge && !isAPIPath(c.Path()) {
 			return fiber.DefaultErrorHandler(c, err)
 		}
 		err = fromFiber(fe)
