@@ -29,6 +29,7 @@ targets=(
 	"./build   FuzzOutPath      300000"
 	"./ugc     FuzzRender       100000"
 	"./api     FuzzDecodeJSON   100000"
+	"./live    FuzzStatic       80000"
 )
 
 failed=()
