@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -241,12 +242,13 @@ func TestServe(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		// Every like is stored; the build after the last one shows them all.
-		var body string
+		// Every like is stored; the build after the last one shows them
+		// all, on /popular/ and in popular.json.
 		for {
-			_, body = s.get(t, "/popular/")
+			_, body := s.get(t, "/popular/")
 			a, b := strings.Index(body, "/"+popular+"/"), strings.Index(body, "/"+other+"/")
-			if a >= 0 && b >= 0 && a < b && strings.Contains(body, `data-count="12"`) {
+			page := a >= 0 && b >= 0 && a < b && strings.Contains(body, `data-count="12"`)
+			if page && popularJSONShows(t, s, []string{popular, other}, []int64{12, 3}) {
 				break
 			}
 			if ev := s.waitFor(t, "/popular/"); ev.Name != "data" {
@@ -358,4 +360,29 @@ func TestServeFirstBuildFails(t *testing.T) {
 	if code, _ := s.get(t, "/countries/japan/"); code != 200 {
 		t.Errorf("after the fix: %d", code)
 	}
+}
+
+// popularJSONShows reports whether /popular.json starts with ids with
+// those like counts.
+func popularJSONShows(tb testing.TB, s *testServer, ids []string, likes []int64) bool {
+	tb.Helper()
+	_, js := s.get(tb, "/popular.json")
+	var feed struct {
+		Items []struct {
+			ID    string `json:"id"`
+			Likes int64  `json:"likes"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(js), &feed); err != nil {
+		tb.Fatalf("popular.json: %v", err)
+	}
+	if len(feed.Items) < len(ids) {
+		return false
+	}
+	for i, id := range ids {
+		if feed.Items[i].ID != id || feed.Items[i].Likes != likes[i] {
+			return false
+		}
+	}
+	return true
 }
