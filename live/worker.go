@@ -23,6 +23,11 @@ const (
 	DefaultMaxWait  = 5 * time.Second
 )
 
+// DefaultSettle is how long a build that failed on changed files waits for
+// more file changes before it reports the error (WithSettle): the watcher's
+// quiet period for a burst of several files.
+const DefaultSettle = 100 * time.Millisecond
+
 // DefaultCountsCooldown is the factor k of WithCountsCooldown: a count
 // rebuild that took D is followed by at least 2×D of rest, so a like storm
 // spends at most a third of the time rebuilding.
@@ -30,7 +35,7 @@ const DefaultCountsCooldown = 2.0
 
 // Result is one finished build.
 type Result struct {
-	Seq   int  // 1 for the first build of the worker
+	Seq   int  // 1 for the first reported build of the worker (see WithSettle)
 	Full  bool // a full Build (start, config change, lost events) rather than a Rebuild
 	Files []string
 	Data  []beforetrip.Change
@@ -83,6 +88,17 @@ func WithCountsCooldown(k float64) Option {
 	return func(w *Worker) { w.countsCooldown = max(k, 0) }
 }
 
+// WithSettle sets how long a build that failed on changed files waits for
+// more file changes before it reports the error. A file caught while it is
+// being written (a tool that writes in pieces, the first file of a git
+// checkout seen between its creation and its bytes) fails the build as an
+// empty or truncated page; the rest of the write arrives as another change
+// moments later. If one comes within d, the failed build is dropped
+// unreported and the worker builds again with both, so editors and open
+// tabs never see an error the next build takes back. 0 reports at once;
+// default DefaultSettle.
+func WithSettle(d time.Duration) Option { return func(w *Worker) { w.settle = max(d, 0) } }
+
 // WithLogger sets the logger (default: slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(w *Worker) { w.log = l } }
 
@@ -106,6 +122,7 @@ type Worker struct {
 	debounce       time.Duration
 	maxWait        time.Duration
 	countsCooldown float64
+	settle         time.Duration
 	log            *slog.Logger
 	hooks          []func(Result)
 	wake           chan struct{}
@@ -128,6 +145,7 @@ func NewWorker(newBuilder NewBuilder, opts ...Option) *Worker {
 		debounce:       DefaultDebounce,
 		maxWait:        DefaultMaxWait,
 		countsCooldown: DefaultCountsCooldown,
+		settle:         DefaultSettle,
 		log:            slog.Default(),
 		wake:           make(chan struct{}, 1),
 		subs:           map[chan Result]struct{}{},
@@ -280,16 +298,47 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		j.merge(carry)
 		carry = job{}
-		seq++
 		res := w.build(context.WithoutCancel(ctx), &b, j)
-		res.Seq = seq
 		if res.Err != nil {
 			carry = j
+			if len(j.files) > 0 && w.filesFollow(ctx) {
+				w.log.Debug("live: build failed while files were still changing; building again", "err", res.Err)
+				continue
+			}
 		}
+		seq++
+		res.Seq = seq
 		if res.DataOnly() {
 			w.rest(res)
 		}
 		w.publish(res)
+	}
+}
+
+// filesFollow waits up to the settle time for more file, config or full
+// build work and reports whether any came (WithSettle).
+func (w *Worker) filesFollow(ctx context.Context) bool {
+	if w.settle <= 0 {
+		return false
+	}
+	timer := time.NewTimer(w.settle)
+	defer timer.Stop()
+	for {
+		w.mu.Lock()
+		more := len(w.pending.files) > 0 || w.pending.newBuilder || w.pending.full
+		w.mu.Unlock()
+		if more {
+			return true
+		}
+		// A wake for a data change is not lost: Run looks at the queue
+		// before it waits again.
+		select {
+		case <-ctx.Done():
+			return false
+		case <-timer.C:
+			return false
+		case <-w.wake:
+		}
 	}
 }
 

@@ -153,6 +153,46 @@ func TestFailedBuildKeepsLastGoodSite(t *testing.T) {
 	}
 }
 
+// TestFileCaughtMidWrite: a tool writes a page in two pieces 30 ms apart
+// (the watcher hands over the first piece alone after its 10 ms quiet for
+// a lone save). The build of the empty file fails, but the second piece
+// arrives within the settle time, so that failure is never reported: the
+// next result is the good build. An error that nothing follows is still
+// reported, one settle time later.
+func TestFileCaughtMidWrite(t *testing.T) {
+	s := MustSite(t)
+	const settle = 300 * time.Millisecond
+	w := MustRun(t, s.Config, live.WithSettle(settle))
+	tip := s.P("content/countries/japan/tips/onsen.md")
+
+	MustWrite(t, tip, "")
+	w.FilesChanged([]string{tip}, time.Now())
+	time.Sleep(30 * time.Millisecond) // the writing tool's pause, not a wait on the worker
+	MustWrite(t, tip, fmt.Sprintf(tipMD, "Onsen manners", "Wash first."))
+	w.FilesChanged([]string{tip}, time.Now())
+	r := w.Next(t)
+	if r.Err != nil || r.Seq != 2 {
+		t.Fatalf("got seq %d err %v, want the good build reported as the second", r.Seq, r.Err)
+	}
+	if !contains(s.Read(t, "countries/japan/tips/onsen/index.html"), "Onsen manners") {
+		t.Error("the page is not out")
+	}
+
+	MustWrite(t, tip, "")
+	start := time.Now()
+	w.FilesChanged([]string{tip}, start)
+	r = w.Next(t)
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "onsen.md") {
+		t.Fatalf("got err %v, want the empty file named", r.Err)
+	}
+	if waited := time.Since(start); waited < settle {
+		t.Errorf("error reported after %v, before the settle time %v", waited, settle)
+	}
+	if !contains(s.Read(t, "countries/japan/tips/onsen/index.html"), "Onsen manners") {
+		t.Error("the failed build replaced the last good page")
+	}
+}
+
 func TestDataChangesAreCoalesced(t *testing.T) {
 	s := MustSite(t)
 	w := MustRun(t, s.Config, live.WithDebounce(100*time.Millisecond), live.WithMaxWait(10*time.Second))

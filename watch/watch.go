@@ -51,8 +51,9 @@ type Batch struct {
 // (a build tool writing into content/ in a loop).
 //
 // The cost of the short window: a tool that writes one file in pieces more
-// than 10 ms apart gets a build of the partial file (at worst a content
-// error shown until the next batch, 10 ms later); the last good site stays
+// than 10 ms apart gets a build of the partial file. The rebuild worker
+// holds such a build's error back while the rest of the write arrives
+// (live.WithSettle), so the failure is not shown; the last good site stays
 // served meanwhile.
 const (
 	DefaultSaveDebounce = 10 * time.Millisecond
