@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test/fuzz.sh SCALE — run every fuzz target for a fixed number of executions
-# (its budget below times SCALE; CI runs `bash test/fuzz.sh 1`, about 10-20 s
+# (its budget below times SCALE; CI runs `bash test/fuzz.sh 1`, about 15-30 s
 # per target on a 2-core machine) one after another. A crash or failed
 # property makes `go test` write the input to <pkg>/testdata/fuzz/<Name>/
 # (commit it: it becomes a regression test) and this script exit non-zero,
@@ -24,12 +24,12 @@ cd "$(dirname "$0")/.."
 # package  target  executions at SCALE 1 — keep this list in step with the
 # Fuzz* functions. Budgets follow each target's speed (execs/s on 2 cores).
 targets=(
-	".         FuzzValidPageID  1000000"
-	"./build   FuzzLoadFile     40000"
-	"./build   FuzzOutPath      300000"
-	"./ugc     FuzzRender       100000"
-	"./api     FuzzDecodeJSON   100000"
-	"./live    FuzzStatic       80000"
+	".         FuzzValidPageID  2000000"
+	"./build   FuzzLoadFile     55000"
+	"./build   FuzzOutPath      600000"
+	"./ugc     FuzzRender       160000"
+	"./api     FuzzDecodeJSON   200000"
+	"./live    FuzzStatic       160000"
 )
 
 failed=()
