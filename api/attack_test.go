@@ -775,3 +775,31 @@ func TestAttackConcurrentRefresh(t *testing.T) {
 	c.do("GET", "/api/auth/me", nil).want(t, 200, "")
 	c.do("POST", "/api/auth/refresh", nil).want(t, 200, "")
 }
+
+// TestAttackPathSpelling sends a cookie-authenticated like without the CSRF
+// header under other spellings of /api: other letter case, doubled or
+// dot segments, percent-encoded letters. Routing must not reach a handler
+// by a path the /api middleware (CSRF, CORS, body limit, security headers)
+// does not see as the API: each is refused, and nothing is liked.
+func TestAttackPathSpelling(t *testing.T) {
+	ts := MustServer(t)
+	c, _ := ts.MustUser(t, "spelling")
+	access := c.cookieAt("/api/likes", "bt_access")
+	if access == "" {
+		t.Fatal("no access cookie")
+	}
+	c.noCSRF = true
+	page := "?page=" + q("countries/japan")
+	for _, p := range []string{"/API/likes", "/Api/likes", "/api/LIKES", "/API/LIKES", "//api/likes",
+		"/api//likes", "/api/./likes", "/x/../api/likes", "/%61pi/likes", "/api/%6Cikes", "/api/likes/"} {
+		r := c.do("PUT", p+page, nil, "Cookie", "bt_access="+access)
+		if r.Status < 400 {
+			t.Errorf("PUT %s without CSRF header: %d %s", p, r.Status, r.Body)
+		}
+	}
+	var pr pageResponse
+	c.do("GET", "/api/page?id=countries/japan", nil).decode(t, &pr)
+	if pr.Likes != 0 {
+		t.Fatalf("a misspelt path liked the page: %+v", pr)
+	}
+}

@@ -154,7 +154,11 @@ func New(cfg Config, svc Services) (*Server, error) {
 		// Immutable: Params/Query/Body strings are copies, so handlers may
 		// keep them (fiber otherwise reuses its buffers after the handler).
 		Immutable: true,
-		BodyLimit: readLimit,
+		// Routes match /api exactly as the /api middleware (CSRF, CORS,
+		// body limit, headers) does: with fiber's default case-insensitive
+		// routing, /API/likes reached the handler past all of it.
+		CaseSensitive: true,
+		BodyLimit:     readLimit,
 		// Request line and headers: GET /api/pages with 100 Korean page IDs,
 		// URL-encoded, plus cookies, is well past fasthttp's 4 KiB default.
 		ReadBufferSize: 16 << 10,

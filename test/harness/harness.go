@@ -281,12 +281,12 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (int, []
 	}
 	res, err := c.HC.Do(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: %w: %v", method, path, ErrNoAnswer, err)
+		return 0, nil, fmt.Errorf("%s %s: %w: %w", method, path, ErrNoAnswer, err)
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: %w: %v", method, path, ErrNoAnswer, err)
+		return 0, nil, fmt.Errorf("%s %s: %w: %w", method, path, ErrNoAnswer, err)
 	}
 	return res.StatusCode, data, nil
 }
