@@ -62,7 +62,7 @@ func New(opts ...Option) *Converter {
 		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
 	}
 	md := goldmark.New(append(rendererOpts,
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, Headings, TableLimit),
+		goldmark.WithExtensions(gfm, extension.Footnote, extension.Typographer, Headings, TableLimit, TableAlign),
 		goldmark.WithParserOptions(parser.WithHeadingAttribute()),
 	)...)
 	c := &Converter{md: md}

@@ -110,3 +110,22 @@ func TestUnsafeHTML(t *testing.T) {
 		t.Errorf("raw HTML dropped with WithUnsafeHTML: %s", doc.HTML)
 	}
 }
+
+// TestTableAlignment: an aligned column gets a class, never an inline style
+// (the production CSP, style-src 'self', blocks it) nor the obsolete align
+// attribute.
+func TestTableAlignment(t *testing.T) {
+	doc, err := New().Convert([]byte("| l | c | r | n |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<th class="align-left">l</th>`, `<th class="align-center">c</th>`,
+		`<th class="align-right">r</th>`, `<th>n</th>`, `<td class="align-right">3</td>`, `<td>4</td>`} {
+		if !strings.Contains(doc.HTML, want) {
+			t.Errorf("missing %s in\n%s", want, doc.HTML)
+		}
+	}
+	if strings.Contains(doc.HTML, "style=") || strings.Contains(doc.HTML, "align=") {
+		t.Errorf("inline alignment in\n%s", doc.HTML)
+	}
+}

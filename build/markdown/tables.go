@@ -3,10 +3,52 @@ package markdown
 import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
+
+// gfm is goldmark's GFM extension with its table writing no alignment:
+// by default an aligned column (|--:|) renders as style="text-align:right"
+// on every cell, which the production CSP (style-src 'self') blocks, and
+// the align attribute instead is obsolete HTML. TableAlign puts a class on
+// those cells; the theme's CSS aligns them.
+var gfm goldmark.Extender = gfmExt{}
+
+type gfmExt struct{}
+
+func (gfmExt) Extend(m goldmark.Markdown) {
+	extension.Linkify.Extend(m)
+	extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)).Extend(m)
+	extension.Strikethrough.Extend(m)
+	extension.TaskList.Extend(m)
+}
+
+// TableAlign is the goldmark extension that marks the cells of an aligned
+// table column with class "align-left", "align-center" or "align-right".
+var TableAlign goldmark.Extender = tableAlignExt{}
+
+type tableAlignExt struct{}
+
+func (tableAlignExt) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(tableAligner{}, 500)))
+}
+
+type tableAligner struct{}
+
+func (tableAligner) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c, ok := n.(*extast.TableCell); ok && entering {
+			if c.Alignment != extast.AlignNone {
+				c.SetAttributeString("class", []byte("align-"+c.Alignment.String()))
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}
 
 // Table limits. GFM pads every row of a table to its header's width, so a
 // wide header over many short rows makes cells grow with the square of the
