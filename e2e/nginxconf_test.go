@@ -79,6 +79,7 @@ func TestNginxConfig(t *testing.T) {
 		{name: "gzip js", path: js, header: map[string]string{"Accept-Encoding": "gzip"}, status: 200,
 			want: map[string]string{"Content-Encoding": "gzip"}, body: "bt-api"},
 		{name: "404 page", path: "/no/such/page/", status: 404, body: string(notFound)},
+		{name: "a folder without a page is the 404 page, not nginx's 403", path: "/css/", status: 404, body: string(notFound)},
 		{name: "no favicon is not an error", path: "/favicon.ico", status: 204},
 		{name: "manifest denied", path: "/" + ".beforetrip-pages.json", status: 404, notBody: `"pages"`},
 		{name: "any dotfile denied", path: "/countries/.hidden", status: 404},
