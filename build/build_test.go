@@ -59,6 +59,23 @@ func TestDrafts(t *testing.T) {
 	}
 }
 
+// TestEditorDebrisIsNotContent: the files editors leave beside a page
+// (emacs autosaves, vim probes, JetBrains and generic temporaries, partial
+// downloads) are skipped by a full build, as the watcher skips them; they
+// used to fail it as "not part of the content model".
+func TestEditorDebrisIsNotContent(t *testing.T) {
+	ts := MustSite(t)
+	want := MustBuild(t, MustBuilder(t, ts, nil)).Pages
+	for _, name := range []string{"#jr-pass.md#", "4913", "jr-pass.md.tmp", "jr-pass.md___jb_tmp___",
+		"jr-pass.md.part", "jr-pass.md.crswap", "jr-pass.md.swo", ".#jr-pass.md", "jr-pass.md~"} {
+		MustWrite(t, ts.Path("countries/japan/tips/"+name), "half a save")
+	}
+	MustWrite(t, ts.Path("countries/japan/tips/.cache/x.md"), "not content")
+	if got := MustBuild(t, MustBuilder(t, ts, nil)).Pages; got != want {
+		t.Errorf("built %d pages with debris beside them, want %d", got, want)
+	}
+}
+
 func TestEscaping(t *testing.T) {
 	ts := MustSite(t)
 	MustBuild(t, MustBuilder(t, ts, nil))

@@ -68,14 +68,15 @@ func classify(rel string) (place, string) {
 }
 
 // ignored reports whether a path under the content folder is not content
-// at all: hidden files and editors' backup files.
+// at all: one of its segments is editor or OS debris (beforetrip.Debris,
+// the watcher's rule too).
 func ignored(rel string) bool {
-	for _, seg := range strings.Split(rel, "/") {
-		if strings.HasPrefix(seg, ".") {
+	for seg := range strings.SplitSeq(rel, "/") {
+		if beforetrip.Debris(seg) {
 			return true
 		}
 	}
-	return strings.HasSuffix(rel, "~") || strings.HasSuffix(rel, ".swp") || strings.HasSuffix(rel, ".swx")
+	return false
 }
 
 // validSlug reports whether s can be one segment of a URL path: letters

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/fsnotify/fsnotify"
 )
 
@@ -327,7 +328,7 @@ func (w *Watcher) addTree(root string, emit bool) error {
 			}
 			return err
 		}
-		if p != root && Ignored(d.Name()) {
+		if p != root && beforetrip.Debris(d.Name()) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -380,7 +381,7 @@ func (w *Watcher) ignoredPath(p string) bool {
 			return false
 		}
 		for _, part := range strings.Split(rel, string(filepath.Separator)) {
-			if Ignored(part) {
+			if beforetrip.Debris(part) {
 				return true
 			}
 		}

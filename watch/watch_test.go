@@ -309,22 +309,3 @@ func TestMassChangeIsOneBatch(t *testing.T) {
 		t.Fatalf("batches hold %d paths, want the %d written", len(got), len(want))
 	}
 }
-
-func TestIgnored(t *testing.T) {
-	tests := []struct {
-		name string
-		want bool
-	}{
-		{"jr-pass.md", false}, {"_index.md", false}, {"한국.md", false}, {"main.css", false},
-		{".jr-pass.md.swp", true}, {"x.swx", true}, {"x.md~", true}, {"4913", true},
-		{".#x.md", true}, {"#x.md#", true}, {".DS_Store", true}, {"a.tmp", true},
-		{"a.md___jb_tmp___", true}, {"a.md___jb_old___", true}, {".git", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := watch.Ignored(tt.name); got != tt.want {
-				t.Errorf("Ignored(%q) = %v, want %v", tt.name, got, tt.want)
-			}
-		})
-	}
-}

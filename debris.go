@@ -1,16 +1,19 @@
-package watch
+package beforetrip
 
 import "strings"
 
-// Ignored reports whether a file or folder name (a base name, not a path) is
-// editor or OS debris that must never trigger a rebuild: swap, backup, lock
-// and temporary files that editors write next to the file they save, and
+// Debris reports whether a file or folder name (a base name, not a path) is
+// editor or OS debris, never part of the site: swap, backup, lock and
+// temporary files that editors write next to the file they save, and
 // hidden entries (.git, .idea, .DS_Store, .#emacs-locks, vim's .x.md.swp).
+// The watcher does not rebuild for them and the builder does not load
+// them: one rule for both, or an emacs autosave (#x.md#) left in content/
+// would fail every full build while no edit of it ever rebuilt.
 //
 // Editors that save through a temporary file (vim with backupcopy=no,
 // JetBrains "safe write", VS Code) finish with a rename onto the real name,
 // which the watcher does see, so ignoring their temporaries loses nothing.
-func Ignored(name string) bool {
+func Debris(name string) bool {
 	if name == "" {
 		return true
 	}
