@@ -142,6 +142,13 @@ func New(roots []string, configFile string, sink func(Batch), opts ...Option) (*
 			w.fs.Close()
 			return nil, err
 		}
+		// The parent too (its other entries are not under a root, so
+		// ignored): a root removed and made again, or replaced by a
+		// rename, is seen coming back and watched again.
+		if err := w.fs.Add(filepath.Dir(abs)); err != nil {
+			w.fs.Close()
+			return nil, fmt.Errorf("watch: folder of %s: %w", abs, err)
+		}
 	}
 	if configFile != "" {
 		if w.configFile, err = filepath.Abs(configFile); err != nil {

@@ -43,7 +43,8 @@ func MustWatch(tb testing.TB, opts ...watch.Option) *site {
 	MustWrite(tb, filepath.Join(root, "config.yaml"), "title: t\n")
 	s := &site{Root: root, C: make(chan watch.Batch, 100), Quiet: testDebounce}
 	w, err := watch.New(
-		[]string{filepath.Join(root, "content"), filepath.Join(root, "themes")},
+		// As serve: the content folder and the theme folder (theme_dir).
+		[]string{filepath.Join(root, "content"), filepath.Join(root, "themes", "default")},
 		filepath.Join(root, "config.yaml"),
 		func(b watch.Batch) { s.C <- b },
 		append([]watch.Option{watch.WithDebounce(testDebounce)}, opts...)...)
@@ -251,6 +252,37 @@ func TestNewFolderIsWatched(t *testing.T) {
 	MustWrite(t, s.P("content/countries/korea/reviews/seoul.md"), "r")
 	if got, _ := s.Collect(t); !slices.Equal(got, []string{s.P("content/countries/korea/reviews/seoul.md")}) {
 		t.Errorf("got %q, want only the new review", got)
+	}
+}
+
+// TestRootReplaced: a watched folder itself removed and made again (a
+// theme copied back over, `mv` of another theme into place, a checkout
+// that recreates content/) is watched again, and its files are reported.
+func TestRootReplaced(t *testing.T) {
+	s := MustWatch(t)
+	theme := s.P("themes/default")
+	page := s.P("themes/default/layouts/page.html")
+	must(t, os.RemoveAll(theme))
+	if got, _ := s.Collect(t); !slices.Equal(got, []string{page}) {
+		t.Fatalf("removal: got %q, want the theme's file", got)
+	}
+	MustWrite(t, page, "back")
+	if got, _ := s.Collect(t); !slices.Equal(got, []string{page}) {
+		t.Fatalf("recreated: got %q, want the theme's file", got)
+	}
+	MustWrite(t, page, "edited")
+	if got, _ := s.Collect(t); !slices.Equal(got, []string{page}) {
+		t.Fatalf("edit after: got %q, want the theme's file", got)
+	}
+	// Replaced by a rename, as `mv other-theme default` does.
+	MustWrite(t, s.P("themes/other/layouts/page.html"), "other")
+	s.Collect(t)
+	must(t, os.RemoveAll(theme))
+	must(t, os.Rename(s.P("themes/other"), theme))
+	s.Collect(t)
+	MustWrite(t, page, "edited again")
+	if got, _ := s.Collect(t); !slices.Equal(got, []string{page}) {
+		t.Fatalf("edit after mv: got %q, want the theme's file", got)
 	}
 }
 
