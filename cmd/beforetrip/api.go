@@ -7,7 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
+	"time"
 )
 
 func init() {
@@ -60,6 +64,26 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
+	// SIGHUP publishes editorial changes: the worker, the one writer of
+	// --out, reads the config, content and theme again and makes a full
+	// build (unchanged files are not rewritten). A second writer, such as
+	// `beforetrip build` into --out, would be undone by the worker's next
+	// data rebuild, made from the site it holds in memory. Registered
+	// before the first build, so no hang-up is missed or kills the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reloadOnHangup := func(ctx context.Context) {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				logger.Info("api: SIGHUP: reading config, content and theme again for a full build")
+				site.worker.ConfigChanged(time.Now())
+			}
+		}
+	}
 	banner := fmt.Sprintf("beforetrip api listening on http://%s/api/ (rebuilding %s)", ln.Addr(), outDir)
-	return site.run(ctx, ln, filepath.Join(dataDir, "admin.sock"), stdout, banner, nil)
+	return site.run(ctx, ln, filepath.Join(dataDir, "admin.sock"), stdout, banner, nil, reloadOnHangup)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -36,11 +37,15 @@ func TestAPIRefusesWithoutSecret(t *testing.T) {
 // the output at start (without the live-reload script), serves no static
 // files, and rebuilds the pages a like changes into --out, where nginx
 // would pick them up. The test waits for the file with fsnotify.
-func TestAPIRebuildsOnLikes(t *testing.T) {
-	t.Setenv("BEFORETRIP_JWT_SECRET", strings.Repeat("s3cret-", 6))
-	root := t.TempDir()
-	MustCopyTree(t, "../../live/testdata/site", root)
-	MustCopyTree(t, "../../themes/default", filepath.Join(root, "themes", "default"))
+// MustStartAPI copies the fixture site into a temp folder and runs
+// `beforetrip api` on a free port until the test ends, building into
+// <root>/www. It returns the server and that output folder.
+func MustStartAPI(tb testing.TB) (*testServer, string) {
+	tb.Helper()
+	tb.Setenv("BEFORETRIP_JWT_SECRET", strings.Repeat("s3cret-", 6))
+	root := tb.TempDir()
+	MustCopyTree(tb, "../../live/testdata/site", root)
+	MustCopyTree(tb, "../../themes/default", filepath.Join(root, "themes", "default"))
 	out := filepath.Join(root, "www")
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -52,15 +57,15 @@ func TestAPIRebuildsOnLikes(t *testing.T) {
 			"--addr", "127.0.0.1:0", "--out", out}, outW, stderr)
 		outW.Close()
 	}()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		cancel()
 		select {
 		case err := <-done:
 			if err != nil {
-				t.Errorf("api returned %v", err)
+				tb.Errorf("api returned %v", err)
 			}
 		case <-time.After(20 * time.Second):
-			t.Error("api did not stop")
+			tb.Error("api did not stop")
 		}
 	})
 	banner := make(chan string, 1)
@@ -77,10 +82,84 @@ func TestAPIRebuildsOnLikes(t *testing.T) {
 	case line := <-banner:
 		s.URL = strings.TrimSuffix(strings.Fields(line)[4], "/api/")
 	case err := <-done:
-		t.Fatalf("api exited: %v\n%s", err, stderr)
+		tb.Fatalf("api exited: %v\n%s", err, stderr)
 	case <-time.After(60 * time.Second):
-		t.Fatal("no banner within 60s")
+		tb.Fatal("no banner within 60s")
 	}
+	return s, out
+}
+
+// TestAPIReloadsOnHangup: an editor's change is published by SIGHUP (the
+// worker reads the content again and builds it all), and the data rebuild
+// that a like causes afterwards keeps it: it starts from the reloaded site.
+func TestAPIReloadsOnHangup(t *testing.T) {
+	s, out := MustStartAPI(t)
+	written := watchOut(t, out)
+	tip := s.P("content/countries/japan/tips/suica.md")
+	MustWriteFile(t, tip, tipMD("Suica after the hang-up", "Reloaded."))
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(out, "countries/japan/tips/suica/index.html")
+	list := filepath.Join(out, "countries/japan/tips/index.html")
+	waitForFile(t, s, written, list, "the reload", func(html string) bool {
+		return strings.Contains(html, "Suica after the hang-up")
+	})
+	if data, _ := os.ReadFile(page); !strings.Contains(string(data), "Reloaded.") {
+		t.Error("the page itself was not rebuilt")
+	}
+	tok := s.MustUser(t, "hup-liker")
+	if code := s.api(t, "PUT", "/api/likes?page=countries/japan/tips/suica", tok, nil, nil); code != 200 {
+		t.Fatalf("like: %d", code)
+	}
+	waitForFile(t, s, written, list, "the like", func(html string) bool {
+		return itemLikes(html, "countries/japan/tips/suica") == "1"
+	})
+	if data, _ := os.ReadFile(list); !strings.Contains(string(data), "Suica after the hang-up") {
+		t.Error("the like's rebuild brought back the old title")
+	}
+}
+
+// watchOut reports every batch of files written under out (a real
+// watcher), so tests wait for the api's builds instead of sleeping.
+func watchOut(tb testing.TB, out string) <-chan struct{} {
+	tb.Helper()
+	written := make(chan struct{}, 100)
+	w, err := watch.New([]string{out}, "", func(watch.Batch) {
+		select {
+		case written <- struct{}{}:
+		default:
+		}
+	}, watch.WithDebounce(10*time.Millisecond))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	tb.Cleanup(func() { stop(); <-done })
+	return written
+}
+
+// waitForFile waits until ok holds for the file's content, looking again
+// after every batch of writes under the output folder (30 s at most).
+func waitForFile(tb testing.TB, s *testServer, written <-chan struct{}, file, what string, ok func(string) bool) {
+	tb.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		if data, _ := os.ReadFile(file); ok(string(data)) {
+			return
+		}
+		select {
+		case <-written:
+		case <-deadline:
+			tb.Fatalf("%s never reached %s\n%s", what, file, tail(s.stderr.String(), 2000))
+		}
+	}
+}
+
+func TestAPIRebuildsOnLikes(t *testing.T) {
+	s, out := MustStartAPI(t)
 
 	const page = "countries/japan/tips/suica"
 	file := filepath.Join(out, page, "index.html")
@@ -98,16 +177,7 @@ func TestAPIRebuildsOnLikes(t *testing.T) {
 		t.Errorf("api serves live reload: %d", code)
 	}
 
-	written := make(chan struct{}, 100)
-	w, err := watch.New([]string{out}, "", func(watch.Batch) { written <- struct{}{} },
-		watch.WithDebounce(10*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wctx, wstop := context.WithCancel(context.Background())
-	defer wstop()
-	go w.Run(wctx)
-
+	written := watchOut(t, out)
 	tok := s.MustUser(t, "prod-liker")
 	if code := s.api(t, "PUT", "/api/likes?page="+page, tok, nil, nil); code != 200 {
 		t.Fatalf("like: %d", code)
@@ -115,18 +185,7 @@ func TestAPIRebuildsOnLikes(t *testing.T) {
 	// The country's tips list shows the count; the page itself does not
 	// (the widget asks the API), so the like leaves it untouched.
 	list := filepath.Join(out, "countries/japan/tips/index.html")
-	deadline := time.After(30 * time.Second)
-	for {
-		listed, _ := os.ReadFile(list)
-		if itemLikes(string(listed), page) == "1" {
-			break
-		}
-		select {
-		case <-written:
-		case <-deadline:
-			t.Fatalf("the like never reached %s\n%s", list, tail(stderr.String(), 2000))
-		}
-	}
+	waitForFile(t, s, written, list, "the like", func(html string) bool { return itemLikes(html, page) == "1" })
 	if after, err := os.ReadFile(file); err != nil || string(after) != string(data) {
 		t.Errorf("the like rewrote the liked page %s (err %v)", file, err)
 	}
