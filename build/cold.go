@@ -31,7 +31,7 @@ type coldStage struct {
 }
 
 // newColdStage returns a staging folder for out if out holds nothing but
-// leftovers of a crashed build, and nil if the build must publish file by
+// leftovers of a crashed build (and the LockFile), and nil if the build must publish file by
 // file over existing output.
 func newColdStage(out string, recorded int) (*coldStage, error) {
 	if recorded > 0 {
@@ -42,7 +42,7 @@ func newColdStage(out string, recorded int) (*coldStage, error) {
 		return nil, fmt.Errorf("build: output folder: %w", err)
 	}
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), tmpPrefix) {
+		if !strings.HasPrefix(e.Name(), tmpPrefix) && e.Name() != LockFile {
 			return nil, nil
 		}
 	}

@@ -180,3 +180,20 @@ func TestManifestPublishedLast(t *testing.T) {
 		t.Errorf("a cold build moves %s last, want the manifest", got)
 	}
 }
+
+// TestColdStageIgnoresTheLock: the lock that `beforetrip build`, serve and
+// api hold in the output folder before building does not make an empty
+// folder look used (the first build would lose the cold path).
+func TestColdStageIgnoresTheLock(t *testing.T) {
+	out := t.TempDir()
+	MustWrite(t, filepath.Join(out, LockFile), "beforetrip build (pid 1)\n")
+	stage, err := newColdStage(out, 0)
+	if err != nil || stage == nil {
+		t.Fatalf("newColdStage with only the lock: %v, %v", stage, err)
+	}
+	_ = os.RemoveAll(stage.dir)
+	MustWrite(t, filepath.Join(out, "robots.txt"), "x")
+	if stage, err := newColdStage(out, 0); err != nil || stage != nil {
+		t.Fatalf("newColdStage over someone's file: %v, %v", stage, err)
+	}
+}

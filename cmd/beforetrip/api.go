@@ -58,7 +58,8 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer ln.Close()
 	site, err := openLiveSite(liveOptions{
-		cfg: cfg, reload: load, outDir: outDir, dataDir: dataDir,
+		command: "api",
+		cfg:     cfg, reload: load, outDir: outDir, dataDir: dataDir,
 		secret: []byte(cfg.JWTSecret), log: logger,
 	})
 	if err != nil {

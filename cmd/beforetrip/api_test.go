@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -204,4 +206,46 @@ func itemLikes(html, id string) string {
 	}
 	n, _, _ := strings.Cut(rest, `"`)
 	return n
+}
+
+// TestOneWriterPerOutputFolder: while `beforetrip api` writes its output
+// folder, a `beforetrip build` into it is refused with a message that says
+// who holds it and what to do, and changes nothing; so is a second api on
+// another data folder.
+func TestOneWriterPerOutputFolder(t *testing.T) {
+	s, out := MustStartAPI(t)
+	before := snapshotTree(t, out)
+	MustWriteFile(t, s.P("content/countries/japan/tips/suica.md"), tipMD("Suica from a second writer", "No."))
+	var stdout, stderr syncBuffer
+	err := Main(context.Background(), []string{"build", "--config", s.P("config.yaml"), "--out", out}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "being written by beforetrip api (pid") ||
+		!strings.Contains(err.Error(), "SIGHUP") {
+		t.Fatalf("build into the api's folder: %v", err)
+	}
+	err = Main(context.Background(), []string{"api", "--config", s.P("config.yaml"), "--out", out,
+		"--data", t.TempDir(), "--addr", "127.0.0.1:0"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "being written by beforetrip api") {
+		t.Fatalf("second api on the folder: %v", err)
+	}
+	if after := snapshotTree(t, out); !maps.Equal(before, after) {
+		t.Error("the refused writers changed the output folder")
+	}
+}
+
+// snapshotTree maps every file under dir to its bytes.
+func snapshotTree(tb testing.TB, dir string) map[string]string {
+	tb.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		files[p] = string(data)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
 }

@@ -45,6 +45,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	release, err := lockOutput(bc.OutDir, "build")
+	if err != nil {
+		return err
+	}
+	defer release()
 	tuneGC()
 	res, err := b.Build(ctx)
 	if err != nil {

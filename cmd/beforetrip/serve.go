@@ -63,7 +63,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	hub := live.NewHub()
 	site, err := openLiveSite(liveOptions{
-		cfg: cfg, reload: load, outDir: outDir, dataDir: dataDir, secret: secret,
+		command: "serve",
+		cfg:     cfg, reload: load, outDir: outDir, dataDir: dataDir, secret: secret,
 		drafts: *drafts, liveReload: true, log: logger,
 		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.DataOnly(), r.Err) }},
 	})
@@ -78,7 +79,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	w, err := watch.New([]string{cfg.Path(cfg.ContentDir), cfg.Path(cfg.ThemeDir)}, cfgFile,
 		func(b watch.Batch) { feedWorker(site.worker, b) }, watch.WithLogger(logger))
 	if err != nil {
-		site.db.Close()
+		site.close()
 		return fmt.Errorf("serve: %w", err)
 	}
 	banner := fmt.Sprintf("beforetrip serving http://%s/ (site, API, live reload)", ln.Addr())

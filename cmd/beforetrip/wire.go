@@ -27,6 +27,7 @@ import (
 
 // liveOptions are what serve and api decide before wiring the running site.
 type liveOptions struct {
+	command    string // "serve" or "api", named in the output folder's lock
 	cfg        *Config
 	reload     func() (*Config, error) // reads the config file again
 	outDir     string                  // absolute
@@ -48,6 +49,8 @@ type liveSite struct {
 	worker *live.Worker
 	api    *api.Server
 	log    *slog.Logger
+	// release lets go of the output folder (lockOutput).
+	release func()
 }
 
 // openLiveSite opens the store and wires the API to the rebuild worker. The
@@ -56,13 +59,18 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
+	release, err := lockOutput(o.outDir, o.command)
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(filepath.Join(o.dataDir, "beforetrip.db"))
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("%w (is another beforetrip serve or api running on this data folder?)", err)
 	}
-	s := &liveSite{db: db, log: o.log}
+	s := &liveSite{db: db, log: o.log, release: release}
 	if s.pages, err = api.NewPageIndex(o.outDir, db); err != nil {
-		db.Close()
+		s.close()
 		return nil, err
 	}
 	contentDir, themeDir := o.cfg.Path(o.cfg.ContentDir), o.cfg.Path(o.cfg.ThemeDir)
@@ -118,10 +126,16 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		Pages: s.pages, Notifier: s.worker,
 	})
 	if err != nil {
-		db.Close()
+		s.close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// close closes the store and lets go of the output folder.
+func (s *liveSite) close() error {
+	defer s.release()
+	return s.db.Close()
 }
 
 // siteBuildConfig maps config.yaml onto the builder's configuration.
@@ -194,7 +208,7 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 	}
 	cancel()
 	wg.Wait()
-	return errors.Join(err, s.db.Close())
+	return errors.Join(err, s.close())
 }
 
 // serveSecret returns BEFORETRIP_JWT_SECRET, or the secret kept in
