@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -43,6 +42,6 @@ func lockOutput(out, command string) (release func(), err error) {
 	}
 	// Who holds it, for the message above (best effort: the lock is what counts).
 	_ = f.Truncate(0)
-	_, _ = f.WriteAt([]byte(fmt.Sprintf("beforetrip %s (pid %s)\n", command, strconv.Itoa(os.Getpid()))), 0)
+	_, _ = f.WriteAt([]byte(fmt.Sprintf("beforetrip %s (pid %d)\n", command, os.Getpid())), 0)
 	return func() { f.Close() }, nil
 }
