@@ -25,6 +25,7 @@ type Result struct {
 	Written   []string // output paths (relative to OutDir, slash-separated) whose bytes changed or were created
 	Unchanged int      // rendered but identical bytes: not rewritten
 	Removed   []string // output paths deleted (pages that no longer exist)
+	Scheduled int      // tips and reviews dated in the future, held back until their date (not with Future)
 	Duration  time.Duration
 }
 
@@ -61,6 +62,7 @@ func (b *Builder) commit(st *state, s *site) {
 // assembled. Staged bytes reach the output folder only if all went well.
 func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	start := time.Now()
+	b.asOf = b.now()
 	th, err := loadTheme(b.cfg.ThemeDir, b.cfg.Language, b.templateFuncs)
 	if err != nil {
 		return nil, err
@@ -105,7 +107,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	var mu sync.Mutex
 	early := map[string]bool{} // outputs already rendered
 	emit := func(p *Page, buf *bytes.Buffer) error {
-		if (p.Draft && !b.cfg.Drafts) || pre.pages["countries/"+p.Country] == nil {
+		if !b.published(p) || pre.pages["countries/"+p.Country] == nil {
 			return nil // not published (or an error collect reports)
 		}
 		path := pagePath(p.ID)
@@ -154,6 +156,8 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		return nil, err
 	}
 	res.Rendered += len(early)
+	b.tally(st.files)
+	res.Scheduled = b.nScheduled
 	if publish {
 		b.commit(st, s)
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-// collect turns loaded files into the site's pages: drafts dropped unless
-// Drafts, duplicate IDs and pages outside a known country reported, reader
+// collect turns loaded files into the site's pages: drafts and scheduled
+// pages dropped (see published), duplicate IDs and pages outside a known country reported, reader
 // reviews added.
 func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (map[string]*Page, Errors) {
 	var errs Errors
@@ -34,7 +34,7 @@ func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (
 		}
 	}
 	for _, p := range files {
-		if p == nil || (p.Draft && !b.cfg.Drafts) {
+		if p == nil || !b.published(p) {
 			continue
 		}
 		if p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview {

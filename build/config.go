@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/build/markdown"
@@ -28,6 +29,7 @@ type Config struct {
 	Language                     string // "en" | "ko": themes/default/i18n/<lang>.yaml
 	UnsafeHTML                   bool   // editors' raw HTML allowed (default false)
 	Drafts                       bool
+	Future                       bool   // publish tips and reviews dated in the future (previews)
 	APIOrigin                    string // "" = same origin; written into <meta name="bt-api">
 	LiveReload                   bool   // serve mode only: inject the live-reload script
 }
@@ -86,6 +88,13 @@ type Builder struct {
 	rootOnce    sync.Once
 	realRoot    string
 	realRootErr error
+	// now is the clock (WithClock); asOf the moment the current site
+	// was built for: pages dated after it are scheduled (schedule.go).
+	now  func() time.Time
+	asOf time.Time
+	// next and nScheduled describe the pages the last build held back.
+	next       time.Time
+	nScheduled int
 }
 
 // New checks cfg and returns a Builder. Nothing is read until Build.
@@ -119,7 +128,7 @@ func New(cfg Config, opts ...Option) (*Builder, error) {
 	if cfg.Title == "" {
 		cfg.Title = "beforetrip"
 	}
-	b := &Builder{cfg: cfg, log: slog.New(slog.DiscardHandler), lim: defaultLimits}
+	b := &Builder{cfg: cfg, log: slog.New(slog.DiscardHandler), lim: defaultLimits, now: time.Now}
 	for _, o := range opts {
 		o(b)
 	}

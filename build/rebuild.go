@@ -28,18 +28,29 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	}
 	start := time.Now()
 	old := b.site
+	// Pages whose date came since the last build are published now, as if
+	// their files had been edited. The clock never goes back: a page once
+	// published stays so (a full build decides afresh).
+	before := b.asOf
+	if now := b.now(); now.After(b.asOf) {
+		b.asOf = now
+	}
+	files := ch.Files
+	if due := b.due(b.files, before); len(due) > 0 {
+		files = append(slices.Clip(files), due...)
+	}
 	// A failed rebuild leaves the state half-updated: the next call then
 	// starts over with a full build.
 	b.site = nil
 	st := &state{files: b.files, theme: b.theme, counts: b.counts, readers: b.readers}
 	var changed []string // page IDs whose file changed
-	all, tmpls, err := b.themeChanges(ch.Files, st)
+	all, tmpls, err := b.themeChanges(files, st)
 	if err != nil {
 		return nil, err
 	}
 	var errs Errors
 	prevs := map[string]*Page{} // reloaded path → its page before
-	for _, f := range ch.Files {
+	for _, f := range files {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			continue
@@ -86,7 +97,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	switch {
 	case !all && len(tmpls) == 0 && len(ch.Data) == 0:
 		s, g, remove = b.incremental(old, prevs, st)
-	case !all && len(tmpls) == 0 && len(ch.Files) == 0 && countsOnly(ch.Data):
+	case !all && len(tmpls) == 0 && len(files) == 0 && countsOnly(ch.Data):
 		s = recount(old, st.counts)
 		g = newGraph(old, s)
 		g.added = []string{} // the same outputs
@@ -109,13 +120,15 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	bt.dataOnly = len(ch.Files) == 0
+	bt.dataOnly = len(files) == 0
 	bt.background = bt.dataOnly && b.dataWorkers > 0
 	res, err := b.renderPublish(ctx, s, st.theme, paths, bt, remove)
 	if err != nil {
 		return nil, err
 	}
 	b.commit(st, s)
+	b.tally(st.files)
+	res.Scheduled = b.nScheduled
 	res.Duration = time.Since(start)
 	return res, nil
 }
@@ -159,7 +172,7 @@ func (b *Builder) inPlace(old *site, prevs map[string]*Page, st *state) (*site, 
 	var swaps []swap
 	for path, prev := range prevs {
 		next := st.files[path]
-		if prev == nil || next == nil || prev.ID != next.ID || prev.Draft != next.Draft || old.pages[prev.ID] != prev {
+		if prev == nil || next == nil || prev.ID != next.ID || prev.Draft != next.Draft || old.pages[prev.ID] != prev || !b.published(next) {
 			return nil, nil
 		}
 		if diffPage(prev, next)&^(efPage|efSummary) != 0 {

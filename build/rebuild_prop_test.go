@@ -13,7 +13,7 @@ import (
 
 // TestRebuildMatchesFullBuild applies random edits (titles, bodies, dates,
 // tags, weights, drafts, new and deleted pages, likes, comments, reader
-// reviews) one at a time and checks after every Rebuild that the output
+// reviews, time passing over scheduled pages) one at a time and checks after every Rebuild that the output
 // folder equals a full build of the same input: the dependency graph
 // misses nothing, pagination and truncated lists included.
 func TestRebuildMatchesFullBuild(t *testing.T) {
@@ -21,7 +21,12 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 	data := &memData{}
 	// Tiny lists, so pagination and truncation happen on a small site.
 	small := limits{perPage: 3, homeLatest: 2, countryLatest: 2, popular: 3, feed: 4, popularJSONTop: 5, popularJSONPer: 2}
-	b := MustBuilder(t, ts, nil, WithSiteData(data))
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	// Pages are dated over 60 days and the clock starts in the middle,
+	// so about half of them are scheduled until the clock passes them.
+	now := day.AddDate(0, 0, 30)
+	clock := WithClock(func() time.Time { return now })
+	b := MustBuilder(t, ts, nil, WithSiteData(data), clock)
 	b.lim = small
 	MustBuild(t, b)
 	r := rand.New(rand.NewPCG(1, 2))
@@ -41,11 +46,11 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 		}
 		MustWrite(t, path, fm+"---\n"+strings.Repeat("Some words here. ", 1+r.IntN(20))+"\n")
 	}
-	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	for step := 0; step < 40; step++ {
+	scheduled, cameDue := 0, 0 // pages held back; clock steps that published some
+	for step := 0; step < 50; step++ {
 		var ch Changes
 		var what string
-		switch op := r.IntN(6); {
+		switch op := r.IntN(7); {
 		case op <= 1 || len(files) == 0: // new or rewritten page
 			c, sec := pick(countries), pick([]string{"tips", "reviews"})
 			path := ts.Path(fmt.Sprintf("countries/%s/%s/p%d.md", c, sec, r.IntN(12)))
@@ -81,6 +86,9 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 			data.reviews = kept
 			data.mu.Unlock()
 			ch.Data, what = []beforetrip.Change{{Kind: beforetrip.ChangeReview}}, fmt.Sprintf("reader review %d", id)
+		case op == 5: // time passes: scheduled pages come due, with no change announced
+			now = now.Add(time.Duration(r.IntN(5*24)) * time.Hour)
+			what = "clock " + now.Format(time.DateTime)
 		default: // body-only edit
 			path := pick(files)
 			src, err := os.ReadFile(path)
@@ -90,11 +98,18 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 			MustWrite(t, path, string(src)+"More text.\n")
 			ch.Files, what = []string{path}, "append "+path
 		}
-		MustRebuild(t, b, ch)
+		res := MustRebuild(t, b, ch)
 		full := testSite{Content: ts.Content, Theme: ts.Theme, Out: t.TempDir()}
-		fb := MustBuilder(t, full, nil, WithSiteData(data))
+		fb := MustBuilder(t, full, nil, WithSiteData(data), clock)
 		fb.lim = small
-		MustBuild(t, fb)
+		fres := MustBuild(t, fb)
+		if res.Scheduled != fres.Scheduled {
+			t.Fatalf("step %d (%s): %d scheduled, a full build says %d", step, what, res.Scheduled, fres.Scheduled)
+		}
+		if ch.Files == nil && ch.Data == nil && res.Scheduled < scheduled {
+			cameDue++
+		}
+		scheduled = res.Scheduled
 		want, got := snapshotBytes(t, full.Out), snapshotBytes(t, ts.Out)
 		for p, w := range want {
 			if p != beforetrip.ManifestFile && p != outputsFile && got[p] != w {
@@ -106,5 +121,8 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 				t.Fatalf("step %d (%s): %s left behind", step, what, p)
 			}
 		}
+	}
+	if cameDue == 0 {
+		t.Fatal("no scheduled page came due: the test does not cover the schedule")
 	}
 }

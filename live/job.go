@@ -14,11 +14,12 @@ type job struct {
 	files      map[string]struct{}
 	data       map[beforetrip.Change]struct{}
 	reviews    bool // data holds a reader review change, not only counts
+	due        bool // a scheduled page's date came: publish it (no change announced)
 	since      time.Time
 }
 
 func (j *job) empty() bool {
-	return !j.newBuilder && !j.full && len(j.files) == 0 && len(j.data) == 0
+	return !j.newBuilder && !j.full && !j.due && len(j.files) == 0 && len(j.data) == 0
 }
 
 // merge adds o's work to j.
@@ -26,6 +27,7 @@ func (j *job) merge(o job) {
 	j.newBuilder = j.newBuilder || o.newBuilder
 	j.full = j.full || o.full
 	j.reviews = j.reviews || o.reviews
+	j.due = j.due || o.due
 	for f := range o.files {
 		j.addFile(f)
 	}

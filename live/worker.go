@@ -37,6 +37,7 @@ const DefaultCountsCooldown = 2.0
 type Result struct {
 	Seq   int  // 1 for the first reported build of the worker (see WithSettle)
 	Full  bool // a full Build (start, config change, lost events) rather than a Rebuild
+	Due   bool // started because a scheduled page's date came (possibly with other work)
 	Files []string
 	Data  []beforetrip.Change
 	// Build is the builder's report; nil when Err is set.
@@ -246,7 +247,7 @@ func (w *Worker) take(now time.Time) (job, time.Time) {
 	if p.empty() {
 		return job{}, time.Time{}
 	}
-	if !p.newBuilder && !p.full && len(p.files) == 0 {
+	if !p.newBuilder && !p.full && !p.due && len(p.files) == 0 {
 		due := w.dataLast.Add(w.debounce)
 		maxDue := w.dataFirst.Add(w.maxWait)
 		if maxDue.Before(due) {
@@ -274,15 +275,31 @@ func (w *Worker) Run(ctx context.Context) error {
 		b     *build.Builder
 		seq   int
 		carry job // work of failed builds, retried with the next one
+		// publish is when the earliest page the last build held back
+		// (a future date) is due: the worker rebuilds then by itself.
+		publish time.Time
 	)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
+		if !publish.IsZero() && !time.Now().Before(publish) {
+			w.mu.Lock()
+			w.pending.due = true
+			w.pending.at(publish)
+			w.mu.Unlock()
+			publish = time.Time{}
+		}
 		j, due := w.take(time.Now())
 		if j.empty() {
+			if !publish.IsZero() && (due.IsZero() || publish.Before(due)) {
+				due = publish
+			}
 			var wait <-chan time.Time
 			if !due.IsZero() {
-				timer.Reset(time.Until(due))
+				// At most an hour at a time: timers count monotonic time,
+				// which stands still while the machine sleeps, and a
+				// schedule is in wall-clock time. The loop looks again.
+				timer.Reset(min(time.Until(due), time.Hour))
 				wait = timer.C
 			}
 			select {
@@ -299,6 +316,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		j.merge(carry)
 		carry = job{}
 		res := w.build(context.WithoutCancel(ctx), &b, j)
+		if b != nil {
+			publish, _ = b.NextScheduled()
+		}
 		if res.Err != nil {
 			carry = j
 			if len(j.files) > 0 && w.filesFollow(ctx) {
@@ -344,7 +364,7 @@ func (w *Worker) filesFollow(ctx context.Context) bool {
 
 // build runs one job, replacing *b when the job asks for a new builder.
 func (w *Worker) build(ctx context.Context, b **build.Builder, j job) Result {
-	res := Result{Since: j.since, Started: time.Now(), Full: j.full || *b == nil}
+	res := Result{Since: j.since, Started: time.Now(), Full: j.full || *b == nil, Due: j.due}
 	for f := range j.files {
 		res.Files = append(res.Files, f)
 	}
@@ -394,7 +414,7 @@ func (w *Worker) publish(res Result) {
 		w.log.Error("live: build failed; serving the last good site", "err", res.Err,
 			"files", len(res.Files), "data", len(res.Data), "full", res.Full)
 	} else {
-		w.log.Info("live: built", "seq", res.Seq, "full", res.Full,
+		w.log.Info("live: built", "seq", res.Seq, "full", res.Full, "due", res.Due,
 			"files", len(res.Files), "data", len(res.Data),
 			"written", len(res.Build.Written), "removed", len(res.Build.Removed),
 			"ms", res.Done.Sub(res.Started).Milliseconds())

@@ -21,10 +21,11 @@ func init() {
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("build", "build [--config FILE] [--out DIR] [--drafts]", stderr)
+	fs := newFlagSet("build", "build [--config FILE] [--out DIR] [--drafts] [--future]", stderr)
 	loadCfg := configFlag(fs)
 	out := fs.String("out", "", "output `DIR` (default: out_dir of the config)")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
+	future := fs.Bool("future", false, "include tips and reviews dated in the future (scheduled)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out != "" {
 		bc.OutDir = *out
 	}
-	bc.Drafts = *drafts
+	bc.Drafts, bc.Future = *drafts, *future
 	opts := []build.Option{build.WithLogger(slog.New(slog.NewTextHandler(stderr, nil)))}
 	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opts = append(opts, build.WithProgress(stdout))
@@ -117,5 +118,8 @@ func printSummary(w io.Writer, res *build.Result, outDir string) {
 	fmt.Fprintf(w, "%-16s| %6d\n\n", "total", res.Pages)
 	fmt.Fprintf(w, "Rendered %d files: %d written, %d unchanged, %d removed.\n",
 		res.Rendered, len(res.Written), res.Unchanged, len(res.Removed))
+	if res.Scheduled > 0 {
+		fmt.Fprintf(w, "%d scheduled: dated in the future, published on their date by serve and api (--future includes them now).\n", res.Scheduled)
+	}
 	fmt.Fprintf(w, "Built in %d ms into %s\n", res.Duration.Milliseconds(), outDir)
 }

@@ -137,3 +137,28 @@ func TestNewCommand(t *testing.T) {
 		t.Errorf("scaffolded review not built: %v", err)
 	}
 }
+
+// TestBuildScheduled: a tip dated next year is reported as scheduled and
+// not written; --future writes it.
+func TestBuildScheduled(t *testing.T) {
+	root := MustBuildSite(t)
+	cfg := filepath.Join(root, "config.yaml")
+	tip := "---\ntitle: Next year\ndate: 2999-01-01\n---\nLater.\n"
+	if err := os.WriteFile(filepath.Join(root, "content/countries/japan/tips/next.md"), []byte(tip), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, "build", "--config", cfg)
+	if err != nil || !strings.Contains(out, "1 scheduled") {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(root, "public/countries/japan/tips/next/index.html")); err == nil {
+		t.Error("a scheduled tip was written")
+	}
+	out, _, err = runCLI(t, "build", "--config", cfg, "--future")
+	if err != nil || strings.Contains(out, "scheduled") {
+		t.Fatalf("build --future: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(root, "public/countries/japan/tips/next/index.html")); err != nil {
+		t.Errorf("--future did not write the tip: %v", err)
+	}
+}

@@ -22,12 +22,13 @@ func init() {
 // and themes/ and on config changes, rebuilds on likes, comments and reader
 // reviews, and serves the site, the API and /_live/ on one port.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "serve [--config FILE] [--addr HOST:PORT] [--data DIR] [--out DIR] [--drafts]", stderr)
+	fs := newFlagSet("serve", "serve [--config FILE] [--addr HOST:PORT] [--data DIR] [--out DIR] [--drafts] [--future]", stderr)
 	load := configFlag(fs)
 	addr := fs.String("addr", "", "listen on `HOST:PORT` (default: server.addr, 127.0.0.1:1313)")
 	dataFlag := fs.String("data", "", "store and secrets `DIR` (default: data_dir)")
 	outFlag := fs.String("out", "", "output `DIR` (default: out_dir)")
 	drafts := fs.Bool("drafts", false, "build draft pages too")
+	future := fs.Bool("future", false, "publish tips and reviews dated in the future now (previews)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	site, err := openLiveSite(liveOptions{
 		command: "serve",
 		cfg:     cfg, reload: load, outDir: outDir, dataDir: dataDir, secret: secret,
-		drafts: *drafts, liveReload: true, log: logger,
+		drafts: *drafts, future: *future, liveReload: true, log: logger,
 		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.DataOnly(), r.Err) }},
 	})
 	if err != nil {

@@ -34,6 +34,7 @@ type liveOptions struct {
 	dataDir    string                  // absolute
 	secret     []byte
 	drafts     bool
+	future     bool // publish future-dated pages now (previews)
 	liveReload bool
 	log        *slog.Logger
 	// hooks run after each build, after the page index is reloaded.
@@ -83,6 +84,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 			return nil, err
 		}
 		bc := siteBuildConfig(c, o.outDir, o.drafts, o.liveReload)
+		bc.Future = o.future
 		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
 		// Count rebuilds render on half the cores: during a like storm
 		// they would otherwise take both cores of a small server from

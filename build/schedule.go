@@ -1,0 +1,62 @@
+package build
+
+import (
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+// WithClock sets where the builder reads the time that decides which
+// future-dated pages are published (default time.Now). Tests move it.
+func WithClock(now func() time.Time) Option { return func(b *Builder) { b.now = now } }
+
+// published reports whether a loaded page is part of the site built as of
+// b.asOf: drafts only with Drafts, and tips and reviews dated after that
+// moment (scheduled posts) only with Future. Countries and the home page
+// are never scheduled: a country's date is when its checklist was verified.
+func (b *Builder) published(p *Page) bool {
+	return (!p.Draft || b.cfg.Drafts) && !b.scheduled(p)
+}
+
+// scheduled reports whether p is a tip or review held back until its date.
+func (b *Builder) scheduled(p *Page) bool {
+	return !b.cfg.Future && (p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview) && p.Date.After(b.asOf)
+}
+
+// NextScheduled returns the date of the earliest page still held back by
+// the last build, or false when there is none: the live worker rebuilds at
+// that moment. Drafts are not counted (they wait for an edit, not a date).
+func (b *Builder) NextScheduled() (time.Time, bool) {
+	return b.next, !b.next.IsZero()
+}
+
+// tally records the scheduled pages among files: how many (for the build
+// summary) and the earliest date.
+func (b *Builder) tally(files map[string]*Page) {
+	b.next, b.nScheduled = time.Time{}, 0
+	for _, p := range files {
+		if p == nil || (p.Draft && !b.cfg.Drafts) || !b.scheduled(p) {
+			continue
+		}
+		b.nScheduled++
+		if b.next.IsZero() || p.Date.Before(b.next) {
+			b.next = p.Date
+		}
+	}
+}
+
+// due lists the files of pages that the previous build held back and that
+// are due at b.asOf: Rebuild reloads them as if they had been edited.
+func (b *Builder) due(files map[string]*Page, before time.Time) []string {
+	if b.cfg.Future || b.next.IsZero() || b.next.After(b.asOf) {
+		return nil
+	}
+	var out []string
+	for path, p := range files {
+		if p != nil && (p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview) &&
+			p.Date.After(before) && !p.Date.After(b.asOf) {
+			out = append(out, path)
+		}
+	}
+	return out
+}
