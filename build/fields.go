@@ -55,9 +55,6 @@ func (r *fieldReader) required(field string) {
 	r.errs = append(r.errs, &FileError{File: r.file, Line: r.line, Field: field, Msg: "required"})
 }
 
-// has reports whether field is present.
-func (r *fieldReader) has(field string) bool { return r.values[field] != nil }
-
 // scalar returns the text of a scalar node, rejecting lists, maps and null.
 func (r *fieldReader) scalar(n *yaml.Node, field string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {

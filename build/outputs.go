@@ -42,7 +42,6 @@ type output struct {
 	page  *Page  // outPage
 	list  *list  // outList
 	n     int    // outList: 1-based page number
-	meta  *beforetrip.PageMeta
 	asset *asset
 }
 

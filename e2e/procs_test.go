@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -171,14 +170,6 @@ func WaitFor(tb testing.TB, timeout time.Duration, what string, cond func() erro
 
 // errNotYet is what WaitFor conditions return while waiting.
 var errNotYet = errors.New("not yet")
-
-// errStatus reports an unexpected HTTP status.
-func errStatus(resp *http.Response, want int) error {
-	if resp.StatusCode == want {
-		return nil
-	}
-	return fmt.Errorf("%s %s: status %d, want %d", resp.Request.Method, resp.Request.URL, resp.StatusCode, want)
-}
 
 // cleanEnv is our environment without BEFORETRIP_* variables, so that a
 // developer's shell cannot change what a test runs.

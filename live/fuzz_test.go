@@ -140,7 +140,7 @@ func FuzzStatic(f *testing.F) {
 func TestFuzzStaticRawTarget(t *testing.T) {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Get("/*", func(c *fiber.Ctx) error { return c.Send(c.Context().RequestURI()) })
-	for _, target := range []string{"//secret.txt", "/../secret.txt", "/%2e%2e%2fsecret.txt", `/a\..\b`, "/tags/맛집/", "/a%00b?x=%zz#f", "/a\x00b\x7f"} {
+	for _, target := range []string{"//secret.txt", "/../secret.txt", "/%2e%2e%2fsecret.txt", `/a\..\b`, "/tags/맛집/", "/a%00b?x=%zz#f"} {
 		res, err := app.Test(rawRequest(target), -1)
 		if err != nil {
 			t.Fatalf("GET %q: %v", target, err)
@@ -150,5 +150,12 @@ func TestFuzzStaticRawTarget(t *testing.T) {
 		if string(got) != target {
 			t.Errorf("server saw %q, want %q", got, target)
 		}
+	}
+	// fasthttp (since 1.70) refuses raw control bytes in the target before
+	// any handler runs; FuzzStatic treats that as a 400 that never reached
+	// Static.
+	if res, err := app.Test(rawRequest("/a\x00b\x7f"), -1); err == nil {
+		res.Body.Close()
+		t.Errorf("a target with raw control bytes reached the handler (status %d)", res.StatusCode)
 	}
 }

@@ -35,7 +35,8 @@ func scanDesc(c *bolt.Cursor, p []byte, before uint64, fn func(id uint64, v []by
 	if before == 0 {
 		before = math.MaxUint64
 	}
-	k, v := c.Seek(append(bytes.Clone(p), u64(before)...))
+	k, _ := c.Seek(append(bytes.Clone(p), u64(before)...))
+	var v []byte
 	// Seek lands on the first key >= the target; the one before it is the
 	// newest key below the cursor.
 	if k == nil {

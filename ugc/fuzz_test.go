@@ -161,7 +161,7 @@ func unsafeURL(tag, attr, val string) string {
 		return r
 	}, strings.ToLower(val))
 	colon := strings.IndexByte(v, ':')
-	relative := colon < 0 || strings.IndexAny(v[:colon], "/?#") >= 0
+	relative := colon < 0 || strings.ContainsAny(v[:colon], "/?#")
 	if tag == "img" && attr == "src" {
 		if !relative || strings.HasPrefix(v, "//") {
 			return "image from another origin: " + attr + "=" + val
