@@ -24,6 +24,23 @@ type Comment struct {
 	Pending   bool       `json:"pending,omitempty"` // awaiting approval (pre-moderation)
 }
 
+// Public reports whether everyone may see c: it awaits no moderator. A
+// deleted comment stays public as a placeholder so its replies keep their
+// place.
+func (c *Comment) Public() bool { return !c.Pending }
+
+// Counted reports whether c counts in its page's comment count: public and
+// not deleted.
+func (c *Comment) Counted() bool { return c.Public() && !c.Deleted }
+
+// VisibleTo reports whether the user viewer (0: anonymous) may see c: the
+// public sees public comments; the author and moderators see the others.
+// A comment someone cannot see must behave for them exactly like one that
+// does not exist (listing, replying).
+func (c *Comment) VisibleTo(viewer uint64, moderator bool) bool {
+	return c.Public() || moderator || (viewer != 0 && viewer == c.Author.ID)
+}
+
 // CommentQuery selects one page of comments of a page.
 type CommentQuery struct {
 	Page   string

@@ -24,6 +24,17 @@ type Review struct {
 	Author    Author     `json:"author"`
 	CreatedAt time.Time  `json:"created_at"`
 	EditedAt  *time.Time `json:"edited_at"`
+	Pending   bool       `json:"pending,omitempty"` // awaiting approval (reviews.moderation: pre)
+}
+
+// Public reports whether everyone may see r. Only public reviews are pages:
+// rendered by the builder, listed, likeable and commentable.
+func (r *Review) Public() bool { return !r.Pending }
+
+// VisibleTo reports whether the user viewer (0: anonymous) may see r: the
+// public sees public reviews; the author and moderators see the others.
+func (r *Review) VisibleTo(viewer uint64, moderator bool) bool {
+	return r.Public() || moderator || (viewer != 0 && viewer == r.Author.ID)
 }
 
 // PageID returns the page ID of the review: countries/<c>/reviews/u-<id>.
@@ -37,6 +48,10 @@ type ReviewQuery struct {
 	AuthorID uint64 // 0 for all
 	Cursor   string
 	Limit    int
+	// Viewer is the reader asking (0 if anonymous); reviews that are not
+	// public are listed only to their author and to moderators.
+	Viewer    uint64
+	Moderator bool
 }
 
 // ReviewPage is one page of results, newest first.

@@ -41,3 +41,25 @@ func (s *Server) approve(c *fiber.Ctx) error {
 	}
 	return c.JSON(commentResponse{Comment: cm})
 }
+
+// approveReview publishes a pending reader review: it becomes a page and
+// the rebuild worker renders it. Approving twice is not an error.
+func (s *Server) approveReview(c *fiber.Ctx) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var published bool
+	r, err := s.svc.Reviews.UpdateReview(c.UserContext(), id, func(r *beforetrip.Review) error {
+		published = r.Pending
+		r.Pending = false
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if published {
+		s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	}
+	return c.JSON(reviewResponse{Review: r})
+}

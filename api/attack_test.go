@@ -358,6 +358,7 @@ func TestAttackHugeBody(t *testing.T) {
 		{"PATCH", "/api/reviews/:id", review, `{"title":"Edited by a huge body"}`, bearer},
 		{"DELETE", "/api/reviews/:id", review, `{}`, bearer},
 		{"POST", "/api/admin/comments/:id/approve", comment + "/approve", `{}`, bearer},
+		{"POST", "/api/admin/reviews/:id/approve", review + "/approve", `{}`, bearer},
 		{"POST", "/api/auth/logout", "/api/auth/logout", `{}`, bearer},
 	}
 	covered := map[string]bool{}

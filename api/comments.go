@@ -106,6 +106,10 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	return c.Status(http.StatusCreated).JSON(commentResponse{Comment: cm})
 }
 
+// errNoComment answers for a comment that does not exist and for one the
+// caller may not see, alike.
+var errNoComment = beforetrip.Errorf(beforetrip.ENOTFOUND, "comment not found")
+
 type editCommentRequest struct {
 	Body string `json:"body"`
 }
@@ -119,7 +123,10 @@ func mayChange(v *viewer, author beforetrip.Author) error {
 }
 
 // editComment replaces a comment's body; ownership is checked inside the
-// store's transaction against the current row.
+// store's transaction against the current row. With pre-moderation a
+// reader's edit goes back to the approval queue: the comment disappears
+// from public view until a moderator approves the new text, so approving a
+// harmless text can never publish the spam it is edited into.
 func (s *Server) editComment(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -134,7 +141,11 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 	}
 	v := viewerOf(c)
 	html := s.ugc.Render(req.Body)
+	var unpublished bool
 	cm, err := s.svc.Comments.UpdateComment(c.UserContext(), id, func(cm *beforetrip.Comment) error {
+		if !cm.VisibleTo(v.id(), v.moderator()) {
+			return errNoComment
+		}
 		if err := mayChange(v, cm.Author); err != nil {
 			return err
 		}
@@ -143,10 +154,16 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 		}
 		now := time.Now().UTC()
 		cm.Body, cm.HTML, cm.EditedAt = req.Body, html, &now
+		if s.cfg.Moderation == "pre" && !v.moderator() && !cm.Pending {
+			cm.Pending, unpublished = true, true
+		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if unpublished {
+		s.notify(beforetrip.Change{Kind: beforetrip.ChangeComments, Page: cm.Page})
 	}
 	return c.JSON(commentResponse{Comment: cm})
 }
@@ -161,6 +178,9 @@ func (s *Server) deleteComment(c *fiber.Ctx) error {
 	v := viewerOf(c)
 	var wasVisible bool
 	cm, err := s.svc.Comments.UpdateComment(c.UserContext(), id, func(cm *beforetrip.Comment) error {
+		if !cm.VisibleTo(v.id(), v.moderator()) {
+			return errNoComment
+		}
 		if err := mayChange(v, cm.Author); err != nil {
 			return err
 		}

@@ -174,3 +174,90 @@ func TestPreModeration(t *testing.T) {
 	}
 	admin.do("POST", "/api/admin/comments/9999/approve", nil).want(t, 404, "not_found")
 }
+
+// TestPreModerationEdit: under pre-moderation a reader's edit of an
+// approved comment takes it off public view until approved again (before,
+// PATCH kept it published, so approved text could be edited into spam).
+func TestPreModerationEdit(t *testing.T) {
+	ts := MustServer(t, func(c *Config) { c.Moderation = "pre" })
+	reader, _ := ts.MustUser(t, "rita")
+	admin, _ := ts.MustUser(t, "root")
+	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	page := "countries/japan"
+	anon := ts.client(t)
+	count := func(c *client) int { return len(listComments(t, c, "page="+page).Comments) }
+
+	cm := mustComment(t, reader, page, "Harmless", 0)
+	approve := fmt.Sprintf("/api/admin/comments/%d/approve", cm.ID)
+	admin.do("POST", approve, nil).want(t, 200, "")
+	if count(anon) != 1 {
+		t.Fatal("approved comment not public")
+	}
+	path := fmt.Sprintf("/api/comments/%d", cm.ID)
+	var edited commentResponse
+	r := reader.do("PATCH", path, map[string]string{"body": "BUY SPAM NOW"})
+	r.want(t, 200, "")
+	r.decode(t, &edited)
+	if !edited.Comment.Pending {
+		t.Fatalf("edited comment = %+v, want pending", edited.Comment)
+	}
+	if n := count(anon); n != 0 {
+		t.Fatalf("anonymous readers see %d comments after the edit, want 0", n)
+	}
+	if got := listComments(t, reader, "page="+page).Comments; len(got) != 1 || got[0].Body != "BUY SPAM NOW" || !got[0].Pending {
+		t.Fatalf("author sees %+v, want the pending edit", got)
+	}
+	var p pageResponse
+	anon.do("GET", "/api/page?id="+q(page), nil).decode(t, &p)
+	if p.Comments != 0 {
+		t.Fatalf("page count = %d, want 0 while the edit waits", p.Comments)
+	}
+	var pending beforetrip.CommentPage
+	admin.do("GET", "/api/admin/pending", nil).decode(t, &pending)
+	if len(pending.Comments) != 1 || pending.Comments[0].ID != cm.ID {
+		t.Fatalf("queue = %+v, want the edited comment", pending.Comments)
+	}
+	admin.do("PATCH", path, map[string]string{"body": "Moderator fixed it"}).want(t, 200, "")
+	admin.do("POST", approve, nil).want(t, 200, "")
+	if got := listComments(t, anon, "page="+page).Comments; len(got) != 1 || got[0].Body != "Moderator fixed it" {
+		t.Fatalf("after approval anonymous readers see %+v", got)
+	}
+	if err := ts.DB.Verify(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReplyToUnseenComment: a reply to a comment the caller cannot see
+// (another reader's pending comment) answers exactly as a reply to one
+// that does not exist; before, it was accepted with 201.
+func TestReplyToUnseenComment(t *testing.T) {
+	ts := MustServer(t, func(c *Config) { c.Moderation = "pre" })
+	rita, _ := ts.MustUser(t, "rita")
+	otto, _ := ts.MustUser(t, "otto")
+	admin, _ := ts.MustUser(t, "root")
+	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	page := "countries/japan"
+	hidden := mustComment(t, rita, page, "Waiting for approval", 0)
+	elsewhere := mustComment(t, admin, "countries/south-korea", "Another page", 0)
+
+	reply := func(parent uint64) *response {
+		return otto.do("POST", "/api/comments", map[string]any{"page": page, "body": "reply", "parent_id": parent})
+	}
+	none := reply(hidden.ID + 1000)
+	none.want(t, 400, "invalid")
+	for name, r := range map[string]*response{
+		"pending of another reader": reply(hidden.ID),
+		"comment of another page":   reply(elsewhere.ID),
+	} {
+		if r.Status != none.Status || string(r.Body) != string(none.Body) {
+			t.Errorf("%s: %d %s, want %d %s as for no comment", name, r.Status, r.Body, none.Status, none.Body)
+		}
+	}
+	// Those who can see it may reply: its author and moderators.
+	mustComment(t, rita, page, "my own reply", hidden.ID)
+	mustComment(t, admin, page, "moderator reply", hidden.ID)
+	// Others can neither edit nor delete it, and cannot tell it exists.
+	path := fmt.Sprintf("/api/comments/%d", hidden.ID)
+	otto.do("PATCH", path, map[string]string{"body": "x"}).want(t, 404, "not_found")
+	otto.do("DELETE", path, nil).want(t, 404, "not_found")
+}

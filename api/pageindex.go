@@ -91,7 +91,7 @@ func (p *PageIndex) readerReview(country string, n uint64) (beforetrip.PageMeta,
 		return beforetrip.PageMeta{}, false
 	}
 	r, err := p.reviews.Review(context.Background(), n)
-	if err != nil || r.Country != country {
+	if err != nil || r.Country != country || !r.Public() {
 		return beforetrip.PageMeta{}, false
 	}
 	id := r.PageID()

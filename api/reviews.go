@@ -37,6 +37,11 @@ func (s *Server) listReviews(c *fiber.Ctx) error {
 			return beforetrip.Invalid("author", "author must be a user ID.")
 		}
 	}
+	v, err := s.optionalViewer(c)
+	if err != nil {
+		return err
+	}
+	q.Viewer, q.Moderator = v.id(), v.moderator()
 	page, err := s.svc.Reviews.Reviews(c.UserContext(), q)
 	if err != nil {
 		return err
@@ -47,14 +52,27 @@ func (s *Server) listReviews(c *fiber.Ctx) error {
 	return c.JSON(page)
 }
 
+// errNoReview answers for a review that does not exist and for one the
+// caller may not see, alike.
+var errNoReview = beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
+
+// getReview answers one review; one awaiting approval only to its author
+// and to moderators.
 func (s *Server) getReview(c *fiber.Ctx) error {
 	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.optionalViewer(c)
 	if err != nil {
 		return err
 	}
 	r, err := s.svc.Reviews.Review(c.UserContext(), id)
 	if err != nil {
 		return err
+	}
+	if !r.VisibleTo(v.id(), v.moderator()) {
+		return errNoReview
 	}
 	return c.JSON(reviewResponse{Review: r})
 }
@@ -117,21 +135,26 @@ func (s *Server) createReview(c *fiber.Ctx) error {
 	if err := s.countryExists(*f.Country); err != nil {
 		return err
 	}
+	v := viewerOf(c)
 	r := &beforetrip.Review{Country: *f.Country, Title: *f.Title, Rating: *f.Rating,
-		Author: author(viewerOf(c).user)}
+		Author: author(v.user), Pending: s.cfg.ReviewModeration == "pre" && !v.moderator()}
 	if f.Body != nil {
 		r.Body, r.HTML = *f.Body, s.ugc.Render(*f.Body)
 	}
 	if err := s.svc.Reviews.CreateReview(c.UserContext(), r); err != nil {
 		return err
 	}
-	s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	if r.Public() {
+		s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	}
 	return c.Status(http.StatusCreated).JSON(reviewResponse{Review: r})
 }
 
 // editReview changes any of title, rating and body. The country may be
 // sent but not changed: it is part of the review's page ID, which keys its
-// likes and comments, so moving a review would orphan them.
+// likes and comments, so moving a review would orphan them. With
+// reviews.moderation: pre a reader's edit takes the review off the site
+// until a moderator approves it again, as for comments.
 func (s *Server) editReview(c *fiber.Ctx) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -152,10 +175,15 @@ func (s *Server) editReview(c *fiber.Ctx) error {
 		html = s.ugc.Render(*f.Body)
 	}
 	v := viewerOf(c)
+	var wasPublic bool
 	r, err := s.svc.Reviews.UpdateReview(c.UserContext(), id, func(r *beforetrip.Review) error {
+		if !r.VisibleTo(v.id(), v.moderator()) {
+			return errNoReview
+		}
 		if err := mayChange(v, r.Author); err != nil {
 			return err
 		}
+		wasPublic = r.Public()
 		if f.Country != nil && *f.Country != r.Country {
 			return beforetrip.Invalid("country", "A review cannot move to another country; delete it and write a new one.")
 		}
@@ -170,12 +198,17 @@ func (s *Server) editReview(c *fiber.Ctx) error {
 		}
 		now := time.Now().UTC()
 		r.EditedAt = &now
+		if s.cfg.ReviewModeration == "pre" && !v.moderator() {
+			r.Pending = true
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	if wasPublic || r.Public() {
+		s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	}
 	return c.JSON(reviewResponse{Review: r})
 }
 
@@ -192,12 +225,18 @@ func (s *Server) deleteReview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := mayChange(viewerOf(c), r.Author); err != nil {
+	v := viewerOf(c)
+	if !r.VisibleTo(v.id(), v.moderator()) {
+		return errNoReview
+	}
+	if err := mayChange(v, r.Author); err != nil {
 		return err
 	}
 	if err := s.svc.Reviews.DeleteReview(ctx, id); err != nil {
 		return err
 	}
-	s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	if r.Public() {
+		s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
+	}
 	return c.SendStatus(http.StatusNoContent)
 }

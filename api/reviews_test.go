@@ -176,3 +176,87 @@ func TestPopular(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewPreModeration: with reviews.moderation: pre a reader's review
+// is no page (not listed, not fetched, not likeable or commentable, not
+// announced for rendering) until an admin approves it, and a reader's edit
+// takes it off again. Before, reader reviews skipped moderation.
+func TestReviewPreModeration(t *testing.T) {
+	ts := MustServer(t, func(c *Config) { c.ReviewModeration = "pre" })
+	kim, _ := ts.MustUser(t, "kim")
+	lee, _ := ts.MustUser(t, "lee")
+	admin, _ := ts.MustUser(t, "root")
+	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	anon := ts.client(t)
+
+	rv := mustReview(t, kim, "japan", "Kyoto by bike", 5)
+	if !rv.Pending {
+		t.Fatalf("review = %+v, want pending", rv)
+	}
+	path := fmt.Sprintf("/api/reviews/%d", rv.ID)
+	listed := func(c *client) int {
+		var l beforetrip.ReviewPage
+		c.do("GET", "/api/reviews?country=japan", nil).decode(t, &l)
+		return len(l.Reviews)
+	}
+	wantHidden := func(when string) {
+		t.Helper()
+		if n := listed(anon); n != 0 {
+			t.Fatalf("%s: anonymous list has %d reviews", when, n)
+		}
+		none := anon.do("GET", "/api/reviews/99999", nil)
+		for _, c := range []*client{anon, lee} {
+			r := c.do("GET", path, nil)
+			if r.Status != 404 || string(r.Body) != string(none.Body) {
+				t.Fatalf("%s: GET pending review = %d %s, want as unknown %s", when, r.Status, r.Body, none.Body)
+			}
+		}
+		lee.do("PUT", pagePath(rv.PageID()), nil).want(t, 404, "not_found")
+		lee.do("POST", "/api/comments", map[string]any{"page": rv.PageID(), "body": "hi"}).want(t, 404, "not_found")
+		lee.do("PATCH", path, map[string]any{"rating": 1}).want(t, 404, "not_found")
+		if _, ok := ts.Index.Page(rv.PageID()); ok {
+			t.Fatalf("%s: pending review is a page", when)
+		}
+		reviews, err := ts.DB.ReaderReviews(t.Context())
+		if err != nil || len(reviews) != 0 {
+			t.Fatalf("%s: builder gets %v %v, want no review", when, reviews, err)
+		}
+	}
+	wantHidden("new")
+	if len(ts.Changes()) != 0 {
+		t.Fatalf("a pending review announced %v", ts.Changes())
+	}
+	if listed(kim) != 1 || listed(admin) != 1 {
+		t.Fatal("the author and admins must see the pending review")
+	}
+	kim.do("GET", path, nil).want(t, 200, "")
+
+	approve := fmt.Sprintf("/api/admin/reviews/%d/approve", rv.ID)
+	kim.do("POST", approve, nil).want(t, 403, "forbidden")
+	admin.do("POST", approve, nil).want(t, 200, "")
+	if listed(anon) != 1 {
+		t.Fatal("approved review not listed")
+	}
+	if got := ts.Changes(); len(got) != 1 || got[0].Kind != beforetrip.ChangeReview {
+		t.Fatalf("changes = %v, want one review change", got)
+	}
+	lee.do("PUT", pagePath(rv.PageID()), nil).want(t, 200, "")
+
+	var edited reviewResponse
+	r := kim.do("PATCH", path, map[string]any{"body": "Now with spam"})
+	r.want(t, 200, "")
+	r.decode(t, &edited)
+	if !edited.Review.Pending {
+		t.Fatal("an edited review must wait for approval again")
+	}
+	wantHidden("edited")
+	if got := ts.Changes(); len(got) != 3 || got[2].Kind != beforetrip.ChangeReview {
+		t.Fatalf("changes = %v, want the edit announced (the page goes)", got)
+	}
+	if own := mustReview(t, admin, "japan", "Admins need no approval", 4); own.Pending {
+		t.Fatal("admin review pending")
+	}
+	if err := ts.DB.Verify(); err != nil {
+		t.Fatal(err)
+	}
+}

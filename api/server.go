@@ -45,6 +45,8 @@ type Config struct {
 	// Moderation is "post" (comments visible at once) or "pre" (visible
 	// after an admin approves them). Empty means "post".
 	Moderation string
+	// ReviewModeration is the same for reader reviews.
+	ReviewModeration string
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -104,12 +106,14 @@ func New(cfg Config, svc Services) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("api: cookie SameSite %q: want Lax, Strict or None", cfg.Cookie.SameSite)
 	}
-	switch cfg.Moderation {
-	case "":
-		cfg.Moderation = "post"
-	case "post", "pre":
-	default:
-		return nil, fmt.Errorf("api: moderation %q: want post or pre", cfg.Moderation)
+	for _, m := range []*string{&cfg.Moderation, &cfg.ReviewModeration} {
+		switch *m {
+		case "":
+			*m = "post"
+		case "post", "pre":
+		default:
+			return nil, fmt.Errorf("api: moderation %q: want post or pre", *m)
+		}
 	}
 	if svc.Users == nil || svc.Sessions == nil || svc.Likes == nil || svc.Comments == nil ||
 		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil {
@@ -220,6 +224,7 @@ func (s *Server) routeTable() []route {
 
 		{fiber.MethodGet, "/api/admin/pending", s.admin(s.pending)},
 		{fiber.MethodPost, "/api/admin/comments/:id/approve", s.admin(s.writer(s.approve))},
+		{fiber.MethodPost, "/api/admin/reviews/:id/approve", s.admin(s.writer(s.approveReview))},
 	}
 }
 

@@ -40,17 +40,15 @@ func (db *DB) CreateComment(ctx context.Context, c *beforetrip.Comment) error {
 	row := *c
 	row.Deleted, row.EditedAt = false, nil
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := activeUser(tx, row.Author.ID); err != nil {
+		writer, err := activeUser(tx, row.Author.ID)
+		if err != nil {
 			return err
 		}
 		if err := livePage(tx, row.Page); err != nil {
 			return err
 		}
-		if row.ParentID != 0 {
-			parent := tx.Bucket(bucketCommentPages).Get(u64(row.ParentID))
-			if parent == nil || string(parent) != row.Page {
-				return beforetrip.Invalid("parent_id", "no such comment on this page")
-			}
+		if err := replyable(tx, &row, writer.Role.CanModerate()); err != nil {
+			return err
 		}
 		id, err := tx.Bucket(bucketComments).NextSequence()
 		if err != nil {
@@ -113,7 +111,7 @@ func (db *DB) Comments(ctx context.Context, q beforetrip.CommentQuery) (*beforet
 			if err != nil {
 				return false, err
 			}
-			if c.Pending && !q.Moderator && (q.Viewer == 0 || c.Author.ID != q.Viewer) {
+			if !c.VisibleTo(q.Viewer, q.Moderator) {
 				return true, nil
 			}
 			if len(page.Comments) == limit {
@@ -159,7 +157,7 @@ func (db *DB) UpdateComment(ctx context.Context, id uint64, fn beforetrip.Commen
 			return err
 		}
 		out = c
-		return putComment(tx, c, !old.Deleted && !old.Pending, old.Pending)
+		return putComment(tx, c, old.Counted(), old.Pending)
 	})
 	if err != nil {
 		return nil, wrap(err, "update comment %d", id)
@@ -208,7 +206,7 @@ func putComment(tx *bolt.Tx, c *beforetrip.Comment, wasVisible, wasPending bool)
 	if err := tx.Bucket(bucketComments).Put(pageIDKey(c.Page, c.ID), v); err != nil {
 		return err
 	}
-	visible := !c.Deleted && !c.Pending
+	visible := c.Counted()
 	if visible != wasVisible {
 		delta := int64(1)
 		if !visible {
@@ -223,6 +221,29 @@ func putComment(tx *bolt.Tx, c *beforetrip.Comment, wasVisible, wasPending bool)
 		return tx.Bucket(bucketPending).Put(u64(c.ID), []byte(c.Page))
 	case !c.Pending && wasPending:
 		return tx.Bucket(bucketPending).Delete(u64(c.ID))
+	}
+	return nil
+}
+
+// replyable checks c's parent, if any: a comment of the same page that
+// c's author may see. A parent the author cannot see (another reader's
+// pending comment) gets exactly the answer of one that does not exist, so
+// a reply cannot probe for hidden comments.
+func replyable(tx *bolt.Tx, c *beforetrip.Comment, moderator bool) error {
+	if c.ParentID == 0 {
+		return nil
+	}
+	errNoParent := beforetrip.Invalid("parent_id", "no such comment on this page")
+	page := tx.Bucket(bucketCommentPages).Get(u64(c.ParentID))
+	if page == nil || string(page) != c.Page {
+		return errNoParent
+	}
+	parent, err := getComment(tx, c.ParentID)
+	if err != nil {
+		return err
+	}
+	if !parent.VisibleTo(c.Author.ID, moderator) {
+		return errNoParent
 	}
 	return nil
 }

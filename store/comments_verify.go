@@ -48,9 +48,10 @@ func recountComments(tx *bolt.Tx, counts map[string]beforetrip.Counts, report re
 	return verifyIndex(tx.Bucket(bucketPending), "comments_pending", pending, report)
 }
 
-// verifyReviews checks the country and author indexes against the reviews.
+// verifyReviews checks the country and author indexes and the approval
+// queue against the reviews.
 func verifyReviews(tx *bolt.Tx, report reporter) error {
-	byCountry, byAuthor := map[string]string{}, map[string]string{}
+	byCountry, byAuthor, pending := map[string]string{}, map[string]string{}, map[string]string{}
 	err := tx.Bucket(bucketReviews).ForEach(func(k, v []byte) error {
 		var r beforetrip.Review
 		if err := json.Unmarshal(v, &r); err != nil {
@@ -62,6 +63,9 @@ func verifyReviews(tx *bolt.Tx, report reporter) error {
 		}
 		byCountry[string(join([]byte(r.Country), k))] = ""
 		byAuthor[string(join(u64(r.Author.ID), k))] = ""
+		if r.Pending {
+			pending[string(k)] = ""
+		}
 		return nil
 	})
 	if err != nil {
@@ -70,5 +74,8 @@ func verifyReviews(tx *bolt.Tx, report reporter) error {
 	if err := verifyIndex(tx.Bucket(bucketReviewCountry), "reviews_by_country", byCountry, report); err != nil {
 		return err
 	}
-	return verifyIndex(tx.Bucket(bucketReviewAuthor), "reviews_by_author", byAuthor, report)
+	if err := verifyIndex(tx.Bucket(bucketReviewAuthor), "reviews_by_author", byAuthor, report); err != nil {
+		return err
+	}
+	return verifyIndex(tx.Bucket(bucketReviewsPending), "reviews_pending", pending, report)
 }

@@ -40,7 +40,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 	err := db.bolt.Batch(func(tx *bolt.Tx) error {
 		gen = db.likes.running(tx.ID())
 		count = 0
-		if err := activeUser(tx, userID); err != nil {
+		if _, err := activeUser(tx, userID); err != nil {
 			return err
 		}
 		if liked {

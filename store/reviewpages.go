@@ -29,8 +29,8 @@ func readerReviewID(page string) (country string, id uint64, ok bool) {
 	return country, n, true
 }
 
-// livePage refuses a reader review's page whose review is gone (or
-// belongs to another country) with ENOTFOUND; other pages pass. The API
+// livePage refuses a reader review's page whose review is gone, not public
+// (awaiting approval) or of another country with ENOTFOUND; other pages pass. The API
 // checks the review before writing, but DeleteReview can commit between
 // that check and the write: checking again inside the writing transaction
 // keeps a like or comment from outliving the review it hangs on.
@@ -47,7 +47,7 @@ func livePage(tx *bolt.Tx, page string) error {
 	if err != nil {
 		return err
 	}
-	if r.Country != country {
+	if r.Country != country || !r.Public() {
 		return beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
 	}
 	return nil

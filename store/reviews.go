@@ -20,7 +20,8 @@ const (
 )
 
 // CreateReview stores a reader review, assigning r.ID and r.CreatedAt, and
-// indexes it by country and by author.
+// indexes it by country and by author (and in the approval queue when
+// pending).
 func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
@@ -34,7 +35,7 @@ func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
 	row := *r
 	row.EditedAt = nil
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := activeUser(tx, row.Author.ID); err != nil {
+		if _, err := activeUser(tx, row.Author.ID); err != nil {
 			return err
 		}
 		id, err := tx.Bucket(bucketReviews).NextSequence()
@@ -42,7 +43,7 @@ func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
 			return err
 		}
 		row.ID, row.CreatedAt = id, time.Now().UTC()
-		if err := putReview(tx, &row); err != nil {
+		if err := putReview(tx, &row, false); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketReviewCountry).Put(join([]byte(row.Country), u64(id)), nil); err != nil {
@@ -75,7 +76,8 @@ func (db *DB) Review(ctx context.Context, id uint64) (*beforetrip.Review, error)
 }
 
 // Reviews lists reviews newest first, optionally of one country and/or one
-// author, reading through the matching index from the cursor on.
+// author, reading through the matching index from the cursor on. Reviews
+// that are not public are listed only to their author and to moderators.
 func (db *DB) Reviews(ctx context.Context, q beforetrip.ReviewQuery) (*beforetrip.ReviewPage, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
@@ -103,7 +105,7 @@ func (db *DB) Reviews(ctx context.Context, q beforetrip.ReviewQuery) (*beforetri
 			if err != nil {
 				return false, err
 			}
-			if q.Country != "" && r.Country != q.Country {
+			if (q.Country != "" && r.Country != q.Country) || !r.VisibleTo(q.Viewer, q.Moderator) {
 				return true, nil
 			}
 			if len(page.Reviews) == limit {
@@ -145,7 +147,7 @@ func (db *DB) UpdateReview(ctx context.Context, id uint64, fn beforetrip.ReviewU
 			return err
 		}
 		out = r
-		return putReview(tx, r)
+		return putReview(tx, r, old.Pending)
 	})
 	if err != nil {
 		return nil, wrap(err, "update review %d", id)
@@ -173,6 +175,7 @@ func (db *DB) DeleteReview(ctx context.Context, id uint64) error {
 			{bucketReviews, u64(id)},
 			{bucketReviewCountry, join([]byte(r.Country), u64(id))},
 			{bucketReviewAuthor, join(u64(r.Author.ID), u64(id))},
+			{bucketReviewsPending, u64(id)},
 		} {
 			if err := tx.Bucket(del.b).Delete(del.k); err != nil {
 				return err
@@ -231,12 +234,23 @@ func validReview(r *beforetrip.Review) error {
 	return nil
 }
 
-func putReview(tx *bolt.Tx, r *beforetrip.Review) error {
+// putReview writes r and keeps the review approval queue in step with its
+// previous state (wasPending).
+func putReview(tx *bolt.Tx, r *beforetrip.Review, wasPending bool) error {
 	v, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucketReviews).Put(u64(r.ID), v)
+	if err := tx.Bucket(bucketReviews).Put(u64(r.ID), v); err != nil {
+		return err
+	}
+	switch {
+	case r.Pending && !wasPending:
+		return tx.Bucket(bucketReviewsPending).Put(u64(r.ID), nil)
+	case !r.Pending && wasPending:
+		return tx.Bucket(bucketReviewsPending).Delete(u64(r.ID))
+	}
+	return nil
 }
 
 func getReview(tx *bolt.Tx, id uint64) (*beforetrip.Review, error) {

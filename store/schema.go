@@ -11,26 +11,27 @@ import (
 
 // Bucket names. The store owns them: no other package opens a transaction.
 var (
-	bucketMeta          = []byte("meta")               // "schema" → uint64 version
-	bucketUsers         = []byte("users")              // userID → userRecord JSON
-	bucketUserNames     = []byte("users_by_name")      // lower(username) → userID
-	bucketUserEmails    = []byte("users_by_email")     // lower(email) → userID
-	bucketSessions      = []byte("sessions")           // sessionID → Session JSON
-	bucketSessionTokens = []byte("sessions_by_token")  // current refresh hash → sessionID
-	bucketSessionPrev   = []byte("sessions_prev")      // rotated-away refresh hash → sessionID
-	bucketSessionUsers  = []byte("sessions_by_user")   // userID 0x00 sessionID → ""
-	bucketSessionGrace  = []byte("sessions_grace")     // sessionID → graceRecord JSON (schema 2)
-	bucketLikesByPage   = []byte("likes_by_page")      // page 0x00 userID → ""
-	bucketLikesByUser   = []byte("likes_by_user")      // userID 0x00 page → ""
-	bucketCounters      = []byte("counters")           // page → likes(8) comments(8)
-	bucketPages         = []byte("pages")              // page → pageRecord JSON (liked pages only)
-	bucketPopular       = []byte("popular")            // schema 1–2 only: the popular index, now in memory (popIndex)
-	bucketComments      = []byte("comments")           // page 0x00 commentID → Comment JSON
-	bucketCommentPages  = []byte("comment_pages")      // commentID → page
-	bucketPending       = []byte("comments_pending")   // commentID → page (awaiting approval)
-	bucketReviews       = []byte("reviews")            // reviewID → Review JSON
-	bucketReviewCountry = []byte("reviews_by_country") // country 0x00 reviewID → ""
-	bucketReviewAuthor  = []byte("reviews_by_author")  // authorID 0x00 reviewID → ""
+	bucketMeta           = []byte("meta")               // "schema" → uint64 version
+	bucketUsers          = []byte("users")              // userID → userRecord JSON
+	bucketUserNames      = []byte("users_by_name")      // lower(username) → userID
+	bucketUserEmails     = []byte("users_by_email")     // lower(email) → userID
+	bucketSessions       = []byte("sessions")           // sessionID → Session JSON
+	bucketSessionTokens  = []byte("sessions_by_token")  // current refresh hash → sessionID
+	bucketSessionPrev    = []byte("sessions_prev")      // rotated-away refresh hash → sessionID
+	bucketSessionUsers   = []byte("sessions_by_user")   // userID 0x00 sessionID → ""
+	bucketSessionGrace   = []byte("sessions_grace")     // sessionID → graceRecord JSON (schema 2)
+	bucketLikesByPage    = []byte("likes_by_page")      // page 0x00 userID → ""
+	bucketLikesByUser    = []byte("likes_by_user")      // userID 0x00 page → ""
+	bucketCounters       = []byte("counters")           // page → likes(8) comments(8)
+	bucketPages          = []byte("pages")              // page → pageRecord JSON (liked pages only)
+	bucketPopular        = []byte("popular")            // schema 1–2 only: the popular index, now in memory (popIndex)
+	bucketComments       = []byte("comments")           // page 0x00 commentID → Comment JSON
+	bucketCommentPages   = []byte("comment_pages")      // commentID → page
+	bucketPending        = []byte("comments_pending")   // commentID → page (awaiting approval)
+	bucketReviews        = []byte("reviews")            // reviewID → Review JSON
+	bucketReviewCountry  = []byte("reviews_by_country") // country 0x00 reviewID → ""
+	bucketReviewAuthor   = []byte("reviews_by_author")  // authorID 0x00 reviewID → ""
+	bucketReviewsPending = []byte("reviews_pending")    // reviewID → "" (awaiting approval, schema 4)
 )
 
 var keySchema = []byte("schema")
@@ -45,6 +46,7 @@ var migrations = []migration{
 	createV1Buckets,
 	createV2GraceBucket,
 	dropV3PopularBucket,
+	createV4ReviewQueue,
 }
 
 // createV1Buckets is schema version 1: every bucket the store uses.
@@ -78,6 +80,15 @@ func createV2GraceBucket(tx *bolt.Tx) error {
 func dropV3PopularBucket(tx *bolt.Tx) error {
 	if err := tx.DeleteBucket(bucketPopular); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return fmt.Errorf("drop bucket %s: %w", bucketPopular, err)
+	}
+	return nil
+}
+
+// createV4ReviewQueue is schema version 4: the approval queue of reader
+// reviews (reviews.moderation: pre). Earlier files have no pending review.
+func createV4ReviewQueue(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketReviewsPending); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketReviewsPending, err)
 	}
 	return nil
 }

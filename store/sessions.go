@@ -29,7 +29,7 @@ func (db *DB) CreateSession(ctx context.Context, s *beforetrip.Session) error {
 		return beforetrip.Invalid("id", "session ID required")
 	}
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := activeUser(tx, s.UserID); err != nil {
+		if _, err := activeUser(tx, s.UserID); err != nil {
 			return err
 		}
 		if tx.Bucket(bucketSessions).Get([]byte(s.ID)) != nil {

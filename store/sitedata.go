@@ -30,7 +30,8 @@ func (db *DB) PageCounts(ctx context.Context) (map[string]beforetrip.Counts, err
 	return out, nil
 }
 
-// ReaderReviews returns every reader review, newest first.
+// ReaderReviews returns every public reader review, newest first: a review
+// awaiting approval is not a page.
 func (db *DB) ReaderReviews(ctx context.Context) ([]beforetrip.Review, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
@@ -42,7 +43,9 @@ func (db *DB) ReaderReviews(ctx context.Context) ([]beforetrip.Review, error) {
 			if err != nil {
 				return false, err
 			}
-			out = append(out, *r)
+			if r.Public() {
+				out = append(out, *r)
+			}
 			return true, nil
 		})
 	})

@@ -197,19 +197,19 @@ func userByLogin(tx *bolt.Tx, login string) (*userRecord, error) {
 	return getUser(tx, binary.BigEndian.Uint64(id))
 }
 
-// activeUser checks that a writer exists and is not blocked: the store
+// activeUser returns a writer that exists and is not blocked: the store
 // refuses writes of blocked users itself, so a block races no request that
 // is already past the API's check.
-func activeUser(tx *bolt.Tx, id uint64) error {
+func activeUser(tx *bolt.Tx, id uint64) (*userRecord, error) {
 	rec, err := getUser(tx, id)
 	if err != nil {
 		if beforetrip.ErrorCode(err) == beforetrip.ENOTFOUND {
-			return beforetrip.Invalid("user", "unknown user %d", id)
+			return nil, beforetrip.Invalid("user", "unknown user %d", id)
 		}
-		return err
+		return nil, err
 	}
 	if rec.Blocked {
-		return beforetrip.Errorf(beforetrip.EFORBIDDEN, "account blocked")
+		return nil, beforetrip.Errorf(beforetrip.EFORBIDDEN, "account blocked")
 	}
-	return nil
+	return rec, nil
 }

@@ -44,6 +44,9 @@ type Config struct {
 	Comments struct {
 		Moderation string `yaml:"moderation"`
 	} `yaml:"comments"`
+	Reviews struct {
+		Moderation string `yaml:"moderation"`
+	} `yaml:"reviews"`
 	Rebuild struct {
 		Debounce time.Duration `yaml:"debounce"`
 		MaxWait  time.Duration `yaml:"max_wait"`
@@ -71,6 +74,7 @@ func defaultConfig() Config {
 	c.API.Limits = "on"
 	c.API.Cookies.SameSite = "Lax"
 	c.Comments.Moderation = "post"
+	c.Reviews.Moderation = "post"
 	c.Rebuild.Debounce = time.Second
 	c.Rebuild.MaxWait = 5 * time.Second
 	return c
@@ -194,6 +198,11 @@ func (c *Config) validate() error {
 	case "post", "pre":
 	default:
 		return fmt.Errorf("config: comments.moderation %q: want post or pre", c.Comments.Moderation)
+	}
+	switch c.Reviews.Moderation {
+	case "post", "pre":
+	default:
+		return fmt.Errorf("config: reviews.moderation %q: want post or pre", c.Reviews.Moderation)
 	}
 	if c.Rebuild.Debounce <= 0 || c.Rebuild.MaxWait < c.Rebuild.Debounce {
 		return fmt.Errorf("config: rebuild: need 0 < debounce <= max_wait")

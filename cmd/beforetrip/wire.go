@@ -120,9 +120,10 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 			SameSite: o.cfg.API.Cookies.SameSite,
 			Domain:   o.cfg.API.Cookies.Domain,
 		},
-		JWTSecret:  o.secret,
-		Moderation: o.cfg.Comments.Moderation,
-		Logger:     o.log,
+		JWTSecret:        o.secret,
+		Moderation:       o.cfg.Comments.Moderation,
+		ReviewModeration: o.cfg.Reviews.Moderation,
+		Logger:           o.log,
 	}, api.Services{
 		Users: db, Sessions: db, Likes: db, Comments: db, Reviews: db, Popular: db,
 		Pages: s.pages, Notifier: s.worker,
