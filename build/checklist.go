@@ -28,6 +28,10 @@ func readChecklist(r *fieldReader) *Checklist {
 		TapWaterNote: r.str("tap_water_note", false),
 		DrivingSide:  r.enum("driving_side", true, "left", "right"),
 		BestTime:     r.str("best_time", false),
+		NameKo:       r.str("name_ko", false),
+
+		PassportValidity: r.str("passport_validity", false),
+		ArrivalCard:      r.str("arrival_card", false),
 	}
 	if n := r.values["plugs"]; n != nil && n.Kind == yaml.SequenceNode {
 		for i, p := range c.Plugs {
@@ -38,6 +42,10 @@ func readChecklist(r *fieldReader) *Checklist {
 	}
 	c.Currency = readCurrency(r)
 	c.Emergency = readEmergency(r)
+	c.Entry = readEntry(r)
+	c.Sources = readSources(r)
+	c.Changes = readChanges(r)
+	c.Checked = oldestChecked(c)
 	return c
 }
 

@@ -170,6 +170,14 @@ func (r *fieldReader) date(field string, required bool) time.Time {
 		}
 		return time.Time{}
 	}
+	return r.nodeDate(n, field)
+}
+
+// nodeDate reads a date value (nil: zero time, no error).
+func (r *fieldReader) nodeDate(n *yaml.Node, field string) time.Time {
+	if n == nil {
+		return time.Time{}
+	}
 	s, ok := r.scalar(n, field)
 	if !ok {
 		return time.Time{}

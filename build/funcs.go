@@ -44,6 +44,14 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 			}
 			return humanize(key)
 		},
+		// passportName names the holders of an entry rule's passport
+		// key: "South Korea", "EU member states", "Other passports".
+		"passportName": func(key string) string {
+			if v, ok := th.i18n["passport_"+strings.ToLower(key)]; ok {
+				return v
+			}
+			return key
+		},
 		"join": strings.Join,
 		// shared renders a site-wide partial once per build; key tells
 		// its variants apart (see theme.sharedHTML).
@@ -119,4 +127,14 @@ func humanize(key string) string {
 		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
 	}
 	return s
+}
+
+// defaultPassport is the entry rule a country page shows before the
+// reader picks a passport: Korean passports in the ko build (its first
+// readers), the default rule otherwise.
+func (b *Builder) defaultPassport() string {
+	if b.cfg.Language == beforetrip.LangKorean {
+		return "KR"
+	}
+	return beforetrip.PassportDefault
 }

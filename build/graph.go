@@ -39,7 +39,7 @@ func diffPage(old, new *Page) effect {
 		ef |= efPage | efSummary
 	}
 	if old.Title != new.Title || !old.Date.Equal(new.Date) || old.Weight != new.Weight ||
-		!slices.Equal(old.Tags, new.Tags) || old.Rating != new.Rating || old.Author != new.Author ||
+		!slices.Equal(old.Tags, new.Tags) || old.Rating != new.Rating || old.Author != new.Author || old.Lang != new.Lang ||
 		!reflect.DeepEqual(old.Edited, new.Edited) {
 		ef |= efPage | efListing
 	}

@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
@@ -115,6 +116,17 @@ func MustBuild(tb testing.TB, b *Builder) *Result {
 		tb.Fatalf("build: %v", err)
 	}
 	return res
+}
+
+// MustBuildError runs a full build that must fail with content errors.
+func MustBuildError(tb testing.TB, b *Builder) Errors {
+	tb.Helper()
+	_, err := b.Build(context.Background())
+	var errs Errors
+	if !errors.As(err, &errs) {
+		tb.Fatalf("err = %v, want content errors", err)
+	}
+	return errs
 }
 
 // MustRebuild runs an incremental build.

@@ -21,10 +21,10 @@ import (
 
 // Allowed front-matter keys per kind.
 var (
-	commonKeys  = []string{"title", "date", "summary", "tags", "draft", "weight", "author", "slug"}
+	commonKeys  = []string{"title", "date", "summary", "tags", "draft", "weight", "author", "slug", "lang"}
 	countryKeys = []string{"name", "native_name", "flag", "continent", "capital", "languages", "currency",
 		"timezone", "plugs", "voltage", "visa", "emergency", "tipping", "sim", "tap_water", "tap_water_note",
-		"driving_side", "best_time"}
+		"driving_side", "best_time", "name_ko", "passport_validity", "arrival_card", "entry", "sources", "changes"}
 	allowedKeys = map[string]map[string]bool{
 		beforetrip.KindHome:    keySet(commonKeys),
 		beforetrip.KindTip:     keySet(commonKeys),
@@ -227,6 +227,13 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	b.readCommon(r, p)
 	if p.Kind == beforetrip.KindCountry {
 		p.Checklist = readChecklist(r)
+		if c := p.Checklist; b.cfg.Language == beforetrip.LangKorean && c.NameKo != "" {
+			// The ko build names countries in Korean everywhere.
+			if p.Title == "" || p.Title == c.Name {
+				p.Title = c.NameKo
+			}
+			c.Name = c.NameKo
+		}
 		if p.Title == "" {
 			p.Title = p.Checklist.Name
 		}
@@ -255,6 +262,7 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		return nil, Errors{{File: file, Line: 1, Msg: "render Markdown: " + err.Error()}}
 	}
 	p.Body = template.HTML(doc.HTML)
+	p.Lang = beforetrip.PageLang(p.Lang, p.Title+"\n"+doc.Plain, b.cfg.Language)
 	p.TOC = tocOf(doc)
 	if p.Summary == "" {
 		p.Summary = summarize(doc.Plain, summaryLen)
@@ -302,6 +310,9 @@ func (b *Builder) readCommon(r *fieldReader, p *Page) {
 	p.Draft = r.boolean("draft")
 	p.Weight, _ = r.integer("weight", false)
 	p.Author = r.str("author", false)
+	if p.Lang = r.str("lang", false); p.Lang != "" && !beforetrip.ValidLang(p.Lang) {
+		r.errAt(r.values["lang"], "lang", "must be a language tag like ko, en or en-GB, got %q", p.Lang)
+	}
 	if s := r.str("slug", false); s != "" {
 		p.Slug = s
 	}

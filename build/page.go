@@ -26,6 +26,7 @@ type Page struct {
 	Weight  int
 	Draft   bool
 	Author  string
+	Lang    string     // language of the text: `lang:`, detected Korean, or the site's
 	Rating  int        // reviews: 1–5
 	Edited  *time.Time // reader reviews: last edit
 
@@ -65,7 +66,11 @@ type Checklist struct {
 	Timezone     string
 	Plugs        []string
 	Voltage      string
-	Visa         string
+	Visa         string // the short rule for common passports
+	// PassportValidity and ArrivalCard are optional entry fields.
+	PassportValidity string
+	ArrivalCard      string
+	Entry            []EntryRule // by passport, in file order
 	Emergency    []Emergency // police, ambulance, fire first, then the others in file order
 	Tipping      string
 	SIM          string
@@ -73,6 +78,14 @@ type Checklist struct {
 	TapWaterNote string
 	DrivingSide  string // left | right
 	BestTime     string
+	NameKo       string // the country's name in the ko build
+
+	Sources map[string]Source // official sources by field name
+	Changes []Change          // newest first
+	// Checked is the oldest per-field checked date (zero when none): the
+	// card says "some of this was last checked …" when it is older than
+	// the country's date.
+	Checked time.Time
 }
 
 // Currency is a country's currency.
@@ -85,4 +98,29 @@ type Emergency struct {
 	Key    string // police, ambulance, fire, or the file's own key
 	Number string // as written
 	Tel    string // digits and '+' only, for tel: links
+}
+
+// Rule is the entry rule shown to holders of passport: their own, else
+// the default one (nil when the country has no entry rules).
+func (c *Checklist) Rule(passport string) *EntryRule {
+	var def *EntryRule
+	for i := range c.Entry {
+		switch c.Entry[i].Passport {
+		case passport:
+			return &c.Entry[i]
+		case beforetrip.PassportDefault:
+			def = &c.Entry[i]
+		}
+	}
+	return def
+}
+
+// StaleChecked is the oldest per-field checked date of a country's
+// checklist when it is older than the country's own date (zero otherwise):
+// the card then says that some of it was last checked then.
+func (p *Page) StaleChecked() time.Time {
+	if c := p.Checklist; c != nil && !c.Checked.IsZero() && c.Checked.Before(p.Date) {
+		return c.Checked
+	}
+	return time.Time{}
 }

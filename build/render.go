@@ -89,7 +89,7 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 }
 
 func (r *renderer) baseView(id, kind, title string) *view {
-	return &view{Site: r.sv, ID: id, Kind: kind, Title: title, Canonical: r.b.absURL(id)}
+	return &view{Site: r.sv, ID: id, Kind: kind, Title: title, Lang: r.sv.Lang, Canonical: r.b.absURL(id)}
 }
 
 func (r *renderer) item(p *Page) item {
@@ -147,6 +147,9 @@ func (r *renderer) pageView(o *output) (*view, error) {
 	}
 	v := r.baseView(p.ID, p.Kind, title)
 	v.Page, v.Description = p, p.Summary
+	if p.Lang != "" {
+		v.Lang = p.Lang
+	}
 	body, toc, err := r.b.pageBody(p)
 	if err != nil {
 		return nil, err
@@ -166,6 +169,9 @@ func (r *renderer) pageView(o *output) (*view, error) {
 		v.Tips, v.TipsTotal, v.TipsURL = r.items(head(tips.items, r.s.lim.countryLatest)), len(tips.items), tips.id
 		v.Reviews, v.ReviewsTotal, v.ReviewsURL = r.items(head(revs.items, r.s.lim.countryLatest)), len(revs.items), revs.id
 		v.PopularURL = p.ID + "/popular"
+		if rule := p.Checklist.Rule(r.b.defaultPassport()); rule != nil {
+			v.Passport = rule.Passport
+		}
 	default:
 		c := r.s.pages["countries/"+p.Country]
 		v.Country, v.Likeable = c, true

@@ -22,6 +22,7 @@ type view struct {
 	ID          string // data-page-id
 	Kind        string
 	Title       string
+	Lang        string // the page's language (<html lang>): its own, else the site's
 	Description string
 	Canonical   string
 	NoIndex     bool
@@ -40,6 +41,7 @@ type view struct {
 	Empty   string // i18n key shown when Items is empty
 
 	// Country page.
+	Passport                string // the entry rule shown before the reader picks one
 	Tips, Reviews           []item
 	TipsTotal, ReviewsTotal int
 	TipsURL, ReviewsURL     string
