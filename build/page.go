@@ -56,29 +56,29 @@ func (p *Page) isItem() bool {
 
 // Checklist is the standard pre-trip card of a country.
 type Checklist struct {
-	Name         string
-	NativeName   string
-	Flag         string
-	Continent    string
-	Capital      string
-	Languages    []string
-	Currency     Currency
-	Timezone     string
-	Plugs        []string
-	Voltage      string
-	Visa         string // the short rule for common passports
+	Name       string
+	NativeName string
+	Flag       string
+	Continent  string
+	Capital    string
+	Languages  []string
+	Currency   Currency
+	Timezone   string
+	Plugs      []string
+	Voltage    string
+	Visa       string // the short rule for common passports
 	// PassportValidity and ArrivalCard are optional entry fields.
 	PassportValidity string
 	ArrivalCard      string
 	Entry            []EntryRule // by passport, in file order
-	Emergency    []Emergency // police, ambulance, fire first, then the others in file order
-	Tipping      string
-	SIM          string
-	TapWater     string // safe | varies | unsafe
-	TapWaterNote string
-	DrivingSide  string // left | right
-	BestTime     string
-	NameKo       string // the country's name in the ko build
+	Emergency        []Emergency // police, ambulance, fire first, then the others in file order
+	Tipping          string
+	SIM              string
+	TapWater         string // safe | varies | unsafe
+	TapWaterNote     string
+	DrivingSide      string // left | right
+	BestTime         string
+	NameKo           string // the country's name in the ko build
 
 	Sources map[string]Source // official sources by field name
 	Changes []Change          // newest first
