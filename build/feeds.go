@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"slices"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
@@ -44,8 +45,8 @@ type atomCategory struct {
 	Term string `xml:"term,attr"`
 }
 
-// feed writes /feed.xml: the newest tips and reviews (reader reviews
-// included), newest first. Its <updated> is the newest entry's date, so
+// feed writes /feed.xml: the newest tips, reviews (reader reviews
+// included) and checklist changes, newest first. Its <updated> is the newest entry's date, so
 // the file only changes when its entries do.
 func (r *renderer) feed(w *bytes.Buffer) error {
 	base := r.b.cfg.BaseURL
@@ -70,6 +71,18 @@ func (r *renderer) feed(w *bytes.Buffer) error {
 			e.Categories = append(e.Categories, atomCategory{Term: t.Name})
 		}
 		f.Entries = append(f.Entries, e)
+	}
+	// Checklist changes are entries too, so readers who follow the feed
+	// see what moved; the newest entries of both kinds make the feed.
+	if ch := r.changeEntries(); len(ch) > 0 {
+		f.Entries = append(f.Entries, ch...)
+		slices.SortStableFunc(f.Entries, byFeedDate)
+		f.Entries = head2(f.Entries, r.s.lim.feed)
+		for _, e := range f.Entries {
+			if u, err := time.Parse(time.RFC3339, e.Updated); err == nil && u.After(newest) {
+				newest = u
+			}
+		}
 	}
 	f.Updated = newest.UTC().Format(time.RFC3339)
 	w.WriteString(xml.Header)

@@ -17,6 +17,7 @@ const (
 	efListing                       // title, date, weight, tags, rating, author, or the page came or went
 	efLikes                         // its like count
 	efComments                      // its visible comment count
+	efChanges                       // a country's changes: /changes/ and the feed
 	efEverything                    // a country's name, flag, continent or capital: shown on most pages
 )
 
@@ -42,6 +43,9 @@ func diffPage(old, new *Page) effect {
 		!slices.Equal(old.Tags, new.Tags) || old.Rating != new.Rating || old.Author != new.Author || old.Lang != new.Lang ||
 		!reflect.DeepEqual(old.Edited, new.Edited) {
 		ef |= efPage | efListing
+	}
+	if new.Kind == beforetrip.KindCountry && !reflect.DeepEqual(old.Checklist.Changes, new.Checklist.Changes) {
+		ef |= efChanges
 	}
 	if new.Kind == beforetrip.KindCountry && (old.Title != new.Title || shownCountry(old.Checklist) != shownCountry(new.Checklist)) {
 		ef |= efEverything
@@ -131,6 +135,10 @@ func (g *graph) page(id string, ef effect) {
 		return
 	}
 	if p.Kind == beforetrip.KindCountry {
+		if ef&efChanges != 0 {
+			g.add(pathChanges)
+			g.add(pathFeed)
+		}
 		if ef&efListing != 0 {
 			g.add(pathManifest)
 			g.add(pathSitemap)

@@ -107,7 +107,7 @@ func metaKind(o *output) (kind string, ok bool) {
 		return o.page.Kind, true
 	case outList:
 		return listKind(o.list), o.n == 1
-	case outCountries, outTags:
+	case outCountries, outTags, outChanges:
 		return beforetrip.KindList, true
 	}
 	return "", false

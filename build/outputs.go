@@ -15,6 +15,7 @@ const (
 	outList                       // page n of a list (section, tag, popular)
 	outCountries                  // /countries/
 	outTags                       // /tags/
+	outChanges                    // /changes/
 	out404                        // /404.html
 	outFeed                       // /feed.xml
 	outSitemap                    // /sitemap.xml
@@ -92,6 +93,7 @@ func planOutputs(s *site, th *theme) map[string]*output {
 	}
 	outs[pathCountries] = &output{kind: outCountries, tmpl: "countries", id: "countries"}
 	outs[pathTags] = &output{kind: outTags, tmpl: "tags", id: "tags"}
+	outs[pathChanges] = &output{kind: outChanges, tmpl: "changes", id: "changes"}
 	outs[path404] = &output{kind: out404, tmpl: "404", id: "404"}
 	outs[pathFeed] = &output{kind: outFeed}
 	outs[pathSitemap] = &output{kind: outSitemap}

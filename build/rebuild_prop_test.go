@@ -89,6 +89,20 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 		case op == 5: // time passes: scheduled pages come due, with no change announced
 			now = now.Add(time.Duration(r.IntN(5*24)) * time.Hour)
 			what = "clock " + now.Format(time.DateTime)
+		case op == 6: // a country's changes: its page, /changes/, the feed
+			c := pick(countries)
+			path := ts.Path("countries/" + c + "/_index.md")
+			src := MustRead(t, "testdata/site/content/countries/"+c+"/_index.md")
+			fm, body, _ := strings.Cut(strings.TrimPrefix(src, "---\n"), "\n---\n")
+			fm, _, _ = strings.Cut(fm, "\nchanges:")
+			if n := r.IntN(4); n > 0 {
+				fm += "\nchanges:"
+				for range n {
+					fm += fmt.Sprintf("\n  - {date: %s, text: \"Change %d\"}", day.AddDate(0, 0, r.IntN(60)).Format(time.DateOnly), r.IntN(3))
+				}
+			}
+			MustWrite(t, path, "---\n"+fm+"\n---\n"+body)
+			ch.Files, what = []string{path}, "changes of "+c
 		default: // body-only edit
 			path := pick(files)
 			src, err := os.ReadFile(path)

@@ -68,6 +68,8 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 			v.Tags = append(v.Tags, tagView{Name: t.Name, Slug: t.Slug, Count: len(t.list.items)})
 		}
 		return r.th.execute(w, o.tmpl, v)
+	case outChanges:
+		return r.th.execute(w, o.tmpl, r.changesView(o))
 	case out404:
 		v := r.baseView("404", "404", r.th.T("notfound_title"))
 		v.NoIndex = true

@@ -53,6 +53,9 @@ type view struct {
 
 	// /tags/.
 	Tags []tagView
+
+	// /changes/.
+	Changes []changeView
 }
 
 // crumb is one breadcrumb link.
