@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/search"
 )
 
 // Changes are what changed since the last build.
@@ -119,6 +120,9 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 				return err
 			}
 		}
+		if err := b.analyse(p); err != nil {
+			return err
+		}
 		p.Body, p.TOC = "", nil
 		mu.Lock()
 		early[path] = true
@@ -141,6 +145,12 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		return nil, errs
 	}
 	s := assemble(pages, st.counts, th, nil, b.lim)
+	idx := search.New(b.searchOpts...)
+	b.searchFiles = nil
+	if _, err := b.syncSearch(s, idx, nil); err != nil {
+		bt.abortIfAny()
+		return nil, err
+	}
 	rest := make([]string, 0, len(s.outputs)-len(early))
 	for p := range s.outputs {
 		if !early[p] {
@@ -160,6 +170,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	res.Scheduled = b.nScheduled
 	if publish {
 		b.commit(st, s)
+		b.search, b.searchFiles = idx, b.nextSearchFiles
 	}
 	res.Duration = time.Since(start)
 	return res, nil

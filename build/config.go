@@ -18,6 +18,7 @@ import (
 
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/build/markdown"
+	"github.com/beforetrip/beforetrip/search"
 	"github.com/beforetrip/beforetrip/ugc"
 )
 
@@ -84,6 +85,14 @@ type Builder struct {
 	// itemHTML keeps rendered list entries between rebuilds (render.go):
 	// page ID (+ variant) → itemEntry.
 	itemHTML sync.Map
+	// search is the published search index; searchFiles its files,
+	// nextSearchFiles those of the build in progress; searchCtxs the
+	// countries' names its pages were indexed with (search.go).
+	search          *search.Index
+	searchFiles     map[string][]byte
+	nextSearchFiles map[string][]byte
+	searchCtxs      map[string]*searchCtx
+	searchOpts      []search.Option // tests: tiny shards
 	// The content folder with symbolic links resolved (see resolvesInside).
 	rootOnce    sync.Once
 	realRoot    string

@@ -22,6 +22,7 @@ const (
 	outPopularJSON                // /popular.json
 	outManifest                   // /.beforetrip-pages.json
 	outAsset                      // a static file
+	outSearch                     // a file of the search index
 )
 
 // Fixed output paths.
@@ -44,6 +45,7 @@ type output struct {
 	list  *list  // outList
 	n     int    // outList: 1-based page number
 	asset *asset
+	data  []byte // outSearch
 }
 
 // pagePath is the output path of a page ID.

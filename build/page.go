@@ -34,6 +34,8 @@ type Page struct {
 
 	Body template.HTML
 	TOC  []markdown.Heading
+
+	search pageSearch // the search index's view (search.go)
 }
 
 // Tag is a tag as written and its URL slug.

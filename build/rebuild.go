@@ -94,6 +94,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	var s *site
 	var g *graph
 	var remove []string
+	scan := false
 	switch {
 	case !all && len(tmpls) == 0 && len(ch.Data) == 0:
 		s, g, remove = b.incremental(old, prevs, st)
@@ -113,7 +114,16 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 			g.page(id, diffPage(old.pages[id], s.pages[id]))
 		}
 		b.dataEffects(g, old, s)
+		scan = true // every file s lacks, once the index is in s
+	}
+	gone, err := b.syncSearch(s, b.search, g.dirty)
+	if err != nil {
+		return nil, err
+	}
+	if scan {
 		remove = b.stale(s)
+	} else {
+		remove = append(remove, gone...)
 	}
 	paths := g.paths(tmpls)
 	bt, err := b.out.begin(false)
@@ -129,6 +139,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	b.commit(st, s)
 	b.tally(st.files)
 	res.Scheduled = b.nScheduled
+	b.searchFiles = b.nextSearchFiles
 	res.Duration = time.Since(start)
 	return res, nil
 }

@@ -1,21 +1,25 @@
 package build
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/search"
 )
 
 // TestRebuildMatchesFullBuild applies random edits (titles, bodies, dates,
 // tags, weights, drafts, new and deleted pages, likes, comments, reader
 // reviews, time passing over scheduled pages) one at a time and checks after every Rebuild that the output
 // folder equals a full build of the same input: the dependency graph
-// misses nothing, pagination and truncated lists included.
+// misses nothing, pagination and truncated lists included, and the search
+// index (search/) is byte for byte the one a full build writes.
 func TestRebuildMatchesFullBuild(t *testing.T) {
 	ts := MustSite(t)
 	data := &memData{}
@@ -28,10 +32,14 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 	clock := WithClock(func() time.Time { return now })
 	b := MustBuilder(t, ts, nil, WithSiteData(data), clock)
 	b.lim = small
+	// Tiny shards too, so that edits touch some shards and not others.
+	tiny := []search.Option{search.ShardSizes(16, 1)}
+	b.searchOpts = tiny
 	MustBuild(t, b)
 	r := rand.New(rand.NewPCG(1, 2))
 	countries := []string{"japan", "south-korea"}
 	tagPool := []string{"rail", "Rail", "money", "food", "교통", "hotels"}
+	wordPool := []string{"visas", "tipping", "교통카드를", "교통카드로", "café", "Việt", "ferries", "ferry", "## Heading", "sim"}
 	var files []string // tips and reviews we created
 	pick := func(list []string) string { return list[r.IntN(len(list))] }
 	write := func(path, title string, date time.Time, review bool) {
@@ -45,6 +53,10 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 			fm += fmt.Sprintf("rating: %d\n", 1+r.IntN(5))
 		}
 		MustWrite(t, path, fm+"---\n"+strings.Repeat("Some words here. ", 1+r.IntN(20))+"\n")
+	}
+	var e struct{ Terms, Docs []string }
+	if err := json.Unmarshal([]byte(MustRead(t, filepath.Join(ts.Out, search.EntryPath))), &e); err != nil || len(e.Terms) < 4 || len(e.Docs) < 4 {
+		t.Fatalf("want several index shards to edit: %v %v", e, err)
 	}
 	scheduled, cameDue := 0, 0 // pages held back; clock steps that published some
 	for step := 0; step < 50; step++ {
@@ -80,7 +92,7 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 			}
 			if r.IntN(3) > 0 {
 				kept = append(kept, beforetrip.Review{ID: id, Country: pick(countries), Title: fmt.Sprintf("Reader %d", r.IntN(4)),
-					Rating: 1 + r.IntN(5), Body: "Nice **trip**.", Author: beforetrip.Author{ID: 1, Username: "kim"},
+					Rating: 1 + r.IntN(5), Body: "Nice **trip**, " + pick(wordPool) + ".", Author: beforetrip.Author{ID: 1, Username: "kim"},
 					CreatedAt: day.AddDate(0, 0, r.IntN(60))})
 			}
 			data.reviews = kept
@@ -109,13 +121,15 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			MustWrite(t, path, string(src)+"More text.\n")
+			// New words change the page's index terms, not only its text.
+			MustWrite(t, path, string(src)+pick(wordPool)+" "+pick(wordPool)+".\n")
 			ch.Files, what = []string{path}, "append "+path
 		}
 		res := MustRebuild(t, b, ch)
 		full := testSite{Content: ts.Content, Theme: ts.Theme, Out: t.TempDir()}
 		fb := MustBuilder(t, full, nil, WithSiteData(data), clock)
 		fb.lim = small
+		fb.searchOpts = tiny
 		fres := MustBuild(t, fb)
 		if res.Scheduled != fres.Scheduled {
 			t.Fatalf("step %d (%s): %d scheduled, a full build says %d", step, what, res.Scheduled, fres.Scheduled)

@@ -1,13 +1,16 @@
 package build
 
 import (
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/search"
 )
 
 // TestRebuildRendersExactlyDependents edits the fixture site step by step
@@ -33,15 +36,18 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 		ch     Changes
 		want   []string
 		remove []string
+		// index: the search index changes (its entry, shard files named by
+		// their hash: checked apart from want and remove).
+		index bool
 	}{
 		{
-			name: "body only",
+			name: "body only", index: true,
 			edit: func() { MustWrite(t, jrFile, strings.Replace(jrSrc, "Long trips", "Long rides", 1)) },
 			ch:   Changes{Files: []string{jrFile}},
 			want: []string{pagePath(jr)},
 		},
 		{
-			name: "title",
+			name: "title", index: true,
 			edit: func() {
 				MustWrite(t, jrFile, strings.Replace(jrSrc, "Is the JR Pass still worth it?", "JR Pass, worth it?", 1))
 			},
@@ -73,7 +79,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 				"countries/south-korea/reviews/index.html", "popular/index.html", "countries/south-korea/popular/index.html"},
 		},
 		{
-			name: "reader review created",
+			name: "reader review created", index: true,
 			edit: func() { data.reviews = []beforetrip.Review{*review} },
 			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
 			want: []string{pagePath(review.PageID()), "index.html", "feed.xml", "countries/japan/index.html",
@@ -81,7 +87,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 				"popular.json", "sitemap.xml", beforetrip.ManifestFile},
 		},
 		{
-			name: "reader review edited",
+			name: "reader review edited", index: true,
 			edit: func() {
 				edited := review.CreatedAt.Add(time.Hour)
 				r := *review
@@ -94,7 +100,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 				"popular.json", beforetrip.ManifestFile},
 		},
 		{
-			name: "reader review deleted",
+			name: "reader review deleted", index: true,
 			edit: func() { data.reviews = nil },
 			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
 			want: []string{"index.html", "feed.xml", "countries/japan/index.html",
@@ -103,7 +109,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 			remove: []string{pagePath(review.PageID())},
 		},
 		{
-			name: "reader review restored",
+			name: "reader review restored", index: true,
 			edit: func() { data.reviews = []beforetrip.Review{*review} },
 			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
 			want: []string{pagePath(review.PageID()), "index.html", "feed.xml", "countries/japan/index.html",
@@ -120,7 +126,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 			want: []string{"tags/index.html"},
 		},
 		{
-			name: "page renamed",
+			name: "page renamed", index: true,
 			edit: func() {
 				os.Rename(ts.Path("countries/south-korea/reviews/busan.md"), ts.Path("countries/south-korea/reviews/busan-trip.md"))
 			},
@@ -132,7 +138,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 			remove: []string{"countries/south-korea/reviews/busan/index.html"},
 		},
 		{
-			name: "page deleted",
+			name: "page deleted", index: true,
 			edit: func() { os.Remove(ts.Path("countries/japan/reviews/tokyo-hotel.md")) },
 			ch:   Changes{Files: []string{ts.Path("countries/japan/reviews/tokyo-hotel.md")}},
 			want: []string{"index.html", "feed.xml", "countries/japan/index.html", "countries/japan/reviews/index.html",
@@ -145,6 +151,10 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			st.edit()
 			res := MustRebuild(t, b, st.ch)
+			index := splitSearch(t, res, ts.Out)
+			if index != st.index {
+				t.Errorf("search index changed: %v, want %v", index, st.index)
+			}
 			slices.Sort(st.want)
 			if res.Rendered != len(st.want) || !slices.Equal(res.Written, st.want) {
 				t.Errorf("rendered %d, written %v\nwant %d rendered and written %v", res.Rendered, res.Written, len(st.want), st.want)
@@ -227,4 +237,38 @@ func TestRebuildNewCountryFolder(t *testing.T) {
 	if !slices.Contains(res.Removed, "countries/france/tips/métro/index.html") {
 		t.Errorf("removing the folder did not remove its pages: %v", res.Removed)
 	}
+}
+
+// splitSearch takes the search index's files out of res's written and
+// removed files, checks that a changed index wrote its entry and that
+// every shard file the entry names is on disk, and reports whether the
+// index changed.
+func splitSearch(t *testing.T, res *Result, out string) bool {
+	t.Helper()
+	isSearch := func(p string) bool { return strings.HasPrefix(p, search.Dir+"/") }
+	changed := slices.ContainsFunc(res.Written, isSearch) || slices.ContainsFunc(res.Removed, isSearch)
+	res.Rendered -= len(slices.DeleteFunc(slices.Clone(res.Written), func(p string) bool { return !isSearch(p) }))
+	res.Written = slices.DeleteFunc(res.Written, isSearch)
+	res.Removed = slices.DeleteFunc(res.Removed, isSearch)
+	if !changed {
+		return false
+	}
+	var e struct{ Terms, Docs []string }
+	if err := json.Unmarshal([]byte(MustRead(t, filepath.Join(out, search.EntryPath))), &e); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(prefixed("t/", e.Terms), prefixed("d/", e.Docs)...) {
+		if _, err := os.Stat(filepath.Join(out, search.Dir, f)); err != nil {
+			t.Errorf("index.json names %s: %v", f, err)
+		}
+	}
+	return true
+}
+
+func prefixed(p string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = p + n
+	}
+	return out
 }

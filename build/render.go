@@ -86,6 +86,9 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 	case outAsset:
 		w.Write(o.asset.data)
 		return nil
+	case outSearch:
+		w.Write(o.data)
+		return nil
 	}
 	return fmt.Errorf("build: unknown output kind %d", o.kind)
 }

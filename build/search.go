@@ -1,0 +1,139 @@
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/search"
+)
+
+// pageSearch is what the search index keeps of a page: its analysed text
+// (computed once, while its HTML is at hand) and the doc with its
+// country's names added.
+type pageSearch struct {
+	doc  *search.Doc
+	full *search.Doc
+	ctx  *searchCtx // what full was made with
+}
+
+// searchCtx is a country's names as its pages are indexed with them.
+type searchCtx struct {
+	key   string
+	names []string
+}
+
+// indexed reports whether a page is in the search index: countries, tips
+// and reviews (reader reviews included).
+func indexed(p *Page) bool {
+	return p.Kind == beforetrip.KindCountry || p.isItem()
+}
+
+// analyse computes p's search doc from its HTML; a page whose HTML was
+// dropped after rendering is read again.
+func (b *Builder) analyse(p *Page) error {
+	if p.search.doc != nil || !indexed(p) {
+		return nil
+	}
+	body, _, err := b.pageBody(p)
+	if err != nil {
+		return err
+	}
+	headings, text := search.PlainText(string(body))
+	src := search.Source{ID: p.ID, URL: beforetrip.PageURL(p.ID), Title: p.Title, Country: p.Country,
+		Section: p.Section, Date: p.Date, Headings: headings, Body: text}
+	for _, t := range p.Tags {
+		src.Tags = append(src.Tags, t.Name)
+	}
+	if c := p.Checklist; c != nil {
+		src.Aliases = countryNames(p)[1:]
+		facts := []string{c.Capital, strings.Join(c.Languages, ", "), c.Currency.Name, c.Currency.Code,
+			c.Visa, c.Tipping, c.SIM, c.TapWaterNote, c.BestTime, text}
+		src.Body = strings.Join(slices.DeleteFunc(facts, func(s string) bool { return s == "" }), " ")
+	}
+	p.search.doc = search.NewDoc(src)
+	return nil
+}
+
+// countryNames are a country page's title, native name and Korean names
+// (its name_ko, then the search package's table).
+func countryNames(c *Page) []string {
+	names := []string{c.Title}
+	if c.Checklist != nil {
+		names = append(names, c.Checklist.NativeName)
+		if c.Checklist.NameKo != "" {
+			names = append(names, c.Checklist.NameKo)
+		}
+		names = append(names, search.KoreanNames(c.Checklist.Name)...)
+		if c.Checklist.Name != c.Title {
+			names = append(names, search.KoreanNames(c.Title)...)
+		}
+	}
+	return names
+}
+
+// searchDocs returns the docs of every indexed page of s and its
+// countries, reusing what earlier builds computed.
+func (b *Builder) searchDocs(s *site) ([]*search.Doc, []search.Country, error) {
+	ctxs := map[string]*searchCtx{}
+	var countries []search.Country
+	for _, c := range s.countries {
+		names := slices.Compact(countryNames(c))
+		key := strings.Join(names, "\x00")
+		old := b.searchCtxs[c.Country]
+		if old == nil || old.key != key {
+			old = &searchCtx{key: key, names: names}
+		}
+		ctxs[c.Country] = old
+		countries = append(countries, search.Country{Slug: c.Country, Name: c.Title, Names: names[1:]})
+	}
+	b.searchCtxs = ctxs
+	docs := make([]*search.Doc, 0, len(s.pages))
+	for _, p := range s.pages {
+		if !indexed(p) {
+			continue
+		}
+		if err := b.analyse(p); err != nil {
+			return nil, nil, err
+		}
+		ctx := ctxs[p.Country]
+		if p.search.full == nil || p.search.ctx != ctx {
+			p.search.full, p.search.ctx = p.search.doc, ctx
+			if p.Kind != beforetrip.KindCountry && ctx != nil {
+				p.search.full = p.search.doc.WithContext(ctx.names)
+			}
+		}
+		docs = append(docs, p.search.full)
+	}
+	return docs, countries, nil
+}
+
+// syncSearch brings the search index up to date with s (a fresh index
+// when idx is new), adds its files to s's outputs and marks the changed
+// ones in dirty (nil: a full build renders them all). It returns the
+// index files published before that s no longer has.
+func (b *Builder) syncSearch(s *site, idx *search.Index, dirty map[string]bool) ([]string, error) {
+	docs, countries, err := b.searchDocs(s)
+	if err != nil {
+		return nil, fmt.Errorf("build: search index: %w", err)
+	}
+	idx.Sync(docs, countries)
+	files := idx.Files()
+	var gone []string
+	for p := range b.searchFiles {
+		if _, ok := files[p]; !ok {
+			delete(s.outputs, p)
+			gone = append(gone, p)
+		}
+	}
+	for p, data := range files {
+		s.outputs[p] = &output{kind: outSearch, data: data}
+		if old, ok := b.searchFiles[p]; dirty != nil && (!ok || !bytes.Equal(old, data)) {
+			dirty[p] = true
+		}
+	}
+	b.nextSearchFiles = files
+	return gone, nil
+}

@@ -1,0 +1,461 @@
+package search
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Layout of the index in the output folder. index.json (small, never
+// cached for long) names the shard files of its build; shard files carry
+// a hash of their bytes in their name, so a cache may keep them forever
+// and a browser never mixes two builds.
+const (
+	Dir       = "search"
+	EntryPath = Dir + "/index.json"
+	Version   = 1
+	// defaultPostingsPerShard and defaultDocsPerShard size the shards: a
+	// query fetches one term shard per term and one doc shard per result
+	// shown.
+	defaultPostingsPerShard = 4096
+	defaultDocsPerShard     = 8
+)
+
+// epoch is day 0 of the dates in postings.
+var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Country is a country as the search page's filters and results name it.
+type Country struct {
+	Slug  string   `json:"slug"`
+	Name  string   `json:"name"`
+	Names []string `json:"names,omitempty"` // other names, any language
+}
+
+type posting struct {
+	ref  uint32
+	meta uint32 // field | day<<2
+}
+
+type file struct {
+	path string
+	data []byte
+}
+
+// Index is the search index of a site, kept between builds so that an
+// edit re-encodes only the shards it touches.
+type Index struct {
+	docs      map[string]*Doc
+	refs      map[string]uint32
+	byRef     map[uint32]*Doc
+	shards    []map[string][]posting // term shard → term → postings by ref
+	nPostings int
+	countries []Country
+	tFiles    []file
+	dFiles    []file
+	entry     []byte
+	perTerm   int // postings per term shard, about
+	perDoc    int // docs per doc shard, about
+}
+
+// Option configures an Index.
+type Option func(*Index)
+
+// ShardSizes sets how many postings a term shard and how many pages a doc
+// shard hold, about (tests use tiny shards to have many).
+func ShardSizes(postings, docs int) Option {
+	return func(x *Index) { x.perTerm, x.perDoc = max(1, postings), max(1, docs) }
+}
+
+// New returns an empty index.
+func New(opts ...Option) *Index {
+	x := &Index{docs: map[string]*Doc{}, perTerm: defaultPostingsPerShard, perDoc: defaultDocsPerShard}
+	for _, o := range opts {
+		o(x)
+	}
+	return x
+}
+
+// Set makes the index hold exactly docs.
+func (x *Index) Set(docs []*Doc, countries []Country) {
+	x.docs = make(map[string]*Doc, len(docs))
+	for _, d := range docs {
+		x.docs[d.ID] = d
+	}
+	x.countries = countries
+	x.rebuild()
+}
+
+// Sync makes the index hold exactly docs, encoding again only the shards
+// of docs that changed (a doc of the same pointer has not).
+func (x *Index) Sync(docs []*Doc, countries []Country) {
+	if x.shards == nil {
+		x.Set(docs, countries)
+		return
+	}
+	var put []*Doc
+	keep := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		keep[d.ID] = true
+		if x.docs[d.ID] != d {
+			put = append(put, d)
+		}
+	}
+	var del []string
+	for id := range x.docs {
+		if !keep[id] {
+			del = append(del, id)
+		}
+	}
+	x.update(put, del, countries)
+}
+
+// update replaces or adds put and removes del (page IDs); only the shards
+// they touch are encoded again.
+func (x *Index) update(put []*Doc, del []string, countries []Country) {
+	if !slices.EqualFunc(x.countries, countries, func(a, b Country) bool {
+		return a.Slug == b.Slug && a.Name == b.Name && slices.Equal(a.Names, b.Names)
+	}) {
+		x.countries = countries
+		defer x.encodeEntry()
+	}
+	var old []*Doc
+	var news []*Doc
+	came := false
+	prevRefs := x.refs
+	for _, id := range del {
+		if d := x.docs[id]; d != nil {
+			old = append(old, d)
+			delete(x.docs, id)
+			came = true
+		}
+	}
+	for _, d := range put {
+		o := x.docs[d.ID]
+		if o != nil && o.equal(d) {
+			x.docs[d.ID] = d // the same bytes: no shard changes
+			x.byRef[x.refs[d.ID]] = d
+			continue
+		}
+		if o != nil {
+			old = append(old, o)
+		} else {
+			came = true
+		}
+		x.docs[d.ID] = d
+		news = append(news, d)
+	}
+	if len(old) == 0 && len(news) == 0 {
+		return
+	}
+	if came {
+		// A page came or went: refs of others move only on a hash collision.
+		refs := assignRefs(x.docs)
+		for id, r := range x.refs {
+			if nr, ok := refs[id]; ok && nr != r {
+				x.rebuild()
+				return
+			}
+		}
+		x.refs = refs
+	}
+	dirtyT, dirtyD := map[int]bool{}, map[int]bool{}
+	for _, d := range old {
+		ref := prevRefs[d.ID]
+		for _, t := range d.Terms {
+			s := x.termShard(t.Term)
+			ps := x.shards[s][t.Term]
+			if i, ok := slices.BinarySearchFunc(ps, ref, cmpRef); ok {
+				ps = slices.Delete(ps, i, i+1)
+				x.nPostings--
+				dirtyT[s] = true
+			}
+			if len(ps) == 0 {
+				delete(x.shards[s], t.Term)
+			} else {
+				x.shards[s][t.Term] = ps
+			}
+		}
+		if x.byRef[ref] == d {
+			delete(x.byRef, ref)
+		}
+		dirtyD[int(ref%uint32(len(x.dFiles)))] = true
+	}
+	for _, d := range news {
+		ref := x.refs[d.ID]
+		x.byRef[ref] = d
+		for _, t := range d.Terms {
+			s := x.termShard(t.Term)
+			ps := x.shards[s][t.Term]
+			i, _ := slices.BinarySearchFunc(ps, ref, cmpRef)
+			x.shards[s][t.Term] = slices.Insert(ps, i, posting{ref, meta(t.Field, d.Date)})
+			x.nPostings++
+			dirtyT[s] = true
+		}
+		dirtyD[int(ref%uint32(len(x.dFiles)))] = true
+	}
+	if shardCount(x.nPostings, x.perTerm) != len(x.shards) || shardCount(len(x.docs), x.perDoc) != len(x.dFiles) {
+		x.rebuild()
+		return
+	}
+	x.encode(slices.Collect(maps.Keys(dirtyT)), slices.Collect(maps.Keys(dirtyD)))
+}
+
+func cmpRef(p posting, ref uint32) int {
+	switch {
+	case p.ref < ref:
+		return -1
+	case p.ref > ref:
+		return 1
+	}
+	return 0
+}
+
+func meta(f Field, date time.Time) uint32 {
+	day := max(0, int(date.Sub(epoch).Hours()/24))
+	return uint32(f) | uint32(min(day, 1<<20))<<2
+}
+
+// assignRefs gives each page a 32-bit ref from a hash of its ID, stable
+// while pages come and go (a dense numbering would move every page after
+// a new one and rewrite every shard); collisions take the next free value,
+// in ID order.
+func assignRefs(docs map[string]*Doc) map[string]uint32 {
+	ids := slices.Sorted(maps.Keys(docs))
+	refs := make(map[string]uint32, len(ids))
+	used := make(map[uint32]bool, len(ids))
+	for _, id := range ids {
+		h := fnv.New32a()
+		h.Write([]byte(id))
+		r := h.Sum32()
+		for used[r] {
+			r++
+		}
+		used[r] = true
+		refs[id] = r
+	}
+	return refs
+}
+
+// ShardOf is the term shard of a term among n (a power of two): FNV-1a of
+// its UTF-8 bytes, which search.js computes the same way.
+func ShardOf(term string, n int) int {
+	h := fnv.New32a()
+	h.Write([]byte(term))
+	return int(h.Sum32() & uint32(n-1))
+}
+
+func (x *Index) termShard(t string) int { return ShardOf(t, len(x.shards)) }
+
+// shardCount is the power of two that holds n items at about per each.
+func shardCount(n, per int) int {
+	c := 1
+	for c*per < n {
+		c *= 2
+	}
+	return c
+}
+
+// rebuild computes postings and every file from x.docs.
+func (x *Index) rebuild() {
+	x.refs = assignRefs(x.docs)
+	x.byRef = make(map[uint32]*Doc, len(x.docs))
+	x.nPostings = 0
+	for _, d := range x.docs {
+		x.nPostings += len(d.Terms)
+	}
+	nt := shardCount(x.nPostings, x.perTerm)
+	x.shards = make([]map[string][]posting, nt)
+	for i := range x.shards {
+		x.shards[i] = map[string][]posting{}
+	}
+	ids := slices.Sorted(maps.Keys(x.docs))
+	slices.SortFunc(ids, func(a, b string) int { return int64Cmp(x.refs[a], x.refs[b]) })
+	for _, id := range ids { // by ref: postings come out sorted
+		d := x.docs[id]
+		ref := x.refs[id]
+		x.byRef[ref] = d
+		for _, t := range d.Terms {
+			s := x.termShard(t.Term)
+			x.shards[s][t.Term] = append(x.shards[s][t.Term], posting{ref, meta(t.Field, d.Date)})
+		}
+	}
+	x.tFiles = make([]file, nt)
+	x.dFiles = make([]file, shardCount(len(x.docs), x.perDoc))
+	all := func(n int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = i
+		}
+		return s
+	}
+	x.encode(all(len(x.tFiles)), all(len(x.dFiles)))
+}
+
+func int64Cmp(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// encode writes the given term and doc shards again, on all cores, and
+// the entry that names them.
+func (x *Index) encode(terms, docs []int) {
+	var byDoc [][]*Doc
+	if len(docs) > 0 {
+		byDoc = make([][]*Doc, len(x.dFiles))
+		want := map[int]bool{}
+		for _, i := range docs {
+			want[i] = true
+		}
+		for ref, d := range x.byRef {
+			if s := int(ref % uint32(len(x.dFiles))); want[s] {
+				byDoc[s] = append(byDoc[s], d)
+			}
+		}
+	}
+	type job struct {
+		term bool
+		i    int
+	}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for j := range jobs {
+				if j.term {
+					x.tFiles[j.i] = x.termFile(j.i)
+				} else {
+					x.dFiles[j.i] = x.docFile(j.i, byDoc[j.i])
+				}
+			}
+		})
+	}
+	for _, i := range terms {
+		jobs <- job{true, i}
+	}
+	for _, i := range docs {
+		jobs <- job{false, i}
+	}
+	close(jobs)
+	wg.Wait()
+	x.encodeEntry()
+}
+
+// termFile encodes term shard i: for each term in byte order, its length
+// and bytes, its number of postings, then per posting the gap from the
+// previous ref and field|day<<2, all as unsigned varints; gzipped.
+func (x *Index) termFile(i int) file {
+	m := x.shards[i]
+	terms := slices.Sorted(maps.Keys(m))
+	var raw []byte
+	for _, t := range terms {
+		raw = binary.AppendUvarint(raw, uint64(len(t)))
+		raw = append(raw, t...)
+		ps := m[t]
+		raw = binary.AppendUvarint(raw, uint64(len(ps)))
+		prev := uint32(0)
+		for _, p := range ps {
+			raw = binary.AppendUvarint(raw, uint64(p.ref-prev))
+			raw = binary.AppendUvarint(raw, uint64(p.meta))
+			prev = p.ref
+		}
+	}
+	return named(fmt.Sprintf("%s/t/%d", Dir, i), raw)
+}
+
+// docRecord is one page in a doc shard.
+type docRecord struct {
+	Ref     uint32 `json:"r"`
+	URL     string `json:"u"`
+	Title   string `json:"t"`
+	Country string `json:"c,omitempty"`
+	Section string `json:"s,omitempty"`
+	Date    string `json:"d,omitempty"`
+	Text    string `json:"x"`
+}
+
+// docFile encodes doc shard i: a JSON array of its pages by ref, gzipped.
+func (x *Index) docFile(i int, docs []*Doc) file {
+	recs := make([]docRecord, 0, len(docs))
+	for _, d := range docs {
+		r := docRecord{Ref: x.refs[d.ID], URL: d.URL, Title: d.Title, Country: d.Country, Section: d.Section, Text: d.Text}
+		if !d.Date.IsZero() {
+			r.Date = d.Date.Format(time.DateOnly)
+		}
+		recs = append(recs, r)
+	}
+	slices.SortFunc(recs, func(a, b docRecord) int { return int64Cmp(a.Ref, b.Ref) })
+	raw, err := json.Marshal(recs)
+	if err != nil {
+		panic(err) // strings and numbers only
+	}
+	return named(fmt.Sprintf("%s/d/%d", Dir, i), raw)
+}
+
+// gzips keeps gzip writers: each holds about a megabyte of tables.
+var gzips = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	return zw
+}}
+
+// named gzips raw and names the file by a hash of its bytes.
+func named(prefix string, raw []byte) file {
+	var buf bytes.Buffer
+	zw := gzips.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	zw.Write(raw)
+	zw.Close()
+	gzips.Put(zw)
+	return file{path: fmt.Sprintf("%s.%08x.bin", prefix, uint32(xxhash.Sum64(buf.Bytes()))), data: buf.Bytes()}
+}
+
+// entry is index.json.
+type entry struct {
+	Version   int       `json:"version"`
+	Terms     []string  `json:"terms"` // term shard i's file name under t/
+	Docs      []string  `json:"docs"`  // doc shard i's file name under d/
+	Countries []Country `json:"countries"`
+}
+
+func (x *Index) encodeEntry() {
+	e := entry{Version: Version, Countries: x.countries}
+	if e.Countries == nil {
+		e.Countries = []Country{}
+	}
+	for _, f := range x.tFiles {
+		e.Terms = append(e.Terms, f.path[strings.LastIndexByte(f.path, '/')+1:])
+	}
+	for _, f := range x.dFiles {
+		e.Docs = append(e.Docs, f.path[strings.LastIndexByte(f.path, '/')+1:])
+	}
+	x.entry, _ = json.Marshal(e)
+}
+
+// Files returns every file of the index: output path → bytes. The map is
+// new; the bytes are shared and must not be changed.
+func (x *Index) Files() map[string][]byte {
+	out := make(map[string][]byte, len(x.tFiles)+len(x.dFiles)+1)
+	for _, f := range x.tFiles {
+		out[f.path] = f.data
+	}
+	for _, f := range x.dFiles {
+		out[f.path] = f.data
+	}
+	out[EntryPath] = x.entry
+	return out
+}
