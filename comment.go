@@ -2,7 +2,9 @@ package beforetrip
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxCommentLen is the longest comment body accepted, in characters.
@@ -39,6 +41,33 @@ func (c *Comment) Counted() bool { return c.Public() && !c.Deleted }
 // does not exist (listing, replying).
 func (c *Comment) VisibleTo(viewer uint64, moderator bool) bool {
 	return c.Public() || moderator || (viewer != 0 && viewer == c.Author.ID)
+}
+
+// Validate checks a comment before it is stored: a page ID and a body
+// (CheckCommentBody). Deleted comments have no body and are not checked.
+// Whether the page exists is the caller's question.
+func (c *Comment) Validate() error {
+	if c.Page == "" || !ValidPageID(c.Page) {
+		return Invalid("page", "A valid page ID is required.")
+	}
+	if c.Deleted {
+		return nil
+	}
+	return CheckCommentBody(c.Body)
+}
+
+// CheckCommentBody checks a comment's text: valid UTF-8, not blank, at
+// most MaxCommentLen characters. Its messages are shown to readers.
+func CheckCommentBody(body string) error {
+	switch {
+	case !utf8.ValidString(body):
+		return Invalid("body", "Comment must be valid UTF-8.")
+	case strings.TrimSpace(body) == "":
+		return Invalid("body", "Comment is empty.")
+	case utf8.RuneCountInString(body) > MaxCommentLen:
+		return Invalid("body", "Comment is longer than %d characters.", MaxCommentLen)
+	}
+	return nil
 }
 
 // CommentQuery selects one page of comments of a page.

@@ -1,7 +1,9 @@
 package beforetrip
 
 import (
+	"cmp"
 	"context"
+	"strings"
 	"time"
 )
 
@@ -39,8 +41,22 @@ type PopularItem struct {
 	Date  time.Time `json:"-"`
 }
 
-// PopularService ranks pages that have at least one like, most liked first,
-// ties newest first. It is kept incrementally (an index maintained with every
+// ComparePopular orders popularity rankings: most liked first, ties
+// newest first (by the page's full date), then by page ID so the order is
+// total. The store's index (/api/popular) and the builder's lists
+// (/popular/, popular.json) both sort with it, so they agree on ties.
+func ComparePopular(a, b PopularItem) int {
+	if c := cmp.Compare(b.Likes, a.Likes); c != 0 {
+		return c
+	}
+	if c := b.Date.Compare(a.Date); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// PopularService ranks pages that have at least one like in ComparePopular
+// order. It is kept incrementally (an index maintained with every
 // like), so a query reads Limit entries, not every page.
 type PopularService interface {
 	Popular(ctx context.Context, q PopularQuery) ([]PopularItem, error)

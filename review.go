@@ -3,7 +3,9 @@ package beforetrip
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Review limits.
@@ -38,8 +40,96 @@ func (r *Review) VisibleTo(viewer uint64, moderator bool) bool {
 }
 
 // PageID returns the page ID of the review: countries/<c>/reviews/u-<id>.
-func (r *Review) PageID() string {
-	return "countries/" + r.Country + "/reviews/u-" + strconv.FormatUint(r.ID, 10)
+func (r *Review) PageID() string { return ReaderReviewID(r.Country, r.ID) }
+
+// ReaderReviewPrefix starts the slug of every reader review's page; no
+// editorial review may use it (ReservedSlug).
+const ReaderReviewPrefix = "u-"
+
+// ReaderReviewSlug returns the slug of reader review id: u-<id>.
+func ReaderReviewSlug(id uint64) string { return ReaderReviewPrefix + strconv.FormatUint(id, 10) }
+
+// ReaderReviewID returns the page ID of reader review id of country:
+// countries/<country>/reviews/u-<id>.
+func ReaderReviewID(country string, id uint64) string {
+	return "countries/" + country + "/" + SectionReviews + "/" + ReaderReviewSlug(id)
+}
+
+// ParseReaderReviewID splits a reader review's page ID into its country
+// and review ID. Only the canonical form is one (no leading zeros, id > 0):
+// the store and the page index must agree on which pages are reader
+// reviews, and a static page under another spelling is never one.
+func ParseReaderReviewID(page string) (country string, id uint64, ok bool) {
+	country, section, ok := SplitPageID(page)
+	if !ok || section != SectionReviews {
+		return "", 0, false
+	}
+	digits, ok := strings.CutPrefix(page[strings.LastIndexByte(page, '/')+1:], ReaderReviewPrefix)
+	if !ok {
+		return "", 0, false
+	}
+	n, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || n == 0 || strconv.FormatUint(n, 10) != digits {
+		return "", 0, false
+	}
+	return country, n, true
+}
+
+// ReviewEdit is a change to a review's writable fields; nil fields are
+// left as they are (an API PATCH). A new review is an edit of every field.
+type ReviewEdit struct {
+	Title  *string
+	Rating *int
+	Body   *string
+}
+
+// Normalize trims the title.
+func (e *ReviewEdit) Normalize() {
+	if e.Title != nil {
+		t := strings.TrimSpace(*e.Title)
+		e.Title = &t
+	}
+}
+
+// Validate checks the fields that are set: a title of 1 to
+// MaxReviewTitleLen characters, a rating of 1 to 5, a body of at most
+// MaxReviewBodyLen characters, all valid UTF-8. Its messages are shown to
+// readers.
+func (e *ReviewEdit) Validate() error {
+	if t := e.Title; t != nil && (strings.TrimSpace(*t) == "" || !utf8.ValidString(*t) ||
+		utf8.RuneCountInString(*t) > MaxReviewTitleLen) {
+		return Invalid("title", "Title must be 1 to %d characters.", MaxReviewTitleLen)
+	}
+	if e.Rating != nil && (*e.Rating < 1 || *e.Rating > 5) {
+		return Invalid("rating", "Rating must be 1 to 5.")
+	}
+	if b := e.Body; b != nil && (!utf8.ValidString(*b) || utf8.RuneCountInString(*b) > MaxReviewBodyLen) {
+		return Invalid("body", "Review text must be at most %d characters.", MaxReviewBodyLen)
+	}
+	return nil
+}
+
+// Apply copies the fields that are set into r.
+func (e *ReviewEdit) Apply(r *Review) {
+	if e.Title != nil {
+		r.Title = *e.Title
+	}
+	if e.Rating != nil {
+		r.Rating = *e.Rating
+	}
+	if e.Body != nil {
+		r.Body = *e.Body
+	}
+}
+
+// Validate checks a whole review: its country is a slug and its fields
+// pass ReviewEdit.Validate. Whether the country exists is the caller's
+// question (the site knows its countries, the store does not).
+func (r *Review) Validate() error {
+	if !ValidSlug(r.Country) {
+		return Invalid("country", "Not a valid country.")
+	}
+	return (&ReviewEdit{Title: &r.Title, Rating: &r.Rating, Body: &r.Body}).Validate()
 }
 
 // ReviewQuery selects reviews.

@@ -2,6 +2,8 @@ package beforetrip
 
 import (
 	"context"
+	"net/mail"
+	"strings"
 	"time"
 )
 
@@ -31,6 +33,52 @@ type User struct {
 	Blocked      bool      `json:"blocked,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
 	PasswordHash []byte    `json:"-"`
+}
+
+// Username lengths, in bytes (names are ASCII).
+const (
+	MinUsernameLen = 3
+	MaxUsernameLen = 32
+)
+
+// NormalizeUsername lower-cases a new user name and checks it: 3 to 32 of
+// a–z, 0–9, '_' and '-'. ASCII only, so two names never look alike.
+// Its messages are shown to readers.
+func NormalizeUsername(name string) (string, error) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if len(name) < MinUsernameLen || len(name) > MaxUsernameLen {
+		return "", Invalid("username", "Username must be %d to %d characters.", MinUsernameLen, MaxUsernameLen)
+	}
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-') {
+			return "", Invalid("username", "Username may contain only a–z, 0–9, _ and -.")
+		}
+	}
+	return name, nil
+}
+
+// NormalizeEmail checks an address the way registration needs: a bare
+// addr-spec (no display name, no comments), a dotted domain, at most 254
+// bytes; the domain is lower-cased. Deliverability is not checked: there
+// is no mail step.
+func NormalizeEmail(email string) (string, error) {
+	email = strings.TrimSpace(email)
+	bad := Invalid("email", "Enter a valid email address.")
+	if email == "" || len(email) > 254 || strings.ContainsAny(email, " \t\r\n<>\"(),;") {
+		return "", bad
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || addr.Name != "" {
+		return "", bad
+	}
+	at := strings.LastIndexByte(email, '@')
+	local, domain := email[:at], email[at+1:]
+	if local == "" || len(local) > 64 || !strings.Contains(domain, ".") ||
+		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return "", bad
+	}
+	return local + "@" + strings.ToLower(domain), nil
 }
 
 // Author is the public view of a user attached to comments and reviews.

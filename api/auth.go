@@ -36,11 +36,11 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	name, err := normalizeUsername(req.Username)
+	name, err := beforetrip.NormalizeUsername(req.Username)
 	if err != nil {
 		return err
 	}
-	email, err := normalizeEmail(req.Email)
+	email, err := beforetrip.NormalizeEmail(req.Email)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,7 @@ package api
 
 import (
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/beforetrip/beforetrip"
 	"github.com/gofiber/fiber/v2"
@@ -57,20 +55,6 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	return c.JSON(page)
 }
 
-// commentBody checks a comment text: not blank, at most MaxCommentLen
-// characters.
-func commentBody(body string) error {
-	switch {
-	case !utf8.ValidString(body):
-		return beforetrip.Invalid("body", "Comment must be valid UTF-8.")
-	case strings.TrimSpace(body) == "":
-		return beforetrip.Invalid("body", "Comment is empty.")
-	case utf8.RuneCountInString(body) > beforetrip.MaxCommentLen:
-		return beforetrip.Invalid("body", "Comment is longer than %d characters.", beforetrip.MaxCommentLen)
-	}
-	return nil
-}
-
 type createCommentRequest struct {
 	Page     string `json:"page"`
 	Body     string `json:"body"`
@@ -84,19 +68,16 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Page == "" || !beforetrip.ValidPageID(req.Page) {
-		return beforetrip.Invalid("page", "A valid page ID is required.")
-	}
-	if err := commentBody(req.Body); err != nil {
+	cm := &beforetrip.Comment{Page: req.Page, ParentID: req.ParentID, Body: req.Body}
+	if err := cm.Validate(); err != nil {
 		return err
 	}
 	if _, ok := s.svc.Pages.Page(req.Page); !ok {
 		return errNoPage
 	}
 	v := viewerOf(c)
-	cm := &beforetrip.Comment{Page: req.Page, ParentID: req.ParentID, Author: author(v.user),
-		Body: req.Body, HTML: s.ugc.Render(req.Body),
-		Pending: s.cfg.Moderation == "pre" && !v.moderator()}
+	cm.Author, cm.HTML = author(v.user), s.ugc.Render(req.Body)
+	cm.Pending = s.cfg.Moderation == "pre" && !v.moderator()
 	if err := s.svc.Comments.CreateComment(c.UserContext(), cm); err != nil {
 		return err
 	}
@@ -136,7 +117,7 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := commentBody(req.Body); err != nil {
+	if err := beforetrip.CheckCommentBody(req.Body); err != nil {
 		return err
 	}
 	v := viewerOf(c)

@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/beforetrip/beforetrip"
@@ -74,7 +72,7 @@ func (p *PageIndex) swap(pages map[string]beforetrip.PageMeta) {
 // (countries/<c>/reviews/u-<n>) the store is the authority, even when the
 // manifest lists the page: a deleted review stops being a page at once.
 func (p *PageIndex) Page(id string) (beforetrip.PageMeta, bool) {
-	if country, n, ok := readerReviewID(id); ok {
+	if country, n, ok := beforetrip.ParseReaderReviewID(id); ok {
 		return p.readerReview(country, n)
 	}
 	p.mu.RLock()
@@ -98,21 +96,4 @@ func (p *PageIndex) readerReview(country string, n uint64) (beforetrip.PageMeta,
 	return beforetrip.PageMeta{ID: id, Kind: beforetrip.KindReaderReview, Title: r.Title,
 		URL: beforetrip.PageURL(id), Section: beforetrip.SectionReviews, Country: country,
 		Date: r.CreatedAt}, true
-}
-
-// readerReviewID splits countries/<c>/reviews/u-<n>.
-func readerReviewID(id string) (country string, n uint64, ok bool) {
-	country, section, ok := beforetrip.SplitPageID(id)
-	if !ok || section != beforetrip.SectionReviews {
-		return "", 0, false
-	}
-	slug := id[strings.LastIndexByte(id, '/')+1:]
-	if !strings.HasPrefix(slug, "u-") {
-		return "", 0, false
-	}
-	n, err := strconv.ParseUint(slug[2:], 10, 64)
-	if err != nil || n == 0 || "u-"+strconv.FormatUint(n, 10) != slug {
-		return "", 0, false
-	}
-	return country, n, true
 }

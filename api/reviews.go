@@ -3,9 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/beforetrip/beforetrip"
 	"github.com/gofiber/fiber/v2"
@@ -85,32 +83,22 @@ type reviewFields struct {
 	Body    *string `json:"body"`
 }
 
-// validate checks the fields that are present; create requires all but body.
-func (f *reviewFields) validate(create bool) error {
+// edit checks the fields that are present (create requires all but body)
+// and returns them as a domain edit, normalized.
+func (f *reviewFields) edit(create bool) (*beforetrip.ReviewEdit, error) {
 	if create {
 		switch {
 		case f.Country == nil:
-			return beforetrip.Invalid("country", "country is required.")
+			return nil, beforetrip.Invalid("country", "country is required.")
 		case f.Title == nil:
-			return beforetrip.Invalid("title", "title is required.")
+			return nil, beforetrip.Invalid("title", "title is required.")
 		case f.Rating == nil:
-			return beforetrip.Invalid("rating", "rating is required.")
+			return nil, beforetrip.Invalid("rating", "rating is required.")
 		}
 	}
-	if f.Title != nil {
-		t := strings.TrimSpace(*f.Title)
-		if t == "" || !utf8.ValidString(t) || utf8.RuneCountInString(t) > beforetrip.MaxReviewTitleLen {
-			return beforetrip.Invalid("title", "Title must be 1 to %d characters.", beforetrip.MaxReviewTitleLen)
-		}
-		f.Title = &t
-	}
-	if f.Rating != nil && (*f.Rating < 1 || *f.Rating > 5) {
-		return beforetrip.Invalid("rating", "Rating must be 1 to 5.")
-	}
-	if f.Body != nil && (!utf8.ValidString(*f.Body) || utf8.RuneCountInString(*f.Body) > beforetrip.MaxReviewBodyLen) {
-		return beforetrip.Invalid("body", "Review text must be at most %d characters.", beforetrip.MaxReviewBodyLen)
-	}
-	return nil
+	e := &beforetrip.ReviewEdit{Title: f.Title, Rating: f.Rating, Body: f.Body}
+	e.Normalize()
+	return e, e.Validate()
 }
 
 // countryExists checks that the site has the country's page.
@@ -129,17 +117,19 @@ func (s *Server) createReview(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
-	if err := f.validate(true); err != nil {
+	e, err := f.edit(true)
+	if err != nil {
 		return err
 	}
 	if err := s.countryExists(*f.Country); err != nil {
 		return err
 	}
 	v := viewerOf(c)
-	r := &beforetrip.Review{Country: *f.Country, Title: *f.Title, Rating: *f.Rating,
-		Author: author(v.user), Pending: s.cfg.ReviewModeration == "pre" && !v.moderator()}
+	r := &beforetrip.Review{Country: *f.Country, Author: author(v.user),
+		Pending: s.cfg.ReviewModeration == "pre" && !v.moderator()}
+	e.Apply(r)
 	if f.Body != nil {
-		r.Body, r.HTML = *f.Body, s.ugc.Render(*f.Body)
+		r.HTML = s.ugc.Render(*f.Body)
 	}
 	if err := s.svc.Reviews.CreateReview(c.UserContext(), r); err != nil {
 		return err
@@ -164,7 +154,8 @@ func (s *Server) editReview(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
-	if err := f.validate(false); err != nil {
+	e, err := f.edit(false)
+	if err != nil {
 		return err
 	}
 	if f.Title == nil && f.Rating == nil && f.Body == nil && f.Country == nil {
@@ -187,14 +178,9 @@ func (s *Server) editReview(c *fiber.Ctx) error {
 		if f.Country != nil && *f.Country != r.Country {
 			return beforetrip.Invalid("country", "A review cannot move to another country; delete it and write a new one.")
 		}
-		if f.Title != nil {
-			r.Title = *f.Title
-		}
-		if f.Rating != nil {
-			r.Rating = *f.Rating
-		}
+		e.Apply(r)
 		if f.Body != nil {
-			r.Body, r.HTML = *f.Body, html
+			r.HTML = html
 		}
 		now := time.Now().UTC()
 		r.EditedAt = &now

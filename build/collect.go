@@ -119,7 +119,7 @@ func (b *Builder) newReaderPage(r *beforetrip.Review) *Page {
 	}
 	plain := b.md.PlainText([]byte(r.Body))
 	return &Page{ID: r.PageID(), Kind: beforetrip.KindReaderReview, Country: r.Country,
-		Section: beforetrip.SectionReviews, Slug: "u-" + strconv.FormatUint(r.ID, 10),
+		Section: beforetrip.SectionReviews, Slug: beforetrip.ReaderReviewSlug(r.ID),
 		Title: title, Summary: summarize(plain, summaryLen), Lang: beforetrip.PageLang("", title+"\n"+plain, b.cfg.Language),
 		Date: r.CreatedAt, Author: r.Author.Username, Rating: max(1, min(r.Rating, 5)), Edited: r.EditedAt,
 		Body: template.HTML(b.ugc.Render(r.Body))}

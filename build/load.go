@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
@@ -77,21 +75,6 @@ func ignored(rel string) bool {
 		}
 	}
 	return false
-}
-
-// validSlug reports whether s can be one segment of a URL path: letters
-// (any script; no upper case), digits, '-' and '_'.
-func validSlug(s string) bool {
-	if s == "" || !utf8.ValidString(s) || len(s) > 200 {
-		return false
-	}
-	for _, r := range s {
-		if !(unicode.IsLower(r) || (unicode.IsLetter(r) && !unicode.IsUpper(r)) || unicode.IsDigit(r) ||
-			unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // contentFiles lists the content folder: absolute paths of files to load.
@@ -241,16 +224,16 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	}
 	p.ID = pageID(p)
 	for _, seg := range []struct{ name, field string }{{p.Country, ""}, {p.Slug, "slug"}} {
-		if p.Kind != beforetrip.KindHome && !validSlug(seg.name) {
+		if p.Kind != beforetrip.KindHome && !beforetrip.ValidSlug(seg.name) {
 			line := 1
 			if seg.field == "slug" && r.values["slug"] != nil {
 				line = r.values["slug"].Line + r.offset
 			}
 			r.errs = append(r.errs, &FileError{File: file, Line: line, Field: seg.field,
-				Msg: fmt.Sprintf("%q is not a valid slug: use lower-case letters, digits, '-' and '_'", seg.name)})
+				Msg: fmt.Sprintf("%q is not a valid slug: %s", seg.name, beforetrip.SlugRule)})
 		}
 	}
-	if p.Kind == beforetrip.KindReview && strings.HasPrefix(p.Slug, "u-") {
+	if beforetrip.ReservedSlug(p.Kind, p.Slug) {
 		r.errs = append(r.errs, &FileError{File: file, Line: 1, Field: "slug",
 			Msg: `review slugs must not start with "u-" (reserved for reader reviews)`})
 	}

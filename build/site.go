@@ -163,13 +163,13 @@ func byNewest(a, b *Page) int {
 	return strings.Compare(a.ID, b.ID)
 }
 
-// byLikes sorts most liked first, ties newest first.
+// byLikes sorts in beforetrip.ComparePopular order, the store's order, so
+// /popular/ and /api/popular agree on ties.
 func byLikes(counts map[string]beforetrip.Counts) func(a, b *Page) int {
 	return func(a, b *Page) int {
-		if c := cmp.Compare(counts[b.ID].Likes, counts[a.ID].Likes); c != 0 {
-			return c
-		}
-		return byNewest(a, b)
+		return beforetrip.ComparePopular(
+			beforetrip.PopularItem{ID: a.ID, Likes: counts[a.ID].Likes, Date: a.Date},
+			beforetrip.PopularItem{ID: b.ID, Likes: counts[b.ID].Likes, Date: b.Date})
 	}
 }
 

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
@@ -28,17 +26,14 @@ func (db *DB) CreateComment(ctx context.Context, c *beforetrip.Comment) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
-	if err := validPage(c.Page); err != nil {
+	row := *c
+	row.Deleted, row.EditedAt = false, nil
+	if err := row.Validate(); err != nil {
 		return err
 	}
 	if c.Author.ID == 0 {
 		return beforetrip.Invalid("author", "author required")
 	}
-	if err := validCommentBody(c.Body); err != nil {
-		return err
-	}
-	row := *c
-	row.Deleted, row.EditedAt = false, nil
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		writer, err := activeUser(tx, row.Author.ID)
 		if err != nil {
@@ -153,7 +148,7 @@ func (db *DB) UpdateComment(ctx context.Context, id uint64, fn beforetrip.Commen
 		}
 		if c.Deleted {
 			c.Body, c.HTML = "", ""
-		} else if err := validCommentBody(c.Body); err != nil {
+		} else if err := c.Validate(); err != nil {
 			return err
 		}
 		out = c
@@ -293,16 +288,6 @@ func deletePageComments(tx *bolt.Tx, page string) error {
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-func validCommentBody(body string) error {
-	if strings.TrimSpace(body) == "" {
-		return beforetrip.Invalid("body", "comment is empty")
-	}
-	if n := utf8.RuneCountInString(body); n > beforetrip.MaxCommentLen {
-		return beforetrip.Invalid("body", "comment is %d characters; the limit is %d", n, beforetrip.MaxCommentLen)
 	}
 	return nil
 }

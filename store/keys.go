@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
-	"time"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -60,15 +59,6 @@ func userPageKey(user uint64, page string) []byte {
 // (comments): page 0x00 id. Rows of one page sort by ID, i.e. by age.
 func pageIDKey(page string, id uint64) []byte {
 	return join([]byte(page), u64(id))
-}
-
-// dateUnix clamps a date to [0, MaxInt64] seconds so the inverted key
-// cannot overflow; the zero time (no date) sorts as the oldest.
-func dateUnix(t time.Time) int64 {
-	if t.IsZero() || t.Unix() < 0 {
-		return 0
-	}
-	return t.Unix()
 }
 
 // encodeCursor makes an opaque paging cursor from the last ID returned.

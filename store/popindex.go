@@ -1,14 +1,14 @@
 package store
 
 import (
-	"strings"
 	"sync"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/google/btree"
 )
 
 // popIndex is the popular index: for each ranking (section, country), the
-// liked pages ordered most liked first, then newest, then by page ID. It
+// liked pages in beforetrip.ComparePopular order. It
 // lives in memory and is derived from the file, never stored: Open builds
 // it from the page records and the counters, and each committed like
 // transaction moves its pages (Tx.OnCommit). Kept as bbolt keys instead
@@ -16,19 +16,12 @@ import (
 // throughput of durable likes spread over many pages (bench/RESULTS.md).
 type popIndex struct {
 	mu    sync.RWMutex
-	ranks map[[2]string]*btree.BTreeG[popEntry]
+	ranks map[[2]string]*btree.BTreeG[beforetrip.PopularItem]
 	// pages says where each page sits, and as of which write transaction:
 	// commit handlers run after bbolt releases its lock, so two of them
 	// may arrive out of order and the older must not win. Pages whose
 	// likes went to zero keep a tombstone (likes 0) for the same reason.
 	pages map[string]popState
-}
-
-// popEntry is one page in one ranking.
-type popEntry struct {
-	likes int64
-	date  int64 // dateUnix of the page's date
-	page  string
 }
 
 // popState is a page's place: its record, its likes and the transaction
@@ -39,20 +32,11 @@ type popState struct {
 	tx    int
 }
 
-// popLess orders a ranking as the former bbolt keys did: most likes first,
-// newest first, then page ID.
-func popLess(a, b popEntry) bool {
-	if a.likes != b.likes {
-		return a.likes > b.likes
-	}
-	if a.date != b.date {
-		return a.date > b.date
-	}
-	return strings.Compare(a.page, b.page) < 0
-}
+// popLess is the ranking order, the same as the builder's popular lists.
+func popLess(a, b beforetrip.PopularItem) bool { return beforetrip.ComparePopular(a, b) < 0 }
 
 func newPopIndex() *popIndex {
-	return &popIndex{ranks: map[[2]string]*btree.BTreeG[popEntry]{}, pages: map[string]popState{}}
+	return &popIndex{ranks: map[[2]string]*btree.BTreeG[beforetrip.PopularItem]{}, pages: map[string]popState{}}
 }
 
 // set places page with record rec at likes (0 = out of every ranking), as
@@ -66,7 +50,7 @@ func (x *popIndex) set(page string, rec pageRecord, likes int64, tx int) {
 		return
 	}
 	if had && old.likes > 0 {
-		e := popEntry{likes: old.likes, date: dateUnix(old.rec.Date), page: page}
+		e := beforetrip.PopularItem{ID: page, Likes: old.likes, Date: old.rec.Date}
 		for _, rk := range rankings(old.rec) {
 			if t := x.ranks[rk]; t != nil {
 				t.Delete(e)
@@ -80,7 +64,7 @@ func (x *popIndex) set(page string, rec pageRecord, likes int64, tx int) {
 	if likes <= 0 {
 		return
 	}
-	e := popEntry{likes: likes, date: dateUnix(rec.Date), page: page}
+	e := beforetrip.PopularItem{ID: page, Likes: likes, Date: rec.Date}
 	for _, rk := range rankings(rec) {
 		t := x.ranks[rk]
 		if t == nil {
@@ -91,16 +75,17 @@ func (x *popIndex) set(page string, rec pageRecord, likes int64, tx int) {
 	}
 }
 
-// top returns up to limit entries of one ranking, best first.
-func (x *popIndex) top(section, country string, limit int) []popEntry {
+// top returns up to limit entries of one ranking, best first (never nil:
+// the API answers an empty list, not null).
+func (x *popIndex) top(section, country string, limit int) []beforetrip.PopularItem {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	t := x.ranks[[2]string{section, country}]
 	if t == nil {
-		return nil
+		return []beforetrip.PopularItem{}
 	}
-	out := make([]popEntry, 0, min(limit, t.Len()))
-	t.Ascend(func(e popEntry) bool {
+	out := make([]beforetrip.PopularItem, 0, min(limit, t.Len()))
+	t.Ascend(func(e beforetrip.PopularItem) bool {
 		out = append(out, e)
 		return len(out) < limit
 	})
@@ -121,7 +106,7 @@ func (x *popIndex) liked() map[string]popState {
 }
 
 // lenOf is t.Len(), 0 for no tree.
-func lenOf(t *btree.BTreeG[popEntry]) int {
+func lenOf(t *btree.BTreeG[beforetrip.PopularItem]) int {
 	if t == nil {
 		return 0
 	}

@@ -45,15 +45,7 @@ func (db *DB) Popular(ctx context.Context, q beforetrip.PopularQuery) ([]beforet
 		limit = DefaultPopularLimit
 	}
 	limit = min(limit, MaxPopularLimit)
-	items := []beforetrip.PopularItem{}
-	for _, e := range db.pop.top(q.Section, q.Country, limit) {
-		var date time.Time
-		if e.date > 0 {
-			date = time.Unix(e.date, 0).UTC()
-		}
-		items = append(items, beforetrip.PopularItem{ID: e.page, Likes: e.likes, Date: date})
-	}
-	return items, nil
+	return db.pop.top(q.Section, q.Country, limit), nil
 }
 
 // rankings lists the (section, country) rankings a page belongs to: its

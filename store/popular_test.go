@@ -194,7 +194,7 @@ func TestPopIndexIgnoresOlderCommits(t *testing.T) {
 	rec := pageRecord{Section: "tips", Country: "japan"}
 	x.set("countries/japan/tips/a", rec, 3, 10)
 	x.set("countries/japan/tips/a", rec, 2, 9) // late handler of an older commit
-	if got := x.top("", "", 10); len(got) != 1 || got[0].likes != 3 {
+	if got := x.top("", "", 10); len(got) != 1 || got[0].Likes != 3 {
 		t.Errorf("after a late older commit: %+v, want a at 3 likes", got)
 	}
 	x.set("countries/japan/tips/a", rec, 0, 11) // unliked

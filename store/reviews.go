@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
@@ -29,7 +27,7 @@ func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
 	if r.Author.ID == 0 {
 		return beforetrip.Invalid("author", "author required")
 	}
-	if err := validReview(r); err != nil {
+	if err := r.Validate(); err != nil {
 		return err
 	}
 	row := *r
@@ -143,7 +141,7 @@ func (db *DB) UpdateReview(ctx context.Context, id uint64, fn beforetrip.ReviewU
 		if r.ID != old.ID || r.Country != old.Country || r.Author != old.Author || !r.CreatedAt.Equal(old.CreatedAt) {
 			return errors.New("update changed an immutable field (id, country, author, created_at)")
 		}
-		if err := validReview(r); err != nil {
+		if err := r.Validate(); err != nil {
 			return err
 		}
 		out = r
@@ -216,22 +214,6 @@ func deletePage(tx *bolt.Tx, pop *popIndex, page string) error {
 		return err
 	}
 	return tx.Bucket(bucketCounters).Delete([]byte(page))
-}
-
-func validReview(r *beforetrip.Review) error {
-	switch {
-	case r.Country == "" || !validLabel(r.Country):
-		return beforetrip.Invalid("country", "country required")
-	case strings.TrimSpace(r.Title) == "":
-		return beforetrip.Invalid("title", "title required")
-	case utf8.RuneCountInString(r.Title) > beforetrip.MaxReviewTitleLen:
-		return beforetrip.Invalid("title", "title is longer than %d characters", beforetrip.MaxReviewTitleLen)
-	case r.Rating < 1 || r.Rating > 5:
-		return beforetrip.Invalid("rating", "rating must be 1 to 5")
-	case utf8.RuneCountInString(r.Body) > beforetrip.MaxReviewBodyLen:
-		return beforetrip.Invalid("body", "review is longer than %d characters", beforetrip.MaxReviewBodyLen)
-	}
-	return nil
 }
 
 // putReview writes r and keeps the review approval queue in step with its

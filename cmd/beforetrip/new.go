@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/beforetrip/beforetrip"
 )
 
 func init() {
@@ -36,10 +38,10 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{errors.New("new: usage: beforetrip new tip|review COUNTRY SLUG")}
 	}
 	kind, country, slug := pos[0], pos[1], pos[2]
-	if !scaffoldSlug(slug) {
-		return usageError{fmt.Errorf("new: bad slug %q: use lower-case letters, digits and '-'", slug)}
+	if !beforetrip.ValidSlug(slug) {
+		return usageError{fmt.Errorf("new: bad slug %q: %s", slug, beforetrip.SlugRule)}
 	}
-	if kind == "review" && strings.HasPrefix(slug, "u-") {
+	if beforetrip.ReservedSlug(kind, slug) { // kind is "tip" or "review", as beforetrip.KindTip and KindReview
 		return usageError{fmt.Errorf("new: review slugs must not start with \"u-\" (reserved for reader reviews)")}
 	}
 	cfg, err := loadCfg()
@@ -81,17 +83,4 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintln(stdout, "created", file)
 	return nil
-}
-
-// scaffoldSlug accepts lower-case letters of any script, digits and '-'.
-func scaffoldSlug(s string) bool {
-	if s == "" || len(s) > 200 || strings.HasPrefix(s, "-") || strings.HasSuffix(s, "-") {
-		return false
-	}
-	for _, r := range s {
-		if !(unicode.IsDigit(r) || r == '-' || (unicode.IsLetter(r) && !unicode.IsUpper(r))) {
-			return false
-		}
-	}
-	return true
 }
