@@ -129,8 +129,8 @@ func TestCardWithoutJS(t *testing.T) {
 		`<div class="entry-picked" aria-live="polite"><div class="entry-rule" data-passport="default">`,
 		`<option value="default" selected>Other passports</option>`,
 		`<a class="src" href="https://www.mofa.go.jp/j_info/visit/visa/short/novisa.html" rel="external">Source: mofa.go.jp</a>`,
-		`Some of this was last checked on <time datetime="2024-11-02">2 November 2024</time>.`,
-		`<time datetime="2025-01-05">5 January 2025</time> — Checked the visa rules: nothing changed.`} {
+		`Some of this was last checked on <time datetime="2024-11-02">November 2, 2024</time>.`,
+		`<time datetime="2025-01-05">January 5, 2025</time> — Checked the visa rules: nothing changed.`} {
 		if !strings.Contains(card, want) {
 			t.Errorf("card lacks %s", want)
 		}

@@ -94,6 +94,9 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	t.Log("register")
 	a.Click(".bt-account .bt-register")
 	a.Wait("register dialog", `document.activeElement.id === 'bt-f-username'`)
+	if label := a.Text("label[for=bt-f-password]"); !strings.Contains(label, "8 characters") {
+		t.Errorf("the register dialog does not state the password rule up front: %q", label)
+	}
 	a.Type("#bt-f-username", readerName)
 	a.Type("#bt-f-email", readerName+"@example.com")
 	a.Type("#bt-f-password", readerPass)
@@ -109,8 +112,8 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	a.Type("#bt-f-login", readerName)
 	a.Type("#bt-f-password", "not the password")
 	a.Click(".bt-dialog button[type=submit]")
-	a.Wait("wrong password message", `q('.bt-dialog-error').textContent.includes('Wrong')`)
-	if role := Eval[string](a, `document.querySelector('.bt-dialog-error').getAttribute('role')`); role != "alert" {
+	a.Wait("wrong password message", `q('.bt-dialog .bt-form-error').textContent.includes('Wrong')`)
+	if role := Eval[string](a, `document.querySelector('.bt-dialog .bt-form-error').getAttribute('role')`); role != "alert" {
 		t.Errorf("dialog error role = %q, want alert (a live region)", role)
 	}
 	a.Type("#bt-f-password", readerPass)
@@ -120,6 +123,10 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	t.Log("like, reload, unlike, like again")
 	a.Click(".bt-like-button")
 	a.Wait("liked", likeState+` === 'true/1'`)
+	// innerText leaves out the hidden word: what a sighted reader sees.
+	if text := Eval[string](a, `q('.bt-like-button').innerText.trim()`); text != "Liked" {
+		t.Errorf("a pressed like button reads %q, want Liked", text)
+	}
 	// The widget shows a like at once, before its PUT is answered: reload
 	// only once the server has it, or the new page may read the old count.
 	WaitFor(t, 30*time.Second, "like stored", func() error {
@@ -131,7 +138,7 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	a.Open(tip)
 	a.Wait("like kept after reload", `q('.bt-account-name') && `+likeState+` === 'true/1'`)
 	a.Click(".bt-like-button")
-	a.Wait("unliked", likeState+` === 'false/0'`)
+	a.Wait("unliked", likeState+` === 'false/0' && q('.bt-like-button').innerText.trim() === 'Like'`)
 	a.Click(".bt-like-button")
 	a.Wait("liked again", likeState+` === 'true/1'`)
 
@@ -140,6 +147,12 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	a.Type(".bt-composer textarea", "First **comment** from alice")
 	a.Click(".bt-composer button[type=submit]")
 	a.Wait("comment shown", `qa('.bt-comment-list > .bt-comment > article .bt-comment-body strong').some((e) => e.textContent === 'comment') && q('.bt-comment-count').textContent === '1'`)
+	// A new comment says how recent it is; the exact time (the pages'
+	// long date, and the hour) is its title.
+	when := Eval[[]string](a, `(t => [t.textContent, t.title])(q('.bt-comment-meta time'))`)
+	if !regexp.MustCompile(`minute|now`).MatchString(when[0]) || !regexp.MustCompile(`\d{4}.*\d:\d\d`).MatchString(when[1]) {
+		t.Errorf("a new comment's date reads %q with title %q, want a relative time and the exact one", when[0], when[1])
+	}
 
 	t.Log("reply")
 	a.Click(".bt-comment-list > .bt-comment button[data-act=reply]")
@@ -174,7 +187,13 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	a.Open(dep.Site + "/countries/japan/")
 	a.Wait("review form", `document.querySelector('.bt-review-form-body form') !== null`)
 	a.Type(".bt-review input[name=title]", "Loved the trains")
-	a.Click(".bt-review input[name=rating][value='4']")
+	// The rating is drawn as stars over the radios: a click on the fourth
+	// star fills four, and the radios keep the keyboard (arrows move).
+	a.Click(".bt-review .bt-rating label:nth-of-type(4)")
+	stars := `qa('.bt-rating label').map((l) => getComputedStyle(l, '::before').content).join('')`
+	a.Wait("four stars of five", stars+` === '"★""★""★""★""☆"'`)
+	a.Key(kb.ArrowRight)
+	a.Wait("arrow right: five stars", `q('.bt-review input[name=rating]:checked').value === '5' && `+stars+` === '"★""★""★""★""★"'`)
 	a.Type(".bt-review textarea[name=body]", "Fast, clean and **on time**.")
 	a.Click(".bt-review button[type=submit]")
 	a.Wait("link to the new review", `q('.bt-review-done a') && /^\/countries\/japan\/reviews\/u-\d+\/$/.test(q('.bt-review-done a').getAttribute('href'))`)
@@ -231,17 +250,17 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	b.Type("#bt-f-login", "mallory")
 	b.Type("#bt-f-password", "wrong password")
 	for i := 0; ; i++ {
-		Eval[bool](b, `(q('.bt-dialog-error').textContent = '', true)`)
+		Eval[bool](b, `(q('.bt-dialog .bt-form-error').textContent = '', true)`)
 		b.Click(".bt-dialog button[type=submit]")
-		b.Wait("an answer to the login", `q('.bt-dialog-error').textContent !== '' && !q('.bt-dialog button[type=submit]').disabled`)
-		if strings.Contains(b.Text(".bt-dialog-error"), "Too many attempts") {
+		b.Wait("an answer to the login", `q('.bt-dialog .bt-form-error').textContent !== '' && !q('.bt-dialog button[type=submit]').disabled`)
+		if strings.Contains(b.Text(".bt-dialog .bt-form-error"), "Too many attempts") {
 			break
 		}
 		if i == 5 {
-			t.Fatalf("no rate limit message after %d more failed logins: %q", i+1, b.Text(".bt-dialog-error"))
+			t.Fatalf("no rate limit message after %d more failed logins: %q", i+1, b.Text(".bt-dialog .bt-form-error"))
 		}
 	}
-	if msg := b.Text(".bt-dialog-error"); !regexp.MustCompile(`\d+ seconds`).MatchString(msg) {
+	if msg := b.Text(".bt-dialog .bt-form-error"); !regexp.MustCompile(`\d+ seconds`).MatchString(msg) {
 		t.Errorf("rate limit message %q does not say how long to wait (Retry-After)", msg)
 	}
 	b.NoExceptions()

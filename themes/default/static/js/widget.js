@@ -1,6 +1,6 @@
 /* beforetrip widget: accounts, likes, comments, reader reviews and live
- * counts on top of static pages that are complete without it. Vanilla JS,
- * no build step. Hooks and behaviour: docs/widget.md. */
+ * counts over static pages complete without it. Vanilla JS, no build step;
+ * hooks and behaviour: docs/widget.md. */
 (() => {
 'use strict';
 
@@ -9,14 +9,14 @@ const $ = (sel, root) => (root || d).querySelector(sel);
 const $$ = (sel, root) => Array.from((root || d).querySelectorAll(sel));
 const API = ($('meta[name="bt-api"]')?.content || '').trim().replace(/\/+$/, '');
 
-// Texts: widget_* keys of i18n/<lang>.yaml (a test checks every language).
+// Texts: the widget_* keys of i18n/<lang>.yaml.
 let MSG = {};
 try { MSG = JSON.parse($('#bt-i18n')?.textContent || '{}'); } catch (e) { /* keys show */ }
 const t = (key, vars) => String(MSG['widget_' + key] || key)
   .replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? vars[k] : m));
 
-// h builds an element. Strings become text nodes: the only place HTML is
-// ever parsed is a comment's "html" field (sanitized by the API).
+// h builds an element; strings become text nodes (the one HTML sink is a
+// comment's "html", sanitized by the API).
 const h = (tag, props, ...kids) => {
   const el = d.createElement(tag);
   for (const [k, v] of Object.entries(props || {})) {
@@ -85,8 +85,8 @@ const errorText = (ex) => {
   return ex.message || t('error');
 };
 
-// The bt_csrf cookie is readable only when the API shares the page's
-// origin; otherwise the token comes with the auth responses and is kept here.
+// bt_csrf is readable only when the API shares the page's origin; else the
+// token comes with the auth responses.
 let csrfToken = '';
 const cookie = (name) => {
   const m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
@@ -94,8 +94,8 @@ const cookie = (name) => {
 };
 const csrf = () => cookie('bt_csrf') || csrfToken;
 
-// Anonymous readers skip a /api/auth/me that must fail (a console error).
-// Without storage, a readable bt_csrf cookie (same origin) still tells.
+// Anonymous readers skip a /api/auth/me that must fail (a console error);
+// without storage, a readable bt_csrf cookie still tells.
 const HINT = 'bt-session';
 const mayHaveSession = () => {
   try { if (localStorage.getItem(HINT) === '1') return true; } catch (e) { /* disabled */ }
@@ -114,8 +114,8 @@ async function call(method, path, body, retried) {
   if (method !== 'GET' && csrf()) headers['X-CSRF-Token'] = csrf();
   let res;
   try {
-    // keepalive: a like (or logout) sent as the reader leaves still
-    // arrives. Not with a body: keepalive bodies share a 64 KB budget.
+    // keepalive: a like or logout sent while leaving still arrives (not
+    // with a body: keepalive bodies share 64 KB).
     res = await fetch(API + path, {
       method, headers, credentials: 'include',
       keepalive: method !== 'GET' && body === undefined,
@@ -136,8 +136,8 @@ async function call(method, path, body, retried) {
     err.field, parseInt(res.headers.get('Retry-After'), 10) || 0);
 }
 
-// refresh trades the refresh cookie for new cookies, once for all callers.
-// Only the API's refusal logs the reader out; a network error does not.
+// refresh renews the cookies, once for all callers; only the API's refusal
+// logs the reader out, not a network error.
 function refresh() {
   refreshing = refreshing || call('POST', '/api/auth/refresh', undefined, true)
     .then((r) => { setUser(r.user); return true; },
@@ -192,8 +192,8 @@ function openDialog(mode, after) {
   afterLogin = after || null;
   if (!dlg) {
     dlg = h('dialog', { class: 'bt-dialog', 'aria-labelledby': 'bt-dialog-title' });
-    // Esc fires "cancel" then "close" natively; both paths restore focus,
-    // to the account box when a login re-rendered the opener away.
+    // Esc fires "cancel" then "close"; focus goes back (to the account box
+    // when a login re-rendered the opener away).
     dlg.addEventListener('close', () => {
       const o = opener?.isConnected ? opener : $('.bt-account button');
       opener = null;
@@ -204,7 +204,7 @@ function openDialog(mode, after) {
   if (!dlg.open) opener = d.activeElement;
   const reg = mode === 'register';
   const errID = nextID('err');
-  const err = h('p', { class: 'bt-dialog-error', id: errID, role: 'alert' });
+  const err = h('p', { class: 'bt-form-error', id: errID, role: 'alert' });
   const field = (name, type, label, autocomplete, extra) => h('p', { class: 'bt-field' },
     h('label', { for: 'bt-f-' + name }, label),
     h('input', { id: 'bt-f-' + name, name, type, autocomplete, required: true, ...extra }));
@@ -216,7 +216,7 @@ function openDialog(mode, after) {
     reg
       ? [field('username', 'text', t('username'), 'username', { maxlength: '32', ...plain }),
         field('email', 'email', t('email'), 'email'),
-        field('password', 'password', t('password'), 'new-password', { minlength: '8' })]
+        field('password', 'password', t('new_password'), 'new-password', { minlength: '8' })]
       : [field('login', 'text', t('login_name'), 'username', plain),
         field('password', 'password', t('password'), 'current-password')],
     h('p', { class: 'bt-form-actions' }, submit, ' ', button('bt-button', () => dlg.close(), t('cancel'))),
@@ -292,7 +292,7 @@ async function loadStats() {
 }
 
 // setLike shows the wish at once, then brings the server there one request
-// at a time (like-unlike-like loses nothing); an error shows the server's.
+// at a time (like-unlike-like loses nothing); on error, the server's state.
 async function setLike(box, want) {
   const btn = $('.bt-like-button', box);
   const count = $('.bt-like-count', box);
@@ -342,9 +342,21 @@ function initLikes() {
 }
 
 // ---- comments
-let dtf;
-try { dtf = new Intl.DateTimeFormat(d.documentElement.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' }); } catch (e) { dtf = new Intl.DateTimeFormat(); }
-const fmtDate = (s) => { const x = new Date(s); return isNaN(x) ? '' : dtf.format(x); };
+// The pages' date format (date_format = Intl's long date for <html lang>);
+// under a week: how long ago; the exact time on hover.
+const L = d.documentElement.lang;
+const rel = new Intl.RelativeTimeFormat(L, { numeric: 'auto' });
+const stamp = (s, text, cls) => {
+  const x = new Date(s);
+  let v = (x - Date.now()) / 6e4;
+  for (const [u, n] of [['minute', 60], ['hour', 24], ['day', 7]]) {
+    if (!text && Math.abs(v) < n) text = rel.format(Math.round(v), u);
+    v /= n;
+  }
+  const o = { dateStyle: 'long' };
+  return h('time', { class: cls, datetime: s, title: x.toLocaleString(L, { ...o, timeStyle: 'short' }) },
+    text || x.toLocaleDateString(L, o));
+};
 
 // textForm is the one form for comments, replies and edits.
 function textForm(o) {
@@ -390,8 +402,8 @@ function fill(th, rec) {
   rec.li.replaceChildren(h('article', { class: 'bt-comment-article', tabindex: '-1' },
     h('p', { class: 'bt-comment-meta', id: metaID },
       h('span', { class: 'bt-comment-author' }, c.deleted ? t('deleted') : c.author?.username || ''), ' ',
-      h('time', { datetime: c.created_at }, fmtDate(c.created_at)),
-      c.edited_at && !c.deleted && [' ', h('span', { class: 'bt-comment-edited', title: fmtDate(c.edited_at) }, t('edited'))],
+      stamp(c.created_at),
+      c.edited_at && !c.deleted && [' ', stamp(c.edited_at, t('edited'), 'bt-comment-edited')],
       c.pending && [' ', h('span', { class: 'bt-comment-pending' }, t('pending'))]),
     body,
     rec.acts = c.deleted ? null : h('p', { class: 'bt-comment-actions' }, act('reply', t('reply')),
@@ -434,9 +446,8 @@ function posted(th, c, msg) {
   return rec;
 }
 
-// loadComments loads the next page. "More comments" stays put (disabled
-// while loading) so focus stays; after the last page it goes to the first
-// comment added.
+// loadComments loads the next page; "More comments" stays put (disabled)
+// so focus stays, and after the last page focus goes to the first added.
 async function loadComments(th) {
   const btn = th.moreBtn;
   th.sec.setAttribute('aria-busy', 'true');
@@ -545,8 +556,8 @@ function initComments(sec) {
 function reviewForm(country, box) {
   const id = nextID('review');
   const err = h('p', { class: 'bt-form-error', id: id + '-err', role: 'alert' });
-  const stars = [1, 2, 3, 4, 5].map((n) => h('label', { class: 'bt-rating-option' },
-    h('input', { type: 'radio', name: 'rating', value: String(n), required: true }), ' ', t('rating_n', { n })));
+  const stars = [1, 2, 3, 4, 5].map((n) => h('label', null,
+    h('input', { type: 'radio', name: 'rating', value: String(n), required: true, class: 'visually-hidden', 'aria-label': t('rating_n', { n }) })));
   const submit = submitButton(t('post_review'));
   const form = h('form', { class: 'bt-review' }, err,
     h('p', { class: 'bt-field' }, h('label', { for: id + '-title' }, t('title')),
