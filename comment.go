@@ -24,12 +24,14 @@ type Comment struct {
 	EditedAt  *time.Time `json:"edited_at"`
 	Deleted   bool       `json:"deleted"`
 	Pending   bool       `json:"pending,omitempty"` // awaiting approval (pre-moderation)
+	Pinned    bool       `json:"pinned,omitempty"`  // shown at the top of its thread
+	Moderation
 }
 
-// Public reports whether everyone may see c: it awaits no moderator. A
-// deleted comment stays public as a placeholder so its replies keep their
-// place.
-func (c *Comment) Public() bool { return !c.Pending }
+// Public reports whether everyone may see c: it awaits no approval and is
+// neither hidden by reports nor rejected. A deleted comment stays public as
+// a placeholder so its replies keep their place.
+func (c *Comment) Public() bool { return !c.Pending && !c.held() }
 
 // Counted reports whether c counts in its page's comment count: public and
 // not deleted.
@@ -86,6 +88,10 @@ type CommentQuery struct {
 type CommentPage struct {
 	Comments []Comment `json:"comments"`
 	Next     string    `json:"next"` // "" when there are no more
+	// Locked: the thread takes no new comments (moderators excepted).
+	Locked bool `json:"locked"`
+	// EditWindow is how long, in seconds, authors may edit their comments.
+	EditWindow int64 `json:"edit_window"`
 }
 
 // CommentUpdate is applied to a stored comment inside the store's

@@ -27,11 +27,13 @@ type Review struct {
 	CreatedAt time.Time  `json:"created_at"`
 	EditedAt  *time.Time `json:"edited_at"`
 	Pending   bool       `json:"pending,omitempty"` // awaiting approval (reviews.moderation: pre)
+	Moderation
 }
 
-// Public reports whether everyone may see r. Only public reviews are pages:
+// Public reports whether everyone may see r: not pending, hidden or
+// rejected. Only public reviews are pages:
 // rendered by the builder, listed, likeable and commentable.
-func (r *Review) Public() bool { return !r.Pending }
+func (r *Review) Public() bool { return !r.Pending && !r.held() }
 
 // VisibleTo reports whether the user viewer (0: anonymous) may see r: the
 // public sees public reviews; the author and moderators see the others.

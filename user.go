@@ -26,13 +26,34 @@ func (r Role) CanModerate() bool { return r == RoleEditor || r == RoleAdmin }
 
 // User is an account. Email is only shown to its owner (the API clears it).
 type User struct {
-	ID           uint64    `json:"id"`
-	Username     string    `json:"username"`
-	Email        string    `json:"email,omitempty"`
-	Role         Role      `json:"role"`
-	Blocked      bool      `json:"blocked,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	PasswordHash []byte    `json:"-"`
+	ID       uint64 `json:"id"`
+	Username string `json:"username"`
+	Email    string `json:"email,omitempty"`
+	Role     Role   `json:"role"`
+	Blocked  bool   `json:"blocked,omitempty"`
+	// BlockedUntil ends a timed block (nil: permanent); BlockReason is
+	// shown to the blocked user.
+	BlockedUntil *time.Time `json:"blocked_until,omitempty"`
+	BlockReason  string     `json:"block_reason,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	PasswordHash []byte     `json:"-"`
+}
+
+// IsBlocked reports whether u is blocked at now: a timed block ends by itself.
+func (u *User) IsBlocked(now time.Time) bool {
+	return u.Blocked && (u.BlockedUntil == nil || now.Before(*u.BlockedUntil))
+}
+
+// BlockMessage is what a blocked user is told on every write.
+func (u *User) BlockMessage() string {
+	msg := "This account is blocked"
+	if u.BlockedUntil != nil {
+		msg += " until " + u.BlockedUntil.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	if u.BlockReason != "" {
+		msg += ": " + u.BlockReason
+	}
+	return msg + "."
 }
 
 // Username lengths, in bytes (names are ASCII).

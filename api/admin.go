@@ -5,7 +5,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// pending lists comments awaiting approval, oldest first (admins only).
+// pending lists comments awaiting approval, oldest first (admins only);
+// GET /api/admin/queue is the fuller view.
 func (s *Server) pending(c *fiber.Ctx) error {
 	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
 	if err != nil {
@@ -21,45 +22,68 @@ func (s *Server) pending(c *fiber.Ctx) error {
 	return c.JSON(page)
 }
 
-// approve publishes a pending comment; approving twice is not an error.
-func (s *Server) approve(c *fiber.Ctx) error {
-	id, err := pathID(c)
+// queue lists the pending or the reported queue, oldest first, each item
+// with its page's title and its open reports.
+func (s *Server) queue(c *fiber.Ctx) error {
+	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
 	if err != nil {
 		return err
 	}
-	var published bool
-	cm, err := s.svc.Comments.UpdateComment(c.UserContext(), id, func(cm *beforetrip.Comment) error {
-		published = cm.Pending && !cm.Deleted
-		cm.Pending = false
-		return nil
-	})
+	kind := beforetrip.QueueKind(c.Query("kind", string(beforetrip.QueuePending)))
+	page, err := s.svc.Moderation.Queue(c.UserContext(), kind, c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}
-	if published {
-		s.notify(beforetrip.Change{Kind: beforetrip.ChangeComments, Page: cm.Page})
+	for i := range page.Items {
+		it := &page.Items[i]
+		if it.Review != nil {
+			it.PageTitle = it.Review.Title
+		} else if m, ok := s.svc.Pages.Page(it.Page); ok {
+			it.PageTitle = m.Title
+		}
 	}
-	return c.JSON(commentResponse{Comment: cm})
+	return c.JSON(page)
 }
 
-// approveReview publishes a pending reader review: it becomes a page and
-// the rebuild worker renders it. Approving twice is not an error.
-func (s *Server) approveReview(c *fiber.Ctx) error {
-	id, err := pathID(c)
+type decisionRequest struct {
+	Reason string `json:"reason"`
+}
+
+// decide returns the handler of one decision on one kind of item: approve,
+// reject (with an optional reason the author sees) or restore.
+func (s *Server) decide(kind beforetrip.ItemKind, d beforetrip.Decision) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var req decisionRequest
+		if len(c.Body()) > 0 {
+			if err := decodeJSON(c, &req); err != nil {
+				return err
+			}
+		}
+		res, err := s.svc.Moderation.Decide(c.UserContext(), author(viewerOf(c).user), kind, id, d, req.Reason)
+		if err != nil {
+			return err
+		}
+		s.announce(res)
+		if res.Comment != nil {
+			return c.JSON(commentResponse{Comment: res.Comment})
+		}
+		return c.JSON(reviewResponse{Review: res.Review})
+	}
+}
+
+// audit lists the audit log, newest first (admins).
+func (s *Server) audit(c *fiber.Ctx) error {
+	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
 	if err != nil {
 		return err
 	}
-	var published bool
-	r, err := s.svc.Reviews.UpdateReview(c.UserContext(), id, func(r *beforetrip.Review) error {
-		published = r.Pending
-		r.Pending = false
-		return nil
-	})
+	page, err := s.svc.Moderation.Audit(c.UserContext(), c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}
-	if published {
-		s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: r.PageID(), Country: r.Country})
-	}
-	return c.JSON(reviewResponse{Review: r})
+	return c.JSON(page)
 }

@@ -359,6 +359,20 @@ func TestAttackHugeBody(t *testing.T) {
 		{"DELETE", "/api/reviews/:id", review, `{}`, bearer},
 		{"POST", "/api/admin/comments/:id/approve", comment + "/approve", `{}`, bearer},
 		{"POST", "/api/admin/reviews/:id/approve", review + "/approve", `{}`, bearer},
+		{"POST", "/api/comments/:id/report", comment + "/report", `{"reason":"spam"}`, bearer},
+		{"POST", "/api/reviews/:id/report", review + "/report", `{"reason":"spam"}`, bearer},
+		{"POST", "/api/admin/comments/:id/reject", comment + "/reject", `{}`, bearer},
+		{"POST", "/api/admin/comments/:id/restore", comment + "/restore", `{}`, bearer},
+		{"POST", "/api/admin/comments/:id/pin", comment + "/pin", `{}`, bearer},
+		{"POST", "/api/admin/comments/:id/unpin", comment + "/unpin", `{}`, bearer},
+		{"POST", "/api/admin/reviews/:id/reject", review + "/reject", `{}`, bearer},
+		{"POST", "/api/admin/reviews/:id/restore", review + "/restore", `{}`, bearer},
+		{"POST", "/api/admin/users/:name/block", "/api/admin/users/bigbrowser/block", `{"reason":"huge"}`, bearer},
+		{"POST", "/api/admin/users/:name/unblock", "/api/admin/users/bigbrowser/unblock", `{}`, bearer},
+		{"POST", "/api/admin/users/:name/role", "/api/admin/users/bigbrowser/role", `{"role":"admin"}`, bearer},
+		{"POST", "/api/admin/users/:name/purge", "/api/admin/users/bigbrowser/purge", `{}`, bearer},
+		{"POST", "/api/admin/pages/lock", "/api/admin/pages/lock?page=countries/japan", `{}`, bearer},
+		{"POST", "/api/admin/pages/unlock", "/api/admin/pages/unlock?page=countries/japan", `{}`, bearer},
 		{"POST", "/api/auth/logout", "/api/auth/logout", `{}`, bearer},
 	}
 	covered := map[string]bool{}
@@ -487,7 +501,7 @@ func mustBulkServer(tb testing.TB) *testServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := New(Config{JWTSecret: testSecret}, Services{Users: db, Sessions: db, Likes: db, Comments: db,
+	srv, err := New(Config{JWTSecret: testSecret}, Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db,
 		Reviews: db, Popular: db, Pages: index})
 	if err != nil {
 		tb.Fatal(err)

@@ -96,8 +96,8 @@ func (s *Server) checkLogin(c *fiber.Ctx) (*beforetrip.User, error) {
 		return nil, errLogin
 	}
 	s.limits.loginSucceeded(ip, login, u.ID)
-	if u.Blocked {
-		return nil, errBlocked
+	if u.IsBlocked(s.tokens.now()) {
+		return nil, blocked(u)
 	}
 	return u, nil
 }
@@ -152,9 +152,9 @@ func (s *Server) refresh(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if u.Blocked {
+	if u.IsBlocked(s.tokens.now()) {
 		s.clearSessionCookies(c)
-		return errBlocked
+		return blocked(u)
 	}
 	access, err := s.tokens.issue(u, sess.ID, accessTTL)
 	if err != nil {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
@@ -52,6 +53,7 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	if page.Comments == nil {
 		page.Comments = []beforetrip.Comment{}
 	}
+	page.EditWindow = int64(s.cfg.EditWindow / time.Second)
 	return c.JSON(page)
 }
 
@@ -134,6 +136,10 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 			return beforetrip.Errorf(beforetrip.ENOTFOUND, "This comment was deleted.")
 		}
 		now := time.Now().UTC()
+		if !v.moderator() && now.Sub(cm.CreatedAt) > s.cfg.EditWindow {
+			return beforetrip.Errorf(beforetrip.EFORBIDDEN,
+				"Comments can be edited only within %s of posting.", humanDuration(s.cfg.EditWindow))
+		}
 		cm.Body, cm.HTML, cm.EditedAt = req.Body, html, &now
 		if s.cfg.Moderation == "pre" && !v.moderator() && !cm.Pending {
 			cm.Pending, unpublished = true, true
@@ -176,4 +182,22 @@ func (s *Server) deleteComment(c *fiber.Ctx) error {
 		s.notify(beforetrip.Change{Kind: beforetrip.ChangeComments, Page: cm.Page})
 	}
 	return c.SendStatus(http.StatusNoContent)
+}
+
+// humanDuration says a whole number of minutes or hours the way a person
+// would ("15 minutes", "2 hours").
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		if d == time.Hour {
+			return "1 hour"
+		}
+		return strconv.Itoa(int(d/time.Hour)) + " hours"
+	case d >= time.Minute && d%time.Minute == 0:
+		if d == time.Minute {
+			return "1 minute"
+		}
+		return strconv.Itoa(int(d/time.Minute)) + " minutes"
+	}
+	return d.String()
 }

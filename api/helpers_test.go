@@ -121,7 +121,7 @@ func mustServerSetup(tb testing.TB, setup func(*Server), opts ...func(*Config)) 
 		ts.changes = append(ts.changes, ch)
 		ts.mu.Unlock()
 	})
-	srv, err := New(cfg, Services{Users: db, Sessions: db, Likes: db, Comments: db, Reviews: db,
+	srv, err := New(cfg, Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db,
 		Popular: db, Pages: index, Notifier: notifier})
 	if err != nil {
 		tb.Fatal(err)

@@ -150,7 +150,7 @@ func TestCORS(t *testing.T) {
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	ts := MustServer(t)
-	svc := Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Reviews: ts.DB,
+	svc := Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Moderation: ts.DB, Reviews: ts.DB,
 		Popular: ts.DB, Pages: ts.Index}
 	tests := []struct {
 		name string

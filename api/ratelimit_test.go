@@ -176,7 +176,7 @@ func TestLimitsOffWarns(t *testing.T) {
 		var buf bytes.Buffer
 		ts := MustServer(t)
 		_, err := New(Config{JWTSecret: testSecret, Limits: on, Logger: slog.New(slog.NewTextHandler(&buf, nil))},
-			Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Reviews: ts.DB, Popular: ts.DB, Pages: ts.Index})
+			Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Moderation: ts.DB, Reviews: ts.DB, Popular: ts.DB, Pages: ts.Index})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,6 +28,9 @@ const bodyLimit = 64 << 10
 // are cut off early, to bound memory.
 const readLimit = 1 << 20
 
+// DefaultEditWindow is how long authors may edit a comment by default.
+const DefaultEditWindow = 15 * time.Minute
+
 // Config configures the API. cmd maps config.yaml onto it.
 type Config struct {
 	// CORSOrigins are the exact origins ("https://example.com") allowed to
@@ -47,6 +50,12 @@ type Config struct {
 	Moderation string
 	// ReviewModeration is the same for reader reviews.
 	ReviewModeration string
+	// HideAfterReports is how many distinct readers' reports hide a
+	// comment or review until a moderator decides (default 3).
+	HideAfterReports int
+	// EditWindow is how long authors may edit their comments (default 15
+	// minutes; moderators always may).
+	EditWindow time.Duration
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -68,6 +77,9 @@ type Services struct {
 	Reviews  beforetrip.ReviewService
 	Popular  beforetrip.PopularService
 	Pages    beforetrip.PageIndex
+	// Moderation keeps reports, decisions, blocks, locks, pins and the
+	// audit log.
+	Moderation beforetrip.ModerationService
 	// Notifier hears about like, comment-count and reader-review changes;
 	// nil drops them.
 	Notifier beforetrip.Notifier
@@ -116,8 +128,20 @@ func New(cfg Config, svc Services) (*Server, error) {
 		}
 	}
 	if svc.Users == nil || svc.Sessions == nil || svc.Likes == nil || svc.Comments == nil ||
-		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil {
+		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil || svc.Moderation == nil {
 		return nil, errors.New("api: every service but Notifier is required")
+	}
+	if cfg.HideAfterReports == 0 {
+		cfg.HideAfterReports = beforetrip.DefaultHideAfter
+	}
+	if cfg.HideAfterReports < 1 {
+		return nil, fmt.Errorf("api: hide after %d reports: want at least 1", cfg.HideAfterReports)
+	}
+	if cfg.EditWindow == 0 {
+		cfg.EditWindow = DefaultEditWindow
+	}
+	if cfg.EditWindow < 0 {
+		return nil, fmt.Errorf("api: edit window %s: want a positive duration", cfg.EditWindow)
 	}
 	if svc.Notifier == nil {
 		svc.Notifier = beforetrip.NotifierFunc(func(beforetrip.Change) {})
@@ -213,18 +237,36 @@ func (s *Server) routeTable() []route {
 		{fiber.MethodPost, "/api/comments", s.writer(s.createComment)},
 		{fiber.MethodPatch, "/api/comments/:id", s.writer(s.editComment)},
 		{fiber.MethodDelete, "/api/comments/:id", s.writer(s.deleteComment)},
+		{fiber.MethodPost, "/api/comments/:id/report", s.writer(s.reportComment)},
 
 		{fiber.MethodGet, "/api/reviews", s.listReviews},
 		{fiber.MethodGet, "/api/reviews/:id", s.getReview},
 		{fiber.MethodPost, "/api/reviews", s.writer(s.createReview)},
 		{fiber.MethodPatch, "/api/reviews/:id", s.writer(s.editReview)},
 		{fiber.MethodDelete, "/api/reviews/:id", s.writer(s.deleteReview)},
+		{fiber.MethodPost, "/api/reviews/:id/report", s.writer(s.reportReview)},
 
 		{fiber.MethodGet, "/api/popular", s.popular},
 
 		{fiber.MethodGet, "/api/admin/pending", s.admin(s.pending)},
-		{fiber.MethodPost, "/api/admin/comments/:id/approve", s.admin(s.writer(s.approve))},
-		{fiber.MethodPost, "/api/admin/reviews/:id/approve", s.admin(s.writer(s.approveReview))},
+		{fiber.MethodGet, "/api/admin/queue", s.admin(s.queue)},
+		{fiber.MethodPost, "/api/admin/comments/:id/approve", s.admin(s.writer(s.decide(beforetrip.ItemComment, beforetrip.Approve)))},
+		{fiber.MethodPost, "/api/admin/comments/:id/reject", s.admin(s.writer(s.decide(beforetrip.ItemComment, beforetrip.Reject)))},
+		{fiber.MethodPost, "/api/admin/comments/:id/restore", s.admin(s.writer(s.decide(beforetrip.ItemComment, beforetrip.Restore)))},
+		{fiber.MethodPost, "/api/admin/comments/:id/pin", s.admin(s.writer(s.pinComment(true)))},
+		{fiber.MethodPost, "/api/admin/comments/:id/unpin", s.admin(s.writer(s.pinComment(false)))},
+		{fiber.MethodPost, "/api/admin/reviews/:id/approve", s.admin(s.writer(s.decide(beforetrip.ItemReview, beforetrip.Approve)))},
+		{fiber.MethodPost, "/api/admin/reviews/:id/reject", s.admin(s.writer(s.decide(beforetrip.ItemReview, beforetrip.Reject)))},
+		{fiber.MethodPost, "/api/admin/reviews/:id/restore", s.admin(s.writer(s.decide(beforetrip.ItemReview, beforetrip.Restore)))},
+		{fiber.MethodGet, "/api/admin/users", s.admin(s.listUsers)},
+		{fiber.MethodPost, "/api/admin/users/:name/block", s.admin(s.writer(s.blockUser))},
+		{fiber.MethodPost, "/api/admin/users/:name/unblock", s.admin(s.writer(s.unblockUser))},
+		{fiber.MethodPost, "/api/admin/users/:name/role", s.admin(s.writer(s.setUserRole))},
+		{fiber.MethodPost, "/api/admin/users/:name/purge", s.admin(s.writer(s.purgeUser))},
+		{fiber.MethodGet, "/api/admin/pages/locked", s.admin(s.lockedPages)},
+		{fiber.MethodPost, "/api/admin/pages/lock", s.admin(s.writer(s.lockPage(true)))},
+		{fiber.MethodPost, "/api/admin/pages/unlock", s.admin(s.writer(s.lockPage(false)))},
+		{fiber.MethodGet, "/api/admin/audit", s.admin(s.audit)},
 	}
 }
 

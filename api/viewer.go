@@ -65,8 +65,8 @@ func (s *Server) authenticate(c *fiber.Ctx) (*viewer, error) {
 		}
 		return nil, err
 	}
-	if u.Blocked {
-		return nil, errBlocked
+	if u.IsBlocked(s.tokens.now()) {
+		return nil, blocked(u)
 	}
 	sess, err := s.svc.Sessions.Session(ctx, sid)
 	if err != nil {
@@ -83,7 +83,10 @@ func (s *Server) authenticate(c *fiber.Ctx) (*viewer, error) {
 	return v, nil
 }
 
-var errBlocked = beforetrip.Errorf(beforetrip.EFORBIDDEN, "This account is blocked.")
+// blocked is the 403 a blocked user gets: it says until when and why.
+func blocked(u *beforetrip.User) error {
+	return beforetrip.Errorf(beforetrip.EFORBIDDEN, "%s", u.BlockMessage())
+}
 
 // optionalViewer is the viewer of public reads: nil for anonymous requests
 // and for bad, expired or revoked credentials, so a stale cookie never

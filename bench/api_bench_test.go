@@ -137,7 +137,7 @@ func MustAPIServer(tb testing.TB) *apiServer {
 	srv, err := api.New(api.Config{
 		JWTSecret: []byte(strings.Repeat("k", 32)),
 		Logger:    slog.New(slog.NewJSONHandler(io.Discard, nil)),
-	}, api.Services{Users: db, Sessions: db, Likes: db, Comments: db, Reviews: db, Popular: db, Pages: idx})
+	}, api.Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db, Popular: db, Pages: idx})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func (db *DB) CreateComment(ctx context.Context, c *beforetrip.Comment) error {
 		return err
 	}
 	row := *c
-	row.Deleted, row.EditedAt = false, nil
+	row.Deleted, row.EditedAt, row.Pinned, row.Moderation = false, nil, false, beforetrip.Moderation{}
 	if err := row.Validate(); err != nil {
 		return err
 	}
@@ -40,6 +40,9 @@ func (db *DB) CreateComment(ctx context.Context, c *beforetrip.Comment) error {
 			return err
 		}
 		if err := livePage(tx, row.Page); err != nil {
+			return err
+		}
+		if err := openThread(tx, row.Page, writer.Role.CanModerate()); err != nil {
 			return err
 		}
 		if err := replyable(tx, &row, writer.Role.CanModerate()); err != nil {
@@ -97,6 +100,7 @@ func (db *DB) Comments(ctx context.Context, q beforetrip.CommentQuery) (*beforet
 	limit := pageLimit(q.Limit, DefaultCommentLimit, MaxCommentLimit)
 	page := &beforetrip.CommentPage{Comments: []beforetrip.Comment{}}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
+		page.Locked = tx.Bucket(bucketPageLocks).Get([]byte(q.Page)) != nil
 		scan := scanDesc
 		if q.Oldest {
 			scan = scanAsc
@@ -194,6 +198,9 @@ func (db *DB) PendingComments(ctx context.Context, cursor string, limit int) (*b
 // putComment writes c and brings the page's counter and the pending queue
 // from the comment's previous state (wasVisible, wasPending) to its new one.
 func putComment(tx *bolt.Tx, c *beforetrip.Comment, wasVisible, wasPending bool) error {
+	if err := unpin(tx, c); err != nil {
+		return err
+	}
 	v, err := json.Marshal(c)
 	if err != nil {
 		return err
@@ -263,8 +270,9 @@ func decodeComment(id uint64, v []byte) (*beforetrip.Comment, error) {
 	return &c, nil
 }
 
-// deletePageComments removes every comment of page with its index entries;
-// the caller removes the page's counter.
+// deletePageComments removes every comment of page with its index entries
+// and reports, and the page's pin and lock; the caller removes the page's
+// counter.
 func deletePageComments(tx *bolt.Tx, page string) error {
 	p := prefix([]byte(page))
 	var ids []uint64
@@ -287,6 +295,14 @@ func deletePageComments(tx *bolt.Tx, page string) error {
 			if err := tx.Bucket(del.b).Delete(del.k); err != nil {
 				return err
 			}
+		}
+		if err := forgetReports(tx, beforetrip.ItemComment, id); err != nil {
+			return err
+		}
+	}
+	for _, b := range [][]byte{bucketPagePins, bucketPageLocks} {
+		if err := tx.Bucket(b).Delete([]byte(page)); err != nil {
+			return err
 		}
 	}
 	return nil

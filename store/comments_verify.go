@@ -32,7 +32,7 @@ func recountComments(tx *bolt.Tx, counts map[string]beforetrip.Counts, report re
 		if c.Pending {
 			pending[id] = c.Page
 		}
-		if !c.Deleted && !c.Pending {
+		if c.Counted() {
 			n := counts[c.Page]
 			n.Comments++
 			counts[c.Page] = n

@@ -31,7 +31,7 @@ func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
 		return err
 	}
 	row := *r
-	row.EditedAt = nil
+	row.EditedAt, row.Moderation = nil, beforetrip.Moderation{}
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if _, err := activeUser(tx, row.Author.ID); err != nil {
 			return err
@@ -165,23 +165,28 @@ func (db *DB) DeleteReview(ctx context.Context, id uint64) error {
 		if err != nil {
 			return err
 		}
-		page := r.PageID()
-		if err := deletePage(tx, db.pop, page); err != nil {
-			return fmt.Errorf("page %q: %w", page, err)
-		}
-		for _, del := range []struct{ b, k []byte }{
-			{bucketReviews, u64(id)},
-			{bucketReviewCountry, join([]byte(r.Country), u64(id))},
-			{bucketReviewAuthor, join(u64(r.Author.ID), u64(id))},
-			{bucketReviewsPending, u64(id)},
-		} {
-			if err := tx.Bucket(del.b).Delete(del.k); err != nil {
-				return err
-			}
-		}
-		return nil
+		return deleteReview(tx, db.pop, r)
 	})
 	return wrap(err, "delete review %d", id)
+}
+
+// deleteReview removes review r with its indexes, reports and page.
+func deleteReview(tx *bolt.Tx, pop *popIndex, r *beforetrip.Review) error {
+	page := r.PageID()
+	if err := deletePage(tx, pop, page); err != nil {
+		return fmt.Errorf("page %q: %w", page, err)
+	}
+	for _, del := range []struct{ b, k []byte }{
+		{bucketReviews, u64(r.ID)},
+		{bucketReviewCountry, join([]byte(r.Country), u64(r.ID))},
+		{bucketReviewAuthor, join(u64(r.Author.ID), u64(r.ID))},
+		{bucketReviewsPending, u64(r.ID)},
+	} {
+		if err := tx.Bucket(del.b).Delete(del.k); err != nil {
+			return err
+		}
+	}
+	return forgetReports(tx, beforetrip.ItemReview, r.ID)
 }
 
 // deletePage removes every like, comment, counter and popular entry of page.

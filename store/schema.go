@@ -32,6 +32,11 @@ var (
 	bucketReviewCountry  = []byte("reviews_by_country") // country 0x00 reviewID → ""
 	bucketReviewAuthor   = []byte("reviews_by_author")  // authorID 0x00 reviewID → ""
 	bucketReviewsPending = []byte("reviews_pending")    // reviewID → "" (awaiting approval, schema 4)
+	bucketReports        = []byte("reports")            // kind(1) id(8) 0x00 userID → reportRecord JSON (schema 5)
+	bucketReportsOpen    = []byte("reports_open")       // kind(1) id(8) → openRecord JSON: the reported queue (schema 5)
+	bucketAudit          = []byte("audit")              // entryID → AuditEntry JSON (schema 5)
+	bucketPageLocks      = []byte("page_locks")         // page → lockRecord JSON: read-only threads (schema 5)
+	bucketPagePins       = []byte("page_pins")          // page → commentID: the pinned comment (schema 5)
 )
 
 var keySchema = []byte("schema")
@@ -47,6 +52,7 @@ var migrations = []migration{
 	createV2GraceBucket,
 	dropV3PopularBucket,
 	createV4ReviewQueue,
+	createV5ModerationBuckets,
 }
 
 // createV1Buckets is schema version 1: every bucket the store uses.
@@ -89,6 +95,17 @@ func dropV3PopularBucket(tx *bolt.Tx) error {
 func createV4ReviewQueue(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucketIfNotExists(bucketReviewsPending); err != nil {
 		return fmt.Errorf("create bucket %s: %w", bucketReviewsPending, err)
+	}
+	return nil
+}
+
+// createV5ModerationBuckets is schema version 5: reports, the reported
+// queue, the audit log, thread locks and pins. Earlier files have none.
+func createV5ModerationBuckets(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketReports, bucketReportsOpen, bucketAudit, bucketPageLocks, bucketPagePins} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
 	}
 	return nil
 }

@@ -57,11 +57,12 @@ func (db *DB) ReaderReviews(ctx context.Context) ([]beforetrip.Review, error) {
 
 // Compile-time proof that *DB provides every service of the root package.
 var (
-	_ beforetrip.UserService    = (*DB)(nil)
-	_ beforetrip.SessionService = (*DB)(nil)
-	_ beforetrip.LikeService    = (*DB)(nil)
-	_ beforetrip.PopularService = (*DB)(nil)
-	_ beforetrip.CommentService = (*DB)(nil)
-	_ beforetrip.ReviewService  = (*DB)(nil)
-	_ beforetrip.SiteData       = (*DB)(nil)
+	_ beforetrip.UserService       = (*DB)(nil)
+	_ beforetrip.SessionService    = (*DB)(nil)
+	_ beforetrip.LikeService       = (*DB)(nil)
+	_ beforetrip.PopularService    = (*DB)(nil)
+	_ beforetrip.CommentService    = (*DB)(nil)
+	_ beforetrip.ReviewService     = (*DB)(nil)
+	_ beforetrip.SiteData          = (*DB)(nil)
+	_ beforetrip.ModerationService = (*DB)(nil)
 )

@@ -111,44 +111,17 @@ func (db *DB) UserByLogin(ctx context.Context, login string) (*beforetrip.User, 
 	return u, nil
 }
 
-// SetRole changes the role of the user named username (case-insensitive).
+// SetRole changes the role of the user named username (case-insensitive),
+// audited as done from the command line.
 func (db *DB) SetRole(ctx context.Context, username string, role beforetrip.Role) error {
-	if err := ctxErr(ctx); err != nil {
-		return err
-	}
-	if !role.Valid() {
-		return beforetrip.Invalid("role", "unknown role %q (want reader, editor or admin)", role)
-	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		rec, err := userByName(tx, username)
-		if err != nil {
-			return err
-		}
-		rec.Role = role
-		return putUser(tx, rec)
-	})
-	return wrap(err, "set role of %q", username)
+	return db.ChangeRole(ctx, CLIActor, username, role)
 }
 
-// BlockUser marks a user blocked and revokes every session of theirs in the
-// same transaction, so no refresh or access token of theirs works after it
-// returns.
+// BlockUser blocks a user for good and revokes every session of theirs in
+// the same transaction, so no refresh or access token of theirs works after
+// it returns; audited as done from the command line.
 func (db *DB) BlockUser(ctx context.Context, username string) error {
-	if err := ctxErr(ctx); err != nil {
-		return err
-	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		rec, err := userByName(tx, username)
-		if err != nil {
-			return err
-		}
-		rec.Blocked = true
-		if err := putUser(tx, rec); err != nil {
-			return err
-		}
-		return revokeUserSessions(tx, rec.ID)
-	})
-	return wrap(err, "block %q", username)
+	return db.Block(ctx, CLIActor, username, beforetrip.Block{})
 }
 
 func (r *userRecord) domain() *beforetrip.User {
@@ -208,8 +181,8 @@ func activeUser(tx *bolt.Tx, id uint64) (*userRecord, error) {
 		}
 		return nil, err
 	}
-	if rec.Blocked {
-		return nil, beforetrip.Errorf(beforetrip.EFORBIDDEN, "account blocked")
+	if rec.IsBlocked(time.Now()) {
+		return nil, beforetrip.Errorf(beforetrip.EFORBIDDEN, "%s", rec.BlockMessage())
 	}
 	return rec, nil
 }

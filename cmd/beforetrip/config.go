@@ -42,7 +42,9 @@ type Config struct {
 		} `yaml:"cookies"`
 	} `yaml:"api"`
 	Comments struct {
-		Moderation string `yaml:"moderation"`
+		Moderation       string        `yaml:"moderation"`
+		HideAfterReports int           `yaml:"hide_after_reports"`
+		EditWindow       time.Duration `yaml:"edit_window"`
 	} `yaml:"comments"`
 	Reviews struct {
 		Moderation string `yaml:"moderation"`
@@ -75,6 +77,8 @@ func defaultConfig() Config {
 	c.API.Cookies.SameSite = "Lax"
 	c.Comments.Moderation = "post"
 	c.Reviews.Moderation = "post"
+	c.Comments.HideAfterReports = 3
+	c.Comments.EditWindow = 15 * time.Minute
 	c.Rebuild.Debounce = time.Second
 	c.Rebuild.MaxWait = 5 * time.Second
 	return c
@@ -198,6 +202,12 @@ func (c *Config) validate() error {
 	case "post", "pre":
 	default:
 		return fmt.Errorf("config: comments.moderation %q: want post or pre", c.Comments.Moderation)
+	}
+	if c.Comments.HideAfterReports < 1 {
+		return fmt.Errorf("config: comments.hide_after_reports %d: want at least 1", c.Comments.HideAfterReports)
+	}
+	if c.Comments.EditWindow <= 0 {
+		return fmt.Errorf("config: comments.edit_window %s: want a positive duration like 15m", c.Comments.EditWindow)
 	}
 	switch c.Reviews.Moderation {
 	case "post", "pre":

@@ -66,6 +66,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"wildcard cors", "api:\n  cors_origins: [\"*\"]\n", "cannot be used with credentials"},
 		{"bad language", "language: fr\n", "want en or ko"},
 		{"bad moderation", "comments:\n  moderation: later\n", "want post or pre"},
+		{"zero hide after reports", "comments:\n  hide_after_reports: 0\n", "hide_after_reports 0: want at least 1"},
+		{"negative edit window", "comments:\n  edit_window: -1m\n", "edit_window -1m0s: want a positive duration"},
 		{"bad review moderation", "reviews:\n  moderation: later\n", "reviews.moderation \"later\": want post or pre"},
 		{"bad yaml", "title: [\n", "config"},
 		{"debounce past max wait", "rebuild:\n  debounce: 10s\n  max_wait: 5s\n", "debounce <= max_wait"},

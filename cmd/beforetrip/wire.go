@@ -123,9 +123,11 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		JWTSecret:        o.secret,
 		Moderation:       o.cfg.Comments.Moderation,
 		ReviewModeration: o.cfg.Reviews.Moderation,
+		HideAfterReports: o.cfg.Comments.HideAfterReports,
+		EditWindow:       o.cfg.Comments.EditWindow,
 		Logger:           o.log,
 	}, api.Services{
-		Users: db, Sessions: db, Likes: db, Comments: db, Reviews: db, Popular: db,
+		Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db, Popular: db,
 		Pages: s.pages, Notifier: s.worker,
 	})
 	if err != nil {
