@@ -25,7 +25,8 @@ func serveStatic(tb testing.TB, dir string, port int) string {
 }
 
 // TestReadableWithoutJavaScript opens pages with script execution off: the
-// content, the checklist and the lists' baked counts are there, the like
+// content, the checklist (every passport's entry rule in a <details>, the
+// select that needs the script hidden) and the lists' baked counts are there, the like
 // button stays hidden, the page shows no counts of its own (the widget
 // fills them in), the comments section explains itself and the review form
 // section (a heading over an empty box without the widget) is not shown.
@@ -49,6 +50,8 @@ func TestReadableWithoutJavaScript(t *testing.T) {
 		{tipPath, `q('#comments').innerText.includes('JavaScript')`},
 		{tipPath, `q('.bt-account').children.length === 0 && q('.bt-comments-body').children.length === 0`},
 		{"/countries/japan/", `q('.checklist').innerText.includes('Tokyo') && q('.checklist').innerText.includes('110')`},
+		{"/countries/japan/", `q('.passport-pick').offsetParent === null && qa('.entry-all [data-passport]').length === 5 && q('.entry-picked').innerText.includes('Other passports')`},
+		{"/countries/japan/", `(q('.entry-all').open = true, q('.entry-all').innerText.includes('UK citizens may apply in Japan to extend to 6 months'))`},
 		{"/countries/japan/", `q('.bt-review-form') !== null && q('.bt-review-form').offsetParent === null && !document.body.innerText.includes('Write a review')`},
 		{"/countries/japan/tips/", `qa('.bt-item .bt-item-likes').length > 0`},
 		{"/", `qa('a[href="/countries/japan/"]').length > 0`},
