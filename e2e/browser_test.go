@@ -18,13 +18,14 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // NewBrowser starts headless Chromium with a fresh profile and returns its
-// context; every Tab made from it shares the process.
-func NewBrowser(tb testing.TB) context.Context {
+// context; every Tab made from it shares the process. opts come after the
+// defaults and override them (e.g. a phone-sized chromedp.WindowSize).
+func NewBrowser(tb testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
 	tb.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		tb.Skip("chromium is not installed (apt-get install chromium)")
 	}
-	opts := []chromedp.ExecAllocatorOption{
+	opts = append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
@@ -35,7 +36,7 @@ func NewBrowser(tb testing.TB) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(tb.TempDir()),
 		chromedp.WindowSize(1280, 900),
-	}
+	}, opts...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	if err := chromedp.Do(ctx); err != nil {

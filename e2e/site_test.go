@@ -20,6 +20,7 @@ type SiteOptions struct {
 	TrustedProxies []string // api.trusted_proxies
 	CrossSite      bool     // cookies SameSite=None; Secure (widget on another site)
 	Language       string   // "" = en
+	OwnContent     bool     // a copy of the content the test may edit
 }
 
 // Site is a test site: testdata/site/content with the repo's theme, and
@@ -37,6 +38,12 @@ func NewSite(tb testing.TB, o SiteOptions) *Site {
 		Content: filepath.Join(repoRoot, "e2e", "testdata", "site", "content"),
 		Data:    filepath.Join(dir, "data"),
 		Out:     filepath.Join(dir, "public"),
+	}
+	if o.OwnContent {
+		s.Content = filepath.Join(dir, "content")
+		if err := os.CopyFS(s.Content, os.DirFS(filepath.Join(repoRoot, "e2e", "testdata", "site", "content"))); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	sameSite, secure := "Lax", false
 	if o.Language == "" {

@@ -1,13 +1,10 @@
 package live
 
 import (
-	"bufio"
 	"crypto/rand"
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"net"
 	"path"
 	"strings"
 	"sync"
@@ -36,22 +33,36 @@ var reloadJS []byte
 // Hub tells open browser tabs about builds over server-sent events
 // (GET /_live/events) and serves the page script (GET /_live/reload.js).
 // Only `beforetrip serve` mounts it; production pages never load it.
+//
+// Every build event has an id ("<boot>-<seq>"). A tab that reconnects
+// (EventSource's Last-Event-ID, or ?last= when reload.js opens the stream
+// again as a page comes back from the back/forward cache or into view) is
+// sent what it missed, so a page restored after an edit of it reloads.
 type Hub struct {
-	heartbeat time.Duration
-	boot      string
+	heartbeat  time.Duration
+	maxAge     time.Duration
+	maxStreams int
+	boot       string
 
 	mu      sync.Mutex
-	clients map[chan sse]struct{}
-	failure string // text of the last failed build; "" after a good one
+	clients map[chan sse]time.Time // when each stream opened
+	seq     uint64                 // of the last build event
+	recent  []sse                  // the last maxRecent build events, oldest first
+	failure sse                    // the last failed build's event; name "" after a good one
 	closed  bool
 	done    chan struct{}
 }
 
-// sse is one event.
+// sse is one event; seq 0 marks events that carry no id.
 type sse struct {
 	name string
 	data []byte
+	seq  uint64
 }
+
+// maxRecent is how many build events the Hub keeps for tabs that
+// reconnect; a tab that missed more reloads.
+const maxRecent = 64
 
 // HubOption configures a Hub.
 type HubOption func(*Hub)
@@ -60,15 +71,27 @@ type HubOption func(*Hub)
 // the only way to notice a browser that went away.
 func WithHeartbeat(d time.Duration) HubOption { return func(h *Hub) { h.heartbeat = d } }
 
+// WithMaxStreamAge sets how long a stream lives before the server ends it
+// (the browser reconnects after a second and is sent what it missed): a
+// connection that a tab holds but no longer uses (a page kept frozen in a
+// back/forward cache by a browser that keeps its connections) is given back.
+func WithMaxStreamAge(d time.Duration) HubOption { return func(h *Hub) { h.maxAge = d } }
+
+// WithMaxStreams caps the open streams; a new one beyond the cap ends the
+// oldest, the one most likely held by a tab nobody looks at.
+func WithMaxStreams(n int) HubOption { return func(h *Hub) { h.maxStreams = n } }
+
 // NewHub returns a Hub with no clients.
 func NewHub(opts ...HubOption) *Hub {
 	var id [8]byte
 	rand.Read(id[:])
 	h := &Hub{
-		heartbeat: 15 * time.Second,
-		boot:      hex.EncodeToString(id[:]),
-		clients:   map[chan sse]struct{}{},
-		done:      make(chan struct{}),
+		heartbeat:  15 * time.Second,
+		maxAge:     5 * time.Minute,
+		maxStreams: 16,
+		boot:       hex.EncodeToString(id[:]),
+		clients:    map[chan sse]time.Time{},
+		done:       make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(h)
@@ -95,11 +118,7 @@ func (h *Hub) Mount(app *fiber.App) {
 // comment being typed), they only clear an error overlay.
 func (h *Hub) Built(changed []string, dataOnly bool, err error) {
 	if err != nil {
-		text := err.Error()
-		h.mu.Lock()
-		h.failure = text
-		h.mu.Unlock()
-		h.broadcast(sse{eventError, mustJSON(map[string]string{"error": text})})
+		h.publish(sse{name: eventError, data: mustJSON(map[string]string{"error": err.Error()})})
 		return
 	}
 	var data []byte
@@ -112,14 +131,11 @@ func (h *Hub) Built(changed []string, dataOnly bool, err error) {
 		}
 		data = mustJSON(map[string][]string{"paths": urls})
 	}
-	h.mu.Lock()
-	h.failure = ""
-	h.mu.Unlock()
 	name := eventReload
 	if dataOnly {
 		name = eventData
 	}
-	h.broadcast(sse{name, data})
+	h.publish(sse{name: name, data: data})
 }
 
 // OutputURL returns the URL path that serves an output file:
@@ -143,90 +159,38 @@ func (h *Hub) Close() {
 	}
 }
 
-func (h *Hub) broadcast(ev sse) {
+// publish numbers a build event, keeps it for tabs that reconnect and
+// sends it to every open stream.
+func (h *Hub) publish(ev sse) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.seq++
+	ev.seq = h.seq
+	h.recent = append(h.recent, ev)
+	if len(h.recent) > maxRecent {
+		h.recent = h.recent[len(h.recent)-maxRecent:]
+	}
+	h.failure = sse{}
+	if ev.name == eventError {
+		h.failure = ev
+	}
 	for ch := range h.clients {
 		select {
 		case ch <- ev:
 		default:
 			// A tab that cannot keep up is dropped; EventSource reconnects
-			// and gets the current state.
-			delete(h.clients, ch)
-			close(ch)
+			// and is sent what it missed.
+			h.dropLocked(ch)
 		}
 	}
 }
 
-func (h *Hub) serveEvents(c *fiber.Ctx) error {
-	h.mu.Lock()
-	if h.closed {
-		h.mu.Unlock()
-		return c.SendStatus(fiber.StatusServiceUnavailable)
-	}
-	ch := make(chan sse, 16)
-	h.clients[ch] = struct{}{}
-	failure := h.failure
-	h.mu.Unlock()
-
-	// The server's WriteTimeout is one deadline for a whole response; a
-	// stream lives longer, so each write moves the deadline on instead.
-	conn := c.Context().Conn()
-	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Set("X-Accel-Buffering", "no") // nginx must not buffer the stream
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer h.remove(ch)
-		// retry: reconnect quickly after a server restart.
-		fmt.Fprintf(w, "retry: 1000\n\n")
-		writeEvent(w, sse{eventHello, mustJSON(map[string]string{"boot": h.boot})})
-		if failure != "" {
-			writeEvent(w, sse{eventError, mustJSON(map[string]string{"error": failure})})
-		}
-		if flush(conn, w, h.heartbeat) != nil {
-			return
-		}
-		tick := time.NewTicker(h.heartbeat)
-		defer tick.Stop()
-		for {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					return
-				}
-				writeEvent(w, ev)
-			case <-tick.C:
-				w.WriteString(": ping\n\n")
-			case <-h.done:
-				return
-			}
-			if flush(conn, w, h.heartbeat) != nil {
-				return // the tab went away
-			}
-		}
-	})
-	return nil
-}
-
-func (h *Hub) remove(ch chan sse) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+// dropLocked ends a stream; h.mu is held.
+func (h *Hub) dropLocked(ch chan sse) {
 	if _, ok := h.clients[ch]; ok {
 		delete(h.clients, ch)
 		close(ch)
 	}
-}
-
-// flush sends what w holds, allowing a client up to two heartbeats (and at
-// least 10 s) to take it.
-func flush(conn net.Conn, w *bufio.Writer, heartbeat time.Duration) error {
-	conn.SetWriteDeadline(time.Now().Add(max(2*heartbeat, 10*time.Second)))
-	return w.Flush()
-}
-
-func writeEvent(w *bufio.Writer, ev sse) {
-	// JSON has no raw newlines, so data fits one "data:" line.
-	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.name, ev.data)
 }
 
 func mustJSON(v any) []byte {

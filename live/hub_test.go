@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func MustServe(tb testing.TB, app *fiber.App, before func()) string {
 }
 
 // event is one parsed server-sent event.
-type event struct{ name, data string }
+type event struct{ name, data, id string }
 
 // stream reads server-sent events from one connection.
 type stream struct {
@@ -45,7 +46,18 @@ type stream struct {
 // MustStream opens /_live/events.
 func MustStream(tb testing.TB, base string) *stream {
 	tb.Helper()
-	resp, err := http.Get(base + "/_live/events")
+	return MustStreamFrom(tb, base, "")
+}
+
+// MustStreamFrom opens /_live/events as a tab that last saw the event
+// with id last ("" for none) does.
+func MustStreamFrom(tb testing.TB, base, last string) *stream {
+	tb.Helper()
+	u := base + "/_live/events"
+	if last != "" {
+		u += "?last=" + url.QueryEscape(last)
+	}
+	resp, err := http.Get(u)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -64,6 +76,8 @@ func MustStream(tb testing.TB, base string) *stream {
 				ev.name = strings.TrimPrefix(line, "event: ")
 			case strings.HasPrefix(line, "data: "):
 				ev.data = strings.TrimPrefix(line, "data: ")
+			case strings.HasPrefix(line, "id: "):
+				ev.id = strings.TrimPrefix(line, "id: ")
 			case strings.HasPrefix(line, ": ping"):
 				s.pings <- struct{}{}
 			case line == "" && ev.name != "":
@@ -176,7 +190,7 @@ func TestReloadScript(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
 		t.Errorf("content type %q", ct)
 	}
-	for _, want := range []string{`new EventSource("/_live/events")`, `"build-error"`, `"data"`, "textContent", "location.reload()"} {
+	for _, want := range []string{`new EventSource("/_live/events"`, `"pagehide"`, `"pageshow"`, `"build-error"`, `"data"`, "textContent", "location.reload()"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("reload.js lacks %q", want)
 		}
@@ -225,4 +239,148 @@ func TestStreamOutlivesWriteTimeout(t *testing.T) {
 	if ev := s.Next(t); ev.name != "reload" {
 		t.Errorf("got %q, want reload", ev.name)
 	}
+}
+
+// Ended waits until the server ends the stream.
+func (s *stream) Ended(tb testing.TB, within time.Duration) {
+	tb.Helper()
+	timeout := time.After(within)
+	for {
+		select {
+		case _, ok := <-s.c:
+			if !ok {
+				return
+			}
+		case <-timeout:
+			tb.Fatalf("the stream is still open after %s", within)
+		}
+	}
+}
+
+// TestStreamsAreCapped: a new stream beyond the cap ends the oldest one,
+// so tabs that keep streams they no longer use (a page frozen in a
+// back/forward cache) cannot pile them up.
+func TestStreamsAreCapped(t *testing.T) {
+	hub := live.NewHub(live.WithMaxStreams(2))
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	hub.Mount(app)
+	base := MustServe(t, app, hub.Close)
+	var streams []*stream
+	for range 3 {
+		s := MustStream(t, base)
+		s.Next(t) // hello: the stream is registered
+		streams = append(streams, s)
+	}
+	streams[0].Ended(t, 30*time.Second)
+	hub.Built([]string{"index.html"}, false, nil)
+	for i, s := range streams[1:] {
+		if ev := s.Next(t); ev.name != "reload" {
+			t.Errorf("stream %d: got %q, want reload", i+1, ev.name)
+		}
+	}
+}
+
+// TestStreamsEndWhenOld: the server ends a stream at its maximum age; the
+// tab reconnects with the id of the last event it saw.
+func TestStreamsEndWhenOld(t *testing.T) {
+	hub := live.NewHub(live.WithMaxStreamAge(100 * time.Millisecond))
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	hub.Mount(app)
+	base := MustServe(t, app, hub.Close)
+	s := MustStream(t, base)
+	s.Next(t)
+	s.Ended(t, 30*time.Second)
+}
+
+// TestStreamReplaysMissedBuilds: a tab that opens its stream again (a
+// page back from the back/forward cache, a tab back in view, a stream
+// ended by the server) names the last event it saw and gets the builds it
+// missed, so a page edited meanwhile reloads.
+func TestStreamReplaysMissedBuilds(t *testing.T) {
+	hub := live.NewHub()
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	hub.Mount(app)
+	base := MustServe(t, app, hub.Close)
+
+	hello := MustStream(t, base).Next(t)
+	if hello.name != "hello" || hello.id == "" {
+		t.Fatalf("hello %+v: no id before the first build", hello)
+	}
+	hub.Built([]string{"countries/japan/index.html"}, false, nil)
+	hub.Built([]string{"popular/index.html"}, true, nil)
+	hub.Built(nil, false, errors.New("content/x.md:2: bad"))
+
+	s := MustStreamFrom(t, base, hello.id)
+	again := s.Next(t)
+	if again.name != "hello" || again.id == hello.id {
+		t.Fatalf("hello %+v, want a new id", again)
+	}
+	for _, want := range []string{"reload /countries/japan/", "data /popular/", "build-error content/x.md"} {
+		name, text, _ := strings.Cut(want, " ")
+		ev := s.Next(t)
+		if ev.name != name || !strings.Contains(ev.data, text) || ev.id != "" {
+			t.Errorf("replayed %+v, want %s with %s and no id", ev, name, text)
+		}
+	}
+
+	tests := []struct {
+		name, last string
+		want       []string // events after hello
+	}{
+		{"up to date", again.id, nil},
+		{"new tab", "", []string{"build-error"}},
+		{"another boot", "0123456789abcdef-1", []string{"build-error"}},
+		{"garbage", "x", []string{"build-error"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustStreamFrom(t, base, tt.last)
+			s.Next(t) // hello
+			for _, want := range tt.want {
+				if ev := s.Next(t); ev.name != want {
+					t.Errorf("got %q, want %q", ev.name, want)
+				}
+			}
+			hub.Built([]string{"index.html"}, false, nil)
+			if ev := s.Next(t); ev.name != "reload" || ev.data != `{"paths":["/"]}` {
+				t.Errorf("got %+v, want the next build and nothing replayed", ev)
+			}
+			hub.Built(nil, false, errors.New("content/x.md:2: bad")) // broken again for the next case
+			s.Next(t)
+		})
+	}
+
+	t.Run("Last-Event-ID", func(t *testing.T) {
+		// EventSource's own reconnect names the last id in a header.
+		last := MustStream(t, base).Next(t).id
+		hub.Built([]string{"countries/korea/index.html"}, false, nil)
+		req, _ := http.NewRequest("GET", base+"/_live/events", nil)
+		req.Header.Set("Last-Event-ID", last)
+		// The timeout ends the read should the event never come.
+		resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() && sc.Text() != "event: hello" {
+		}
+		for sc.Scan() && !strings.HasPrefix(sc.Text(), "event: ") {
+		}
+		sc.Scan()
+		if sc.Text() != `data: {"paths":["/countries/korea/"]}` {
+			t.Errorf("after hello: %q, want the missed reload", sc.Text())
+		}
+	})
+	t.Run("too old", func(t *testing.T) {
+		old := MustStream(t, base).Next(t).id
+		for range 100 { // more than the hub keeps
+			hub.Built([]string{"index.html"}, false, nil)
+		}
+		s := MustStreamFrom(t, base, old)
+		s.Next(t)
+		if ev := s.Next(t); ev.name != "reload" || ev.data != `{"all":true}` {
+			t.Errorf("got %+v, want a reload of everything", ev)
+		}
+	})
 }

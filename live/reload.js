@@ -55,9 +55,25 @@
     try { return JSON.parse(e.data); } catch (err) { return {}; }
   }
 
+  // One stream per tab, and only while the page is shown and visible: a
+  // page kept in the back/forward cache, or a tab in the background, that
+  // held its stream would hold one of the browser's six connections to
+  // the server, and after a few page views every navigation would wait
+  // for one. When the page comes back, the stream opens again with the id
+  // of the last event seen, and the server sends what was missed (a page
+  // edited meanwhile reloads).
+  var es = null;
+  var last = "";
+
+  function seen(e) {
+    if (e.lastEventId) { last = e.lastEventId; }
+  }
+
   function connect() {
-    var es = new EventSource("/_live/events");
+    if (es || document.visibilityState === "hidden") { return; }
+    es = new EventSource("/_live/events" + (last ? "?last=" + encodeURIComponent(last) : ""));
     es.addEventListener("hello", function (e) {
+      seen(e);
       var d = parse(e);
       if (boot !== null && d.boot !== boot) {
         location.reload(); // the server restarted: pages may differ
@@ -66,18 +82,37 @@
       boot = d.boot;
     });
     es.addEventListener("reload", function (e) {
+      seen(e);
       clearError();
       if (affectsThisPage(parse(e))) { location.reload(); }
     });
     // A build for likes, comments or reader reviews: the widget shows
     // those live; reloading would lose a comment being typed.
-    es.addEventListener("data", clearError);
+    es.addEventListener("data", function (e) {
+      seen(e);
+      clearError();
+    });
     es.addEventListener("build-error", function (e) {
+      seen(e);
       showError(parse(e).error || "build failed");
     });
   }
 
+  function disconnect() {
+    if (es) {
+      es.close();
+      es = null;
+    }
+  }
+
   if (window.EventSource) {
     if (document.body) { connect(); } else { document.addEventListener("DOMContentLoaded", connect); }
+    addEventListener("pagehide", disconnect);
+    addEventListener("pageshow", function () {
+      if (document.body) { connect(); }
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { disconnect(); } else if (document.body) { connect(); }
+    });
   }
 })();
