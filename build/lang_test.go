@@ -90,3 +90,24 @@ func TestKoreanLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguageFlipRebuild: a body-only edit that turns an English tip
+// Korean re-renders every list entry that carries its lang, as a full
+// build would (the country page's compact list shows no summary, so only
+// the language tells it to).
+func TestLanguageFlipRebuild(t *testing.T) {
+	ts := MustSite(t)
+	b := MustBuilder(t, ts, nil)
+	MustBuild(t, b)
+	path := ts.Path("countries/japan/tips/jr-pass.md")
+	src := MustRead(t, path)
+	fm, _, _ := strings.Cut(src, "\n---\n")
+	MustWrite(t, path, fm+"\n---\n"+strings.Repeat("제이알 패스는 여전히 쓸 만합니다. ", 5)+"\n")
+	MustRebuild(t, b, Changes{Files: []string{path}})
+	want := `data-page="countries/japan/tips/jr-pass" lang="ko">`
+	for _, out := range []string{"countries/japan/index.html", "countries/japan/tips/index.html", "index.html"} {
+		if page := MustRead(t, filepath.Join(ts.Out, out)); !strings.Contains(page, want) {
+			t.Errorf("%s: the entry of the now Korean tip lacks lang=ko after the rebuild", out)
+		}
+	}
+}

@@ -52,7 +52,13 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 		if review {
 			fm += fmt.Sprintf("rating: %d\n", 1+r.IntN(5))
 		}
-		MustWrite(t, path, fm+"---\n"+strings.Repeat("Some words here. ", 1+r.IntN(20))+"\n")
+		// A Korean body makes a Korean page (lang on the page and its
+		// list entries), so rewrites also flip a page's language.
+		words := "Some words here. "
+		if r.IntN(4) == 0 {
+			words = "한국어로 쓴 문장입니다. "
+		}
+		MustWrite(t, path, fm+"---\n"+strings.Repeat(words, 1+r.IntN(20))+"\n")
 	}
 	var e struct{ Terms, Docs []string }
 	if err := json.Unmarshal([]byte(MustRead(t, filepath.Join(ts.Out, search.EntryPath))), &e); err != nil || len(e.Terms) < 4 || len(e.Docs) < 4 {
@@ -121,9 +127,21 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			ch.Files, what = []string{path}, "append "+path
+			if r.IntN(3) == 0 {
+				// Only the body changes, and with it the page's language
+				// (shown on the page and its list entries).
+				fm, _, _ := strings.Cut(string(src), "\n---\n")
+				body := "English only now.\n"
+				if !strings.Contains(string(src), "한국어") {
+					body = "이제 한국어로 씁니다.\n"
+				}
+				MustWrite(t, path, fm+"\n---\n"+body)
+				what = "language of " + path
+				break
+			}
 			// New words change the page's index terms, not only its text.
 			MustWrite(t, path, string(src)+pick(wordPool)+" "+pick(wordPool)+".\n")
-			ch.Files, what = []string{path}, "append "+path
 		}
 		res := MustRebuild(t, b, ch)
 		full := testSite{Content: ts.Content, Theme: ts.Theme, Out: t.TempDir()}
