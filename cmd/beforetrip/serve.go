@@ -6,8 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/beforetrip/beforetrip/live"
 	"github.com/beforetrip/beforetrip/watch"
@@ -62,10 +64,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	// Links use the address actually served, unless base_url names another
+	// site on purpose. The builder takes its config from reload, at start
+	// and after each config change.
+	_, baseNote := previewBaseURL(cfg.BaseURL, ln.Addr())
+	reload := func() (*Config, error) {
+		c, err := load()
+		if err == nil {
+			c.BaseURL, _ = previewBaseURL(c.BaseURL, ln.Addr())
+		}
+		return c, err
+	}
 	hub := live.NewHub()
 	site, err := openLiveSite(liveOptions{
 		command: "serve",
-		cfg:     cfg, reload: load, outDir: outDir, dataDir: dataDir, secret: secret,
+		cfg:     cfg, reload: reload, outDir: outDir, dataDir: dataDir, secret: secret,
 		drafts: *drafts, future: *future, liveReload: true, log: logger,
 		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.DataOnly(), r.Err) }},
 	})
@@ -83,13 +96,56 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		site.close()
 		return fmt.Errorf("serve: %w", err)
 	}
-	banner := fmt.Sprintf("beforetrip serving http://%s/ (site, API, live reload)", ln.Addr())
+	banner := fmt.Sprintf("beforetrip serving %s (site, API, live reload)\n%s", servedURL(ln.Addr()), baseNote)
 	return site.run(ctx, ln, filepath.Join(dataDir, "admin.sock"), stdout, banner, hub.Close,
 		func(ctx context.Context) {
 			if err := w.Run(ctx); err != nil {
 				logger.Error("watch", "err", err)
 			}
 		})
+}
+
+// previewBaseURL returns the base URL serve builds with, and a line saying
+// why. A base_url on this machine (a loopback host, as the shipped
+// http://127.0.0.1:1313/) stands for "where serve runs", so the address
+// actually served replaces it: with --addr on another port, the feed, the
+// sitemap and canonical links would otherwise point at a server that is not
+// there. Any other base_url names the real site on purpose and is kept.
+func previewBaseURL(configured string, served net.Addr) (base, note string) {
+	here := servedURL(served)
+	u, err := url.Parse(configured)
+	if configured != "" && err == nil && !isLoopback(u.Hostname()) {
+		return configured, fmt.Sprintf("base_url: %s (set in the config: feed, sitemap and canonical links point there, not here)", configured)
+	}
+	if configured == "" || configured == here {
+		return here, fmt.Sprintf("base_url: %s (the address served)", here)
+	}
+	return here, fmt.Sprintf("base_url: %s (the address served, instead of the config's local %s)", here, configured)
+}
+
+// servedURL is the URL of the site served on addr; a wildcard address
+// (0.0.0.0, [::]) is reached on this machine through loopback.
+func servedURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+		if ip.To4() == nil {
+			host = "::1"
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // feedWorker queues a watcher batch on the rebuild worker.

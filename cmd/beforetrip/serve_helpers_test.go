@@ -23,6 +23,7 @@ type testServer struct {
 	Root, URL string
 	events    chan sseEvent
 	stderr    *syncBuffer
+	stdout    *syncBuffer
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's logger and the test.
@@ -82,7 +83,7 @@ func MustStartServe(tb testing.TB, extraArgs ...string) *testServer {
 func MustStartServeAt(tb testing.TB, root string, extraArgs ...string) *testServer {
 	tb.Helper()
 	tb.Setenv("BEFORETRIP_JWT_SECRET", "")
-	s := &testServer{Root: root, events: make(chan sseEvent, 1000), stderr: &syncBuffer{}}
+	s := &testServer{Root: root, events: make(chan sseEvent, 1000), stderr: &syncBuffer{}, stdout: &syncBuffer{}}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
@@ -96,7 +97,9 @@ func MustStartServeAt(tb testing.TB, root string, extraArgs ...string) *testServ
 	go func() {
 		sc := bufio.NewScanner(outR)
 		for sc.Scan() {
-			if line := sc.Text(); strings.HasPrefix(line, "beforetrip serving ") {
+			line := sc.Text()
+			s.stdout.Write([]byte(line + "\n"))
+			if strings.HasPrefix(line, "beforetrip serving ") {
 				banner <- line
 			}
 		}

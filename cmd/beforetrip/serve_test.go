@@ -220,6 +220,9 @@ func TestServe(t *testing.T) {
 		if _, body := s.get(t, "/"); !strings.Contains(body, "Renamed while serving") {
 			t.Error("new title not served after a config change")
 		}
+		if _, feed := s.get(t, "/feed.xml"); !strings.Contains(feed, s.URL+"/") {
+			t.Error("after a config change, the feed's links no longer use the address served")
+		}
 		MustWriteFile(t, cfgFile, string(good)+"\nlanguage: xx\n")
 		if ev := s.next(t); ev.Name != "build-error" || !strings.Contains(ev.Error, "language") {
 			t.Errorf("invalid config: got %s %q, want a build-error about language", ev.Name, ev.Error)
