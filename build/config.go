@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build/images"
 	"github.com/beforetrip/beforetrip/build/markdown"
 	"github.com/beforetrip/beforetrip/search"
 	"github.com/beforetrip/beforetrip/ugc"
@@ -33,6 +34,10 @@ type Config struct {
 	Future                       bool   // publish tips and reviews dated in the future (previews)
 	APIOrigin                    string // "" = same origin; written into <meta name="bt-api">
 	LiveReload                   bool   // serve mode only: inject the live-reload script
+	// CacheDir keeps resized images between builds (by content hash and
+	// settings); default: .beforetrip-cache/images beside OutDir. Never
+	// inside OutDir: the builder removes files it did not publish there.
+	CacheDir string
 }
 
 // Option configures a Builder.
@@ -66,6 +71,7 @@ type Builder struct {
 	progress io.Writer
 	md       *markdown.Converter
 	ugc      *ugc.Renderer
+	imgs     *images.Cache
 	out      *writer
 	// dataWorkers caps the render goroutines of data-only rebuilds
 	// (WithDataRebuildWorkers).
@@ -111,7 +117,10 @@ func New(cfg Config, opts ...Option) (*Builder, error) {
 	if cfg.ContentDir == "" || cfg.ThemeDir == "" || cfg.OutDir == "" {
 		return nil, errors.New("build: ContentDir, ThemeDir and OutDir are required")
 	}
-	for _, p := range []*string{&cfg.ContentDir, &cfg.ThemeDir, &cfg.OutDir} {
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = filepath.Join(filepath.Dir(filepath.Clean(cfg.OutDir)), ".beforetrip-cache", "images")
+	}
+	for _, p := range []*string{&cfg.ContentDir, &cfg.ThemeDir, &cfg.OutDir, &cfg.CacheDir} {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
 			return nil, fmt.Errorf("build: %w", err)
@@ -144,5 +153,6 @@ func New(cfg Config, opts ...Option) (*Builder, error) {
 	b.md = markdown.New(markdown.WithUnsafeHTML(cfg.UnsafeHTML))
 	b.ugc = ugc.New()
 	b.out = newWriter(cfg.OutDir)
+	b.imgs = images.NewCache(cfg.CacheDir)
 	return b, nil
 }

@@ -22,6 +22,9 @@ type frontMatter struct {
 	root   *yaml.Node // mapping node; nil when the block is empty
 	offset int        // added to YAML line numbers to get file lines
 	body   []byte     // the Markdown after the closing "---"
+	// bodyLine is the number of lines before the body: body line n is
+	// file line bodyLine+n.
+	bodyLine int
 }
 
 // splitFrontMatter separates "---\nYAML\n---\nbody". It returns a
@@ -47,7 +50,7 @@ func splitFrontMatter(data []byte) (*frontMatter, *FileError) {
 				ferr.Line += 1 // YAML line 1 is file line 2
 				return nil, ferr
 			}
-			return &frontMatter{root: root, offset: 1, body: r}, nil
+			return &frontMatter{root: root, offset: 1, body: r, bodyLine: bytes.Count(data[:len(data)-len(r)], []byte("\n"))}, nil
 		}
 		if !more {
 			return nil, &FileError{Line: 1, Msg: `front matter not closed: no "---" line after it`}

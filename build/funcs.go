@@ -34,6 +34,14 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 			return t.Format(dateLayout)
 		},
 		"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
+		// cover renders a page's cover picture ("" without one); sizes is
+		// how wide the layout shows it, lazy for pictures below the fold.
+		"cover": func(p *Page, sizes string, lazy bool) template.HTML {
+			if p == nil {
+				return ""
+			}
+			return coverHTML(p.Cover, p.CoverAlt, sizes, lazy)
+		},
 		"stars": func(n int) string {
 			n = max(0, min(n, 5))
 			return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)

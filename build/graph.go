@@ -39,6 +39,14 @@ func diffPage(old, new *Page) effect {
 	if old.Summary != new.Summary {
 		ef |= efPage | efSummary
 	}
+	if coverOf(old) != coverOf(new) {
+		// Lists show a tip's or review's cover next to its summary; a
+		// country's cover is on its own page only.
+		ef |= efPage
+		if new.Kind != beforetrip.KindCountry {
+			ef |= efSummary
+		}
+	}
 	if old.Title != new.Title || !old.Date.Equal(new.Date) || old.Weight != new.Weight ||
 		!slices.Equal(old.Tags, new.Tags) || old.Rating != new.Rating || old.Author != new.Author || old.Lang != new.Lang ||
 		!reflect.DeepEqual(old.Edited, new.Edited) {
@@ -51,6 +59,14 @@ func diffPage(old, new *Page) effect {
 		ef |= efEverything
 	}
 	return ef
+}
+
+// coverOf identifies what a page's cover shows.
+func coverOf(p *Page) string {
+	if p.Cover == nil {
+		return ""
+	}
+	return p.Cover.Largest().Out + "\x00" + p.CoverAlt
 }
 
 func cmpOr(a, b *Page) *Page {

@@ -19,7 +19,7 @@ import (
 
 // Allowed front-matter keys per kind.
 var (
-	commonKeys  = []string{"title", "date", "summary", "tags", "draft", "weight", "author", "slug", "lang"}
+	commonKeys  = []string{"title", "date", "summary", "tags", "draft", "weight", "author", "slug", "lang", "cover", "cover_alt"}
 	countryKeys = []string{"name", "native_name", "flag", "continent", "capital", "languages", "currency",
 		"timezone", "plugs", "voltage", "visa", "emergency", "tipping", "sim", "tap_water", "tap_water_note",
 		"driving_side", "best_time", "name_ko", "passport_validity", "arrival_card", "entry", "sources", "changes"}
@@ -60,9 +60,18 @@ func classify(rel string) (place, string) {
 			kind = beforetrip.KindReview
 		}
 		return place{kind: kind, country: parts[1], section: parts[2], slug: strings.TrimSuffix(parts[3], ".md")}, ""
+	case len(parts) == 5 && parts[0] == "countries" && parts[4] == "index.md" &&
+		(parts[2] == beforetrip.SectionTips || parts[2] == beforetrip.SectionReviews):
+		// A page bundle: the page and its images in one folder.
+		kind := beforetrip.KindTip
+		if parts[2] == beforetrip.SectionReviews {
+			kind = beforetrip.KindReview
+		}
+		return place{kind: kind, country: parts[1], section: parts[2], slug: parts[3]}, ""
 	}
 	return place{}, "not part of the content model: expected _index.md, countries/<country>/_index.md, " +
-		"countries/<country>/tips/<slug>.md or countries/<country>/reviews/<slug>.md"
+		"countries/<country>/tips/<slug>.md or countries/<country>/reviews/<slug>.md (or <slug>/index.md " +
+		"with its images beside it); images belong next to the page that shows them"
 }
 
 // ignored reports whether a path under the content folder is not content
@@ -186,6 +195,13 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		return nil, nil
 	}
 	file := b.displayPath(rel)
+	if owner, image := imageOwner(rel); image {
+		if owner == "" {
+			return nil, Errors{{File: file, Line: 1, Msg: "an image must be in the folder of the page that shows it: " +
+				"content/, countries/<country>/ or a page bundle countries/<country>/tips/<slug>/"}}
+		}
+		return nil, nil // loaded with the page that shows it
+	}
 	pl, why := classify(rel)
 	if why != "" {
 		return nil, Errors{{File: file, Line: 1, Msg: why}}
@@ -240,10 +256,19 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}
-	doc, err := b.md.Convert(fm.body)
+	b.readCover(r, p)
+	if len(r.errs) > 0 {
+		return nil, r.errs
+	}
+	var imgs []string
+	doc, err := b.md.ConvertWith(fm.body, b.imageFunc(path, &imgs))
 	if err != nil {
 		return nil, Errors{{File: file, Line: 1, Msg: "render Markdown: " + err.Error()}}
 	}
+	if errs := b.imageErrors(file, fm, doc); len(errs) > 0 {
+		return nil, errs
+	}
+	p.Images = pageImages(p, imgs)
 	p.Body = template.HTML(doc.HTML)
 	p.Lang = beforetrip.PageLang(p.Lang, p.Title+"\n"+doc.Plain, b.cfg.Language)
 	p.TOC = tocOf(doc)
@@ -269,9 +294,12 @@ func (b *Builder) pageBody(p *Page) (template.HTML, []markdown.Heading, error) {
 		ferr.File = p.File
 		return "", nil, ferr
 	}
-	doc, err := b.md.Convert(fm.body)
+	doc, err := b.md.ConvertWith(fm.body, b.imageFunc(p.Path, nil))
 	if err != nil {
 		return "", nil, fmt.Errorf("build: %s: %w", p.File, err)
+	}
+	if errs := b.imageErrors(p.File, fm, doc); len(errs) > 0 {
+		return "", nil, errs
 	}
 	return template.HTML(doc.HTML), tocOf(doc), nil
 }

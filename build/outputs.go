@@ -23,6 +23,7 @@ const (
 	outManifest                   // /.beforetrip-pages.json
 	outAsset                      // a static file
 	outSearch                     // a file of the search index
+	outImage                      // a resized image (images.Cache)
 )
 
 // Fixed output paths.
@@ -76,6 +77,9 @@ func planOutputs(s *site, th *theme) map[string]*output {
 			tmpl = "country"
 		}
 		outs[pagePath(p.ID)] = &output{kind: outPage, tmpl: tmpl, id: p.ID, page: p}
+		for _, img := range p.Images {
+			outs[img] = &output{kind: outImage, id: img}
+		}
 	}
 	if s.home == nil {
 		// The home page exists even without content/_index.md.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/build/images"
 	"github.com/beforetrip/beforetrip/build/markdown"
 )
 
@@ -31,6 +32,12 @@ type Page struct {
 	Edited  *time.Time // reader reviews: last edit
 
 	Checklist *Checklist // country pages only
+
+	// Cover is the front matter's cover picture (nil if none); Images
+	// are the output files of the page's pictures, cover included.
+	Cover    *images.Image
+	CoverAlt string
+	Images   []string
 
 	Body template.HTML
 	TOC  []markdown.Heading

@@ -26,7 +26,7 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 		}
 		if prev == nil || next == nil || prev.ID != next.ID || prev.Kind != next.Kind ||
 			(prev.Kind != beforetrip.KindTip && prev.Kind != beforetrip.KindReview) ||
-			old.pages[prev.ID] != prev || !b.published(next) {
+			old.pages[prev.ID] != prev || !b.published(next) || !slices.Equal(prev.Images, next.Images) {
 			return nil, nil, nil, nil
 		}
 		swaps = append(swaps, [2]*Page{prev, next})

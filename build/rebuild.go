@@ -55,8 +55,13 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		if err != nil {
 			continue
 		}
-		if _, ok := b.relPath(abs); !ok {
+		rel, ok := b.relPath(abs)
+		if !ok {
 			continue
+		}
+		if owner, image := imageOwner(rel); image && owner != "" {
+			// An image is part of the page whose folder it is in.
+			abs = filepath.Join(b.cfg.ContentDir, filepath.FromSlash(owner))
 		}
 		for _, path := range b.affectedFiles(abs, st.files) {
 			prev := st.files[path]
@@ -183,7 +188,9 @@ func (b *Builder) inPlace(old *site, prevs map[string]*Page, st *state) (*site, 
 	var swaps []swap
 	for path, prev := range prevs {
 		next := st.files[path]
-		if prev == nil || next == nil || prev.ID != next.ID || prev.Draft != next.Draft || old.pages[prev.ID] != prev || !b.published(next) {
+		if prev == nil || next == nil || prev.ID != next.ID || prev.Draft != next.Draft || old.pages[prev.ID] != prev || !b.published(next) ||
+			!slices.Equal(prev.Images, next.Images) {
+			// Images change the outputs: that needs a new output plan.
 			return nil, nil
 		}
 		if diffPage(prev, next)&^(efPage|efSummary) != 0 {

@@ -89,6 +89,13 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 	case outSearch:
 		w.Write(o.data)
 		return nil
+	case outImage:
+		data, err := r.b.imgs.File(o.id)
+		if err != nil {
+			return fmt.Errorf("build: image %s: %w", o.id, err)
+		}
+		w.Write(data)
+		return nil
 	}
 	return fmt.Errorf("build: unknown output kind %d", o.kind)
 }

@@ -29,6 +29,9 @@ type Doc struct {
 	TOC      []Heading // h2 and h3 headings in order
 	Plain    string    // plain text of the first paragraphs, for summaries
 	Headings int       // number of h2/h3 headings
+	// ImageErrors are the problems with images (ConvertWith): missing alt
+	// text, files that cannot be published.
+	ImageErrors []ImageError
 }
 
 // pooledWriter is a reusable output buffer with its buffered writer.
@@ -62,7 +65,7 @@ func New(opts ...Option) *Converter {
 		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
 	}
 	md := goldmark.New(append(rendererOpts,
-		goldmark.WithExtensions(gfm, extension.Footnote, extension.Typographer, Headings, TableLimit, TableAlign),
+		goldmark.WithExtensions(gfm, extension.Footnote, extension.Typographer, Headings, TableLimit, TableAlign, Images),
 		goldmark.WithParserOptions(parser.WithHeadingAttribute()),
 	)...)
 	c := &Converter{md: md}
@@ -77,7 +80,19 @@ func New(opts ...Option) *Converter {
 // Convert renders src. goldmark only fails on writer errors, which a
 // bytes.Buffer never returns, but the error is passed on for safety.
 func (c *Converter) Convert(src []byte) (*Doc, error) {
+	return c.ConvertWith(src, nil)
+}
+
+// ConvertWith renders src with its local images resolved by img and
+// rendered as responsive images; every image needs alt text. With a nil
+// img, images are left as goldmark renders them.
+func (c *Converter) ConvertWith(src []byte, img ImageFunc) (*Doc, error) {
 	pc := parser.NewContext()
+	var st *imageState
+	if img != nil {
+		st = &imageState{resolve: img}
+		pc.Set(imagesKey, st)
+	}
 	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	w := c.pool.Get().(*pooledWriter)
 	w.buf.Reset()
@@ -93,6 +108,9 @@ func (c *Converter) Convert(src []byte) (*Doc, error) {
 		out.TOC = info.toc
 		out.Plain = info.plain.String()
 		out.Headings = len(info.toc)
+	}
+	if st != nil {
+		out.ImageErrors = st.errs
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -83,7 +84,14 @@ func buildConfig(cfg *Config) build.Config {
 		Language:   cfg.Language,
 		UnsafeHTML: cfg.Markdown.UnsafeHTML,
 		APIOrigin:  cfg.API.Origin,
+		CacheDir:   imageCache(cfg),
 	}
+}
+
+// imageCache is where resized images are kept between builds: in the
+// data folder, which build, serve and api share.
+func imageCache(cfg *Config) string {
+	return filepath.Join(cfg.Path(cfg.DataDir), "cache", "images")
 }
 
 // contentError prints build.Errors one per line and returns a short error;

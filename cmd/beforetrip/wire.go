@@ -85,6 +85,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		}
 		bc := siteBuildConfig(c, o.outDir, o.drafts, o.liveReload)
 		bc.Future = o.future
+		bc.CacheDir = filepath.Join(o.dataDir, "cache", "images")
 		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
 		// Count rebuilds render on half the cores: during a like storm
 		// they would otherwise take both cores of a small server from
