@@ -31,6 +31,11 @@ type User struct {
 	Email    string `json:"email,omitempty"`
 	Role     Role   `json:"role"`
 	Blocked  bool   `json:"blocked,omitempty"`
+	// EmailVerified is true once the owner followed a verify link mailed
+	// to Email.
+	EmailVerified bool `json:"email_verified"`
+	// NotifyReplies asks for a mail when someone replies to one's comment.
+	NotifyReplies bool `json:"notify_replies"`
 	// BlockedUntil ends a timed block (nil: permanent); BlockReason is
 	// shown to the blocked user.
 	BlockedUntil *time.Time `json:"blocked_until,omitempty"`

@@ -373,6 +373,17 @@ func TestAttackHugeBody(t *testing.T) {
 		{"POST", "/api/admin/users/:name/purge", "/api/admin/users/bigbrowser/purge", `{}`, bearer},
 		{"POST", "/api/admin/pages/lock", "/api/admin/pages/lock?page=countries/japan", `{}`, bearer},
 		{"POST", "/api/admin/pages/unlock", "/api/admin/pages/unlock?page=countries/japan", `{}`, bearer},
+		{"PATCH", "/api/auth/me", "/api/auth/me", `{"notify_replies":true}`, bearer},
+		{"POST", "/api/auth/password/forgot", "/api/auth/password/forgot", `{"login":"bigsender"}`, nil},
+		{"POST", "/api/auth/password/reset", "/api/auth/password/reset", `{"token":"x","password":"y"}`, nil},
+		{"POST", "/api/auth/password/change", "/api/auth/password/change",
+			fmt.Sprintf(`{"current_password":%q,"password":"another long passphrase"}`, testPassword), bearer},
+		{"POST", "/api/auth/email/verify", "/api/auth/email/verify", `{"token":"x"}`, nil},
+		{"POST", "/api/auth/email/resend", "/api/auth/email/resend", `{}`, bearer},
+		{"POST", "/api/auth/email/change", "/api/auth/email/change",
+			fmt.Sprintf(`{"password":%q,"email":"big@new.example"}`, testPassword), bearer},
+		{"POST", "/api/notifications/unsubscribe", "/api/notifications/unsubscribe?token=1.x", `{}`, nil},
+		{"DELETE", "/api/auth/me", "/api/auth/me", fmt.Sprintf(`{"password":%q}`, testPassword), bearer},
 		{"POST", "/api/auth/logout", "/api/auth/logout", `{}`, bearer},
 	}
 	covered := map[string]bool{}
@@ -501,8 +512,8 @@ func mustBulkServer(tb testing.TB) *testServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := New(Config{JWTSecret: testSecret}, Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db,
-		Reviews: db, Popular: db, Pages: index})
+	srv, err := New(Config{JWTSecret: testSecret, BaseURL: "http://site.test/"}, Services{Users: db, Sessions: db, Likes: db,
+		Comments: db, Moderation: db, Reviews: db, Popular: db, Pages: index, Accounts: db, Mail: db})
 	if err != nil {
 		tb.Fatal(err)
 	}

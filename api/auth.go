@@ -58,6 +58,11 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
+	// The account exists now; a mail that could not be queued is asked
+	// for again from the account page (resend).
+	if err := s.sendVerification(c, u); err != nil {
+		s.log.Error("api: queueing the verification mail failed", "user", u.ID, "err", err)
+	}
 	return c.Status(http.StatusCreated).JSON(userResponse{User: ownUser(u)})
 }
 

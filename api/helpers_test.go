@@ -96,6 +96,13 @@ func MustServer(tb testing.TB, opts ...func(*Config)) *testServer {
 // Server (e.g. the rate limiters' clock) before it starts serving.
 func mustServerSetup(tb testing.TB, setup func(*Server), opts ...func(*Config)) *testServer {
 	tb.Helper()
+	return mustServerWith(tb, nil, setup, opts...)
+}
+
+// mustServerWith is mustServerSetup with a step that may replace services
+// (e.g. a real mail sender for the outbox) before New.
+func mustServerWith(tb testing.TB, services func(*Services), setup func(*Server), opts ...func(*Config)) *testServer {
+	tb.Helper()
 	dir := tb.TempDir()
 	ts := &testServer{}
 	db, err := store.Open(filepath.Join(dir, "beforetrip.db"), store.WithClock(ts.storeNow))
@@ -109,7 +116,7 @@ func mustServerSetup(tb testing.TB, setup func(*Server), opts ...func(*Config)) 
 		tb.Fatal(err)
 	}
 	ts.DB, ts.Index = db, index
-	cfg := Config{JWTSecret: testSecret}
+	cfg := Config{JWTSecret: testSecret, BaseURL: "http://site.test/"}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -121,8 +128,12 @@ func mustServerSetup(tb testing.TB, setup func(*Server), opts ...func(*Config)) 
 		ts.changes = append(ts.changes, ch)
 		ts.mu.Unlock()
 	})
-	srv, err := New(cfg, Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db,
-		Popular: db, Pages: index, Notifier: notifier})
+	svc := Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db,
+		Popular: db, Pages: index, Accounts: db, Mail: db, Notifier: notifier}
+	if services != nil {
+		services(&svc)
+	}
+	srv, err := New(cfg, svc)
 	if err != nil {
 		tb.Fatal(err)
 	}

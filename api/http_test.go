@@ -151,18 +151,18 @@ func TestCORS(t *testing.T) {
 func TestNewRefusesBadConfig(t *testing.T) {
 	ts := MustServer(t)
 	svc := Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Moderation: ts.DB, Reviews: ts.DB,
-		Popular: ts.DB, Pages: ts.Index}
+		Popular: ts.DB, Pages: ts.Index, Accounts: ts.DB, Mail: ts.DB}
 	tests := []struct {
 		name string
 		cfg  Config
 		want string
 	}{
 		{"short secret", Config{JWTSecret: []byte("short")}, "at least 32"},
-		{"SameSite=None without Secure", Config{JWTSecret: testSecret, Cookie: CookieConfig{SameSite: "None"}}, "needs Secure"},
-		{"bad SameSite", Config{JWTSecret: testSecret, Cookie: CookieConfig{SameSite: "lax-ish"}}, "SameSite"},
-		{"wildcard origin", Config{JWTSecret: testSecret, CORSOrigins: []string{"*"}}, "credentials"},
-		{"bad proxy", Config{JWTSecret: testSecret, TrustedProxies: []string{"nginx"}}, "trusted proxy"},
-		{"bad moderation", Config{JWTSecret: testSecret, Moderation: "later"}, "moderation"},
+		{"SameSite=None without Secure", Config{JWTSecret: testSecret, BaseURL: "http://site.test/", Cookie: CookieConfig{SameSite: "None"}}, "needs Secure"},
+		{"bad SameSite", Config{JWTSecret: testSecret, BaseURL: "http://site.test/", Cookie: CookieConfig{SameSite: "lax-ish"}}, "SameSite"},
+		{"wildcard origin", Config{JWTSecret: testSecret, BaseURL: "http://site.test/", CORSOrigins: []string{"*"}}, "credentials"},
+		{"bad proxy", Config{JWTSecret: testSecret, BaseURL: "http://site.test/", TrustedProxies: []string{"nginx"}}, "trusted proxy"},
+		{"bad moderation", Config{JWTSecret: testSecret, BaseURL: "http://site.test/", Moderation: "later"}, "moderation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,7 +172,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(Config{JWTSecret: testSecret, Cookie: CookieConfig{SameSite: "None", Secure: true}}, svc); err != nil {
+	if _, err := New(Config{JWTSecret: testSecret, BaseURL: "http://site.test/", Cookie: CookieConfig{SameSite: "None", Secure: true}}, svc); err != nil {
 		t.Fatalf("SameSite=None with Secure: %v", err)
 	}
 }

@@ -103,6 +103,9 @@ func (b *bucketSet) sweep(now time.Time) {
 // user.
 type limits struct {
 	loginIP, loginName, loginAccount, register, writes *bucketSet
+	// mailIP and mailAccount bound the account mails (reset links,
+	// verification) a stranger can make us send: 5 an hour each.
+	mailIP, mailAccount *bucketSet
 }
 
 func newLimits(now func() time.Time) *limits {
@@ -114,6 +117,8 @@ func newLimits(now func() time.Time) *limits {
 		loginAccount: newBucketSet(10, time.Minute, now),
 		register:     newBucketSet(20, time.Hour, now),
 		writes:       newBucketSet(120, time.Minute, now),
+		mailIP:       newBucketSet(5, time.Hour, now),
+		mailAccount:  newBucketSet(5, time.Hour, now),
 	}
 }
 
@@ -185,4 +190,26 @@ func (l *limits) write(c *fiber.Ctx, userID uint64) error {
 		return rateLimited(c, w)
 	}
 	return nil
+}
+
+// mailRequest spends one of the IP's account mails; 429 when none is left
+// (this tells nothing about any account).
+func (l *limits) mailRequest(c *fiber.Ctx, ip string) error {
+	if l == nil {
+		return nil
+	}
+	if w := l.mailIP.take(ip); w > 0 {
+		return rateLimited(c, w)
+	}
+	return nil
+}
+
+// accountMail spends one of the account's mails and reports whether one was
+// left. The caller then silently sends nothing: a 429 here would tell that
+// the account exists.
+func (l *limits) accountMail(userID uint64) bool {
+	if l == nil {
+		return true
+	}
+	return l.mailAccount.take(strconv.FormatUint(userID, 10)) == 0
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -56,6 +57,15 @@ type Config struct {
 	// EditWindow is how long authors may edit their comments (default 15
 	// minutes; moderators always may).
 	EditWindow time.Duration
+	// BaseURL is the site's absolute URL with a trailing slash; mailed
+	// links (reset, verify, replies, unsubscribe) start with it.
+	BaseURL string
+	// RequireVerifiedEmail keeps accounts whose email is not verified
+	// from commenting and writing reviews (they may still log in and like).
+	RequireVerifiedEmail bool
+	// ReplyBatch is how long a reply notification waits for more replies
+	// to join its mail; zero means one minute.
+	ReplyBatch time.Duration
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -80,6 +90,10 @@ type Services struct {
 	// Moderation keeps reports, decisions, blocks, locks, pins and the
 	// audit log.
 	Moderation beforetrip.ModerationService
+	Accounts   beforetrip.AccountService
+	// Mail queues mails in the durable outbox (the mail package's Sender,
+	// which also wakes itself; or the store alone, sent by nobody).
+	Mail beforetrip.Outbox
 	// Notifier hears about like, comment-count and reader-review changes;
 	// nil drops them.
 	Notifier beforetrip.Notifier
@@ -128,7 +142,8 @@ func New(cfg Config, svc Services) (*Server, error) {
 		}
 	}
 	if svc.Users == nil || svc.Sessions == nil || svc.Likes == nil || svc.Comments == nil ||
-		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil || svc.Moderation == nil {
+		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil || svc.Moderation == nil ||
+		svc.Accounts == nil || svc.Mail == nil {
 		return nil, errors.New("api: every service but Notifier is required")
 	}
 	if cfg.HideAfterReports == 0 {
@@ -142,6 +157,17 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if cfg.EditWindow < 0 {
 		return nil, fmt.Errorf("api: edit window %s: want a positive duration", cfg.EditWindow)
+
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("api: base URL %q: want an absolute http(s) URL (mailed links start with it)", cfg.BaseURL)
+	}
+	if !strings.HasSuffix(cfg.BaseURL, "/") {
+		cfg.BaseURL += "/"
+	}
+	if cfg.ReplyBatch <= 0 {
+		cfg.ReplyBatch = time.Minute
 	}
 	if svc.Notifier == nil {
 		svc.Notifier = beforetrip.NotifierFunc(func(beforetrip.Change) {})
@@ -226,7 +252,17 @@ func (s *Server) routeTable() []route {
 		{fiber.MethodPost, "/api/auth/refresh", s.refresh},
 		{fiber.MethodPost, "/api/auth/logout", s.logout},
 		{fiber.MethodGet, "/api/auth/me", s.user(s.me)},
+		{fiber.MethodPatch, "/api/auth/me", s.writer(s.updateMe)},
+		{fiber.MethodDelete, "/api/auth/me", s.writer(s.deleteMe)},
+		{fiber.MethodGet, "/api/auth/me/export", s.user(s.exportMe)},
 		{fiber.MethodPost, "/api/auth/token", s.token},
+		{fiber.MethodPost, "/api/auth/password/forgot", s.forgotPassword},
+		{fiber.MethodPost, "/api/auth/password/reset", s.resetPassword},
+		{fiber.MethodPost, "/api/auth/password/change", s.writer(s.changePassword)},
+		{fiber.MethodPost, "/api/auth/email/verify", s.verifyEmail},
+		{fiber.MethodPost, "/api/auth/email/resend", s.writer(s.resendVerification)},
+		{fiber.MethodPost, "/api/auth/email/change", s.writer(s.changeEmail)},
+		{fiber.MethodPost, "/api/notifications/unsubscribe", s.unsubscribe},
 
 		{fiber.MethodGet, "/api/page", s.page},
 		{fiber.MethodGet, "/api/pages", s.pages},
@@ -234,14 +270,14 @@ func (s *Server) routeTable() []route {
 		{fiber.MethodDelete, "/api/likes", s.writer(s.unlike)},
 
 		{fiber.MethodGet, "/api/comments", s.listComments},
-		{fiber.MethodPost, "/api/comments", s.writer(s.createComment)},
+		{fiber.MethodPost, "/api/comments", s.writer(s.verified(s.createComment))},
 		{fiber.MethodPatch, "/api/comments/:id", s.writer(s.editComment)},
 		{fiber.MethodDelete, "/api/comments/:id", s.writer(s.deleteComment)},
 		{fiber.MethodPost, "/api/comments/:id/report", s.writer(s.reportComment)},
 
 		{fiber.MethodGet, "/api/reviews", s.listReviews},
 		{fiber.MethodGet, "/api/reviews/:id", s.getReview},
-		{fiber.MethodPost, "/api/reviews", s.writer(s.createReview)},
+		{fiber.MethodPost, "/api/reviews", s.writer(s.verified(s.createReview))},
 		{fiber.MethodPatch, "/api/reviews/:id", s.writer(s.editReview)},
 		{fiber.MethodDelete, "/api/reviews/:id", s.writer(s.deleteReview)},
 		{fiber.MethodPost, "/api/reviews/:id/report", s.writer(s.reportReview)},

@@ -6,7 +6,8 @@ import "github.com/beforetrip/beforetrip"
 // (others only ever see an Author).
 func ownUser(u *beforetrip.User) beforetrip.User {
 	return beforetrip.User{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role,
-		Blocked: u.Blocked, BlockedUntil: u.BlockedUntil, BlockReason: u.BlockReason, CreatedAt: u.CreatedAt}
+		Blocked: u.Blocked, BlockedUntil: u.BlockedUntil, BlockReason: u.BlockReason, CreatedAt: u.CreatedAt,
+		EmailVerified: u.EmailVerified, NotifyReplies: u.NotifyReplies}
 }
 
 func author(u *beforetrip.User) beforetrip.Author {

@@ -114,7 +114,8 @@ func deleteSession(tx *bolt.Tx, s *beforetrip.Session) error {
 	return tx.Bucket(bucketSessions).Delete(id)
 }
 
-// PurgeSessionsEvery runs PurgeSessions now and then every interval until
+// PurgeSessionsEvery runs PurgeSessions (and drops expired account
+// tokens) now and then every interval until
 // ctx ends, logging what it removed and any failure (a failed purge is
 // retried at the next tick; nothing depends on it).
 func (db *DB) PurgeSessionsEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
@@ -127,6 +128,12 @@ func (db *DB) PurgeSessionsEvery(ctx context.Context, interval time.Duration, lo
 			log.Error("store: purging sessions failed", "err", err)
 		case n > 0:
 			log.Info("store: purged unusable sessions", "sessions", n)
+		}
+		// Expired reset and verify tokens go at the same pace.
+		if n, err := db.purgeTokens(); err != nil && ctx.Err() == nil {
+			log.Error("store: purging tokens failed", "err", err)
+		} else if n > 0 {
+			log.Info("store: purged expired account tokens", "tokens", n)
 		}
 		select {
 		case <-ctx.Done():

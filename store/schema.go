@@ -37,6 +37,10 @@ var (
 	bucketAudit          = []byte("audit")              // entryID → AuditEntry JSON (schema 5)
 	bucketPageLocks      = []byte("page_locks")         // page → lockRecord JSON: read-only threads (schema 5)
 	bucketPagePins       = []byte("page_pins")          // page → commentID: the pinned comment (schema 5)
+	bucketTokens         = []byte("account_tokens")     // selector → AccountToken JSON (schema 6)
+	bucketOutbox         = []byte("outbox")             // mailID → Mail JSON (schema 6)
+	bucketOutboxDue      = []byte("outbox_due")         // sendAt unix ns(8) mailID(8) → "" (schema 6)
+	bucketReplyBatches   = []byte("outbox_batches")     // userID → mailID of the open reply batch (schema 6)
 )
 
 var keySchema = []byte("schema")
@@ -53,6 +57,7 @@ var migrations = []migration{
 	dropV3PopularBucket,
 	createV4ReviewQueue,
 	createV5ModerationBuckets,
+	createV6MailBuckets,
 }
 
 // createV1Buckets is schema version 1: every bucket the store uses.
@@ -103,6 +108,17 @@ func createV4ReviewQueue(tx *bolt.Tx) error {
 // queue, the audit log, thread locks and pins. Earlier files have none.
 func createV5ModerationBuckets(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bucketReports, bucketReportsOpen, bucketAudit, bucketPageLocks, bucketPagePins} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// createV6MailBuckets is schema version 6: account tokens (password
+// reset, email verification) and the mail outbox.
+func createV6MailBuckets(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketTokens, bucketOutbox, bucketOutboxDue, bucketReplyBatches} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}

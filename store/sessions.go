@@ -199,11 +199,17 @@ func revokeSession(tx *bolt.Tx, id []byte) error {
 // revokeUserSessions revokes every session of a user via the user→session
 // index.
 func revokeUserSessions(tx *bolt.Tx, userID uint64) error {
-	p := prefix(u64(userID))
+	return revokeUserSessionsBut(tx, userID, "")
+}
+
+// revokeUserSessionsBut revokes every session of a user but keep (a
+// password change keeps the session that made it).
+func revokeUserSessionsBut(tx *bolt.Tx, userID uint64, keep string) error {
 	var ids [][]byte
-	c := tx.Bucket(bucketSessionUsers).Cursor()
-	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
-		ids = append(ids, clone(k[len(p):]))
+	for _, id := range userSessionIDs(tx, userID) {
+		if string(id) != keep {
+			ids = append(ids, id)
+		}
 	}
 	for _, id := range ids {
 		if err := revokeSession(tx, id); err != nil {
@@ -211,6 +217,17 @@ func revokeUserSessions(tx *bolt.Tx, userID uint64) error {
 		}
 	}
 	return nil
+}
+
+// userSessionIDs lists a user's session IDs from the user→session index.
+func userSessionIDs(tx *bolt.Tx, userID uint64) [][]byte {
+	p := prefix(u64(userID))
+	var ids [][]byte
+	c := tx.Bucket(bucketSessionUsers).Cursor()
+	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+		ids = append(ids, clone(k[len(p):]))
+	}
+	return ids
 }
 
 func usable(s *beforetrip.Session, now time.Time) bool {

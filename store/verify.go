@@ -32,7 +32,7 @@ func (db *DB) Verify() error {
 	}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		for _, check := range []func(*bolt.Tx, func(string, ...any)) error{
-			verifyUsers, verifySessions, verifyCounters, verifyReviews, verifyModeration,
+			verifyUsers, verifySessions, verifyCounters, verifyReviews, verifyModeration, verifyMail,
 		} {
 			if err := check(tx, report); err != nil {
 				return err

@@ -60,10 +60,15 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	site, err := openLiveSite(liveOptions{
 		command: "api",
 		cfg:     cfg, reload: load, outDir: outDir, dataDir: dataDir,
-		secret: []byte(cfg.JWTSecret), log: logger,
+		secret: []byte(cfg.JWTSecret), log: logger, terminal: stdout,
 	})
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
+	}
+	if !site.mail.SMTP() {
+		logger.Warn("api: NO MAIL SERVER: mail.smtp_url is not set, so password reset, verification and reply mails " +
+			"are only written to " + filepath.Join(dataDir, "outbox") + " and never reach readers; " +
+			"set mail.smtp_url (or BEFORETRIP_MAIL_SMTP_URL) in production")
 	}
 	// SIGHUP publishes editorial changes: the worker, the one writer of
 	// --out, reads the config, content and theme again and makes a full

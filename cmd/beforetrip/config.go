@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -49,6 +51,13 @@ type Config struct {
 	Reviews struct {
 		Moderation string `yaml:"moderation"`
 	} `yaml:"reviews"`
+	Mail struct {
+		SMTPURL string `yaml:"smtp_url"`
+		From    string `yaml:"from"`
+	} `yaml:"mail"`
+	Accounts struct {
+		RequireVerifiedEmail bool `yaml:"require_verified_email"`
+	} `yaml:"accounts"`
 	Rebuild struct {
 		Debounce time.Duration `yaml:"debounce"`
 		MaxWait  time.Duration `yaml:"max_wait"`
@@ -232,4 +241,17 @@ func (c *Config) Path(p string) string {
 		return p
 	}
 	return filepath.Join(c.Dir, p)
+}
+
+// MailFrom is mail.from, or the site title at noreply@ the base URL's host
+// when it is empty.
+func (c *Config) MailFrom() string {
+	if c.Mail.From != "" {
+		return c.Mail.From
+	}
+	host := "localhost"
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return (&mail.Address{Name: c.Title, Address: "noreply@" + host}).String()
 }

@@ -79,7 +79,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	site, err := openLiveSite(liveOptions{
 		command: "serve",
 		cfg:     cfg, reload: reload, outDir: outDir, dataDir: dataDir, secret: secret,
-		drafts: *drafts, future: *future, liveReload: true, log: logger,
+		drafts: *drafts, future: *future, liveReload: true, log: logger, terminal: stdout,
 		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.DataOnly(), r.Err) }},
 	})
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/beforetrip/beforetrip/api"
 	"github.com/beforetrip/beforetrip/build"
 	"github.com/beforetrip/beforetrip/live"
+	"github.com/beforetrip/beforetrip/mail"
 	"github.com/beforetrip/beforetrip/store"
 )
 
@@ -37,6 +38,9 @@ type liveOptions struct {
 	future     bool // publish future-dated pages now (previews)
 	liveReload bool
 	log        *slog.Logger
+	// terminal shows the links of mails written to <data>/outbox when no
+	// SMTP server is configured.
+	terminal io.Writer
 	// hooks run after each build, after the page index is reloaded.
 	hooks []func(live.Result)
 }
@@ -49,6 +53,7 @@ type liveSite struct {
 	pages  *api.PageIndex
 	worker *live.Worker
 	api    *api.Server
+	mail   *mail.Sender
 	log    *slog.Logger
 	// release lets go of the output folder (lockOutput).
 	release func()
@@ -112,6 +117,15 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		opts = append(opts, live.WithHook(h))
 	}
 	s.worker = live.NewWorker(newBuilder, opts...)
+	s.mail, err = mail.New(db, mail.Config{
+		SMTPURL: o.cfg.Mail.SMTPURL, From: o.cfg.MailFrom(),
+		Dir: filepath.Join(o.dataDir, "outbox"), Terminal: o.terminal,
+		Site: o.cfg.Title, Language: o.cfg.Language,
+	}, mail.WithLogger(o.log))
+	if err != nil {
+		s.close()
+		return nil, err
+	}
 	s.api, err = api.New(api.Config{
 		CORSOrigins:    o.cfg.API.CORSOrigins,
 		TrustedProxies: o.cfg.API.TrustedProxies,
@@ -121,15 +135,17 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 			SameSite: o.cfg.API.Cookies.SameSite,
 			Domain:   o.cfg.API.Cookies.Domain,
 		},
-		JWTSecret:        o.secret,
-		Moderation:       o.cfg.Comments.Moderation,
-		ReviewModeration: o.cfg.Reviews.Moderation,
-		HideAfterReports: o.cfg.Comments.HideAfterReports,
-		EditWindow:       o.cfg.Comments.EditWindow,
-		Logger:           o.log,
+		JWTSecret:            o.secret,
+		Moderation:           o.cfg.Comments.Moderation,
+		ReviewModeration:     o.cfg.Reviews.Moderation,
+		HideAfterReports:     o.cfg.Comments.HideAfterReports,
+		EditWindow:           o.cfg.Comments.EditWindow,
+		BaseURL:              o.cfg.BaseURL,
+		RequireVerifiedEmail: o.cfg.Accounts.RequireVerifiedEmail,
+		Logger:               o.log,
 	}, api.Services{
 		Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db, Popular: db,
-		Pages: s.pages, Notifier: s.worker,
+		Pages: s.pages, Accounts: db, Mail: s.mail, Notifier: s.worker,
 	})
 	if err != nil {
 		s.close()
@@ -190,6 +206,9 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 	// Logins leave sessions behind; those that can no longer be used go
 	// once an hour (and at start).
 	wg.Go(func() { s.db.PurgeSessionsEvery(ctx, time.Hour, s.log) })
+	// Mails queued in the store's outbox (also those left by a previous
+	// run) go out from here, off the request path.
+	wg.Go(func() { s.mail.Run(ctx) })
 	wg.Go(func() {
 		if err := admin.Serve(ctx, socket, s.db, s.log); err != nil {
 			s.log.Error("admin socket", "path", socket, "err", err)
