@@ -67,7 +67,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Links use the address actually served, unless base_url names another
 	// site on purpose. The builder takes its config from reload, at start
 	// and after each config change.
-	_, baseNote := previewBaseURL(cfg.BaseURL, ln.Addr())
+	// The API's mailed links (reset, verify, replies) follow too.
+	var baseNote string
+	cfg.BaseURL, baseNote = previewBaseURL(cfg.BaseURL, ln.Addr())
 	reload := func() (*Config, error) {
 		c, err := load()
 		if err == nil {
