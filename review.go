@@ -85,22 +85,28 @@ type ReviewEdit struct {
 	Body   *string
 }
 
-// Normalize trims the title.
+// Normalize cleans the title (CleanTitle): trimmed, without the
+// invisible and direction-changing characters that spoof lists and feeds.
 func (e *ReviewEdit) Normalize() {
 	if e.Title != nil {
-		t := strings.TrimSpace(*e.Title)
+		t := CleanTitle(*e.Title)
 		e.Title = &t
 	}
 }
 
 // Validate checks the fields that are set: a title of 1 to
-// MaxReviewTitleLen characters, a rating of 1 to 5, a body of at most
-// MaxReviewBodyLen characters, all valid UTF-8. Its messages are shown to
-// readers.
+// MaxReviewTitleLen characters without Hidden characters (Normalize
+// removes them), a rating of 1 to 5, a body of at most MaxReviewBodyLen
+// characters, all valid UTF-8. Its messages are shown to readers.
 func (e *ReviewEdit) Validate() error {
 	if t := e.Title; t != nil && (strings.TrimSpace(*t) == "" || !utf8.ValidString(*t) ||
 		utf8.RuneCountInString(*t) > MaxReviewTitleLen) {
 		return Invalid("title", "Title must be 1 to %d characters.", MaxReviewTitleLen)
+	}
+	if t := e.Title; t != nil {
+		if r, ok := HiddenIn(*t); ok {
+			return Invalid("title", "Title must not contain invisible or direction-changing characters (%U).", r)
+		}
 	}
 	if e.Rating != nil && (*e.Rating < 1 || *e.Rating > 5) {
 		return Invalid("rating", "Rating must be 1 to 5.")

@@ -174,6 +174,10 @@ func TestNormalizeUsername(t *testing.T) {
 		{"alice", "alice", true}, {"  Alice_2 ", "alice_2", true}, {"kim-lee", "kim-lee", true},
 		{"ab", "", false}, {strings.Repeat("a", 33), "", false}, {"a b c", "", false},
 		{"ålice", "", false}, {"al.ice", "", false}, {"аlice", "", false}, // Cyrillic а
+		{"bob\u202e", "", false}, {"b\u200bob", "", false},
+		{"admin", "", false}, {"Admin", "", false}, {"ad-min", "", false}, {"admin_2", "", false},
+		{"root", "", false}, {"moderator", "", false}, {"mod", "", false}, {"beforetrip", "", false},
+		{"administrators", "administrators", true}, {"modest", "modest", true}, {"rooted", "rooted", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

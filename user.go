@@ -81,7 +81,31 @@ func NormalizeUsername(name string) (string, error) {
 			return "", Invalid("username", "Username may contain only a–z, 0–9, _ and -.")
 		}
 	}
+	if ReservedUsername(name) {
+		return "", Invalid("username", "This username is reserved; choose another.")
+	}
 	return name, nil
+}
+
+// reservedNames are names a reader could use to pass for the site or its
+// staff, or that read as a placeholder in the interface.
+var reservedNames = map[string]bool{
+	"admin": true, "administrator": true, "root": true, "superuser": true, "sysadmin": true,
+	"sysop": true, "system": true, "moderator": true, "mod": true, "editor": true,
+	"staff": true, "team": true, "support": true, "help": true, "official": true,
+	"owner": true, "security": true, "abuse": true, "webmaster": true, "postmaster": true,
+	"hostmaster": true, "noreply": true, "beforetrip": true, "api": true,
+	"anonymous": true, "deleted": true, "null": true, "undefined": true, "nobody": true,
+}
+
+// ReservedUsername reports whether a lower-cased name may not be
+// registered: one of the reserved names, also with '-' or '_' inside or
+// digits after it ("ad-min", "admin_1" and "root2" are reserved). Accounts
+// that already have such a name keep it: the rule applies at register.
+func ReservedUsername(name string) bool {
+	base := strings.NewReplacer("-", "", "_", "").Replace(name)
+	base = strings.TrimRight(base, "0123456789")
+	return reservedNames[base]
 }
 
 // NormalizeEmail checks an address the way registration needs: a bare

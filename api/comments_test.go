@@ -137,8 +137,8 @@ func TestPreModeration(t *testing.T) {
 	ts := MustServer(t, func(c *Config) { c.Moderation = "pre" })
 	reader, _ := ts.MustUser(t, "rita")
 	other, _ := ts.MustUser(t, "otto")
-	admin, _ := ts.MustUser(t, "root")
-	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	admin, _ := ts.MustUser(t, "chief")
+	ts.MustRole(t, "chief", beforetrip.RoleAdmin)
 	page := "countries/japan"
 
 	cm := mustComment(t, reader, page, "Pending please", 0)
@@ -181,8 +181,8 @@ func TestPreModeration(t *testing.T) {
 func TestPreModerationEdit(t *testing.T) {
 	ts := MustServer(t, func(c *Config) { c.Moderation = "pre" })
 	reader, _ := ts.MustUser(t, "rita")
-	admin, _ := ts.MustUser(t, "root")
-	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	admin, _ := ts.MustUser(t, "chief")
+	ts.MustRole(t, "chief", beforetrip.RoleAdmin)
 	page := "countries/japan"
 	anon := ts.client(t)
 	count := func(c *client) int { return len(listComments(t, c, "page="+page).Comments) }
@@ -234,8 +234,8 @@ func TestReplyToUnseenComment(t *testing.T) {
 	ts := MustServer(t, func(c *Config) { c.Moderation = "pre" })
 	rita, _ := ts.MustUser(t, "rita")
 	otto, _ := ts.MustUser(t, "otto")
-	admin, _ := ts.MustUser(t, "root")
-	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	admin, _ := ts.MustUser(t, "chief")
+	ts.MustRole(t, "chief", beforetrip.RoleAdmin)
 	page := "countries/japan"
 	hidden := mustComment(t, rita, page, "Waiting for approval", 0)
 	elsewhere := mustComment(t, admin, "countries/south-korea", "Another page", 0)

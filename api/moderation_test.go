@@ -12,8 +12,8 @@ import (
 func TestReportHideRestore(t *testing.T) {
 	ts := MustServer(t)
 	author, _ := ts.MustUser(t, "writer")
-	admin, _ := ts.MustUser(t, "root")
-	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	admin, _ := ts.MustUser(t, "chief")
+	ts.MustRole(t, "chief", beforetrip.RoleAdmin)
 	page := "countries/japan/tips/jr-pass"
 	cm := mustComment(t, author, page, "Cheap watches!!!", 0)
 	report := fmt.Sprintf("/api/comments/%d/report", cm.ID)
@@ -84,8 +84,8 @@ func TestReportHideRestore(t *testing.T) {
 func TestAdminRoutesRefuseReaders(t *testing.T) {
 	ts := MustServer(t)
 	reader, _ := ts.MustUser(t, "reader")
-	editor, _ := ts.MustUser(t, "editor")
-	ts.MustRole(t, "editor", beforetrip.RoleEditor)
+	editor, _ := ts.MustUser(t, "redakteur")
+	ts.MustRole(t, "redakteur", beforetrip.RoleEditor)
 	n := 0
 	for _, rt := range ts.routes {
 		if !strings.HasPrefix(rt.path, "/api/admin/") {
@@ -108,8 +108,8 @@ func TestAdminRoutesRefuseReaders(t *testing.T) {
 
 func TestBlockUnblockRolePurge(t *testing.T) {
 	ts := MustServer(t)
-	admin, _ := ts.MustUser(t, "root")
-	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	admin, _ := ts.MustUser(t, "chief")
+	ts.MustRole(t, "chief", beforetrip.RoleAdmin)
 	bob, _ := ts.MustUser(t, "bob")
 	page := "countries/japan"
 	cm := mustComment(t, bob, page, "first", 0)
@@ -158,7 +158,7 @@ func TestBlockUnblockRolePurge(t *testing.T) {
 	for _, e := range log.Entries {
 		actions = append(actions, e.Action+" "+e.Target+" by "+e.Actor.Username)
 	}
-	want := []string{"purge user bob by root", "role editor user bob by root", "unblock user bob by root"}
+	want := []string{"purge user bob by chief", "role editor user bob by chief", "unblock user bob by chief"}
 	if len(actions) < 4 || fmt.Sprint(actions[:3]) != fmt.Sprint(want) || !strings.HasPrefix(actions[3], "block until ") ||
 		log.Entries[3].Reason != "Spamming the Japan pages" {
 		t.Fatalf("audit = %q", actions)
@@ -170,8 +170,8 @@ func TestBlockUnblockRolePurge(t *testing.T) {
 
 func TestLockAndPin(t *testing.T) {
 	ts := MustServer(t)
-	admin, _ := ts.MustUser(t, "root")
-	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	admin, _ := ts.MustUser(t, "chief")
+	ts.MustRole(t, "chief", beforetrip.RoleAdmin)
 	reader, _ := ts.MustUser(t, "reader")
 	page := "countries/japan"
 	a := mustComment(t, reader, page, "a", 0)
@@ -207,8 +207,8 @@ func TestLockAndPin(t *testing.T) {
 func TestEditWindow(t *testing.T) {
 	ts := MustServer(t, func(c *Config) { c.EditWindow = time.Millisecond })
 	reader, _ := ts.MustUser(t, "reader")
-	admin, _ := ts.MustUser(t, "root")
-	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	admin, _ := ts.MustUser(t, "chief")
+	ts.MustRole(t, "chief", beforetrip.RoleAdmin)
 	cm := mustComment(t, reader, "countries/japan", "typo", 0)
 	time.Sleep(20 * time.Millisecond) // past the window, whatever the load
 	path := fmt.Sprintf("/api/comments/%d", cm.ID)

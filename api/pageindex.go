@@ -93,7 +93,7 @@ func (p *PageIndex) readerReview(country string, n uint64) (beforetrip.PageMeta,
 		return beforetrip.PageMeta{}, false
 	}
 	id := r.PageID()
-	return beforetrip.PageMeta{ID: id, Kind: beforetrip.KindReaderReview, Title: r.Title,
+	return beforetrip.PageMeta{ID: id, Kind: beforetrip.KindReaderReview, Title: beforetrip.CleanTitle(r.Title),
 		URL: beforetrip.PageURL(id), Section: beforetrip.SectionReviews, Country: country,
 		Date: r.CreatedAt}, true
 }

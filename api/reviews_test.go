@@ -22,8 +22,8 @@ func TestReviews(t *testing.T) {
 	ts := MustServer(t)
 	kim, kimUser := ts.MustUser(t, "kim")
 	lee, _ := ts.MustUser(t, "lee")
-	mod, _ := ts.MustUser(t, "moderator")
-	ts.MustRole(t, "moderator", beforetrip.RoleAdmin)
+	mod, _ := ts.MustUser(t, "keeper")
+	ts.MustRole(t, "keeper", beforetrip.RoleAdmin)
 
 	rv := mustReview(t, kim, "japan", "  Two weeks by rail  ", 5)
 	if rv.ID == 0 || rv.Title != "Two weeks by rail" || rv.Author.ID != kimUser.ID || !strings.Contains(rv.HTML, "<strong>it</strong>") {
@@ -81,6 +81,7 @@ func TestReviews(t *testing.T) {
 		{"rating fraction", "POST", "/api/reviews", map[string]any{"country": "japan", "title": "x", "rating": 4.5}, 400, "rating"},
 		{"no rating", "POST", "/api/reviews", map[string]any{"country": "japan", "title": "x"}, 400, "rating"},
 		{"blank title", "POST", "/api/reviews", map[string]any{"country": "japan", "title": "  ", "rating": 3}, 400, "title"},
+		{"title only hidden characters", "POST", "/api/reviews", map[string]any{"country": "japan", "title": "\u202e\u200b", "rating": 3}, 400, "title"},
 		{"long title", "POST", "/api/reviews", map[string]any{"country": "japan", "title": strings.Repeat("t", 121), "rating": 3}, 400, "title"},
 		{"long body", "POST", "/api/reviews", map[string]any{"country": "japan", "title": "x", "rating": 3, "body": strings.Repeat("b", beforetrip.MaxReviewBodyLen+1)}, 400, "body"},
 		{"unknown field", "POST", "/api/reviews", map[string]any{"country": "japan", "title": "x", "rating": 3, "stars": 5}, 400, "stars"},
@@ -185,8 +186,8 @@ func TestReviewPreModeration(t *testing.T) {
 	ts := MustServer(t, func(c *Config) { c.ReviewModeration = "pre" })
 	kim, _ := ts.MustUser(t, "kim")
 	lee, _ := ts.MustUser(t, "lee")
-	admin, _ := ts.MustUser(t, "root")
-	ts.MustRole(t, "root", beforetrip.RoleAdmin)
+	admin, _ := ts.MustUser(t, "chief")
+	ts.MustRole(t, "chief", beforetrip.RoleAdmin)
 	anon := ts.client(t)
 
 	rv := mustReview(t, kim, "japan", "Kyoto by bike", 5)
@@ -258,5 +259,33 @@ func TestReviewPreModeration(t *testing.T) {
 	}
 	if err := ts.DB.Verify(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReviewTitleHiddenCharacters: a reader review's title loses the
+// bidirectional controls and zero-width characters that spoof lists and
+// the feed (U+202E shows "gpj.exe" as "exe.jpg"), on create and on edit;
+// joiners that a script or an emoji needs stay.
+func TestReviewTitleHiddenCharacters(t *testing.T) {
+	ts := MustServer(t)
+	kim, _ := ts.MustUser(t, "kim")
+	tests := []struct{ title, want string }{
+		{"Kyoto \u202egpj.exe", "Kyoto gpj.exe"},
+		{"Ky\u200boto\u2066 in\u2069 spring\ufeff", "Kyoto in spring"},
+		{"A\u200dB by rail", "AB by rail"},                                                   // a joiner between Latin letters: a look-alike
+		{"\U0001F468\u200d\U0001F469 family trip", "\U0001F468\u200d\U0001F469 family trip"}, // an emoji sequence keeps it
+		{"می\u200cخواهم", "می\u200cخواهم"},                                                   // Persian needs ZWNJ
+	}
+	for _, tt := range tests {
+		rv := mustReview(t, kim, "japan", tt.title, 4)
+		if rv.Title != tt.want {
+			t.Errorf("created with %+q: title %+q, want %+q", tt.title, rv.Title, tt.want)
+		}
+		var one reviewResponse
+		kim.do("PATCH", fmt.Sprintf("/api/reviews/%d", rv.ID), map[string]any{"title": "\u202e" + tt.title}).want(t, 200, "")
+		ts.client(t).do("GET", fmt.Sprintf("/api/reviews/%d", rv.ID), nil).decode(t, &one)
+		if one.Review.Title != tt.want {
+			t.Errorf("edited to %+q: title %+q, want %+q", "\u202e"+tt.title, one.Review.Title, tt.want)
+		}
 	}
 }

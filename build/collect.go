@@ -113,7 +113,9 @@ func sameReview(a, b *beforetrip.Review) bool {
 // newReaderPage renders a reader review as a page; its Markdown goes
 // through package ugc (no raw HTML, sanitized).
 func (b *Builder) newReaderPage(r *beforetrip.Review) *Page {
-	title := r.Title
+	// Reviews stored before titles were cleaned may still hold hidden
+	// characters: the page shows the clean title either way.
+	title := beforetrip.CleanTitle(r.Title)
 	if title == "" {
 		title = "#" + strconv.FormatUint(r.ID, 10)
 	}

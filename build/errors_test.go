@@ -38,6 +38,8 @@ func TestContentErrors(t *testing.T) {
 		{"stray file", "countries/japan/notes.txt", "notes", 1, "", "not part of the content model"},
 		{"image outside a page folder", "countries/japan/tips/photo.jpg", "jpeg", 1, "", "must be in the folder of the page that shows it"},
 		{"review slug u-", "countries/japan/reviews/u-1.md", "---\ntitle: A\ndate: 2025-01-01\nrating: 3\n---\n", 1, "slug", `must not start with "u-"`},
+		{"title with bidi control", "countries/japan/tips/a.md", "---\ntitle: \"Kyoto \\u202egpj.exe\"\ndate: 2025-01-01\n---\n", 2, "title", "U+202E"},
+		{"title with zero-width space", "countries/japan/tips/a.md", "---\ndate: 2025-01-01\ntitle: \"Ky\\u200Boto\"\n---\n", 3, "title", "U+200B"},
 		{"bad slug", "countries/japan/tips/Bad Name.md", validTip, 1, "slug", "not a valid slug"},
 		{"duplicate ID", "countries/japan/tips/zzz.md", "---\ntitle: A\ndate: 2025-01-01\nslug: jr-pass\n---\n", 1, "slug", "already used by content/countries/japan/tips/jr-pass.md"},
 		{"country enum", "countries/japan/_index.md", countryWith("tap_water: safe", "tap_water: sometimes"), 16, "tap_water", "must be one of safe, varies, unsafe"},

@@ -45,9 +45,11 @@ type place struct {
 }
 
 // classify maps a slash-separated path relative to the content folder to
-// its place, or explains why the content model has no such place.
+// its place, or explains why the content model has no such place. The
+// country and slug are in NFC (beforetrip.NormalizeSlug): macOS names
+// files decomposed, and one name must give one page ID whatever the disk.
 func classify(rel string) (place, string) {
-	parts := strings.Split(rel, "/")
+	parts := strings.Split(beforetrip.NormalizeSlug(rel), "/")
 	switch {
 	case rel == "_index.md":
 		return place{kind: beforetrip.KindHome}, ""
@@ -315,6 +317,9 @@ func tocOf(doc *markdown.Doc) []markdown.Heading {
 // readCommon reads the keys every kind shares.
 func (b *Builder) readCommon(r *fieldReader, p *Page) {
 	p.Title = r.str("title", p.Kind != beforetrip.KindCountry)
+	if c, ok := beforetrip.HiddenIn(p.Title); ok {
+		r.errAt(r.values["title"], "title", "contains %U, an invisible or direction-changing character: remove it", c)
+	}
 	needDate := p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview
 	p.Date = r.date("date", needDate)
 	p.Summary = r.str("summary", false)
@@ -325,7 +330,7 @@ func (b *Builder) readCommon(r *fieldReader, p *Page) {
 		r.errAt(r.values["lang"], "lang", "must be a language tag like ko, en or en-GB, got %q", p.Lang)
 	}
 	if s := r.str("slug", false); s != "" {
-		p.Slug = s
+		p.Slug = beforetrip.NormalizeSlug(s)
 	}
 	if p.Kind == beforetrip.KindReview {
 		var ok bool

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -122,7 +123,8 @@ func itoa(i int) string {
 
 // Slugify lower-cases s and keeps letters and digits of any script,
 // turning runs of spaces, hyphens and underscores into one hyphen and
-// dropping everything else. It is used for heading IDs and tag slugs.
+// dropping everything else, in NFC (so a tag typed decomposed, as macOS
+// may, is the same tag). It is used for heading IDs and tag slugs.
 func Slugify(s string) string {
 	var b strings.Builder
 	dash := false
@@ -138,7 +140,7 @@ func Slugify(s string) string {
 			dash = true
 		}
 	}
-	return b.String()
+	return beforetrip.NormalizeSlug(b.String())
 }
 
 // writePlain appends the visible text of n's inline descendants.

@@ -37,7 +37,7 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(pos) != 3 || (pos[0] != "tip" && pos[0] != "review") {
 		return usageError{errors.New("new: usage: beforetrip new tip|review COUNTRY SLUG")}
 	}
-	kind, country, slug := pos[0], pos[1], pos[2]
+	kind, country, slug := pos[0], pos[1], beforetrip.NormalizeSlug(pos[2])
 	if !beforetrip.ValidSlug(slug) {
 		return usageError{fmt.Errorf("new: bad slug %q: %s", slug, beforetrip.SlugRule)}
 	}
