@@ -16,18 +16,21 @@ const (
 
 // Review is a reader-written review of a country. The builder renders it at
 // PageID() with the same templates as editorial reviews.
+//
+// Body and HTML stay the last fields: the store reads a review's other
+// fields (ReviewHead) without decoding them, by stopping at "body".
 type Review struct {
 	ID        uint64     `json:"id"`
 	Country   string     `json:"country"`
 	Title     string     `json:"title"`
 	Rating    int        `json:"rating"` // 1–5
-	Body      string     `json:"body"`   // Markdown
-	HTML      string     `json:"html"`   // safe rendering of Body
 	Author    Author     `json:"author"`
 	CreatedAt time.Time  `json:"created_at"`
 	EditedAt  *time.Time `json:"edited_at"`
 	Pending   bool       `json:"pending,omitempty"` // awaiting approval (reviews.moderation: pre)
 	Moderation
+	Body string `json:"body"` // Markdown
+	HTML string `json:"html"` // safe rendering of Body
 }
 
 // Public reports whether everyone may see r: not pending, hidden or
@@ -167,6 +170,9 @@ type ReviewService interface {
 	CreateReview(ctx context.Context, r *Review) error
 	// Review returns one review; ENOTFOUND if unknown.
 	Review(ctx context.Context, id uint64) (*Review, error)
+	// ReviewHead is Review without Body and HTML, which it does not
+	// decode: for checking that a review's page exists.
+	ReviewHead(ctx context.Context, id uint64) (*Review, error)
 	// Reviews lists reviews, newest first.
 	Reviews(ctx context.Context, q ReviewQuery) (*ReviewPage, error)
 	// UpdateReview loads review id, calls fn, and stores the result.

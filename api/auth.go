@@ -29,7 +29,7 @@ type userResponse struct {
 // be created, which tells an attacker some account exists, but not which
 // of the two fields matched (login errors leak nothing; see login).
 func (s *Server) register(c *fiber.Ctx) error {
-	if err := s.limits.registration(c, s.clientIP(c)); err != nil {
+	if err := s.limits.registration(c, s.clientKey(c)); err != nil {
 		return err
 	}
 	var req registerRequest
@@ -83,7 +83,7 @@ func (s *Server) checkLogin(c *fiber.Ctx) (*beforetrip.User, error) {
 	if req.Password == "" || len(req.Password) > maxPasswordLen {
 		return nil, beforetrip.Invalid("password", "Enter your password.")
 	}
-	ip := s.clientIP(c)
+	ip := s.clientKey(c)
 	if err := s.limits.loginAttempt(c, ip, login); err != nil {
 		return nil, err
 	}

@@ -54,3 +54,24 @@ func (s *Server) clientIP(c *fiber.Ctx) string {
 	}
 	return peer
 }
+
+// clientKey is the key of the client's per-IP limits: its IPv4 address,
+// or the first Config.IPv6Prefix bits of its IPv6 address, since one
+// client usually holds a whole /64 and could otherwise use a new address
+// for every guess.
+func (s *Server) clientKey(c *fiber.Ctx) string {
+	return limitKey(s.clientIP(c), s.cfg.IPv6Prefix)
+}
+
+// limitKey is ip itself for IPv4 and its bits-long prefix for IPv6.
+func limitKey(ip string, bits int) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return ip
+	}
+	return p.String()
+}

@@ -78,9 +78,14 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 		return errNoPage
 	}
 	v := viewerOf(c)
-	cm.Author, cm.HTML = author(v.user), s.ugc.Render(req.Body)
+	html, undo, err := s.renderText(c, v.user.ID, req.Body)
+	if err != nil {
+		return err
+	}
+	cm.Author, cm.HTML = author(v.user), html
 	cm.Pending = s.cfg.Moderation == "pre" && !v.moderator()
 	if err := s.svc.Comments.CreateComment(c.UserContext(), cm); err != nil {
+		undo()
 		return err
 	}
 	if !cm.Pending {
@@ -124,7 +129,10 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 		return err
 	}
 	v := viewerOf(c)
-	html := s.ugc.Render(req.Body)
+	html, undo, err := s.renderText(c, v.user.ID, req.Body)
+	if err != nil {
+		return err
+	}
 	var unpublished bool
 	cm, err := s.svc.Comments.UpdateComment(c.UserContext(), id, func(cm *beforetrip.Comment) error {
 		if !cm.VisibleTo(v.id(), v.moderator()) {
@@ -148,6 +156,7 @@ func (s *Server) editComment(c *fiber.Ctx) error {
 		return nil
 	})
 	if err != nil {
+		undo()
 		return err
 	}
 	if unpublished {
@@ -201,4 +210,19 @@ func humanDuration(d time.Duration) string {
 		return strconv.Itoa(int(d/time.Minute)) + " minutes"
 	}
 	return d.String()
+}
+
+// renderText renders a reader's Markdown (refused with EINVALID past the
+// reader-HTML limits) and charges its Markdown and HTML bytes to the
+// user's daily storage quota (429 past it); undo gives them back when the
+// write then fails.
+func (s *Server) renderText(c *fiber.Ctx, userID uint64, body string) (html string, undo func(), err error) {
+	if html, err = s.ugc.Render(body); err != nil {
+		return "", nil, err
+	}
+	n := len(body) + len(html)
+	if err := s.limits.store(c, userID, n); err != nil {
+		return "", nil, err
+	}
+	return html, func() { s.limits.unstore(userID, n) }, nil
 }

@@ -51,7 +51,7 @@ func (s *Server) sendVerification(c *fiber.Ctx, u *beforetrip.User) error {
 // resendVerification mails a new verification link (202; nothing is sent
 // when the address is verified already or the hourly limit is reached).
 func (s *Server) resendVerification(c *fiber.Ctx) error {
-	if err := s.limits.mailRequest(c, s.clientIP(c)); err != nil {
+	if err := s.limits.mailRequest(c, s.clientKey(c)); err != nil {
 		return err
 	}
 	if err := s.sendVerification(c, viewerOf(c).user); err != nil {
@@ -84,7 +84,7 @@ func (s *Server) changeEmail(c *fiber.Ctx) error {
 	} else if err != nil && beforetrip.ErrorCode(err) != beforetrip.ENOTFOUND {
 		return err
 	}
-	if err := s.limits.mailRequest(c, s.clientIP(c)); err != nil {
+	if err := s.limits.mailRequest(c, s.clientKey(c)); err != nil {
 		return err
 	}
 	err = s.svc.Mail.QueueTokenMail(ctx, v.user.Username, func(cur *beforetrip.User) (*beforetrip.AccountToken, []beforetrip.Mail) {

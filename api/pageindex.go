@@ -88,7 +88,7 @@ func (p *PageIndex) readerReview(country string, n uint64) (beforetrip.PageMeta,
 	if !countryOK || p.reviews == nil {
 		return beforetrip.PageMeta{}, false
 	}
-	r, err := p.reviews.Review(context.Background(), n)
+	r, err := p.reviews.ReviewHead(context.Background(), n)
 	if err != nil || r.Country != country || !r.Public() {
 		return beforetrip.PageMeta{}, false
 	}

@@ -51,7 +51,7 @@ func (s *Server) forgotPassword(c *fiber.Ctx) error {
 	if login == "" || len(login) > 254 {
 		return beforetrip.Invalid("login", "Enter your username or email.")
 	}
-	if err := s.limits.mailRequest(c, s.clientIP(c)); err != nil {
+	if err := s.limits.mailRequest(c, s.clientKey(c)); err != nil {
 		return err
 	}
 	now := s.tokens.now()

@@ -44,12 +44,12 @@ func (b *bucketSet) level(key string, now time.Time) *bucket {
 	return bk
 }
 
-// wait is how long until key has one token.
-func (b *bucketSet) wait(bk *bucket) time.Duration {
-	if bk.tokens >= 1 {
+// wait is how long until bk has n tokens.
+func (b *bucketSet) wait(bk *bucket, n float64) time.Duration {
+	if bk.tokens >= n {
 		return 0
 	}
-	return time.Duration((1 - bk.tokens) / b.rate * float64(time.Second))
+	return time.Duration((n - bk.tokens) / b.rate * float64(time.Second))
 }
 
 // check reports how long key must wait before its next attempt, taking
@@ -57,31 +57,38 @@ func (b *bucketSet) wait(bk *bucket) time.Duration {
 func (b *bucketSet) check(key string) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.wait(b.level(key, b.now()))
+	return b.wait(b.level(key, b.now()), 1)
 }
 
 // take spends one token of key if it has one; otherwise it returns how
 // long to wait.
-func (b *bucketSet) take(key string) time.Duration {
+func (b *bucketSet) take(key string) time.Duration { return b.takeN(key, 1) }
+
+// takeN spends n tokens of key if it has them all; otherwise it takes
+// nothing and returns how long to wait.
+func (b *bucketSet) takeN(key string, n float64) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
 	b.sweep(now)
 	bk := b.level(key, now)
-	if w := b.wait(bk); w > 0 {
+	if w := b.wait(bk, n); w > 0 {
 		return w
 	}
-	bk.tokens--
+	bk.tokens -= n
 	b.buckets[key] = bk
 	return 0
 }
 
 // give returns a token taken by take.
-func (b *bucketSet) give(key string) {
+func (b *bucketSet) give(key string) { b.giveN(key, 1) }
+
+// giveN returns n tokens taken by takeN.
+func (b *bucketSet) giveN(key string, n float64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if bk, ok := b.buckets[key]; ok {
-		bk.tokens = math.Min(b.burst, bk.tokens+1)
+		bk.tokens = math.Min(b.burst, bk.tokens+n)
 	}
 }
 
@@ -100,15 +107,32 @@ func (b *bucketSet) sweep(now time.Time) {
 
 // limits are the API's rate limits (DESIGN.md): failed logins per IP, per
 // login name as typed and per account, registrations per IP, writes per
-// user.
+// user, stored bytes per user.
 type limits struct {
-	loginIP, loginName, loginAccount, register, writes *bucketSet
+	loginIP, loginName, loginAccount, register, writes, storage, reads *bucketSet
 	// mailIP and mailAccount bound the account mails (reset links,
 	// verification) a stranger can make us send: 5 an hour each.
 	mailIP, mailAccount *bucketSet
 }
 
-func newLimits(now func() time.Time) *limits {
+// Defaults of Config.ReadLimit and Config.IPv6Prefix.
+const (
+	// DefaultReadLimit (20 a second) is far above what readers of a page
+	// ask for (three or four GETs per page view), so that many readers
+	// behind one NAT are not refused, yet keeps one client from making
+	// the API serve large comment lists in a loop.
+	DefaultReadLimit  = 1200
+	DefaultIPv6Prefix = 64
+)
+
+// StorageQuota is how many bytes of comments and reader reviews (Markdown
+// plus its HTML, counted at every create and edit) one user may store per
+// day: dozens of long reviews, far past what a person writes, while one
+// account cannot fill the disk (issue 12: 24 writes once grew the data
+// folder by 265 MB).
+const StorageQuota = 1 << 20
+
+func newLimits(now func() time.Time, readsPerMinute int) *limits {
 	return &limits{
 		loginIP:   newBucketSet(10, time.Minute, now),
 		loginName: newBucketSet(10, time.Minute, now),
@@ -119,6 +143,8 @@ func newLimits(now func() time.Time) *limits {
 		writes:       newBucketSet(120, time.Minute, now),
 		mailIP:       newBucketSet(5, time.Hour, now),
 		mailAccount:  newBucketSet(5, time.Hour, now),
+		storage:      newBucketSet(StorageQuota, 24*time.Hour, now),
+		reads:        newBucketSet(readsPerMinute, time.Minute, now),
 	}
 }
 
@@ -204,6 +230,21 @@ func (l *limits) mailRequest(c *fiber.Ctx, ip string) error {
 	return nil
 }
 
+// store spends n bytes of userID's storage quota, or answers 429 with the
+// time until that much is back.
+func (l *limits) store(c *fiber.Ctx, userID uint64, n int) error {
+	if l == nil {
+		return nil
+	}
+	if w := l.storage.takeN(strconv.FormatUint(userID, 10), float64(n)); w > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(w.Seconds()))))
+		return beforetrip.Errorf(beforetrip.ERATELIMITED,
+			"You have written more than %d KiB of comments and reviews today; try again in %d minutes.",
+			StorageQuota>>10, int(math.Ceil(w.Minutes())))
+	}
+	return nil
+}
+
 // accountMail spends one of the account's mails and reports whether one was
 // left. The caller then silently sends nothing: a 429 here would tell that
 // the account exists.
@@ -212,4 +253,23 @@ func (l *limits) accountMail(userID uint64) bool {
 		return true
 	}
 	return l.mailAccount.take(strconv.FormatUint(userID, 10)) == 0
+}
+
+// unstore gives back bytes spent by store for a write that failed.
+func (l *limits) unstore(userID uint64, n int) {
+	if l != nil {
+		l.storage.giveN(strconv.FormatUint(userID, 10), float64(n))
+	}
+}
+
+// limitReads spends one read token of the client (its IP, or its IPv6
+// prefix) for every GET and HEAD under /api.
+func (s *Server) limitReads(c *fiber.Ctx) error {
+	if s.limits == nil || (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) {
+		return c.Next()
+	}
+	if w := s.limits.reads.take(s.clientKey(c)); w > 0 {
+		return rateLimited(c, w)
+	}
+	return c.Next()
 }

@@ -18,7 +18,7 @@ func withLimits(c *Config) { c.Limits = true }
 func limitedServer(t *testing.T, opts ...func(*Config)) *testServer {
 	t.Helper()
 	stopped := time.Now()
-	return mustServerSetup(t, func(s *Server) { s.limits = newLimits(func() time.Time { return stopped }) },
+	return mustServerSetup(t, func(s *Server) { s.limits = newLimits(func() time.Time { return stopped }, s.cfg.ReadLimit) },
 		append(opts, withLimits)...)
 }
 
@@ -30,8 +30,14 @@ func failLogin(c *client, name string, hdr ...string) *response {
 
 func wantRetryAfter(t *testing.T, r *response) {
 	t.Helper()
+	wantRetryAfterUpTo(t, r, 3600)
+}
+
+// wantRetryAfterUpTo checks a 429 whose Retry-After is 1 to max seconds.
+func wantRetryAfterUpTo(t *testing.T, r *response, max int) {
+	t.Helper()
 	r.want(t, 429, "rate_limited")
-	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 3600 {
+	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > max {
 		t.Fatalf("Retry-After = %q", r.Header.Get("Retry-After"))
 	}
 }

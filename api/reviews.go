@@ -128,10 +128,16 @@ func (s *Server) createReview(c *fiber.Ctx) error {
 	r := &beforetrip.Review{Country: *f.Country, Author: author(v.user),
 		Pending: s.cfg.ReviewModeration == "pre" && !v.moderator()}
 	e.Apply(r)
+	undo := func() {}
 	if f.Body != nil {
-		r.HTML = s.ugc.Render(*f.Body)
+		html, giveBack, err := s.renderText(c, r.Author.ID, *f.Body)
+		if err != nil {
+			return err
+		}
+		r.HTML, undo = html, giveBack
 	}
 	if err := s.svc.Reviews.CreateReview(c.UserContext(), r); err != nil {
+		undo()
 		return err
 	}
 	if r.Public() {
@@ -161,12 +167,15 @@ func (s *Server) editReview(c *fiber.Ctx) error {
 	if f.Title == nil && f.Rating == nil && f.Body == nil && f.Country == nil {
 		return beforetrip.Invalid("", "Send at least one of title, rating and body.")
 	}
-	var html string
-	if f.Body != nil {
-		html = s.ugc.Render(*f.Body)
-	}
 	v := viewerOf(c)
 	var wasPublic bool
+	var html string
+	undo := func() {}
+	if f.Body != nil {
+		if html, undo, err = s.renderText(c, v.user.ID, *f.Body); err != nil {
+			return err
+		}
+	}
 	r, err := s.svc.Reviews.UpdateReview(c.UserContext(), id, func(r *beforetrip.Review) error {
 		if !r.VisibleTo(v.id(), v.moderator()) {
 			return errNoReview
@@ -190,6 +199,7 @@ func (s *Server) editReview(c *fiber.Ctx) error {
 		return nil
 	})
 	if err != nil {
+		undo()
 		return err
 	}
 	if wasPublic || r.Public() {

@@ -42,6 +42,13 @@ type Config struct {
 	TrustedProxies []string
 	// Limits turns the rate limits on. Off is for load tests only.
 	Limits bool
+	// ReadLimit is how many GET requests per minute one client may make
+	// (anonymous or not); 0 means DefaultReadLimit.
+	ReadLimit int
+	// IPv6Prefix is the prefix length under which IPv6 clients share one
+	// per-IP limit (one /64 is one home or one server); 0 means
+	// DefaultIPv6Prefix.
+	IPv6Prefix int
 	// Cookie sets the attributes of the auth cookies.
 	Cookie CookieConfig
 	// JWTSecret signs access tokens (HS256); at least 32 bytes.
@@ -199,8 +206,17 @@ func New(cfg Config, svc Services) (*Server, error) {
 			proxies = append(proxies, pfx.String())
 		}
 	}
+	if cfg.ReadLimit < 0 || cfg.IPv6Prefix < 0 || cfg.IPv6Prefix > 128 {
+		return nil, fmt.Errorf("api: read limit %d or IPv6 prefix /%d out of range", cfg.ReadLimit, cfg.IPv6Prefix)
+	}
+	if cfg.ReadLimit == 0 {
+		s.cfg.ReadLimit = DefaultReadLimit
+	}
+	if cfg.IPv6Prefix == 0 {
+		s.cfg.IPv6Prefix = DefaultIPv6Prefix
+	}
 	if cfg.Limits {
-		s.limits = newLimits(time.Now)
+		s.limits = newLimits(time.Now, s.cfg.ReadLimit)
 	} else {
 		logger.Warn("api: RATE LIMITS ARE OFF: logins, registrations and writes are unlimited; use only for load tests")
 	}
@@ -310,7 +326,8 @@ func (s *Server) routeTable() []route {
 // 404/405 for every other /api path.
 func (s *Server) mount() {
 	s.app.Use(s.requestLog, s.recoverPanic)
-	s.app.Use("/api", apiOnly(s.securityHeaders), apiOnly(s.cors), apiOnly(limitBody), apiOnly(s.csrf))
+	s.app.Use("/api", apiOnly(s.securityHeaders), apiOnly(s.cors), apiOnly(s.limitReads),
+		apiOnly(limitBody), apiOnly(s.csrf))
 	for _, r := range s.routes {
 		s.app.Add(r.method, r.path, r.handler)
 	}

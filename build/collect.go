@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/ugc"
 )
 
 // collect turns loaded files into the site's pages: drafts and scheduled
@@ -124,5 +125,16 @@ func (b *Builder) newReaderPage(r *beforetrip.Review) *Page {
 		Section: beforetrip.SectionReviews, Slug: beforetrip.ReaderReviewSlug(r.ID),
 		Title: title, Summary: summarize(plain, summaryLen), Lang: beforetrip.PageLang("", title+"\n"+plain, b.cfg.Language),
 		Date: r.CreatedAt, Author: r.Author.Username, Rating: max(1, min(r.Rating, 5)), Edited: r.EditedAt,
-		Body: template.HTML(b.ugc.Render(r.Body))}
+		Body: readerHTML(b.ugc, r.Body)}
+}
+
+// readerHTML is a stored review's safe HTML. A review written before the
+// reader-HTML limits may pass them: it shows as escaped plain text instead
+// of failing the build or publishing megabytes.
+func readerHTML(r *ugc.Renderer, body string) template.HTML {
+	html, err := r.Render(body)
+	if err != nil {
+		return template.HTML("<p>" + template.HTMLEscapeString(body) + "</p>")
+	}
+	return template.HTML(html)
 }

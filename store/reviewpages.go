@@ -19,7 +19,7 @@ func livePage(tx *bolt.Tx, page string) error {
 	if v == nil {
 		return beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
 	}
-	r, err := decodeReview(id, v)
+	r, err := decodeReviewHead(id, v)
 	if err != nil {
 		return err
 	}

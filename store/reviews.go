@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -65,6 +66,28 @@ func (db *DB) Review(ctx context.Context, id uint64) (*beforetrip.Review, error)
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		var err error
 		r, err = getReview(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, wrap(err, "review %d", id)
+	}
+	return r, nil
+}
+
+// ReviewHead returns review id without its Body and HTML, which it does
+// not decode; ENOTFOUND if unknown.
+func (db *DB) ReviewHead(ctx context.Context, id uint64) (*beforetrip.Review, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	var r *beforetrip.Review
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketReviews).Get(u64(id))
+		if v == nil {
+			return beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
+		}
+		var err error
+		r, err = decodeReviewHead(id, v)
 		return err
 	})
 	if err != nil {
@@ -246,6 +269,53 @@ func getReview(tx *bolt.Tx, id uint64) (*beforetrip.Review, error) {
 		return nil, beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
 	}
 	return decodeReview(id, v)
+}
+
+// decodeReviewHead decodes the fields of a stored review that come before
+// "body" (all but Body and HTML, which json.Marshal writes last): their
+// size is bounded, while a body and its HTML once reached megabytes. The
+// decoder reads the value in small pieces and stops at that key. A row
+// written in the older field order (body before created_at) is decoded
+// whole.
+func decodeReviewHead(id uint64, v []byte) (*beforetrip.Review, error) {
+	dec := json.NewDecoder(bytes.NewReader(v))
+	if _, err := dec.Token(); err != nil { // {
+		return nil, fmt.Errorf("decode review %d: %w", id, err)
+	}
+	end := -1
+	for dec.More() {
+		at := int(dec.InputOffset())
+		key, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("decode review %d: %w", id, err)
+		}
+		if key == "body" || key == "html" {
+			end = at
+			break
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, fmt.Errorf("decode review %d: %w", id, err)
+		}
+	}
+	var r *beforetrip.Review
+	if end >= 0 {
+		// A copy: v is bbolt's read-only memory map.
+		head := bytes.TrimSuffix(bytes.TrimSpace(v[:end]), []byte(","))
+		head = append(bytes.Clone(head), '}')
+		r = new(beforetrip.Review)
+		if err := json.Unmarshal(head, r); err != nil {
+			return nil, fmt.Errorf("decode review %d: %w", id, err)
+		}
+	}
+	if r == nil || r.CreatedAt.IsZero() {
+		var err error
+		if r, err = decodeReview(id, v); err != nil {
+			return nil, err
+		}
+	}
+	r.Body, r.HTML = "", ""
+	return r, nil
 }
 
 func decodeReview(id uint64, v []byte) (*beforetrip.Review, error) {

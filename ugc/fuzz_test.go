@@ -1,6 +1,8 @@
 package ugc
 
 import (
+	"github.com/beforetrip/beforetrip"
+
 	"io"
 	"strings"
 	"testing"
@@ -60,15 +62,21 @@ var hostileMarkdown = []string{
 
 // FuzzRender checks that no Markdown, however hostile, renders to HTML that
 // can run script, load frames or images from other origins, restyle the
-// page or link to script URLs, or that is more than maxAmplification times
-// larger than the Markdown.
+// page or link to script URLs, or that is larger than beforetrip.ReaderHTMLLimit allows
+// for the Markdown (past the limit it is refused).
 func FuzzRender(f *testing.F) {
 	for _, s := range hostileMarkdown {
 		f.Add(s)
 	}
 	r := New()
 	f.Fuzz(func(t *testing.T, md string) {
-		out := r.Render(md)
+		out, err := r.Render(md)
+		if err != nil {
+			if beforetrip.ErrorCode(err) != beforetrip.EINVALID || out != "" {
+				t.Fatalf("Render(%q) = %q, %v; want a refusal with EINVALID", md, out, err)
+			}
+			return
+		}
 		if problem := unsafeHTML(out); problem != "" {
 			t.Fatalf("Render(%q) = %q: %s", md, out, problem)
 		}
@@ -84,7 +92,7 @@ func TestRenderHostile(t *testing.T) {
 	r := New()
 	for _, md := range hostileMarkdown {
 		t.Run(strings.ToValidUTF8(md, "?"), func(t *testing.T) {
-			out := r.Render(md)
+			out, _ := r.Render(md) // a refusal is "" and safe
 			if problem := unsafeHTML(out); problem != "" {
 				t.Fatalf("Render(%q) = %q: %s", md, out, problem)
 			}

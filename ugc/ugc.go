@@ -9,8 +9,11 @@ package ugc
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -49,14 +52,90 @@ func New() *Renderer {
 	return &Renderer{md: md, policy: p}
 }
 
-// Render returns the safe HTML of a Markdown text.
-func (r *Renderer) Render(markdown string) string {
-	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(markdown), &buf); err != nil {
-		// goldmark only fails on writer errors; a bytes.Buffer has none.
-		return ""
+// Render returns the safe HTML of a Markdown text, or an EINVALID error
+// (field "body") when one of its lines nests more than
+// beforetrip.MaxReaderNesting quotes or lists (checked before parsing,
+// whose cost grows with the depth), when it has more than
+// beforetrip.MaxReaderLinks
+// links, a URL longer than beforetrip.MaxReaderURLLen, or would render to
+// more than beforetrip.ReaderHTMLLimit bytes. Links are counted before
+// rendering, and rendering stops at the limit, so an amplifying text costs
+// no more memory than an allowed one.
+func (r *Renderer) Render(markdown string) (string, error) {
+	if beforetrip.ReaderNesting(markdown) > beforetrip.MaxReaderNesting {
+		return "", beforetrip.ErrReaderNestedTooDeep("body")
 	}
-	return r.policy.Sanitize(buf.String())
+	src := []byte(markdown)
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	if err := checkLinks(doc, src); err != nil {
+		return "", err
+	}
+	limit := beforetrip.ReaderHTMLLimit(len(src))
+	w := &cappedBuffer{max: limit}
+	if err := r.md.Renderer().Render(w, src, doc); err != nil {
+		if errors.Is(err, errTooLarge) {
+			return "", beforetrip.ErrReaderHTMLTooLarge("body")
+		}
+		return "", fmt.Errorf("ugc: render: %w", err)
+	}
+	html := r.policy.Sanitize(w.buf.String())
+	if len(html) > limit {
+		return "", beforetrip.ErrReaderHTMLTooLarge("body")
+	}
+	return html, nil
+}
+
+// errTooLarge stops a rendering that passed its limit.
+var errTooLarge = errors.New("rendered HTML too large")
+
+// cappedBuffer is a buffer that refuses to grow past max bytes; goldmark's
+// buffered writer then drops every later write, so the rest of the
+// rendering is cheap.
+type cappedBuffer struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if c.buf.Len()+len(p) > c.max {
+		return 0, errTooLarge
+	}
+	return c.buf.Write(p)
+}
+
+// checkLinks bounds the number and the URL length of links and images:
+// a reference definition can be used any number of times, each copying
+// its URL into the HTML.
+func checkLinks(doc ast.Node, src []byte) error {
+	var err error
+	links := 0
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		var dest int
+		switch n := n.(type) {
+		case *ast.Link:
+			dest = len(n.Destination)
+		case *ast.Image:
+			dest = len(n.Destination)
+		case *ast.AutoLink:
+			dest = len(n.URL(src))
+		default:
+			return ast.WalkContinue, nil
+		}
+		links++
+		switch {
+		case dest > beforetrip.MaxReaderURLLen:
+			err = beforetrip.ErrReaderURLTooLong("body")
+		case links > beforetrip.MaxReaderLinks:
+			err = beforetrip.ErrReaderTooManyLinks("body")
+		default:
+			return ast.WalkContinue, nil
+		}
+		return ast.WalkStop, nil
+	})
+	return err
 }
 
 // linkTransformer sets rel on every link and autolink, and turns images

@@ -42,7 +42,10 @@ func TestRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := r.Render(tt.in)
+			got, err := r.Render(tt.in)
+			if err != nil {
+				t.Fatalf("Render(%q): %v", tt.in, err)
+			}
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("Render(%q) = %q, want it to contain %q", tt.in, got, w)

@@ -37,6 +37,8 @@ type Config struct {
 		CORSOrigins    []string `yaml:"cors_origins"`
 		TrustedProxies []string `yaml:"trusted_proxies"`
 		Limits         string   `yaml:"limits"`
+		ReadLimit      int      `yaml:"read_limit"`
+		IPv6Prefix     int      `yaml:"ipv6_prefix"`
 		Cookies        struct {
 			Secure   bool   `yaml:"secure"`
 			SameSite string `yaml:"same_site"`
@@ -83,6 +85,8 @@ func defaultConfig() Config {
 	c.Server.Addr = "127.0.0.1:1313"
 	c.API.Addr = "127.0.0.1:8080"
 	c.API.Limits = "on"
+	c.API.ReadLimit = 1200
+	c.API.IPv6Prefix = 64
 	c.API.Cookies.SameSite = "Lax"
 	c.Comments.Moderation = "post"
 	c.Reviews.Moderation = "post"
@@ -161,6 +165,12 @@ func setFromString(v reflect.Value, s string) error {
 		v.SetInt(int64(d))
 	case string:
 		v.SetString(s)
+	case int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return err
+		}
+		v.SetInt(int64(n))
 	case bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil {
@@ -191,6 +201,12 @@ func (c *Config) validate() error {
 	case "on", "off", "true", "false":
 	default:
 		return fmt.Errorf("config: api.limits %q: want on or off", c.API.Limits)
+	}
+	if c.API.ReadLimit < 1 {
+		return fmt.Errorf("config: api.read_limit %d: want at least 1 (GET requests per minute per client)", c.API.ReadLimit)
+	}
+	if c.API.IPv6Prefix < 1 || c.API.IPv6Prefix > 128 {
+		return fmt.Errorf("config: api.ipv6_prefix %d: want 1 to 128 (64 limits each /64 as one client)", c.API.IPv6Prefix)
 	}
 	switch c.API.Cookies.SameSite {
 	case "Lax", "Strict":

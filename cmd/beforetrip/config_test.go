@@ -35,6 +35,7 @@ func TestLoadConfigEnvOverrides(t *testing.T) {
 	t.Setenv("BEFORETRIP_REBUILD_DEBOUNCE", "250ms")
 	t.Setenv("BEFORETRIP_REBUILD_MAX_WAIT", "2s")
 	t.Setenv("BEFORETRIP_LANGUAGE", "ko")
+	t.Setenv("BEFORETRIP_API_READ_LIMIT", "600")
 	t.Setenv("BEFORETRIP_JWT_SECRET", strings.Repeat("k", 32))
 	c, err := loadConfig(path, true)
 	if err != nil {
@@ -51,6 +52,9 @@ func TestLoadConfigEnvOverrides(t *testing.T) {
 	}
 	if c.Rebuild.Debounce != 250*time.Millisecond || c.Rebuild.MaxWait != 2*time.Second || c.Language != "ko" || len(c.JWTSecret) != 32 {
 		t.Errorf("debounce %v, max wait %v, language %q, secret %d bytes", c.Rebuild.Debounce, c.Rebuild.MaxWait, c.Language, len(c.JWTSecret))
+	}
+	if c.API.ReadLimit != 600 || c.API.IPv6Prefix != 64 {
+		t.Errorf("read limit %d, IPv6 prefix %d; want 600 and the default 64", c.API.ReadLimit, c.API.IPv6Prefix)
 	}
 	if c.Path("content") != filepath.Join(filepath.Dir(path), "content") {
 		t.Errorf("Path resolves %q, want it beside the config file", c.Path("content"))
@@ -72,6 +76,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad yaml", "title: [\n", "config"},
 		{"debounce past max wait", "rebuild:\n  debounce: 10s\n  max_wait: 5s\n", "debounce <= max_wait"},
 		{"zero debounce", "rebuild:\n  debounce: 0s\n", "debounce <= max_wait"},
+		{"zero read limit", "api:\n  read_limit: 0\n", "api.read_limit 0"},
+		{"IPv6 prefix too long", "api:\n  ipv6_prefix: 129\n", "api.ipv6_prefix 129"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

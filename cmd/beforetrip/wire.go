@@ -130,6 +130,8 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		CORSOrigins:    o.cfg.API.CORSOrigins,
 		TrustedProxies: o.cfg.API.TrustedProxies,
 		Limits:         o.cfg.LimitsOn(),
+		ReadLimit:      o.cfg.API.ReadLimit,
+		IPv6Prefix:     o.cfg.API.IPv6Prefix,
 		Cookie: api.CookieConfig{
 			Secure:   o.cfg.API.Cookies.Secure,
 			SameSite: o.cfg.API.Cookies.SameSite,
