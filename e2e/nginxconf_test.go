@@ -88,6 +88,9 @@ func TestNginxConfig(t *testing.T) {
 			contains: map[string]string{"Content-Type": "application/json"}, body: `"not_found"`},
 		{name: "api counts", path: "/api/pages?ids=countries/japan", status: 200, body: `"countries/japan"`},
 		{name: "api counts of 100 long IDs", path: "/api/pages?ids=" + longIDs(100), status: 200, body: `"pages"`},
+		// Issue 12: nginx replaced the API's CSP with the site's.
+		{name: "api keeps its own CSP", path: "/api/healthz", status: 200,
+			want: map[string]string{"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +121,9 @@ func TestNginxConfig(t *testing.T) {
 				}
 			}
 			for k, v := range security {
+				if k == "Referrer-Policy" && strings.HasPrefix(tt.path, "/api/") {
+					v = "no-referrer" // the API's own headers pass through
+				}
 				if got := resp.Header.Values(k); len(got) != 1 || got[0] != v {
 					t.Errorf("%s = %q, want once %q", k, got, v)
 				}
@@ -220,7 +226,7 @@ func TestNginxAPIOrigin(t *testing.T) {
 	base := StartNginx(t, public, apiPort,
 		[2]string{`set $bt_api_origin "";`, `set $bt_api_origin "` + apiOrigin + `";`})
 
-	for _, path := range []string{"/", "/no/such/page", "/api/healthz"} {
+	for _, path := range []string{"/", "/no/such/page"} {
 		t.Run("csp "+path, func(t *testing.T) {
 			resp, err := http.Get(base + path)
 			if err != nil {
@@ -239,6 +245,18 @@ func TestNginxAPIOrigin(t *testing.T) {
 			}
 		})
 	}
+
+	// The API's answers keep the API's own CSP (the upstream's here).
+	t.Run("csp /api/healthz", func(t *testing.T) {
+		resp, err := http.Get(base + "/api/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if csps := resp.Header.Values("Content-Security-Policy"); len(csps) != 1 || csps[0] != "default-src 'none'" {
+			t.Fatalf("Content-Security-Policy = %q, want the upstream's only", csps)
+		}
+	})
 
 	t.Run("forwarded headers", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", base+"/api/pages?ids=x", nil)
@@ -368,7 +386,7 @@ func echoUpstream(tb testing.TB) int {
 	tb.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'") // hidden by nginx
+		w.Header().Set("Content-Security-Policy", "default-src 'none'") // kept by nginx for /api/
 		h := r.Header.Clone()
 		h.Set("Host", r.Host)
 		_ = json.NewEncoder(w).Encode(h)
