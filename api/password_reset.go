@@ -121,7 +121,7 @@ func (s *Server) checkCurrentPassword(c *fiber.Ctx, u *beforetrip.User, password
 	if password == "" || len(password) > maxPasswordLen {
 		return beforetrip.Invalid(field, "Enter your current password.")
 	}
-	ip := s.clientIP(c)
+	ip := s.clientKey(c)
 	if err := s.limits.loginAttempt(c, ip, u.Username); err != nil {
 		return err
 	}
