@@ -41,13 +41,21 @@ func (f NotifierFunc) Notify(c Change) { f(c) }
 
 // SiteData is what the builder reads from the store to bake dynamic data into
 // static pages: counts and reader reviews. A nil SiteData means "no store":
-// every count is zero and there are no reader reviews.
+// every count is zero and there are no reader reviews. A full build reads
+// everything; a rebuild for Changes reads only the pages and reviews they
+// name.
 type SiteData interface {
 	// PageCounts returns the counts of every page that has at least one like
 	// or one visible comment. Pages absent from the map have zero of both.
 	PageCounts(ctx context.Context) (map[string]Counts, error)
+	// CountsOf returns the counts of the pages ids, with the same rule:
+	// pages with zero of both are absent.
+	CountsOf(ctx context.Context, ids []string) (map[string]Counts, error)
 	// ReaderReviews returns every published reader review, newest first.
 	ReaderReviews(ctx context.Context) ([]Review, error)
+	// ReaderReview returns one published reader review; ENOTFOUND if it
+	// is gone or not published (awaiting approval).
+	ReaderReview(ctx context.Context, id uint64) (*Review, error)
 }
 
 // Counts are the public numbers of one page.

@@ -14,9 +14,15 @@ import (
 )
 
 // PageIndex implements beforetrip.PageIndex: the pages of the builder's
-// manifest plus reader reviews from the store. Reader reviews are pages as
-// soon as the store has them (and their country exists), before any
+// last build plus reader reviews from the store. Reader reviews are pages
+// as soon as the store has them (and their country exists), before any
 // rebuild, so they can be liked and commented at once.
+//
+// In serve and api the builder runs in the same process and hands its
+// pages over after each build (Set). The manifest on disk is read once at
+// start (NewPageIndex), because until the first build succeeds the site
+// on disk is what readers see, and by processes without a builder
+// (tests, benchmarks) through Reload.
 type PageIndex struct {
 	path    string
 	reviews beforetrip.ReviewService
@@ -36,8 +42,18 @@ func NewPageIndex(outDir string, reviews beforetrip.ReviewService) (*PageIndex, 
 	return p, nil
 }
 
-// Reload re-reads the manifest (after a build). On error the previous
-// pages stay in place.
+// Set replaces the static pages with those of a build (build.Result's
+// Manifest): the same list the builder writes to the manifest file.
+func (p *PageIndex) Set(metas []beforetrip.PageMeta) {
+	pages := make(map[string]beforetrip.PageMeta, len(metas))
+	for _, pm := range metas {
+		pages[pm.ID] = pm
+	}
+	p.swap(pages)
+}
+
+// Reload re-reads the manifest file. On error the previous pages stay in
+// place.
 func (p *PageIndex) Reload() error {
 	data, err := os.ReadFile(p.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -54,11 +70,7 @@ func (p *PageIndex) Reload() error {
 	if m.Version != beforetrip.ManifestVersion {
 		return fmt.Errorf("api: page index %s: version %d, want %d", p.path, m.Version, beforetrip.ManifestVersion)
 	}
-	pages := make(map[string]beforetrip.PageMeta, len(m.Pages))
-	for _, pm := range m.Pages {
-		pages[pm.ID] = pm
-	}
-	p.swap(pages)
+	p.Set(m.Pages)
 	return nil
 }
 

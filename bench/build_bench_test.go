@@ -309,7 +309,23 @@ func (d *countsData) PageCounts(context.Context) (map[string]beforetrip.Counts, 
 	return maps.Clone(d.counts), nil
 }
 
+func (d *countsData) CountsOf(_ context.Context, ids []string) (map[string]beforetrip.Counts, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := map[string]beforetrip.Counts{}
+	for _, id := range ids {
+		if c, ok := d.counts[id]; ok {
+			out[id] = c
+		}
+	}
+	return out, nil
+}
+
 func (d *countsData) ReaderReviews(context.Context) ([]beforetrip.Review, error) { return nil, nil }
+
+func (d *countsData) ReaderReview(context.Context, uint64) (*beforetrip.Review, error) {
+	return nil, beforetrip.Errorf(beforetrip.ENOTFOUND, "no reader reviews")
+}
 
 // MustItemIDs returns the page IDs of every tip and review, read from the
 // content folder (countries/<c>/<section>/<slug>.md → its page ID).

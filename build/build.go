@@ -27,7 +27,12 @@ type Result struct {
 	Unchanged int      // rendered but identical bytes: not rewritten
 	Removed   []string // output paths deleted (pages that no longer exist)
 	Scheduled int      // tips and reviews dated in the future, held back until their date (not with Future)
-	Duration  time.Duration
+	// Manifest is the site's page list (what the manifest file holds)
+	// when this build wrote the manifest, i.e. when pages may have come,
+	// gone or changed title; nil otherwise. The API's page index takes it
+	// from here, in memory. Read-only: it is shared with the builder.
+	Manifest []beforetrip.PageMeta
+	Duration time.Duration
 }
 
 // state is everything loaded for one build.

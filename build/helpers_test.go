@@ -163,6 +163,29 @@ func (m *memData) ReaderReviews(context.Context) ([]beforetrip.Review, error) {
 	return append([]beforetrip.Review(nil), m.reviews...), nil
 }
 
+func (m *memData) CountsOf(_ context.Context, ids []string) (map[string]beforetrip.Counts, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]beforetrip.Counts{}
+	for _, id := range ids {
+		if c := m.counts[id]; c != (beforetrip.Counts{}) {
+			out[id] = c
+		}
+	}
+	return out, nil
+}
+
+func (m *memData) ReaderReview(_ context.Context, id uint64) (*beforetrip.Review, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range m.reviews {
+		if r.ID == id {
+			return &r, nil
+		}
+	}
+	return nil, beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
+}
+
 func (m *memData) setCounts(id string, c beforetrip.Counts) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

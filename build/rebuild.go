@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io/fs"
@@ -93,7 +94,8 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		errs.sort()
 		return nil, errs
 	}
-	if err := b.reloadData(ctx, ch.Data, st); err != nil {
+	touched, err := b.reloadData(ctx, ch.Data, st)
+	if err != nil {
 		return nil, err
 	}
 	var s *site
@@ -107,7 +109,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		s = recount(old, st.counts)
 		g = newGraph(old, s)
 		g.added = []string{} // the same outputs
-		b.dataEffects(g, old, s)
+		b.dataEffects(g, old, s, touched)
 	}
 	if s == nil {
 		if s, err = b.assembleState(st, old); err != nil {
@@ -118,7 +120,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		for _, id := range changed {
 			g.page(id, diffPage(old.pages[id], s.pages[id]))
 		}
-		b.dataEffects(g, old, s)
+		b.dataEffects(g, old, s, touched)
 		scan = true // every file s lacks, once the index is in s
 	}
 	gone, err := b.syncSearch(s, b.search, g.dirty)
@@ -276,62 +278,103 @@ func (b *Builder) themeChanges(files []string, st *state) (all bool, tmpls []str
 	return all, tmpls, nil
 }
 
-// reloadData re-reads what the API announced as changed.
-func (b *Builder) reloadData(ctx context.Context, changes []beforetrip.Change, st *state) error {
+// reloadData re-reads what the API announced as changed, and only that:
+// the counts of the pages the changes name and the reader reviews they
+// name (a deleted review also drops its page's likes and comments). It
+// returns the pages whose counts were read, or nil when everything was
+// re-read (a change that names nothing).
+func (b *Builder) reloadData(ctx context.Context, changes []beforetrip.Change, st *state) ([]string, error) {
 	if b.data == nil || len(changes) == 0 {
-		return nil
+		return nil, nil
 	}
-	var counts, reviews bool
+	var pages []string
+	var reviews []uint64
 	for _, c := range changes {
-		switch c.Kind {
-		case beforetrip.ChangeLikes, beforetrip.ChangeComments:
-			counts = true
-		case beforetrip.ChangeReview:
-			// A deleted review also drops its likes and comments.
-			reviews, counts = true, true
+		_, id, isReview := beforetrip.ParseReaderReviewID(c.Page)
+		switch {
+		case c.Page != "" && (c.Kind == beforetrip.ChangeLikes || c.Kind == beforetrip.ChangeComments):
+			pages = append(pages, c.Page)
+		case c.Kind == beforetrip.ChangeReview && isReview:
+			pages, reviews = append(pages, c.Page), append(reviews, id)
+		default:
+			return nil, b.loadData(ctx, st)
 		}
 	}
-	var err error
-	if counts {
-		c, err := b.data.PageCounts(ctx)
-		if err != nil {
-			return err
-		}
-		if c == nil {
-			c = map[string]beforetrip.Counts{}
-		}
-		st.counts = c
+	counts, err := b.data.CountsOf(ctx, pages)
+	if err != nil {
+		return nil, err
 	}
-	if reviews {
-		if st.readers, err = b.data.ReaderReviews(ctx); err != nil {
-			return err
+	// A copy: the previous site keeps the old counts, to diff against.
+	next := maps.Clone(st.counts)
+	if next == nil {
+		next = map[string]beforetrip.Counts{}
+	}
+	for _, id := range pages {
+		if c, ok := counts[id]; ok {
+			next[id] = c
+		} else {
+			delete(next, id)
 		}
 	}
-	return nil
+	st.counts = next
+	if len(reviews) > 0 {
+		if st.readers, err = b.readersWith(ctx, st.readers, reviews); err != nil {
+			return nil, err
+		}
+	}
+	return pages, nil
 }
 
-// dataEffects diffs counts and reader reviews between the two sites.
-func (b *Builder) dataEffects(g *graph, old, s *site) {
-	if !maps.Equal(old.counts, s.counts) {
-		ids := map[string]bool{}
+// readersWith returns a copy of readers (newest first) with the reviews
+// ids read again: replaced, added in order, or dropped when no longer
+// published.
+func (b *Builder) readersWith(ctx context.Context, readers []beforetrip.Review, ids []uint64) ([]beforetrip.Review, error) {
+	out := slices.Clone(readers)
+	for _, id := range ids {
+		r, err := b.data.ReaderReview(ctx, id)
+		if err != nil && beforetrip.ErrorCode(err) != beforetrip.ENOTFOUND {
+			return nil, err
+		}
+		i := slices.IndexFunc(out, func(x beforetrip.Review) bool { return x.ID == id })
+		switch {
+		case err != nil && i >= 0:
+			out = slices.Delete(out, i, i+1)
+		case err != nil:
+		case i >= 0:
+			out[i] = *r
+		default:
+			at, _ := slices.BinarySearchFunc(out, id, func(x beforetrip.Review, id uint64) int { return cmp.Compare(id, x.ID) })
+			out = slices.Insert(out, at, *r)
+		}
+	}
+	return out, nil
+}
+
+// dataEffects diffs counts and reader reviews between the two sites:
+// the counts of touched pages, or of every page when touched is nil.
+func (b *Builder) dataEffects(g *graph, old, s *site, touched []string) {
+	ids := touched
+	if ids == nil && !maps.Equal(old.counts, s.counts) {
 		for id := range old.counts {
-			ids[id] = true
+			ids = append(ids, id)
 		}
 		for id := range s.counts {
-			ids[id] = true
+			if _, ok := old.counts[id]; !ok {
+				ids = append(ids, id)
+			}
 		}
-		for id := range ids {
-			o, n := old.counts[id], s.counts[id]
-			var ef effect
-			if o.Likes != n.Likes {
-				ef |= efLikes
-			}
-			if o.Comments != n.Comments {
-				ef |= efComments
-			}
-			if ef != 0 && (old.pages[id] != nil || s.pages[id] != nil) {
-				g.page(id, ef)
-			}
+	}
+	for _, id := range ids {
+		o, n := old.counts[id], s.counts[id]
+		var ef effect
+		if o.Likes != n.Likes {
+			ef |= efLikes
+		}
+		if o.Comments != n.Comments {
+			ef |= efComments
+		}
+		if ef != 0 && (old.pages[id] != nil || s.pages[id] != nil) {
+			g.page(id, ef)
 		}
 	}
 	for id, p := range s.pages {

@@ -68,6 +68,7 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	res.Unchanged = bt.same
 	if r.newManifest != nil {
 		b.manifest = r.newManifest
+		res.Manifest = s.metas
 	}
 	return res, nil
 }

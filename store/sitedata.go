@@ -30,6 +30,44 @@ func (db *DB) PageCounts(ctx context.Context) (map[string]beforetrip.Counts, err
 	return out, nil
 }
 
+// CountsOf returns the counts of the pages ids that have a like or a
+// visible comment: a rebuild for a like reads its page, not every counter.
+func (db *DB) CountsOf(ctx context.Context, ids []string) (map[string]beforetrip.Counts, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	out := make(map[string]beforetrip.Counts, len(ids))
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			c, err := getCounts(tx, id)
+			if err != nil {
+				return err
+			}
+			if c != (beforetrip.Counts{}) {
+				out[id] = c
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "page counts")
+	}
+	return out, nil
+}
+
+// ReaderReview returns review id if it is public (a page); ENOTFOUND if it
+// is gone or awaits approval, as ReaderReviews would leave it out.
+func (db *DB) ReaderReview(ctx context.Context, id uint64) (*beforetrip.Review, error) {
+	r, err := db.Review(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !r.Public() {
+		return nil, beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
+	}
+	return r, nil
+}
+
 // ReaderReviews returns every public reader review, newest first: a review
 // awaiting approval is not a page.
 func (db *DB) ReaderReviews(ctx context.Context) ([]beforetrip.Review, error) {

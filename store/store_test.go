@@ -209,4 +209,32 @@ func TestSiteDataCounts(t *testing.T) {
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("PageCounts = %v, want %v", counts, want)
 	}
+	// CountsOf reads just the pages asked for, under the same rule.
+	some, err := db.CountsOf(ctx, []string{liked.ID, "countries/peru", "countries/none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]beforetrip.Counts{liked.ID: {Likes: 1}}; fmt.Sprint(some) != fmt.Sprint(want) {
+		t.Errorf("CountsOf = %v, want %v", some, want)
+	}
+}
+
+func TestSiteDataReaderReview(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	alice := MustUser(t, db, "alice")
+	public := mustReview(t, db, alice, "japan", "Public")
+	pending := &beforetrip.Review{Country: "japan", Title: "Waiting", Rating: 3, Pending: true,
+		Author: beforetrip.Author{ID: alice.ID, Username: alice.Username}}
+	if err := db.CreateReview(ctx, pending); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.ReaderReview(ctx, public.ID); err != nil || r.Title != "Public" {
+		t.Errorf("ReaderReview(public) = %v, %v", r, err)
+	}
+	for _, id := range []uint64{pending.ID, 999} {
+		if _, err := db.ReaderReview(ctx, id); beforetrip.ErrorCode(err) != beforetrip.ENOTFOUND {
+			t.Errorf("ReaderReview(%d): %v, want not found (pending or gone is no page)", id, err)
+		}
+	}
 }

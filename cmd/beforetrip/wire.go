@@ -13,11 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sync"
 	"time"
 
-	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/admin"
 	"github.com/beforetrip/beforetrip/api"
 	"github.com/beforetrip/beforetrip/build"
@@ -99,13 +97,10 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 			build.WithDataRebuildWorkers(max(1, runtime.GOMAXPROCS(0)/2)))
 	}
 	hooks := []func(live.Result){func(r live.Result) {
-		// The builder rewrites the manifest only when its bytes change
-		// (pages added or removed); a like rebuild leaves it alone.
-		if r.Err != nil || !slices.Contains(r.Changed(), beforetrip.ManifestFile) {
-			return
-		}
-		if err := s.pages.Reload(); err != nil {
-			o.log.Error("live: page index reload", "err", err)
+		// The builder hands over its pages when it wrote the manifest
+		// (pages added, removed or renamed); a like rebuild does not.
+		if r.Err == nil && r.Build.Manifest != nil {
+			s.pages.Set(r.Build.Manifest)
 		}
 	}}
 	opts := []live.Option{
