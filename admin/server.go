@@ -10,22 +10,31 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
-	"github.com/beforetrip/beforetrip/store"
 )
 
 // shutdownGrace is how long Serve lets running requests (a backup) finish
 // after ctx ends before it cuts them.
 const shutdownGrace = 10 * time.Second
 
+// Store is what the admin socket needs of the store (*store.DB in the
+// program): role and block changes, and hot backups.
+type Store interface {
+	SetRole(ctx context.Context, username string, role beforetrip.Role) error
+	BlockUser(ctx context.Context, username string) error
+	// Backup writes a consistent copy of the whole store to w.
+	Backup(w io.Writer) (int64, error)
+}
+
 // Serve answers admin requests on socketPath until ctx ends, then removes
 // the socket. A stale socket file (left by a crash) is replaced; a socket a
 // live server answers on is an error.
-func Serve(ctx context.Context, socketPath string, db *store.DB, logger *slog.Logger) error {
+func Serve(ctx context.Context, socketPath string, db Store, logger *slog.Logger) error {
 	l, err := listen(socketPath)
 	if err != nil {
 		return err
@@ -57,7 +66,7 @@ type roleRequest struct {
 	Role beforetrip.Role `json:"role"`
 }
 
-func routes(db *store.DB) http.Handler {
+func routes(db Store) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
@@ -123,58 +122,13 @@ type Server struct {
 
 // New checks cfg and returns a Server with its routes in place.
 func New(cfg Config, svc Services) (*Server, error) {
-	if len(cfg.JWTSecret) < 32 {
-		return nil, fmt.Errorf("api: JWT secret is %d bytes; need at least 32 random bytes "+
-			"(a shorter HMAC key can be brute-forced, and anyone holding it can mint any user's token)", len(cfg.JWTSecret))
-	}
-	switch cfg.Cookie.SameSite {
-	case "":
-		cfg.Cookie.SameSite = "Lax"
-	case "Lax", "Strict":
-	case "None":
-		if !cfg.Cookie.Secure {
-			return nil, errors.New("api: cookie SameSite=None needs Secure: browsers drop SameSite=None " +
-				"cookies that are not Secure, so every login would silently fail (serve the API over HTTPS and set secure)")
-		}
-	default:
-		return nil, fmt.Errorf("api: cookie SameSite %q: want Lax, Strict or None", cfg.Cookie.SameSite)
-	}
-	for _, m := range []*string{&cfg.Moderation, &cfg.ReviewModeration} {
-		switch *m {
-		case "":
-			*m = "post"
-		case "post", "pre":
-		default:
-			return nil, fmt.Errorf("api: moderation %q: want post or pre", *m)
-		}
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("api: %w", err)
 	}
 	if svc.Users == nil || svc.Sessions == nil || svc.Likes == nil || svc.Comments == nil ||
 		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil || svc.Moderation == nil ||
 		svc.Accounts == nil || svc.Mail == nil {
 		return nil, errors.New("api: every service but Notifier is required")
-	}
-	if cfg.HideAfterReports == 0 {
-		cfg.HideAfterReports = beforetrip.DefaultHideAfter
-	}
-	if cfg.HideAfterReports < 1 {
-		return nil, fmt.Errorf("api: hide after %d reports: want at least 1", cfg.HideAfterReports)
-	}
-	if cfg.EditWindow == 0 {
-		cfg.EditWindow = DefaultEditWindow
-	}
-	if cfg.EditWindow < 0 {
-		return nil, fmt.Errorf("api: edit window %s: want a positive duration", cfg.EditWindow)
-
-	}
-	base, err := url.Parse(cfg.BaseURL)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("api: base URL %q: want an absolute http(s) URL (mailed links start with it)", cfg.BaseURL)
-	}
-	if !strings.HasSuffix(cfg.BaseURL, "/") {
-		cfg.BaseURL += "/"
-	}
-	if cfg.ReplyBatch <= 0 {
-		cfg.ReplyBatch = time.Minute
 	}
 	if svc.Notifier == nil {
 		svc.Notifier = beforetrip.NotifierFunc(func(beforetrip.Change) {})
@@ -186,19 +140,11 @@ func New(cfg Config, svc Services) (*Server, error) {
 	s := &Server{cfg: cfg, svc: svc, log: logger, ugc: ugc.New(),
 		tokens: newTokens(cfg.JWTSecret), hasher: defaultHasher(), origins: map[string]bool{}}
 	for _, o := range cfg.CORSOrigins {
-		o = strings.TrimRight(strings.TrimSpace(o), "/")
-		if o == "*" || !strings.Contains(o, "://") {
-			return nil, fmt.Errorf("api: CORS origin %q: want a full origin like https://example.com ("+
-				"\"*\" cannot be combined with credentials)", o)
-		}
-		s.origins[o] = true
+		s.origins[strings.TrimRight(strings.TrimSpace(o), "/")] = true
 	}
 	var proxies []string // normalized for fiber's trusted-proxy check
 	for _, p := range cfg.TrustedProxies {
-		pfx, err := parsePrefix(p)
-		if err != nil {
-			return nil, fmt.Errorf("api: trusted proxy %q: %w", p, err)
-		}
+		pfx, _ := parsePrefix(p) // checked by cfg.check
 		s.trusted = append(s.trusted, pfx)
 		if pfx.IsSingleIP() {
 			proxies = append(proxies, pfx.Addr().String())
@@ -206,21 +152,20 @@ func New(cfg Config, svc Services) (*Server, error) {
 			proxies = append(proxies, pfx.String())
 		}
 	}
-	if cfg.ReadLimit < 0 || cfg.IPv6Prefix < 0 || cfg.IPv6Prefix > 128 {
-		return nil, fmt.Errorf("api: read limit %d or IPv6 prefix /%d out of range", cfg.ReadLimit, cfg.IPv6Prefix)
-	}
-	if cfg.ReadLimit == 0 {
-		s.cfg.ReadLimit = DefaultReadLimit
-	}
-	if cfg.IPv6Prefix == 0 {
-		s.cfg.IPv6Prefix = DefaultIPv6Prefix
-	}
 	if cfg.Limits {
 		s.limits = newLimits(time.Now, s.cfg.ReadLimit)
 	} else {
 		logger.Warn("api: RATE LIMITS ARE OFF: logins, registrations and writes are unlimited; use only for load tests")
 	}
-	s.app = fiber.New(fiber.Config{
+	s.app = s.newApp(proxies)
+	s.routes = s.routeTable()
+	s.mount()
+	return s, nil
+}
+
+// newApp is the fiber app of s, trusting proxies for X-Forwarded-For.
+func (s *Server) newApp(proxies []string) *fiber.App {
+	return fiber.New(fiber.Config{
 		// Immutable: Params/Query/Body strings are copies, so handlers may
 		// keep them (fiber otherwise reuses its buffers after the handler).
 		Immutable: true,
@@ -243,9 +188,6 @@ func New(cfg Config, svc Services) (*Server, error) {
 		WriteTimeout:                 30 * time.Second,
 		IdleTimeout:                  120 * time.Second,
 	})
-	s.routes = s.routeTable()
-	s.mount()
-	return s, nil
 }
 
 // App returns the fiber app. `serve` adds static files and live-reload

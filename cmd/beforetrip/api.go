@@ -14,10 +14,6 @@ import (
 	"time"
 )
 
-func init() {
-	register("api", "run the API alone (production, behind nginx) with the rebuild worker", runAPI)
-}
-
 // runAPI is `beforetrip api`: the API for production, behind nginx, which
 // serves the output folder. No watcher, no static files, no live reload;
 // but likes, comment counts and reader reviews still rebuild the pages that
@@ -36,8 +32,12 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if len(cfg.JWTSecret) < 32 {
-		return errors.New("api: BEFORETRIP_JWT_SECRET must hold at least 32 random bytes " +
+	secret, err := cfg.jwtSecret()
+	if err != nil {
+		return fmt.Errorf("api: %w; refusing to start", err)
+	}
+	if secret == nil {
+		return errors.New("api: BEFORETRIP_JWT_SECRET is not set: it must hold at least 32 random bytes " +
 			"(e.g. export BEFORETRIP_JWT_SECRET=$(openssl rand -hex 32)); refusing to start")
 	}
 	outDir, err := absFlag(*outFlag, cfg, cfg.OutDir)
@@ -60,7 +60,7 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	site, err := openLiveSite(liveOptions{
 		command: "api",
 		cfg:     cfg, reload: load, outDir: outDir, dataDir: dataDir,
-		secret: []byte(cfg.JWTSecret), log: logger, terminal: stdout,
+		secret: secret, log: logger, terminal: stdout,
 	})
 	if err != nil {
 		return fmt.Errorf("api: %w", err)

@@ -12,10 +12,6 @@ import (
 	"github.com/beforetrip/beforetrip/store"
 )
 
-func init() {
-	register("backup", "copy the store to a file, also while the site runs: backup --out FILE", runBackup)
-}
-
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("backup", "backup [--data DIR] [--config FILE] --out FILE", stderr)
 	data := dataFlag(fs)

@@ -17,10 +17,6 @@ import (
 	"github.com/beforetrip/beforetrip/build"
 )
 
-func init() {
-	register("build", "build the static site into the output folder", runBuild)
-}
-
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("build", "build [--config FILE] [--out DIR] [--drafts] [--future]", stderr)
 	loadCfg := configFlag(fs)
@@ -34,7 +30,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	bc := buildConfig(cfg)
+	bc := cfg.buildConfig()
 	if *out != "" {
 		bc.OutDir = *out
 	}
@@ -47,7 +43,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	release, err := lockOutput(bc.OutDir, "build")
+	release, err := build.LockOutput(bc.OutDir, "build")
 	if err != nil {
 		return err
 	}
@@ -74,17 +70,17 @@ func tuneGC() {
 }
 
 // buildConfig maps config.yaml to the builder's configuration.
-func buildConfig(cfg *Config) build.Config {
+func (c *Config) buildConfig() build.Config {
 	return build.Config{
-		ContentDir: cfg.Path(cfg.ContentDir),
-		ThemeDir:   cfg.Path(cfg.ThemeDir),
-		OutDir:     cfg.Path(cfg.OutDir),
-		BaseURL:    cfg.BaseURL,
-		Title:      cfg.Title,
-		Language:   cfg.Language,
-		UnsafeHTML: cfg.Markdown.UnsafeHTML,
-		APIOrigin:  cfg.API.Origin,
-		CacheDir:   imageCache(cfg),
+		ContentDir: c.Path(c.ContentDir),
+		ThemeDir:   c.Path(c.ThemeDir),
+		OutDir:     c.Path(c.OutDir),
+		BaseURL:    c.BaseURL,
+		Title:      c.Title,
+		Language:   c.Language,
+		UnsafeHTML: c.Markdown.UnsafeHTML,
+		APIOrigin:  c.API.Origin,
+		CacheDir:   imageCache(c),
 	}
 }
 

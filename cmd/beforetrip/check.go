@@ -8,10 +8,6 @@ import (
 	"github.com/beforetrip/beforetrip/build"
 )
 
-func init() {
-	register("check", "validate content and templates; write nothing", runCheck)
-}
-
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("check", "check [--config FILE]", stderr)
 	loadCfg := configFlag(fs)
@@ -22,7 +18,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	b, err := build.New(buildConfig(cfg))
+	b, err := build.New(cfg.buildConfig())
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beforetrip/beforetrip/api"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -208,41 +209,46 @@ func (c *Config) validate() error {
 	if c.API.IPv6Prefix < 1 || c.API.IPv6Prefix > 128 {
 		return fmt.Errorf("config: api.ipv6_prefix %d: want 1 to 128 (64 limits each /64 as one client)", c.API.IPv6Prefix)
 	}
-	switch c.API.Cookies.SameSite {
-	case "Lax", "Strict":
-	case "None":
-		if !c.API.Cookies.Secure {
-			return fmt.Errorf("config: api.cookies.same_site None needs api.cookies.secure: true " +
-				"(browsers drop SameSite=None cookies that are not Secure, so logins would silently fail)")
-		}
-	default:
-		return fmt.Errorf("config: api.cookies.same_site %q: want Lax, Strict or None", c.API.Cookies.SameSite)
+	// The API's own rules (package api, used by api.New too), reported
+	// with this file's keys.
+	if err := api.CheckCookie(api.CookieConfig{SameSite: c.API.Cookies.SameSite, Secure: c.API.Cookies.Secure}); err != nil {
+		return fmt.Errorf("config: api.cookies.same_site with api.cookies.secure: %t: %w", c.API.Cookies.Secure, err)
 	}
 	for _, o := range c.API.CORSOrigins {
-		if o == "*" {
-			return fmt.Errorf("config: api.cors_origins: \"*\" cannot be used with credentials; list the origins")
+		if err := api.CheckCORSOrigin(o); err != nil {
+			return fmt.Errorf("config: api.cors_origins: %w", err)
 		}
 	}
-	switch c.Comments.Moderation {
-	case "post", "pre":
-	default:
-		return fmt.Errorf("config: comments.moderation %q: want post or pre", c.Comments.Moderation)
+	for _, m := range []struct{ key, mode string }{
+		{"comments.moderation", c.Comments.Moderation}, {"reviews.moderation", c.Reviews.Moderation},
+	} {
+		if err := api.CheckModeration(m.mode); err != nil {
+			return fmt.Errorf("config: %s: %w", m.key, err)
+		}
 	}
-	if c.Comments.HideAfterReports < 1 {
-		return fmt.Errorf("config: comments.hide_after_reports %d: want at least 1", c.Comments.HideAfterReports)
+	if err := api.CheckHideAfterReports(c.Comments.HideAfterReports); err != nil {
+		return fmt.Errorf("config: comments.hide_after_reports: %w", err)
 	}
-	if c.Comments.EditWindow <= 0 {
-		return fmt.Errorf("config: comments.edit_window %s: want a positive duration like 15m", c.Comments.EditWindow)
-	}
-	switch c.Reviews.Moderation {
-	case "post", "pre":
-	default:
-		return fmt.Errorf("config: reviews.moderation %q: want post or pre", c.Reviews.Moderation)
+	if err := api.CheckEditWindow(c.Comments.EditWindow); err != nil {
+		return fmt.Errorf("config: comments.edit_window: %w", err)
 	}
 	if c.Rebuild.Debounce <= 0 || c.Rebuild.MaxWait < c.Rebuild.Debounce {
 		return fmt.Errorf("config: rebuild: need 0 < debounce <= max_wait")
 	}
 	return nil
+}
+
+// jwtSecret returns BEFORETRIP_JWT_SECRET checked by the API's rule, or
+// nil when it is not set (serve then keeps one in the data folder; api
+// refuses to start).
+func (c *Config) jwtSecret() ([]byte, error) {
+	if c.JWTSecret == "" {
+		return nil, nil
+	}
+	if err := api.CheckJWTSecret([]byte(c.JWTSecret)); err != nil {
+		return nil, fmt.Errorf("BEFORETRIP_JWT_SECRET: %w (try: export BEFORETRIP_JWT_SECRET=$(openssl rand -hex 32))", err)
+	}
+	return []byte(c.JWTSecret), nil
 }
 
 // LimitsOn reports whether rate limits are enabled.

@@ -66,13 +66,13 @@ func TestLoadConfigErrors(t *testing.T) {
 		name, body, want string
 	}{
 		{"unknown key", "titel: x\n", "field titel not found"},
-		{"samesite none without secure", "api:\n  cookies:\n    same_site: None\n", "needs api.cookies.secure: true"},
-		{"wildcard cors", "api:\n  cors_origins: [\"*\"]\n", "cannot be used with credentials"},
+		{"samesite none without secure", "api:\n  cookies:\n    same_site: None\n", "SameSite=None needs Secure"},
+		{"wildcard cors", "api:\n  cors_origins: [\"*\"]\n", "cannot be combined with credentials"},
 		{"bad language", "language: fr\n", "want en or ko"},
 		{"bad moderation", "comments:\n  moderation: later\n", "want post or pre"},
-		{"zero hide after reports", "comments:\n  hide_after_reports: 0\n", "hide_after_reports 0: want at least 1"},
-		{"negative edit window", "comments:\n  edit_window: -1m\n", "edit_window -1m0s: want a positive duration"},
-		{"bad review moderation", "reviews:\n  moderation: later\n", "reviews.moderation \"later\": want post or pre"},
+		{"zero hide after reports", "comments:\n  hide_after_reports: 0\n", "hide_after_reports: hide after 0 reports: want at least 1"},
+		{"negative edit window", "comments:\n  edit_window: -1m\n", "edit_window: edit window -1m0s: want a positive duration"},
+		{"bad review moderation", "reviews:\n  moderation: later\n", "reviews.moderation: moderation \"later\": want post or pre"},
 		{"bad yaml", "title: [\n", "config"},
 		{"debounce past max wait", "rebuild:\n  debounce: 10s\n  max_wait: 5s\n", "debounce <= max_wait"},
 		{"zero debounce", "rebuild:\n  debounce: 0s\n", "debounce <= max_wait"},

@@ -10,24 +10,28 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 )
 
-// command is one subcommand: its one-line summary and its entry point. run
-// gets the arguments after the command name.
+// command is one subcommand: its name, its one-line summary and its entry
+// point. run gets the arguments after the command name.
 type command struct {
-	summary string
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = map[string]command{}
-
-// order lists commands in help output.
-var order = []string{"build", "check", "serve", "api", "new", "user", "backup"}
-
-func register(name, summary string, run func(ctx context.Context, args []string, stdout, stderr io.Writer) error) {
-	commands[name] = command{summary: summary, run: run}
+// commands is every subcommand, in the order help lists them: the one
+// table of the command line, as api's routeTable is of the API.
+var commands = []command{
+	{"build", "build the static site into the output folder", runBuild},
+	{"check", "validate content and templates; write nothing", runCheck},
+	{"serve", "build, watch and serve the site with the API and live reload", runServe},
+	{"api", "run the API alone (production, behind nginx) with the rebuild worker", runAPI},
+	{"new", "scaffold a tip or review: new tip|review COUNTRY SLUG", runNew},
+	{"user", "administer accounts: user set-role NAME ROLE | user block NAME", runUser},
+	{"backup", "copy the store to a file, also while the site runs: backup --out FILE", runBackup},
 }
 
 func main() {
@@ -49,20 +53,18 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	cmd, ok := commands[args[0]]
-	if !ok {
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == args[0] })
+	if i < 0 {
 		return fmt.Errorf("unknown command %q (run \"beforetrip help\")", args[0])
 	}
-	return cmd.run(ctx, args[1:], stdout, stderr)
+	return commands[i].run(ctx, args[1:], stdout, stderr)
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "beforetrip: a travel site generator with a built-in community API.")
 	fmt.Fprintln(w, "\nUsage: beforetrip COMMAND [flags]\n\nCommands:")
-	for _, name := range order {
-		if c, ok := commands[name]; ok {
-			fmt.Fprintf(w, "  %-8s %s\n", name, c.summary)
-		}
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"beforetrip COMMAND -h\" for a command's flags.")
 }

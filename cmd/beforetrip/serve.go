@@ -15,10 +15,6 @@ import (
 	"github.com/beforetrip/beforetrip/watch"
 )
 
-func init() {
-	register("serve", "build, watch and serve the site with the API and live reload", runServe)
-}
-
 // runServe is `beforetrip serve`: the all-in-one local server. It builds the
 // site with the live-reload script, rebuilds on every save under content/
 // and themes/ and on config changes, rebuilds on likes, comments and reader

@@ -14,10 +14,6 @@ import (
 	"github.com/beforetrip/beforetrip/store"
 )
 
-func init() {
-	register("user", "administer accounts: user set-role NAME ROLE | user block NAME", runUser)
-}
-
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("user", "user set-role NAME ROLE | user block NAME [--data DIR] [--config FILE]", stderr)
 	data := dataFlag(fs)

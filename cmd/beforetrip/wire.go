@@ -53,7 +53,7 @@ type liveSite struct {
 	api    *api.Server
 	mail   *mail.Sender
 	log    *slog.Logger
-	// release lets go of the output folder (lockOutput).
+	// release lets go of the output folder (build.LockOutput).
 	release func()
 }
 
@@ -63,7 +63,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	release, err := lockOutput(o.outDir, o.command)
+	release, err := build.LockOutput(o.outDir, o.command)
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +86,9 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		if err != nil {
 			return nil, err
 		}
-		bc := siteBuildConfig(c, o.outDir, o.drafts, o.liveReload)
-		bc.Future = o.future
-		bc.CacheDir = filepath.Join(o.dataDir, "cache", "images")
+		bc := c.buildConfig()
+		bc.OutDir, bc.Drafts, bc.Future, bc.LiveReload = o.outDir, o.drafts, o.future, o.liveReload
+		bc.CacheDir = filepath.Join(o.dataDir, "cache", "images") // --data may differ from data_dir
 		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
 		// Count rebuilds render on half the cores: during a like storm
 		// they would otherwise take both cores of a small server from
@@ -157,22 +157,6 @@ func (s *liveSite) close() error {
 	return s.db.Close()
 }
 
-// siteBuildConfig maps config.yaml onto the builder's configuration.
-func siteBuildConfig(c *Config, outDir string, drafts, liveReload bool) build.Config {
-	return build.Config{
-		ContentDir: c.Path(c.ContentDir),
-		ThemeDir:   c.Path(c.ThemeDir),
-		OutDir:     outDir,
-		BaseURL:    c.BaseURL,
-		Title:      c.Title,
-		Language:   c.Language,
-		UnsafeHTML: c.Markdown.UnsafeHTML,
-		Drafts:     drafts,
-		APIOrigin:  c.API.Origin,
-		LiveReload: liveReload,
-	}
-}
-
 // run serves ln until ctx ends: it starts the worker and waits for the
 // first full build (so pages and the page index are current before the
 // first request), the admin socket, and any extra tasks (the watcher).
@@ -237,18 +221,15 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 // <data>/jwt.secret, creating it (32 random bytes, hex, mode 0600) on first
 // use so that sessions survive restarts of `serve`.
 func serveSecret(cfg *Config, dataDir string) ([]byte, error) {
-	if cfg.JWTSecret != "" {
-		if len(cfg.JWTSecret) < 32 {
-			return nil, fmt.Errorf("BEFORETRIP_JWT_SECRET is %d bytes; need at least 32 (try: openssl rand -hex 32)", len(cfg.JWTSecret))
-		}
-		return []byte(cfg.JWTSecret), nil
+	if secret, err := cfg.jwtSecret(); err != nil || secret != nil {
+		return secret, err
 	}
 	path := filepath.Join(dataDir, "jwt.secret")
 	data, err := os.ReadFile(path)
 	switch {
 	case err == nil:
-		if len(data) < 32 {
-			return nil, fmt.Errorf("%s holds %d bytes; need at least 32 (delete it to make a new one)", path, len(data))
+		if err := api.CheckJWTSecret(data); err != nil {
+			return nil, fmt.Errorf("%s: %w (delete it to make a new one)", path, err)
 		}
 		return data, nil
 	case !errors.Is(err, fs.ErrNotExist):

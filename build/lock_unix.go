@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package build
 
 import (
 	"errors"
@@ -9,21 +9,20 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-
-	"github.com/beforetrip/beforetrip/build"
 )
 
-// lockOutput takes the output folder for this process: build, serve and
-// api each hold build.LockFile in it locked while they write there. A
+// LockOutput takes the output folder out for this process, named command
+// in the message a second writer gets: build, serve and api each hold
+// LockFile in it locked while they write there. A
 // second writer would interleave its files with the first's, and a running
 // API's next rebuild, made from the site it holds in memory, would undo
 // what a `beforetrip build` published. The lock is the kernel's (flock):
 // it goes with the process, however it ends, so a crash leaves none behind.
-func lockOutput(out, command string) (release func(), err error) {
+func LockOutput(out, command string) (release func(), err error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	name := filepath.Join(out, build.LockFile)
+	name := filepath.Join(out, LockFile)
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
