@@ -4,7 +4,7 @@
 // It watches folders recursively with fsnotify, adds watches for folders as
 // they appear (reporting the files they already hold), forgets folders that
 // are removed or renamed away (reporting the files they held), ignores editor
-// debris (see Ignored) and coalesces bursts — a save that is really four
+// debris (beforetrip.Debris) and coalesces bursts — a save that is really four
 // events, a git checkout that touches hundreds of files — into one Batch.
 package watch
 
