@@ -77,30 +77,9 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	if err := b.loadData(ctx, st); err != nil {
 		return nil, err
 	}
-	paths, err := b.contentFiles()
+	items, pre, errs, err := b.loadHeads(ctx, st)
 	if err != nil {
 		return nil, err
-	}
-	// Home and countries first: item pages show their country.
-	var heads, items []string
-	for _, p := range paths {
-		if rel, _ := b.relPath(p); isHead(rel) {
-			heads = append(heads, p)
-		} else {
-			items = append(items, p)
-		}
-	}
-	st.files = make(map[string]*Page, len(paths))
-	headPages, errs, err := b.loadFiles(ctx, heads, b.workers(nil), nil)
-	if err != nil {
-		return nil, err
-	}
-	pre := &site{pages: map[string]*Page{}, counts: st.counts}
-	for i, p := range headPages {
-		st.files[heads[i]] = p
-		if p != nil && p.Kind == beforetrip.KindCountry && (!p.Draft || b.cfg.Drafts) {
-			pre.pages[p.ID] = p
-		}
 	}
 	var bt *batch
 	if publish {
@@ -109,32 +88,8 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		}
 		b.out.full = true
 	}
-	r := b.newRenderer(pre, th)
-	var mu sync.Mutex
-	early := map[string]bool{} // outputs already rendered
-	emit := func(p *Page, buf *bytes.Buffer) error {
-		if !b.published(p) || pre.pages["countries/"+p.Country] == nil {
-			return nil // not published (or an error collect reports)
-		}
-		path := pagePath(p.ID)
-		if err := r.render(&output{kind: outPage, tmpl: "single", id: p.ID, page: p}, buf); err != nil {
-			return fmt.Errorf("build: render %s: %w", path, err)
-		}
-		if bt != nil {
-			if _, err := bt.stage(path, buf.Bytes()); err != nil {
-				return err
-			}
-		}
-		if err := b.analyse(p); err != nil {
-			return err
-		}
-		p.Body, p.TOC = "", nil
-		mu.Lock()
-		early[path] = true
-		mu.Unlock()
-		return nil
-	}
-	itemPages, itemErrs, err := b.loadFiles(ctx, items, b.workers(bt), emit)
+	early := &earlyPages{b: b, r: b.newRenderer(pre, th), pre: pre, bt: bt, done: map[string]bool{}}
+	itemPages, itemErrs, err := b.loadFiles(ctx, items, b.workers(bt), early.emit)
 	if err != nil {
 		bt.abortIfAny()
 		return nil, err
@@ -156,9 +111,9 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		bt.abortIfAny()
 		return nil, err
 	}
-	rest := make([]string, 0, len(s.outputs)-len(early))
+	rest := make([]string, 0, len(s.outputs)-len(early.done))
 	for p := range s.outputs {
-		if !early[p] {
+		if !early.done[p] {
 			rest = append(rest, p)
 		}
 	}
@@ -170,7 +125,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Rendered += len(early)
+	res.Rendered += len(early.done)
 	b.tally(st.files)
 	res.Scheduled = b.nScheduled
 	if publish {
@@ -179,6 +134,74 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// loadHeads lists the content files and loads the home page and the
+// countries first (item pages show their country), into st.files. It
+// returns the other files, a site of the published countries for the early
+// renderer, and the content errors so far.
+func (b *Builder) loadHeads(ctx context.Context, st *state) (items []string, pre *site, errs Errors, err error) {
+	paths, err := b.contentFiles()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var heads []string
+	for _, p := range paths {
+		if rel, _ := b.relPath(p); isHead(rel) {
+			heads = append(heads, p)
+		} else {
+			items = append(items, p)
+		}
+	}
+	st.files = make(map[string]*Page, len(paths))
+	headPages, errs, err := b.loadFiles(ctx, heads, b.workers(nil), nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pre = &site{pages: map[string]*Page{}, counts: st.counts}
+	for i, p := range headPages {
+		st.files[heads[i]] = p
+		if p != nil && p.Kind == beforetrip.KindCountry && (!p.Draft || b.cfg.Drafts) {
+			pre.pages[p.ID] = p
+		}
+	}
+	return items, pre, errs, nil
+}
+
+// earlyPages renders each tip and review of a full build as soon as it is
+// loaded, then drops its body: memory holds page metadata only.
+type earlyPages struct {
+	b   *Builder
+	r   *renderer
+	pre *site  // the published countries
+	bt  *batch // nil for Check
+	mu  sync.Mutex
+	// done are the outputs rendered already.
+	done map[string]bool
+}
+
+// emit renders p into buf and stages it; called by loadFiles' workers.
+func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
+	if !e.b.published(p) || e.pre.pages["countries/"+p.Country] == nil {
+		return nil // not published (or an error collect reports)
+	}
+	path := pagePath(p.ID)
+	if err := e.r.render(&output{kind: outPage, tmpl: "single", id: p.ID, page: p}, buf); err != nil {
+		return fmt.Errorf("build: render %s: %w", path, err)
+	}
+	if e.bt != nil {
+		if _, err := e.bt.stage(path, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	if err := e.b.analyse(p); err != nil {
+		return err
+	}
+	p.Body, p.TOC = "", nil
+	e.mu.Lock()
+	e.done[path] = true
+	e.mu.Unlock()
+	return nil
 }
 
 // loadData reads counts and reader reviews from the SiteData.

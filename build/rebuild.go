@@ -1,14 +1,12 @@
 package build
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -36,22 +34,76 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	if now := b.now(); now.After(b.asOf) {
 		b.asOf = now
 	}
-	files := ch.Files
+	e := &edits{files: ch.Files, data: ch.Data, prevs: map[string]*Page{}}
 	if due := b.due(b.files, before); len(due) > 0 {
-		files = append(slices.Clip(files), due...)
+		e.files = append(slices.Clip(e.files), due...)
 	}
 	// A failed rebuild leaves the state half-updated: the next call then
 	// starts over with a full build.
 	b.site = nil
 	st := &state{files: b.files, theme: b.theme, counts: b.counts, readers: b.readers}
-	var changed []string // page IDs whose file changed
-	all, tmpls, err := b.themeChanges(files, st)
+	var err error
+	if e.all, e.tmpls, err = b.themeChanges(e.files, st); err != nil {
+		return nil, err
+	}
+	if errs := b.reloadFiles(e, st); len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	if e.touched, err = b.reloadData(ctx, e.data, st); err != nil {
+		return nil, err
+	}
+	s, g, remove, scan, err := b.assembleEdits(old, st, e)
 	if err != nil {
 		return nil, err
 	}
+	gone, err := b.syncSearch(s, b.search, g.dirty)
+	if err != nil {
+		return nil, err
+	}
+	if scan {
+		remove = b.stale(s)
+	} else {
+		remove = append(remove, gone...)
+	}
+	paths := g.paths(e.tmpls)
+	bt, err := b.out.begin(false)
+	if err != nil {
+		return nil, err
+	}
+	bt.dataOnly = len(e.files) == 0
+	bt.background = bt.dataOnly && b.dataWorkers > 0
+	res, err := b.renderPublish(ctx, s, st.theme, paths, bt, remove)
+	if err != nil {
+		return nil, err
+	}
+	b.commit(st, s)
+	b.tally(st.files)
+	res.Scheduled = b.nScheduled
+	b.searchFiles = b.nextSearchFiles
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// edits is what a rebuild learns about its changes before it assembles
+// the new site.
+type edits struct {
+	files   []string            // changed paths, with scheduled pages now due
+	data    []beforetrip.Change // announced by the API
+	all     bool                // a theme change that re-renders everything
+	tmpls   []string            // changed page templates: their outputs re-render
+	changed []string            // page IDs whose file changed (before or after)
+	prevs   map[string]*Page    // reloaded path → its page before
+	touched []string            // pages whose counts were re-read (nil: all)
+}
+
+// reloadFiles loads again every content file e.files affects (an image
+// stands for the page whose folder holds it; a folder for its files),
+// recording in e the pages before and after. It returns the content
+// errors; st.files is then half-updated (Rebuild starts over next time).
+func (b *Builder) reloadFiles(e *edits, st *state) Errors {
 	var errs Errors
-	prevs := map[string]*Page{} // reloaded path → its page before
-	for _, f := range files {
+	for _, f := range e.files {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			continue
@@ -66,11 +118,11 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		}
 		for _, path := range b.affectedFiles(abs, st.files) {
 			prev := st.files[path]
-			if _, seen := prevs[path]; !seen {
-				prevs[path] = prev
+			if _, seen := e.prevs[path]; !seen {
+				e.prevs[path] = prev
 			}
 			if prev != nil {
-				changed = append(changed, prev.ID)
+				e.changed = append(e.changed, prev.ID)
 			}
 			if !b.resolvesInside(path) {
 				rel, _ := b.relPath(path)
@@ -86,69 +138,41 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 			errs = append(errs, ferrs...)
 			st.files[path] = p
 			if p != nil {
-				changed = append(changed, p.ID)
+				e.changed = append(e.changed, p.ID)
 			}
 		}
 	}
-	if len(errs) > 0 {
-		errs.sort()
-		return nil, errs
-	}
-	touched, err := b.reloadData(ctx, ch.Data, st)
-	if err != nil {
-		return nil, err
-	}
-	var s *site
-	var g *graph
-	var remove []string
-	scan := false
+	return errs
+}
+
+// assembleEdits makes the new site and its graph by the cheapest path the
+// edits allow: content edits in place or reassembled, counts re-sorted,
+// or else a full assembly. remove are published files the site no longer
+// has; scan says they must be found by a full scan instead (after the
+// search index is synced).
+func (b *Builder) assembleEdits(old *site, st *state, e *edits) (s *site, g *graph, remove []string, scan bool, err error) {
 	switch {
-	case !all && len(tmpls) == 0 && len(ch.Data) == 0:
-		s, g, remove = b.incremental(old, prevs, st)
-	case !all && len(tmpls) == 0 && len(files) == 0 && countsOnly(ch.Data):
+	case !e.all && len(e.tmpls) == 0 && len(e.data) == 0:
+		s, g, remove = b.incremental(old, e.prevs, st)
+	case !e.all && len(e.tmpls) == 0 && len(e.files) == 0 && countsOnly(e.data):
 		s = recount(old, st.counts)
 		g = newGraph(old, s)
 		g.added = []string{} // the same outputs
-		b.dataEffects(g, old, s, touched)
+		b.dataEffects(g, old, s, e.touched)
 	}
-	if s == nil {
-		if s, err = b.assembleState(st, old); err != nil {
-			return nil, err
-		}
-		g = newGraph(old, s)
-		g.all = all
-		for _, id := range changed {
-			g.page(id, diffPage(old.pages[id], s.pages[id]))
-		}
-		b.dataEffects(g, old, s, touched)
-		scan = true // every file s lacks, once the index is in s
+	if s != nil {
+		return s, g, remove, false, nil
 	}
-	gone, err := b.syncSearch(s, b.search, g.dirty)
-	if err != nil {
-		return nil, err
+	if s, err = b.assembleState(st, old); err != nil {
+		return nil, nil, nil, false, err
 	}
-	if scan {
-		remove = b.stale(s)
-	} else {
-		remove = append(remove, gone...)
+	g = newGraph(old, s)
+	g.all = e.all
+	for _, id := range e.changed {
+		g.page(id, diffPage(old.pages[id], s.pages[id]))
 	}
-	paths := g.paths(tmpls)
-	bt, err := b.out.begin(false)
-	if err != nil {
-		return nil, err
-	}
-	bt.dataOnly = len(files) == 0
-	bt.background = bt.dataOnly && b.dataWorkers > 0
-	res, err := b.renderPublish(ctx, s, st.theme, paths, bt, remove)
-	if err != nil {
-		return nil, err
-	}
-	b.commit(st, s)
-	b.tally(st.files)
-	res.Scheduled = b.nScheduled
-	b.searchFiles = b.nextSearchFiles
-	res.Duration = time.Since(start)
-	return res, nil
+	b.dataEffects(g, old, s, e.touched)
+	return s, g, nil, true, nil
 }
 
 // incremental tries the two fast paths for content edits that add or
@@ -276,122 +300,6 @@ func (b *Builder) themeChanges(files []string, st *state) (all bool, tmpls []str
 	}
 	st.theme = th
 	return all, tmpls, nil
-}
-
-// reloadData re-reads what the API announced as changed, and only that:
-// the counts of the pages the changes name and the reader reviews they
-// name (a deleted review also drops its page's likes and comments). It
-// returns the pages whose counts were read, or nil when everything was
-// re-read (a change that names nothing).
-func (b *Builder) reloadData(ctx context.Context, changes []beforetrip.Change, st *state) ([]string, error) {
-	if b.data == nil || len(changes) == 0 {
-		return nil, nil
-	}
-	var pages []string
-	var reviews []uint64
-	for _, c := range changes {
-		_, id, isReview := beforetrip.ParseReaderReviewID(c.Page)
-		switch {
-		case c.Page != "" && (c.Kind == beforetrip.ChangeLikes || c.Kind == beforetrip.ChangeComments):
-			pages = append(pages, c.Page)
-		case c.Kind == beforetrip.ChangeReview && isReview:
-			pages, reviews = append(pages, c.Page), append(reviews, id)
-		default:
-			return nil, b.loadData(ctx, st)
-		}
-	}
-	counts, err := b.data.CountsOf(ctx, pages)
-	if err != nil {
-		return nil, err
-	}
-	// A copy: the previous site keeps the old counts, to diff against.
-	next := maps.Clone(st.counts)
-	if next == nil {
-		next = map[string]beforetrip.Counts{}
-	}
-	for _, id := range pages {
-		if c, ok := counts[id]; ok {
-			next[id] = c
-		} else {
-			delete(next, id)
-		}
-	}
-	st.counts = next
-	if len(reviews) > 0 {
-		if st.readers, err = b.readersWith(ctx, st.readers, reviews); err != nil {
-			return nil, err
-		}
-	}
-	return pages, nil
-}
-
-// readersWith returns a copy of readers (newest first) with the reviews
-// ids read again: replaced, added in order, or dropped when no longer
-// published.
-func (b *Builder) readersWith(ctx context.Context, readers []beforetrip.Review, ids []uint64) ([]beforetrip.Review, error) {
-	out := slices.Clone(readers)
-	for _, id := range ids {
-		r, err := b.data.ReaderReview(ctx, id)
-		if err != nil && beforetrip.ErrorCode(err) != beforetrip.ENOTFOUND {
-			return nil, err
-		}
-		i := slices.IndexFunc(out, func(x beforetrip.Review) bool { return x.ID == id })
-		switch {
-		case err != nil && i >= 0:
-			out = slices.Delete(out, i, i+1)
-		case err != nil:
-		case i >= 0:
-			out[i] = *r
-		default:
-			at, _ := slices.BinarySearchFunc(out, id, func(x beforetrip.Review, id uint64) int { return cmp.Compare(id, x.ID) })
-			out = slices.Insert(out, at, *r)
-		}
-	}
-	return out, nil
-}
-
-// dataEffects diffs counts and reader reviews between the two sites:
-// the counts of touched pages, or of every page when touched is nil.
-func (b *Builder) dataEffects(g *graph, old, s *site, touched []string) {
-	ids := touched
-	if ids == nil && !maps.Equal(old.counts, s.counts) {
-		for id := range old.counts {
-			ids = append(ids, id)
-		}
-		for id := range s.counts {
-			if _, ok := old.counts[id]; !ok {
-				ids = append(ids, id)
-			}
-		}
-	}
-	for _, id := range ids {
-		o, n := old.counts[id], s.counts[id]
-		var ef effect
-		if o.Likes != n.Likes {
-			ef |= efLikes
-		}
-		if o.Comments != n.Comments {
-			ef |= efComments
-		}
-		if ef != 0 && (old.pages[id] != nil || s.pages[id] != nil) {
-			g.page(id, ef)
-		}
-	}
-	for id, p := range s.pages {
-		if p.Kind == beforetrip.KindReaderReview && !sameReader(old.pages[id], p) {
-			g.page(id, diffPage(old.pages[id], p))
-		}
-	}
-	for id, p := range old.pages {
-		if p.Kind == beforetrip.KindReaderReview && s.pages[id] == nil {
-			g.page(id, diffPage(p, nil))
-		}
-	}
-}
-
-func sameReader(a, b *Page) bool {
-	return a != nil && b != nil && a.Title == b.Title && a.Body == b.Body && a.Rating == b.Rating &&
-		reflect.DeepEqual(a.Edited, b.Edited) && a.Date.Equal(b.Date) && a.Author == b.Author
 }
 
 // paths lists the outputs to render: the graph's, every output using a

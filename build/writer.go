@@ -9,15 +9,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
-	"github.com/beforetrip/beforetrip"
 	"github.com/cespare/xxhash/v2"
-	"golang.org/x/sync/errgroup"
 )
 
 // outputsFile records, inside the output folder, every file the builder
@@ -211,128 +208,6 @@ func (bt *batch) abort() {
 		bt.pack.Close()
 		os.Remove(bt.pack.Name())
 	}
-}
-
-// publish writes the staged files into place, each through a temp file in
-// its own folder and a rename, then removes the outputs in remove. It
-// returns the written and removed paths, sorted.
-func (bt *batch) publish(remove []string) (written, removed []string, err error) {
-	defer bt.abort()
-	w := bt.w
-	if bt.cold != nil {
-		return bt.publishCold()
-	}
-	written = slices.Sorted(func(yield func(string) bool) {
-		for p := range bt.at {
-			if !yield(p) {
-				return
-			}
-		}
-	})
-	// Parents first, once each, so later Mkdir calls find them.
-	made := map[string]bool{w.dir: true}
-	for _, p := range written {
-		if err := mkdirs(made, filepath.Dir(filepath.Join(w.dir, filepath.FromSlash(p)))); err != nil {
-			return nil, nil, fmt.Errorf("build: publish %s: %w", p, err)
-		}
-	}
-	recs := make([]record, len(written))
-	put := func(i int) error {
-		p := written[i]
-		loc := bt.at[p]
-		data := make([]byte, loc[1])
-		if _, err := bt.pack.ReadAt(data, loc[0]); err != nil {
-			return fmt.Errorf("build: publish %s: %w", p, err)
-		}
-		st, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
-		if err != nil {
-			return err
-		}
-		recs[i] = record{Sum: bt.sums[p], Size: st.Size(), MTime: st.ModTime().UnixNano()}
-		return nil
-	}
-	// The page manifest goes last, once every page it may list is in
-	// place (and before pages that left it are removed): the API and a
-	// crash both see a manifest that names only published pages.
-	n, manifest := len(written), slices.Index(written, beforetrip.ManifestFile)
-	if manifest >= 0 {
-		n--
-		written[manifest], written[n] = written[n], written[manifest]
-	}
-	var g errgroup.Group
-	var next atomic.Int64
-	for range 2 {
-		g.Go(func() error {
-			if bt.background {
-				background()
-			}
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return nil
-				}
-				if err := put(i); err != nil {
-					return err
-				}
-			}
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, nil, err
-	}
-	if manifest >= 0 {
-		if err := put(n); err != nil {
-			return nil, nil, err
-		}
-	}
-	// The record file is rewritten when the set of files changes. A
-	// changed file's new mtime alone does not need it: a later process
-	// that finds size or mtime different simply reads the file.
-	setChanged := false
-	for i, p := range written {
-		if _, ok := w.files[p]; !ok {
-			setChanged = true
-		}
-		w.files[p] = recs[i]
-		w.trusted[p] = true
-	}
-	slices.Sort(written)
-	slices.Sort(remove)
-	for _, p := range remove {
-		dst := filepath.Join(w.dir, filepath.FromSlash(p))
-		if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return written, removed, fmt.Errorf("build: remove %s: %w", p, err)
-		}
-		_ = os.Remove(filepath.Join(filepath.Dir(dst), tmpPrefix+filepath.Base(dst))) // a crash's leftover
-		removeEmptyDirs(w.dir, filepath.Dir(dst))
-		delete(w.files, p)
-		removed = append(removed, p)
-	}
-	if setChanged || len(removed) > 0 || w.full {
-		w.full = false
-		if err := w.save(); err != nil {
-			return written, removed, err
-		}
-	}
-	return written, removed, nil
-}
-
-// publishCold moves a cold build's staging folder into place and records
-// what it published.
-func (bt *batch) publishCold() (written, removed []string, err error) {
-	w := bt.w
-	recs, err := bt.cold.publish(w.dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	for p, r := range recs {
-		w.files[p] = r
-		w.trusted[p] = true
-		written = append(written, p)
-	}
-	slices.Sort(written)
-	w.full = false
-	return written, nil, w.save()
 }
 
 // mkdirs creates dir and its missing parents, remembering what exists.
