@@ -241,20 +241,7 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		p.Slug = pl.country
 	}
 	p.ID = pageID(p)
-	for _, seg := range []struct{ name, field string }{{p.Country, ""}, {p.Slug, "slug"}} {
-		if p.Kind != beforetrip.KindHome && !beforetrip.ValidSlug(seg.name) {
-			line := 1
-			if seg.field == "slug" && r.values["slug"] != nil {
-				line = r.values["slug"].Line + r.offset
-			}
-			r.errs = append(r.errs, &FileError{File: file, Line: line, Field: seg.field,
-				Msg: fmt.Sprintf("%q is not a valid slug: %s", seg.name, beforetrip.SlugRule)})
-		}
-	}
-	if beforetrip.ReservedSlug(p.Kind, p.Slug) {
-		r.errs = append(r.errs, &FileError{File: file, Line: 1, Field: "slug",
-			Msg: `review slugs must not start with "u-" (reserved for reader reviews)`})
-	}
+	checkSlugs(r, p)
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}
@@ -278,6 +265,25 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		p.Summary = summarize(doc.Plain, summaryLen)
 	}
 	return p, nil
+}
+
+// checkSlugs reports a country or slug that is not a valid slug, and a
+// review slug reserved for reader reviews (the root package's rules).
+func checkSlugs(r *fieldReader, p *Page) {
+	for _, seg := range []struct{ name, field string }{{p.Country, ""}, {p.Slug, "slug"}} {
+		if p.Kind != beforetrip.KindHome && !beforetrip.ValidSlug(seg.name) {
+			line := 1
+			if seg.field == "slug" && r.values["slug"] != nil {
+				line = r.values["slug"].Line + r.offset
+			}
+			r.errs = append(r.errs, &FileError{File: r.file, Line: line, Field: seg.field,
+				Msg: fmt.Sprintf("%q is not a valid slug: %s", seg.name, beforetrip.SlugRule)})
+		}
+	}
+	if beforetrip.ReservedSlug(p.Kind, p.Slug) {
+		r.errs = append(r.errs, &FileError{File: r.file, Line: 1, Field: "slug",
+			Msg: `review slugs must not start with "u-" (reserved for reader reviews)`})
+	}
 }
 
 // pageBody returns a page's HTML and table of contents. Bodies of tips

@@ -43,6 +43,29 @@ type liveOptions struct {
 	hooks []func(live.Result)
 }
 
+// newBuilder makes the worker's builders for the site of o over db.
+func (o liveOptions) newBuilder(db *store.DB) live.NewBuilder {
+	contentDir, themeDir := o.cfg.Path(o.cfg.ContentDir), o.cfg.Path(o.cfg.ThemeDir)
+	return func() (*build.Builder, error) {
+		// Re-read the config file: this runs at start and after it changed.
+		// The folders stay those the watcher watches; a change of them, of
+		// addresses or of API settings needs a restart.
+		c, err := o.reload()
+		if err != nil {
+			return nil, err
+		}
+		bc := c.buildConfig()
+		bc.OutDir, bc.Drafts, bc.Future, bc.LiveReload = o.outDir, o.drafts, o.future, o.liveReload
+		bc.CacheDir = filepath.Join(o.dataDir, "cache", "images") // --data may differ from data_dir
+		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
+		// Count rebuilds render on half the cores: during a like storm
+		// they would otherwise take both cores of a small server from
+		// the likes they are caused by (bench/RESULTS.md, issue 3).
+		return build.New(bc, build.WithSiteData(db), build.WithLogger(o.log),
+			build.WithDataRebuildWorkers(max(1, runtime.GOMAXPROCS(0)/2)))
+	}
+}
+
 // liveSite is the running site shared by serve and api: the store, the
 // rebuild worker that owns the builder, and the API whose notifier is the
 // worker.
@@ -77,25 +100,6 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		s.close()
 		return nil, err
 	}
-	contentDir, themeDir := o.cfg.Path(o.cfg.ContentDir), o.cfg.Path(o.cfg.ThemeDir)
-	newBuilder := func() (*build.Builder, error) {
-		// Re-read the config file: this runs at start and after it changed.
-		// The folders stay those the watcher watches; a change of them, of
-		// addresses or of API settings needs a restart.
-		c, err := o.reload()
-		if err != nil {
-			return nil, err
-		}
-		bc := c.buildConfig()
-		bc.OutDir, bc.Drafts, bc.Future, bc.LiveReload = o.outDir, o.drafts, o.future, o.liveReload
-		bc.CacheDir = filepath.Join(o.dataDir, "cache", "images") // --data may differ from data_dir
-		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
-		// Count rebuilds render on half the cores: during a like storm
-		// they would otherwise take both cores of a small server from
-		// the likes they are caused by (bench/RESULTS.md, issue 3).
-		return build.New(bc, build.WithSiteData(db), build.WithLogger(o.log),
-			build.WithDataRebuildWorkers(max(1, runtime.GOMAXPROCS(0)/2)))
-	}
 	hooks := []func(live.Result){func(r live.Result) {
 		// The builder hands over its pages when it wrote the manifest
 		// (pages added, removed or renamed); a like rebuild does not.
@@ -111,7 +115,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	for _, h := range append(hooks, o.hooks...) {
 		opts = append(opts, live.WithHook(h))
 	}
-	s.worker = live.NewWorker(newBuilder, opts...)
+	s.worker = live.NewWorker(o.newBuilder(db), opts...)
 	s.mail, err = mail.New(db, mail.Config{
 		SMTPURL: o.cfg.Mail.SMTPURL, From: o.cfg.MailFrom(),
 		Dir: filepath.Join(o.dataDir, "outbox"), Terminal: o.terminal,
