@@ -18,7 +18,8 @@ type EntryRule struct {
 	Passport string // ISO 3166 alpha-2, "EU" or "default"
 	Rule     string
 	Stay     string // allowed stay, e.g. "90 days in any 180"; optional
-	ETA      *ETA   // the e-authorisation to get before flying; nil: none needed
+	ETA      *ETA   // the e-authorisation to get before flying, if one is needed
+	NoETA    bool   // `eta: none`: the rule says that no e-authorisation is needed
 	Source   Source // the official page that states the rule
 }
 
@@ -81,7 +82,13 @@ func readEntry(r *fieldReader) []EntryRule {
 		e.Source.URL = r.nodeURL(sub["source"], n.Content[i+1], field+".source", true)
 		e.Source.Host = hostOf(e.Source.URL)
 		e.Source.Checked = r.nodeDate(sub["checked"], field+".checked")
-		if v := sub["eta"]; v != nil {
+		if v := sub["eta"]; v != nil && v.Kind == yaml.ScalarNode {
+			// A rule says "none" outright: an absent eta says nothing,
+			// e.g. for passports that need a visa instead.
+			if e.NoETA = v.Value == "none"; !e.NoETA {
+				r.errAt(v, field+".eta", `must be {name, price, url} or none, got %q`, v.Value)
+			}
+		} else if v != nil {
 			e.ETA = readETA(r, v, field+".eta")
 		}
 		out = append(out, e)

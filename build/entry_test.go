@@ -16,8 +16,8 @@ func TestEntryErrors(t *testing.T) {
 		line       int
 		field, msg string
 	}{
-		{"unknown passport code", countryWith("  US:\n", "  UK:\n"), 30, "entry.UK", `unknown passport "UK"`},
-		{"lower-case passport code", countryWith("  US:\n", "  us:\n"), 30, "entry.us", "unknown passport"},
+		{"unknown passport code", countryWith("  US:\n", "  UK:\n"), 31, "entry.UK", `unknown passport "UK"`},
+		{"lower-case passport code", countryWith("  US:\n", "  us:\n"), 31, "entry.us", "unknown passport"},
 		{"rule without source", countryWith(`    source: "https://www.mofa.go.jp/j_info/visit/visa/short/novisa.html"
     checked: 2024-11-02
 `, "    checked: 2024-11-02\n"), 26, "entry.KR.source", "required"},
@@ -28,15 +28,16 @@ func TestEntryErrors(t *testing.T) {
 		{"rule missing", countryWith(kr, "  KR:\n"), 26, "entry.KR.rule", "required"},
 		{"unknown rule field", countryWith(kr, kr+"    visa: yes\n"), 27, "entry.KR.visa", "unknown field"},
 		{"bad checked date", countryWith("checked: 2024-11-02", "checked: last week"), 29, "entry.KR.checked", "must be a date"},
-		{"eta without link", countryWith(`, url: "https://www.mofa.go.jp/j_info/visit/visa/index.html"}`, "}"), 41, "entry.default.eta.url", "required"},
-		{"eta bad link", countryWith(`url: "https://www.mofa.go.jp/j_info/visit/visa/index.html"}`, `url: "ftp://mofa.go.jp/x"}`), 41, "entry.default.eta.url", "https://"},
+		{"eta without link", countryWith(`, url: "https://www.mofa.go.jp/j_info/visit/visa/index.html"}`, "}"), 42, "entry.default.eta.url", "required"},
+		{"eta bad link", countryWith(`url: "https://www.mofa.go.jp/j_info/visit/visa/index.html"}`, `url: "ftp://mofa.go.jp/x"}`), 42, "entry.default.eta.url", "https://"},
+		{"eta neither a mapping nor none", countryWith(kr, kr+"    eta: no\n"), 27, "entry.KR.eta", "or none"},
 		{"no default rule", countryWith("  default:\n", "  CN:\n"), 25, "entry.default", "required"},
 		{"entry not a mapping", countryWith("entry:\n", "entry: [KR]\nx:\n"), 24, "entry", "mapping"},
-		{"source of an unknown field", countryWith("sources:\n", "sources:\n  viza: \"https://example.org/x\"\n"), 43, "sources.viza", "unknown field"},
-		{"source bad URL", countryWith(`visa: "https://www.mofa.go.jp/j_info/visit/visa/short/novisa.html"`, `visa: "mofa"`), 43, "sources.visa", "https://"},
-		{"change without text", countryWith(`, text: "Arrival card moved online (Visit Japan Web)."}`, "}"), 47, "changes[0].text", "required"},
-		{"change without date", countryWith("{date: 2025-01-05, text", "{text"), 48, "changes[1].date", "required"},
-		{"changes not a list", countryWith("changes:\n", "changes: soon\nx:\n"), 46, "changes", "list"},
+		{"source of an unknown field", countryWith("sources:\n", "sources:\n  viza: \"https://example.org/x\"\n"), 44, "sources.viza", "unknown field"},
+		{"source bad URL", countryWith(`visa: "https://www.mofa.go.jp/j_info/visit/visa/short/novisa.html"`, `visa: "mofa"`), 44, "sources.visa", "https://"},
+		{"change without text", countryWith(`, text: "Arrival card moved online (Visit Japan Web)."}`, "}"), 48, "changes[0].text", "required"},
+		{"change without date", countryWith("{date: 2025-01-05, text", "{text"), 49, "changes[1].date", "required"},
+		{"changes not a list", countryWith("changes:\n", "changes: soon\nx:\n"), 47, "changes", "list"},
 		{"bad lang", countryWith("name_ko: 일본", "lang: korean"), 21, "lang", "language tag"},
 	}
 	for _, tt := range tests {
@@ -77,6 +78,9 @@ func TestEntryRead(t *testing.T) {
 	}
 	if r := c.Rule("KR"); r == nil || r.Stay != "90 days" || r.Source.Host != "mofa.go.jp" {
 		t.Errorf("Rule(KR) = %+v", r)
+	}
+	if r := c.Rule("KR"); !r.NoETA || c.Rule("US").NoETA {
+		t.Errorf("eta: none not read: KR %v, US %v", r.NoETA, c.Rule("US").NoETA)
 	}
 	if c.Rule("default").ETA == nil || c.Rule("default").ETA.Name != "Visa application" {
 		t.Errorf("default rule lost its e-authorisation: %+v", c.Rule("default"))
