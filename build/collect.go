@@ -124,7 +124,7 @@ func (b *Builder) newReaderPage(r *beforetrip.Review) *Page {
 	return &Page{ID: r.PageID(), Kind: beforetrip.KindReaderReview, Country: r.Country,
 		Section: beforetrip.SectionReviews, Slug: beforetrip.ReaderReviewSlug(r.ID),
 		Title: title, Summary: summarize(plain, summaryLen), Lang: beforetrip.PageLang("", title+"\n"+plain, b.cfg.Language),
-		Date: r.CreatedAt, Author: r.Author.Username, Rating: max(1, min(r.Rating, 5)), Edited: r.EditedAt,
+		Date: r.CreatedAt, Author: r.Author.Username, ReaderID: r.ID, AuthorID: r.Author.ID, Rating: max(1, min(r.Rating, 5)), Edited: r.EditedAt,
 		Body: readerHTML(b.ugc, r.Body)}
 }
 

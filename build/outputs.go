@@ -17,6 +17,7 @@ const (
 	outTags                       // /tags/
 	outChanges                    // /changes/
 	out404                        // /404.html
+	outAdmin                      // /admin/: the moderators' page (its script does the work)
 	outFeed                       // /feed.xml
 	outSitemap                    // /sitemap.xml
 	outPopularJSON                // /popular.json
@@ -31,6 +32,7 @@ const (
 	pathCountries   = "countries/index.html"
 	pathTags        = "tags/index.html"
 	path404         = "404.html"
+	pathAdmin       = "admin/index.html"
 	pathFeed        = "feed.xml"
 	pathSitemap     = "sitemap.xml"
 	pathPopularJSON = "popular.json"
@@ -101,6 +103,7 @@ func planOutputs(s *site, th *theme) map[string]*output {
 	outs[pathTags] = &output{kind: outTags, tmpl: "tags", id: "tags"}
 	outs[pathChanges] = &output{kind: outChanges, tmpl: "changes", id: "changes"}
 	outs[path404] = &output{kind: out404, tmpl: "404", id: "404"}
+	outs[pathAdmin] = &output{kind: outAdmin, tmpl: "admin", id: "admin"}
 	outs[pathFeed] = &output{kind: outFeed}
 	outs[pathSitemap] = &output{kind: outSitemap}
 	outs[pathPopularJSON] = &output{kind: outPopularJSON}

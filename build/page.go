@@ -30,6 +30,9 @@ type Page struct {
 	Lang    string     // language of the text: `lang:`, detected Korean, or the site's
 	Rating  int        // reviews: 1–5
 	Edited  *time.Time // reader reviews: last edit
+	// Reader reviews: the review's and its author's IDs, for the widget's
+	// Report action (hidden from the author).
+	ReaderID, AuthorID uint64
 
 	Checklist *Checklist // country pages only
 

@@ -38,7 +38,7 @@ func (b *Builder) newRenderer(s *site, th *theme) *renderer {
 
 func (b *Builder) siteView(th *theme) *siteView {
 	return &siteView{Title: b.cfg.Title, Lang: b.cfg.Language, BaseURL: b.cfg.BaseURL,
-		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, I18N: th.widget}
+		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, I18N: th.widget, AdminI18N: th.admin}
 }
 
 // render writes the bytes of o into w.
@@ -70,6 +70,11 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		return r.th.execute(w, o.tmpl, v)
 	case outChanges:
 		return r.th.execute(w, o.tmpl, r.changesView(o))
+	case outAdmin:
+		v := r.baseView("admin", "admin", r.th.T("admin_title"))
+		v.NoIndex = true
+		v.Canonical = ""
+		return r.th.execute(w, o.tmpl, v)
 	case out404:
 		v := r.baseView("404", "404", r.th.T("notfound_title"))
 		v.NoIndex = true

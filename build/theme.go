@@ -20,13 +20,14 @@ import (
 
 // Page templates of the theme (layouts/<name>.html). Each is parsed on top
 // of layouts/baseof.html and every file in layouts/partials/.
-var pageTemplates = []string{"home", "country", "single", "list", "countries", "tags", "changes", "404"}
+var pageTemplates = []string{"home", "country", "single", "list", "countries", "tags", "changes", "404", "admin"}
 
 // theme is the parsed theme: templates, UI strings, fingerprinted assets.
 type theme struct {
 	tmpl   map[string]*template.Template
 	i18n   map[string]string
 	widget template.JS       // JSON of the widget_* keys, for <script id="bt-i18n">
+	admin  template.JS       // JSON of the admin_* keys, for the /admin/ page's script
 	assets map[string]*asset // by source path under static/, e.g. "css/main.css"
 	// base holds baseof.html and the partials; "shared" partials are
 	// executed from it once per build and cached (see templateFuncs).
@@ -124,20 +125,28 @@ func (th *theme) loadI18n(file string) error {
 	if err := yaml.Unmarshal(data, &th.i18n); err != nil {
 		return fmt.Errorf("build: theme: %s: %w", file, err)
 	}
-	widget := map[string]string{}
-	for k, v := range th.i18n {
-		if strings.HasPrefix(k, "widget_") {
-			widget[k] = v
-		}
-	}
-	// Encoded once, not per page. encoding/json escapes <, > and & as
-	// \u003c etc., so the text cannot end the <script> element.
-	js, err := json.Marshal(widget)
-	if err != nil {
+	if th.widget, err = th.scriptTexts("widget_"); err != nil {
 		return fmt.Errorf("build: theme: %s: %w", file, err)
 	}
-	th.widget = template.JS(js)
+	if th.admin, err = th.scriptTexts("admin_"); err != nil {
+		return fmt.Errorf("build: theme: %s: %w", file, err)
+	}
 	return nil
+}
+
+// scriptTexts returns the JSON of the UI strings whose keys start with
+// prefix, for a script's <script type="application/json">. Encoded once,
+// not per page. encoding/json escapes <, > and & as \u003c etc., so the
+// text cannot end the <script> element.
+func (th *theme) scriptTexts(prefix string) (template.JS, error) {
+	texts := map[string]string{}
+	for k, v := range th.i18n {
+		if strings.HasPrefix(k, prefix) {
+			texts[k] = v
+		}
+	}
+	js, err := json.Marshal(texts)
+	return template.JS(js), err
 }
 
 // loadAssets reads static/; CSS and JS files get a content hash in their

@@ -14,6 +14,7 @@ type siteView struct {
 	APIOrigin  string
 	LiveReload bool
 	I18N       template.JS // JSON of the widget_* strings for the widget
+	AdminI18N  template.JS // JSON of the admin_* strings for /admin/'s script
 }
 
 // view is the data of one HTML page.

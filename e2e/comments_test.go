@@ -77,7 +77,7 @@ func last(s []string) string {
 
 // TestOthersCommentsReadOnly shows a reader's thread to another reader:
 // they may reply to anyone's comment but see edit and delete only on their
-// own.
+// own, and Report only on others'.
 func TestOthersCommentsReadOnly(t *testing.T) {
 	browser := NewBrowser(t)
 	port := FreePort(t)
@@ -106,8 +106,8 @@ func TestOthersCommentsReadOnly(t *testing.T) {
 	}
 	check := func(when string) {
 		t.Helper()
-		if got := acts("written by first"); got != "reply" {
-			t.Errorf("%s: actions on another reader's comment %q, want reply only", when, got)
+		if got := acts("written by first"); got != "reply,report" {
+			t.Errorf("%s: actions on another reader's comment %q, want reply,report", when, got)
 		}
 		if got := acts("written by second"); got != "reply,edit,delete" {
 			t.Errorf("%s: actions on the reader's own comment %q, want reply,edit,delete", when, got)

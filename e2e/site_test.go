@@ -21,6 +21,7 @@ type SiteOptions struct {
 	CrossSite      bool     // cookies SameSite=None; Secure (widget on another site)
 	Language       string   // "" = en
 	OwnContent     bool     // a copy of the content the test may edit
+	Moderation     string   // comments.moderation: "" = post
 }
 
 // Site is a test site: testdata/site/content with the repo's theme, and
@@ -49,6 +50,9 @@ func NewSite(tb testing.TB, o SiteOptions) *Site {
 	if o.Language == "" {
 		o.Language = "en"
 	}
+	if o.Moderation == "" {
+		o.Moderation = "post"
+	}
 	if o.CrossSite {
 		sameSite, secure = "None", true
 	}
@@ -68,7 +72,7 @@ func NewSite(tb testing.TB, o SiteOptions) *Site {
 			"limits":          "on",
 			"cookies":         map[string]any{"secure": secure, "same_site": sameSite, "domain": ""},
 		},
-		"comments": map[string]any{"moderation": "post"},
+		"comments": map[string]any{"moderation": o.Moderation},
 		// Short waits: the tests look for rebuilt pages.
 		"rebuild": map[string]any{"debounce": "100ms", "max_wait": "500ms"},
 	}

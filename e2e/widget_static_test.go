@@ -29,6 +29,13 @@ func readWidget(tb testing.TB) string {
 	return readStatic(tb, "js/widget.js")
 }
 
+// readWidgetModules reads the widget and the modules it loads on first
+// use (js/review.js, js/report.js): their texts come from the same keys.
+func readWidgetModules(tb testing.TB) string {
+	tb.Helper()
+	return readWidget(tb) + readStatic(tb, "js/review.js") + readStatic(tb, "js/report.js")
+}
+
 func TestWidgetSize(t *testing.T) {
 	js, css := len(readWidget(t)), len(readStatic(t, "css/widget.css"))
 	if js+css > maxWidgetBytes {
@@ -40,8 +47,11 @@ func TestWidgetSize(t *testing.T) {
 // (or a login prompt key) exists as widget_<key> in every language file, so
 // no reader ever sees a bare key.
 func TestWidgetTexts(t *testing.T) {
-	js := readWidget(t)
-	keys := map[string]bool{}
+	js := readWidgetModules(t)
+	keys := map[string]bool{"hidden": true, "rejected": true, "pinned": true} // t(flag) in fill
+	for _, r := range []string{"spam", "abuse", "off_topic", "other"} {
+		keys["reason_"+r] = true // the reasons map of report.js
+	}
 	for _, re := range []*regexp.Regexp{
 		regexp.MustCompile(`\bt\('([a-z_]+)'`),
 		regexp.MustCompile(`loginPrompt\('([a-z_]+)'`),

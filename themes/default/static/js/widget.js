@@ -154,7 +154,7 @@ function setUser(u) {
   user = u || null;
   rememberSession(!!user);
   if (!user) csrfToken = '';
-  if (user?.id !== was) onUser.forEach((f) => f());
+  if (user?.id !== was) { onUser.forEach((f) => f()); d.dispatchEvent(new Event('bt-user')); } // /admin/ listens
 }
 
 function renderAccount() {
@@ -391,7 +391,9 @@ function bump(th, by) {
 function fill(th, rec) {
   const c = rec.c;
   const metaID = 'comment-' + c.id + '-meta';
-  const own = !!user && (user.id === c.author?.id || user.role === 'editor' || user.role === 'admin');
+  const mine = user?.id === c.author?.id;
+  const mod = user?.role === 'editor' || user?.role === 'admin';
+  const flag = c.pending ? 'pending' : c.hidden ? 'hidden' : c.rejected ? 'rejected' : c.pinned && 'pinned';
   const body = h('div', { class: 'bt-comment-body' });
   if (c.deleted) body.append(h('p', { class: 'bt-comment-deleted' }, t('deleted_comment')));
   else body.innerHTML = c.html; // sanitized by the API (package ugc): the one HTML sink
@@ -404,10 +406,11 @@ function fill(th, rec) {
       h('span', { class: 'bt-comment-author' }, c.deleted ? t('deleted') : c.author?.username || ''), ' ',
       stamp(c.created_at),
       c.edited_at && !c.deleted && [' ', stamp(c.edited_at, t('edited'), 'bt-comment-edited')],
-      c.pending && [' ', h('span', { class: 'bt-comment-pending' }, t('pending'))]),
+      flag && [' ', h('span', { class: 'bt-comment-pending' }, t(flag), c.moderation_reason && ': ' + c.moderation_reason)]),
     body,
     rec.acts = c.deleted ? null : h('p', { class: 'bt-comment-actions' }, act('reply', t('reply')),
-      own && [' ', act('edit', t('edit')), ' ', act('delete', t('delete'))]),
+      (mine || mod) && [' ', (mod || !(Date.now() - Date.parse(c.created_at) > th.win)) && act('edit', t('edit')), ' ', act('delete', t('delete'))],
+      !mine && [' ', act('report', t('report'))]),
     rec.slot), rec.replies);
 }
 
@@ -415,6 +418,7 @@ function fill(th, rec) {
 // whatever order the pages of results arrive in.
 function insert(list, rec, asc) {
   const id = rec.c.id;
+  if (!asc && rec.c.pinned) return list.prepend(rec.li);
   for (const li of list.children) {
     const other = Number(li.getAttribute('data-id'));
     if (asc ? other > id : other < id) { list.insertBefore(rec.li, li); return; }
@@ -458,6 +462,8 @@ async function loadComments(th) {
     const added = (r.comments || []).map((c) => put(th, c));
     const wasMore = btn.isConnected;
     th.next = r.next || '';
+    th.win = r.edit_window * 1e3;
+    if (r.locked !== th.locked) { th.locked = r.locked; renderComposer(th); }
     th.more.replaceChildren(th.next ? btn : '');
     th.empty.hidden = th.byId.size > 0;
     if (wasMore && !th.next && added.length) $('article', added[0].li).focus();
@@ -471,7 +477,7 @@ async function loadComments(th) {
 }
 
 function renderComposer(th) {
-  th.composer.replaceChildren(user
+  th.composer.replaceChildren(th.locked ? h('p', {}, t('locked')) : user
     ? textForm({
       label: t('comment_label'), submit: t('post_comment'),
       send: async (text) => {
@@ -513,6 +519,8 @@ function onCommentClick(th, e) {
         say(t('saved'));
       },
     });
+  } else if (act === 'report') {
+    report(btn, 'comments/' + c.id);
   } else if (act === 'delete') {
     const yes = button('bt-button bt-danger', async () => {
       yes.disabled = true;
@@ -552,53 +560,15 @@ function initComments(sec) {
   return th;
 }
 
-// ---- reader reviews
-function reviewForm(country, box) {
-  const id = nextID('review');
-  const err = h('p', { class: 'bt-form-error', id: id + '-err', role: 'alert' });
-  const stars = [1, 2, 3, 4, 5].map((n) => h('label', null,
-    h('input', { type: 'radio', name: 'rating', value: String(n), required: true, class: 'visually-hidden', 'aria-label': t('rating_n', { n }) })));
-  const submit = submitButton(t('post_review'));
-  const form = h('form', { class: 'bt-review' }, err,
-    h('p', { class: 'bt-field' }, h('label', { for: id + '-title' }, t('title')),
-      h('input', { id: id + '-title', name: 'title', type: 'text', maxlength: '120', required: true })),
-    h('fieldset', { class: 'bt-rating' }, h('legend', {}, t('rating')), stars),
-    h('p', { class: 'bt-field' }, h('label', { for: id + '-body' }, t('review_body')),
-      h('textarea', { id: id + '-body', name: 'body', rows: '8', maxlength: '20000', required: true, 'aria-describedby': id + '-hint' })),
-    h('p', { class: 'bt-form-hint', id: id + '-hint' }, t('markdown_hint')),
-    h('p', { class: 'bt-form-actions' }, submit));
-  onSubmit(form, submit, async () => {
-    const f = Object.fromEntries(new FormData(form));
-    markInvalid(form);
-    err.textContent = '';
-    try {
-      const r = await call('POST', '/api/reviews', { country, title: f.title.trim(), rating: Number(f.rating), body: f.body.trim() });
-      const done = h('p', { class: 'bt-review-done', tabindex: '-1' }, t('review_posted'), ' ',
-        h('a', { href: '/countries/' + enc(country) + '/reviews/u-' + r.review.id + '/' }, t('review_link')));
-      box.replaceChildren(done, h('p', {}, button('bt-button',
-        () => { box.replaceChildren(reviewForm(country, box)); $('input', box).focus(); }, t('review_another'))));
-      done.focus();
-      say(t('review_posted'));
-    } catch (ex) {
-      err.textContent = ex.status === 401 ? t('login_required') : errorText(ex);
-      markInvalid(form, ex);
-      if (ex.status === 401) openDialog('login');
-    }
-  });
-  return form;
-}
-
-function initReviewForm(sec) {
-  const box = $('.bt-review-form-body', sec);
-  const country = sec.getAttribute('data-country');
-  if (!box || !country) return;
-  sec.hidden = false; // hidden in the HTML: without JS there is no form
-  const render = () => box.replaceChildren(user
-    ? reviewForm(country, box)
-    : loginPrompt('login_to_review', () => $('input', box)?.focus()));
-  onUser.push(render);
-  render();
-}
+// Parts few pages need are modules loaded on first use (the reader review
+// form, the report dialog); they get the widget's helpers.
+const kit = { d, $, t, h, call, say, errorText, button, submitButton, onSubmit, markInvalid, openDialog, loginPrompt, enc, nextID, onUser, me: () => user };
+const load = (name) => import($('meta[name="bt-' + name + '"]').content).then((m) => m.default(kit));
+const report = (btn, path) => (user ? load('report').then((f) => f(btn, path)) : openDialog('login', () => report(btn, path)));
+const initReports = () => $$('[data-report]').forEach((b) => {
+  b.hidden = user?.id === +b.dataset.author;
+  b.onclick = () => report(b, b.dataset.report);
+});
 
 // ---- start
 async function init() {
@@ -606,7 +576,9 @@ async function init() {
   renderAccount();
   initLikes();
   const threads = $$('.bt-comments[data-page]').map(initComments).filter(Boolean);
-  $$('.bt-review-form').forEach(initReviewForm);
+  if ($('.bt-review-form')) load('review');
+  onUser.push(initReports);
+  initReports();
   if (mayHaveSession()) {
     try {
       setUser((await call('GET', '/api/auth/me')).user);
