@@ -132,3 +132,30 @@ func TestIPv6PrefixLimits(t *testing.T) {
 		guess(ts, fmt.Sprintf("2001:db8:1:2::%x", i)).want(t, 401, "unauthenticated")
 	}
 }
+
+// TestAllowedHosts: with AllowedHosts set (as `serve` does), a Host name
+// that is not listed, as in a DNS rebinding attack, gets a JSON 403 on API
+// and other paths; IP addresses, localhost and listed names are served.
+func TestAllowedHosts(t *testing.T) {
+	ts := MustServer(t, func(c *Config) { c.AllowedHosts = []string{"preview.example"} })
+	c := ts.client(t)
+	port := ts.URL[strings.LastIndexByte(ts.URL, ':'):]
+	for host, want := range map[string]int{
+		"rebind.attacker.example" + port: 403,
+		"rebind.attacker.example":        403,
+		"127.0.0.1" + port:               200,
+		"[::1]" + port:                   200,
+		"localhost" + port:               200,
+		"Preview.Example" + port:         200,
+	} {
+		r := c.do("GET", "/api/healthz", nil, "Host", host)
+		if r.Status != want {
+			t.Errorf("Host %s: status %d, want %d", host, r.Status, want)
+		}
+		if want == 403 && r.errorCode() != "forbidden" {
+			t.Errorf("Host %s: body %s, want the JSON error", host, r.Body)
+		}
+	}
+	// Without AllowedHosts (`api` behind nginx) any Host is answered.
+	MustServer(t).client(t).do("GET", "/api/healthz", nil, "Host", "rebind.attacker.example").want(t, 200, "")
+}

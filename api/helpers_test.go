@@ -223,6 +223,9 @@ func (c *client) do(method, path string, body any, hdr ...string) *response {
 		}
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" { // net/http sends req.Host, not the header
+			req.Host = hdr[i+1]
+		}
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	res, err := c.hc.Do(req)

@@ -72,6 +72,12 @@ type Config struct {
 	// ReplyBatch is how long a reply notification waits for more replies
 	// to join its mail; zero means one minute.
 	ReplyBatch time.Duration
+	// AllowedHosts, when not empty, are the host names (no port) the
+	// server answers besides IP addresses and localhost; any other Host
+	// gets 403. `serve` sets it against DNS rebinding: a page on another
+	// site whose name is made to resolve to 127.0.0.1 would otherwise
+	// read the local preview (drafts) and call the API.
+	AllowedHosts []string
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 }
@@ -267,7 +273,7 @@ func (s *Server) routeTable() []route {
 // mount installs the middleware and the route table, then the JSON
 // 404/405 for every other /api path.
 func (s *Server) mount() {
-	s.app.Use(s.requestLog, s.recoverPanic)
+	s.app.Use(s.requestLog, s.recoverPanic, s.checkHost)
 	s.app.Use("/api", apiOnly(s.securityHeaders), apiOnly(s.cors), apiOnly(s.limitReads),
 		apiOnly(limitBody), apiOnly(s.csrf))
 	for _, r := range s.routes {

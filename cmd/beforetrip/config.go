@@ -30,7 +30,8 @@ type Config struct {
 		UnsafeHTML bool `yaml:"unsafe_html"`
 	} `yaml:"markdown"`
 	Server struct {
-		Addr string `yaml:"addr"`
+		Addr         string   `yaml:"addr"`
+		AllowedHosts []string `yaml:"allowed_hosts"`
 	} `yaml:"server"`
 	API struct {
 		Addr           string   `yaml:"addr"`

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -143,6 +144,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		EditWindow:           o.cfg.Comments.EditWindow,
 		BaseURL:              o.cfg.BaseURL,
 		RequireVerifiedEmail: o.cfg.Accounts.RequireVerifiedEmail,
+		AllowedHosts:         o.allowedHosts(),
 		Logger:               o.log,
 	}, api.Services{
 		Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db, Popular: db,
@@ -268,4 +270,18 @@ func absFlag(flagValue string, cfg *Config, cfgValue string) (string, error) {
 		return "", fmt.Errorf("path %s: %w", p, err)
 	}
 	return abs, nil
+}
+
+// allowedHosts are the host names `serve` answers besides IP addresses and
+// localhost: base_url's and server.allowed_hosts. `api` answers any Host:
+// it runs behind nginx, whose server_name decides.
+func (o liveOptions) allowedHosts() []string {
+	if o.command != "serve" {
+		return nil
+	}
+	hosts := append([]string{}, o.cfg.Server.AllowedHosts...)
+	if u, err := url.Parse(o.cfg.BaseURL); err == nil && u.Hostname() != "" {
+		hosts = append(hosts, u.Hostname())
+	}
+	return append(hosts, "localhost")
 }
