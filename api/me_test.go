@@ -128,6 +128,9 @@ func TestReplyNotifications(t *testing.T) {
 	if !strings.HasPrefix(m.Unsubscribe, "http://site.test/api/notifications/unsubscribe?token=") {
 		t.Fatalf("unsubscribe = %q", m.Unsubscribe)
 	}
+	if _, tok, _ := strings.Cut(m.Unsubscribe, "token="); m.Link != "http://site.test/account/#unsubscribe="+tok {
+		t.Errorf("link for people = %q, want the account page with the same token", m.Link)
+	}
 	// Bob never asked: alice's reply to him sends nothing.
 	var bobs commentResponse
 	bob.do("POST", "/api/comments", map[string]any{"page": "countries/japan", "body": "Hi"}).decode(t, &bobs)

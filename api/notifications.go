@@ -77,8 +77,12 @@ func (s *Server) notifyReply(c *fiber.Ctx, reply *beforetrip.Comment) {
 	if meta, ok := s.svc.Pages.Page(reply.Page); ok && meta.Title != "" {
 		title = meta.Title
 	}
+	tok := s.unsubscribeToken(u.ID)
+	// The header URL is for mail clients' one-click POST; the link in the
+	// text is for people, whose click is a GET: the account page posts it.
 	m := beforetrip.Mail{To: u.Email, UserID: u.ID, Username: u.Username,
-		Unsubscribe: s.cfg.BaseURL + "api/notifications/unsubscribe?token=" + s.unsubscribeToken(u.ID)}
+		Unsubscribe: s.cfg.BaseURL + "api/notifications/unsubscribe?token=" + tok,
+		Link:        s.cfg.BaseURL + "account/#unsubscribe=" + tok}
 	r := beforetrip.MailReply{CommentID: reply.ID, Author: reply.Author.Username, PageTitle: title, Body: reply.Body,
 		Link: s.cfg.BaseURL + strings.TrimPrefix((&url.URL{Path: beforetrip.PageURL(reply.Page)}).EscapedPath(), "/") +
 			"#comment-" + strconv.FormatUint(reply.ID, 10)}

@@ -16,6 +16,7 @@ const (
 	outCountries                  // /countries/
 	outTags                       // /tags/
 	outChanges                    // /changes/
+	outAccount                    // /account/, /account/reset/, /account/verify/
 	out404                        // /404.html
 	outAdmin                      // /admin/: the moderators' page (its script does the work)
 	outFeed                       // /feed.xml
@@ -38,6 +39,11 @@ const (
 	pathPopularJSON = "popular.json"
 	pathManifest    = beforetrip.ManifestFile
 )
+
+// accountPages are the IDs of the account pages: the reader's account,
+// the password reset and the email verification page (mailed links lead to
+// the last two, with the token in the URL fragment).
+var accountPages = []string{"account", "account/reset", "account/verify"}
 
 // output is one file of the built site and what it is made from.
 type output struct {
@@ -102,6 +108,9 @@ func planOutputs(s *site, th *theme) map[string]*output {
 	outs[pathCountries] = &output{kind: outCountries, tmpl: "countries", id: "countries"}
 	outs[pathTags] = &output{kind: outTags, tmpl: "tags", id: "tags"}
 	outs[pathChanges] = &output{kind: outChanges, tmpl: "changes", id: "changes"}
+	for _, id := range accountPages {
+		outs[pagePath(id)] = &output{kind: outAccount, tmpl: "account", id: id}
+	}
 	outs[path404] = &output{kind: out404, tmpl: "404", id: "404"}
 	outs[pathAdmin] = &output{kind: outAdmin, tmpl: "admin", id: "admin"}
 	outs[pathFeed] = &output{kind: outFeed}

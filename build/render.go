@@ -38,7 +38,8 @@ func (b *Builder) newRenderer(s *site, th *theme) *renderer {
 
 func (b *Builder) siteView(th *theme) *siteView {
 	return &siteView{Title: b.cfg.Title, Lang: b.cfg.Language, BaseURL: b.cfg.BaseURL,
-		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, I18N: th.widget, AdminI18N: th.admin}
+		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, I18N: th.widget, AdminI18N: th.admin,
+		AccountI18N: th.account}
 }
 
 // render writes the bytes of o into w.
@@ -70,6 +71,17 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		return r.th.execute(w, o.tmpl, v)
 	case outChanges:
 		return r.th.execute(w, o.tmpl, r.changesView(o))
+	case outAccount:
+		// The account pages are shells the account script fills from the
+		// API; they say nothing worth indexing.
+		view := strings.TrimPrefix(strings.TrimPrefix(o.id, "account"), "/")
+		if view == "" {
+			view = "account"
+		}
+		v := r.baseView(o.id, "account", r.th.T("account_title_"+view))
+		v.NoIndex, v.AccountView = true, view
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		return r.th.execute(w, o.tmpl, v)
 	case outAdmin:
 		v := r.baseView("admin", "admin", r.th.T("admin_title"))
 		v.NoIndex = true

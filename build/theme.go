@@ -20,15 +20,16 @@ import (
 
 // Page templates of the theme (layouts/<name>.html). Each is parsed on top
 // of layouts/baseof.html and every file in layouts/partials/.
-var pageTemplates = []string{"home", "country", "single", "list", "countries", "tags", "changes", "404", "admin"}
+var pageTemplates = []string{"home", "country", "single", "list", "countries", "tags", "changes", "404", "admin", "account"}
 
 // theme is the parsed theme: templates, UI strings, fingerprinted assets.
 type theme struct {
-	tmpl   map[string]*template.Template
-	i18n   map[string]string
-	widget template.JS       // JSON of the widget_* keys, for <script id="bt-i18n">
-	admin  template.JS       // JSON of the admin_* keys, for the /admin/ page's script
-	assets map[string]*asset // by source path under static/, e.g. "css/main.css"
+	tmpl    map[string]*template.Template
+	i18n    map[string]string
+	widget  template.JS       // JSON of the widget_* keys, for <script id="bt-i18n">
+	admin   template.JS       // JSON of the admin_* keys, for the /admin/ page's script
+	account template.JS       // JSON of the account_* keys, for the account pages' script
+	assets  map[string]*asset // by source path under static/, e.g. "css/main.css"
 	// base holds baseof.html and the partials; "shared" partials are
 	// executed from it once per build and cached (see templateFuncs).
 	base    *template.Template
@@ -129,6 +130,9 @@ func (th *theme) loadI18n(file string) error {
 		return fmt.Errorf("build: theme: %s: %w", file, err)
 	}
 	if th.admin, err = th.scriptTexts("admin_"); err != nil {
+		return fmt.Errorf("build: theme: %s: %w", file, err)
+	}
+	if th.account, err = th.scriptTexts("account_"); err != nil {
 		return fmt.Errorf("build: theme: %s: %w", file, err)
 	}
 	return nil

@@ -15,6 +15,9 @@ type siteView struct {
 	LiveReload bool
 	I18N       template.JS // JSON of the widget_* strings for the widget
 	AdminI18N  template.JS // JSON of the admin_* strings for /admin/'s script
+	// AccountI18N is the JSON of the account_* strings, written only into
+	// the account pages for their own script.
+	AccountI18N template.JS
 }
 
 // view is the data of one HTML page.
@@ -28,6 +31,9 @@ type view struct {
 	Canonical   string
 	NoIndex     bool
 	Crumbs      []crumb
+	// AccountView is what an account page shows: "account", "reset" or
+	// "verify" (account.js fills it).
+	AccountView string
 
 	Page     *Page // content pages
 	Body     template.HTML

@@ -85,7 +85,10 @@ func render(m *beforetrip.Mail, site, lang string) (*rendered, error) {
 	if m.Kind == beforetrip.MailReplies {
 		// The reply list carries its own links; the action is unsubscribing.
 		v.Link, v.Action = "", ""
-		v.Unsubscribe, v.UnsubscribeTxt = m.Unsubscribe, fill(w.Action)
+		v.Unsubscribe, v.UnsubscribeTxt = m.Link, fill(w.Action)
+		if v.Unsubscribe == "" {
+			v.Unsubscribe = m.Unsubscribe
+		}
 	}
 	var txt, html bytes.Buffer
 	if err := textTmpl.Execute(&txt, v); err != nil {

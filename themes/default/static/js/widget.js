@@ -42,7 +42,7 @@ const onSubmit = (form, btn, send) => form.addEventListener('submit', async (e) 
   try { await send(); } finally { btn.disabled = false; form.removeAttribute('aria-busy'); }
 });
 
-// markInvalid flags the field the API named (error.field), not radio groups.
+// markInvalid flags the field the API named (not radio groups).
 const markInvalid = (form, ex, errID) => {
   for (const f of form.elements) { f.removeAttribute('aria-invalid'); if (errID) f.removeAttribute('aria-describedby'); }
   const bad = ex?.field && form.elements[ex.field];
@@ -192,8 +192,8 @@ function openDialog(mode, after) {
   afterLogin = after || null;
   if (!dlg) {
     dlg = h('dialog', { class: 'bt-dialog', 'aria-labelledby': 'bt-dialog-title' });
-    // Esc fires "cancel" then "close"; focus goes back (to the account box
-    // when a login re-rendered the opener away).
+    // Esc: "cancel" then "close"; focus goes back (to the account box if
+    // a login re-rendered the opener away).
     dlg.addEventListener('close', () => {
       const o = opener?.isConnected ? opener : $('.bt-account button');
       opener = null;
@@ -221,7 +221,8 @@ function openDialog(mode, after) {
         field('password', 'password', t('password'), 'current-password')],
     h('p', { class: 'bt-form-actions' }, submit, ' ', button('bt-button', () => dlg.close(), t('cancel'))),
     h('p', { class: 'bt-dialog-switch' },
-      button('bt-link', () => openDialog(reg ? 'login' : 'register', afterLogin), reg ? t('have_account') : t('need_account'))));
+      button('bt-link', () => openDialog(reg ? 'login' : 'register', afterLogin), reg ? t('have_account') : t('need_account')),
+      !reg && [' · ', h('a', { href: '/account/reset/' }, t('forgot'))]));
 
   onSubmit(form, submit, async () => {
     markInvalid(form, null, errID);
@@ -257,7 +258,7 @@ function setCount(el, n) {
 const setPressed = (btn, on) => btn.setAttribute('aria-pressed', on ? 'true' : 'false');
 
 // loadStats fetches the counts of every page shown here, in chunks of 100
-// IDs and 6 KB of query (the API reads 16 KB of headers, nginx 16 KB lines).
+// IDs, 6 KB of query (API and nginx read 16 KB lines).
 async function loadStats() {
   const els = $$('[data-page]').filter((el) => el.matches('.bt-like, .bt-comments, .bt-item'));
   const ids = [...new Set(els.map((el) => el.getAttribute('data-page')))];
@@ -292,7 +293,7 @@ async function loadStats() {
 }
 
 // setLike shows the wish at once, then brings the server there one request
-// at a time (like-unlike-like loses nothing); on error, the server's state.
+// at a time (like-unlike-like loses nothing); on error, the server's.
 async function setLike(box, want) {
   const btn = $('.bt-like-button', box);
   const count = $('.bt-like-count', box);
@@ -434,7 +435,7 @@ function put(th, c) {
   fill(th, rec);
   const parent = c.parent_id && th.byId.get(c.parent_id);
   insert(parent ? parent.replies : th.list, rec, !!parent);
-  // Replies that arrived before their parent wait at the top level: adopt them.
+  // Replies that came before their parent wait on top: adopt them.
   for (const r of th.byId.values()) {
     if (r.c.parent_id === c.id && r.li.parentNode === th.list) insert(rec.replies, r, true);
   }
@@ -442,7 +443,7 @@ function put(th, c) {
   return rec;
 }
 
-// posted shows the reader's new comment; one awaiting approval is not counted.
+// posted shows the reader's new comment (not one awaiting approval).
 function posted(th, c, msg) {
   const rec = put(th, c);
   if (!c.pending) bump(th, 1);
