@@ -50,8 +50,8 @@ func moderation(t *testing.T, browser context.Context, site *Site, base string, 
 		readers = append(readers, bearer(t, base, fmt.Sprint("reader", i), fmt.Sprintf("reader%d@example.com", i)))
 	}
 	bob := bearer(t, base, "bob", "bob@example.com")
-	bearer(t, base, "root", "root@example.com")
-	RunBinary(t, "user", "set-role", "root", "admin", "--config", site.Config, "--data", site.Data)
+	bearer(t, base, "chief", "chief@example.com")
+	RunBinary(t, "user", "set-role", "chief", "admin", "--config", site.Config, "--data", site.Data)
 
 	var posted struct{ Comment struct{ ID uint64 } }
 	body := apiCall(t, base, writer, "POST", "/api/comments", map[string]any{"page": tipID, "body": "Withdraw cash at 7-Eleven"}, http.StatusCreated)
@@ -66,7 +66,7 @@ func moderation(t *testing.T, browser context.Context, site *Site, base string, 
 	admin.Open(base + "/admin/")
 	admin.Wait("moderators only", `!q('#bt-admin-gate').hidden && q('#bt-admin').hidden`)
 	admin.Click(".bt-account .bt-login")
-	admin.Type("#bt-f-login", "root")
+	admin.Type("#bt-f-login", "chief")
 	admin.Type("#bt-f-password", readerPass)
 	admin.Click(".bt-dialog button[type=submit]")
 	admin.Wait("pending queue", `q('#bt-admin-gate').hidden && qa('.bt-admin-item').some((e) => e.textContent.includes('Withdraw cash'))`)
@@ -138,7 +138,7 @@ func moderation(t *testing.T, browser context.Context, site *Site, base string, 
 
 	t.Log("the audit log lists all of it")
 	admin.Click(".bt-admin-nav button[data-view=audit]")
-	for _, want := range []string{"root: approve comment", "(reports): hide comment", "root: restore comment", "root: block until", "user bob", "Spamming the Japan pages", "(command line): role admin user root"} {
+	for _, want := range []string{"chief: approve comment", "(reports): hide comment", "chief: restore comment", "chief: block until", "user bob", "Spamming the Japan pages", "(command line): role admin user chief"} {
 		admin.Wait("audit: "+want, `qa('.bt-admin-item').some((e) => e.textContent.includes('`+want+`'))`)
 	}
 
@@ -147,7 +147,7 @@ func moderation(t *testing.T, browser context.Context, site *Site, base string, 
 	phone.Do("390 px viewport", chromedp.EmulateViewport(390, 844))
 	phone.Open(base + "/admin/")
 	phone.Click(".bt-account .bt-login")
-	phone.Type("#bt-f-login", "root")
+	phone.Type("#bt-f-login", "chief")
 	phone.Type("#bt-f-password", readerPass)
 	phone.Click(".bt-dialog button[type=submit]")
 	phone.Wait("queue shown", `!q('#bt-admin').hidden && q('.bt-admin-main h2') !== null`)
