@@ -22,6 +22,7 @@ type SiteOptions struct {
 	Language       string   // "" = en
 	OwnContent     bool     // a copy of the content the test may edit
 	Moderation     string   // comments.moderation: "" = post
+	SMTPURL        string   // mail.smtp_url: "" = .eml files in data/outbox
 }
 
 // Site is a test site: testdata/site/content with the repo's theme, and
@@ -73,6 +74,7 @@ func NewSite(tb testing.TB, o SiteOptions) *Site {
 			"cookies":         map[string]any{"secure": secure, "same_site": sameSite, "domain": ""},
 		},
 		"comments": map[string]any{"moderation": o.Moderation},
+		"mail":     map[string]any{"smtp_url": o.SMTPURL},
 		// Short waits: the tests look for rebuilt pages.
 		"rebuild": map[string]any{"debounce": "100ms", "max_wait": "500ms"},
 	}

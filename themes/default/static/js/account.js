@@ -102,8 +102,12 @@ const show = (...kids) => root.replaceChildren(...kids);
 const message = (text, isError) => h('p', { class: isError ? 'bt-form-error' : 'bt-account-message', role: 'status' }, text);
 
 // The fragment's token (or unsubscribe token), removed from the address bar.
-const frag = new URLSearchParams(location.hash.slice(1));
-if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+let frag;
+const readFragment = () => {
+  frag = new URLSearchParams(location.hash.slice(1));
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+};
+readFragment();
 
 // ---- /account/reset/
 function resetView() {
@@ -216,8 +220,14 @@ async function accountView() {
   show(note, ...accountSections(u));
 }
 
-root.setAttribute('aria-busy', 'true');
-show(message(t('loading')));
 const views = { reset: resetView, verify: verifyView, account: accountView };
-Promise.resolve((views[root.dataset.view] || accountView)()).finally(() => root.removeAttribute('aria-busy'));
+const run = () => {
+  root.setAttribute('aria-busy', 'true');
+  show(message(t('loading')));
+  Promise.resolve((views[root.dataset.view] || accountView)()).finally(() => root.removeAttribute('aria-busy'));
+};
+// A mailed link opened where this page is already open changes only the
+// fragment: no reload, so read it again.
+addEventListener('hashchange', () => { readFragment(); run(); });
+run();
 })();

@@ -1,0 +1,92 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/beforetrip/beforetrip/mail/mailtest"
+)
+
+// mailLink waits for a mail to addr whose subject contains subject and
+// returns its link starting with prefix (from the text part).
+func mailLink(t *testing.T, mp *mailtest.Mailpit, addr, subject, prefix string) string {
+	t.Helper()
+	for n := 1; ; n++ {
+		for _, m := range mp.Wait(addr, n) {
+			if strings.Contains(m.Subject, subject) {
+				return mailtest.Link(t, m.Text, prefix)
+			}
+		}
+	}
+}
+
+// TestJourneyAccountMail: in real Chromium against `beforetrip serve`
+// sending through a real mailpit: register → the verify link from the mail
+// confirms the address; change password on /account/; "Forgot password?"
+// in the login dialog → the reset mail → the reset page → the new password
+// works and the old one does not.
+func TestJourneyAccountMail(t *testing.T) {
+	mp := mailtest.Start(t)
+	browser := NewBrowser(t)
+	port := FreePort(t)
+	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", SMTPURL: mp.SMTPURL})
+	base := site.StartServe(t, port)
+	tab := NewTab(t, browser, `delete window.EventSource;`)
+
+	tab.Open(base + tipPath)
+	tab.Click(".bt-account .bt-register")
+	tab.Type("#bt-f-username", "traveller")
+	tab.Type("#bt-f-email", "traveller@example.com")
+	tab.Type("#bt-f-password", readerPass)
+	tab.Click(".bt-dialog button[type=submit]")
+	tab.Wait("registered", `q('.bt-account-name') !== null`)
+
+	verify := mailLink(t, mp, "traveller@example.com", "Confirm your email", base+"/account/verify/#token=")
+	tab.Open(verify)
+	tab.Wait("email confirmed", `q('#bt-account-page').textContent.includes('traveller@example.com is confirmed')`)
+	if hash := Eval[string](tab, `location.hash`); hash != "" {
+		t.Errorf("the token stays in the address bar: %q", hash)
+	}
+
+	tab.Open(base + "/account/")
+	tab.Wait("account page", `q('.bt-account-email') !== null && q('.bt-account-email').textContent.includes('(verified)')`)
+	tab.Type("[name=current_password]", readerPass)
+	tab.Type("form:has([name=current_password]) [name=password]", "a second passphrase")
+	tab.Click("form:has([name=current_password]) button[type=submit]")
+	tab.Wait("password changed", `q('#bt-account-page').textContent.includes('Password changed')`)
+	if st := postLogin(t, base, "traveller", "a second passphrase"); st != http.StatusOK {
+		t.Fatalf("login with the changed password: %d", st)
+	}
+
+	// Log out, then forget the password.
+	tab.Open(base + tipPath)
+	tab.Wait("logged in on the page", `q('.bt-logout') !== null`)
+	tab.Click(".bt-logout")
+	tab.Wait("logged out", `q('.bt-account .bt-login') !== null`)
+	tab.Click(".bt-account .bt-login")
+	tab.Click(".bt-dialog-switch a")
+	tab.Wait("reset page", `location.pathname === '/account/reset/' && q('#bt-account-page [name=login]') !== null`)
+	tab.Type("#bt-account-page [name=login]", "traveller@example.com")
+	tab.Click("#bt-account-page button[type=submit]")
+	tab.Wait("link sent", `q('#bt-account-page').textContent.includes('is on its way')`)
+
+	reset := mailLink(t, mp, "traveller@example.com", "Reset your", base+"/account/reset/#token=")
+	tab.Open(reset)
+	tab.Wait("new password form", `q('#bt-account-page [name=password]') !== null`)
+	tab.Type("#bt-account-page [name=password]", "the third passphrase")
+	tab.Click("#bt-account-page button[type=submit]")
+	tab.Wait("password reset", `q('#bt-account-page').textContent.includes('password is changed')`)
+	if st := postLogin(t, base, "traveller", "the third passphrase"); st != http.StatusOK {
+		t.Errorf("login with the new password: %d", st)
+	}
+	if st := postLogin(t, base, "traveller", "a second passphrase"); st != http.StatusUnauthorized {
+		t.Errorf("login with the old password: %d, want 401", st)
+	}
+	// The same link a second time: refused with a clear message.
+	tab.Open(reset)
+	tab.Type("#bt-account-page [name=password]", "a fourth passphrase")
+	tab.Click("#bt-account-page button[type=submit]")
+	tab.Wait("used link refused", `q('#bt-account-page').textContent.includes('already used or expired')`)
+	tab.NoExceptions()
+}
