@@ -33,6 +33,16 @@ type Comment struct {
 // a placeholder so its replies keep their place.
 func (c *Comment) Public() bool { return !c.Pending && !c.held() }
 
+// Redacted returns c as readers see it: a deleted comment keeps its place
+// in the thread but carries no author, so deleting a comment also removes
+// who wrote it from every answer (the store keeps it for moderation).
+func (c Comment) Redacted() Comment {
+	if c.Deleted {
+		c.Author = Author{}
+	}
+	return c
+}
+
 // Counted reports whether c counts in its page's comment count: public and
 // not deleted.
 func (c *Comment) Counted() bool { return c.Public() && !c.Deleted }

@@ -159,3 +159,52 @@ func TestAllowedHosts(t *testing.T) {
 	// Without AllowedHosts (`api` behind nginx) any Host is answered.
 	MustServer(t).client(t).do("GET", "/api/healthz", nil, "Host", "rebind.attacker.example").want(t, 200, "")
 }
+
+// TestDeletedCommentHasNoAuthor: a deleted comment keeps its place in the
+// thread but the API no longer tells who wrote it (issue 12: author id and
+// name stayed visible).
+func TestDeletedCommentHasNoAuthor(t *testing.T) {
+	ts := MustServer(t)
+	kim, _ := ts.MustUser(t, "kim")
+	lee, _ := ts.MustUser(t, "lee")
+	cm := mustComment(t, kim, "countries/japan", "to be deleted", 0)
+	mustComment(t, lee, "countries/japan", "a reply", cm.ID)
+	kim.do("DELETE", fmt.Sprintf("/api/comments/%d", cm.ID), nil).want(t, 204, "")
+	r := ts.client(t).do("GET", "/api/comments?page=countries/japan", nil)
+	var page beforetrip.CommentPage
+	r.decode(t, &page)
+	if len(page.Comments) != 2 || strings.Contains(string(r.Body), `"kim"`) {
+		t.Fatalf("comments = %s", r.Body)
+	}
+	for _, c := range page.Comments {
+		if c.ID == cm.ID && (!c.Deleted || c.Author != (beforetrip.Author{})) {
+			t.Fatalf("deleted comment = %+v", c)
+		}
+	}
+}
+
+// TestCSRFBoundToSession: the CSRF token is its session's (an HMAC of the
+// session ID). Someone who plants a bt_csrf cookie of their choice and
+// sends it in the header (a plain double submit passed before) is refused;
+// the token stays the same across a refresh, and each session has its own.
+func TestCSRFBoundToSession(t *testing.T) {
+	ts := MustServer(t)
+	c, _ := ts.MustUser(t, "henry")
+	own := c.cookie("bt_csrf")
+	like := pagePath("countries/japan")
+	planted := strings.Repeat("p", 43)
+	c.setCookie("bt_csrf", planted, "/")
+	c.noCSRF = true
+	c.do("PUT", like, nil, "X-CSRF-Token", planted).want(t, 403, "csrf")
+	c.setCookie("bt_csrf", own, "/")
+	c.do("PUT", like, nil, "X-CSRF-Token", own).want(t, 200, "")
+	c.do("POST", "/api/auth/refresh", nil, "X-CSRF-Token", own).want(t, 200, "")
+	if got := c.cookie("bt_csrf"); got != own {
+		t.Fatalf("token after refresh %q, want the session's %q", got, own)
+	}
+	other := ts.client(t)
+	other.do("POST", "/api/auth/login", map[string]string{"login": "henry", "password": testPassword}).want(t, 200, "")
+	if other.cookie("bt_csrf") == own {
+		t.Fatal("two sessions share a CSRF token")
+	}
+}

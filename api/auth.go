@@ -133,7 +133,7 @@ func (s *Server) startSession(c *fiber.Ctx, u *beforetrip.User) error {
 	if err != nil {
 		return err
 	}
-	s.setSessionCookies(c, access, refresh, true)
+	s.setSessionCookies(c, access, refresh, sess.ID)
 	return nil
 }
 
@@ -165,7 +165,7 @@ func (s *Server) refresh(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.setSessionCookies(c, access, next, false)
+	s.setSessionCookies(c, access, next, sess.ID)
 	return c.JSON(userResponse{User: ownUser(u)})
 }
 

@@ -53,6 +53,9 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	if page.Comments == nil {
 		page.Comments = []beforetrip.Comment{}
 	}
+	for i := range page.Comments {
+		page.Comments[i] = page.Comments[i].Redacted()
+	}
 	page.EditWindow = int64(s.cfg.EditWindow / time.Second)
 	return c.JSON(page)
 }

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"time"
 
@@ -59,18 +62,25 @@ func (s *Server) clearCookie(c *fiber.Ctx, name, path string, httpOnly bool) {
 // register, login, refresh and me. Only CORS-allowed origins can read it.
 const headerCSRF = "X-CSRF-Token"
 
-// setSessionCookies sets the access and refresh cookies, and a CSRF cookie
-// when the browser has none (or newCSRF): keeping it across refreshes means
-// other open tabs keep a valid token.
-func (s *Server) setSessionCookies(c *fiber.Ctx, access, refresh string, newCSRF bool) {
+// setSessionCookies sets the access and refresh cookies, and the CSRF
+// cookie of the session (csrfToken): a refresh keeps the session, so other
+// open tabs keep a valid token.
+func (s *Server) setSessionCookies(c *fiber.Ctx, access, refresh, sessionID string) {
 	s.setCookie(c, cookieAccess, access, pathAccess, true, accessTTL)
 	s.setCookie(c, cookieRefresh, refresh, pathRefresh, true, refreshTTL)
-	csrf := c.Cookies(cookieCSRF)
-	if newCSRF || len(csrf) < 32 {
-		csrf = randomToken(32)
-	}
+	csrf := s.csrfToken(sessionID)
 	s.setCookie(c, cookieCSRF, csrf, pathCSRF, false, refreshTTL)
 	c.Set(headerCSRF, csrf)
+}
+
+// csrfToken is the CSRF token of a session: an HMAC of its ID under the
+// JWT secret (signed double submit). Someone who can plant a bt_csrf
+// cookie (from a sibling subdomain, say) and send the same header still
+// fails, since only the server can make the token of the victim's session.
+func (s *Server) csrfToken(sessionID string) string {
+	m := hmac.New(sha256.New, s.tokens.secret)
+	m.Write([]byte("bt-csrf\x00" + sessionID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 func (s *Server) clearSessionCookies(c *fiber.Ctx) {

@@ -137,6 +137,8 @@ func TestCORS(t *testing.T) {
 	if r.Status != http.StatusForbidden || r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("evil preflight: %d %v", r.Status, r.Header)
 	}
+	// The refusal is the API's JSON error, not text/plain (issue 12).
+	r.want(t, http.StatusForbidden, "forbidden")
 	r = c.do("GET", "/api/healthz", nil, "Origin", allowed)
 	if r.Header.Get("Access-Control-Allow-Origin") != allowed || !strings.Contains(r.Header.Get("Vary"), "Origin") ||
 		!strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "X-CSRF-Token") {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/beforetrip/beforetrip"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -95,7 +96,7 @@ func (s *Server) cors(c *fiber.Ctx) error {
 	preflight := c.Method() == fiber.MethodOptions && c.Get(fiber.HeaderAccessControlRequestMethod) != ""
 	if origin == "" || !s.origins[origin] {
 		if preflight {
-			return c.SendStatus(http.StatusForbidden)
+			return beforetrip.Errorf(beforetrip.EFORBIDDEN, "This origin may not call the API.")
 		}
 		return c.Next()
 	}

@@ -185,5 +185,12 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	if cookie == "" || header == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(header)) != 1 {
 		return beforetrip.Errorf(beforetrip.ECSRF, "Missing or wrong X-CSRF-Token header.")
 	}
+	// With a valid access cookie the token must also be its session's. A
+	// request with only the refresh cookie (refresh, logout) is checked as
+	// a plain double submit: its session is known only to the store.
+	if _, sid, err := s.tokens.parse(c.Cookies(cookieAccess)); err == nil &&
+		subtle.ConstantTimeCompare([]byte(header), []byte(s.csrfToken(sid))) != 1 {
+		return beforetrip.Errorf(beforetrip.ECSRF, "Missing or wrong X-CSRF-Token header.")
+	}
 	return c.Next()
 }
