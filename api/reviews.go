@@ -188,6 +188,9 @@ func (s *Server) editReview(c *fiber.Ctx) error {
 			return beforetrip.Invalid("country", "A review cannot move to another country; delete it and write a new one.")
 		}
 		e.Apply(r)
+		// A title stored before titles were cleaned would fail the
+		// store's check whatever field this edit changes.
+		r.Title = beforetrip.CleanTitle(r.Title)
 		if f.Body != nil {
 			r.HTML = html
 		}
