@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -88,5 +89,94 @@ func TestJourneyAccountMail(t *testing.T) {
 	tab.Type("#bt-account-page [name=password]", "a fourth passphrase")
 	tab.Click("#bt-account-page button[type=submit]")
 	tab.Wait("used link refused", `q('#bt-account-page').textContent.includes('already used or expired')`)
+	tab.NoExceptions()
+}
+
+// TestJourneyAccountLifecycle: reply notifications on /account/ → another
+// reader replies → the (batched) mail arrives with RFC 8058 headers and its
+// unsubscribe link turns them off; the export link answers the account's
+// JSON; deleting the account leaves the comment as a placeholder without
+// author and the name cannot log in.
+func TestJourneyAccountLifecycle(t *testing.T) {
+	mp := mailtest.Start(t)
+	browser := NewBrowser(t)
+	port := FreePort(t)
+	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", SMTPURL: mp.SMTPURL})
+	base := site.StartServe(t, port)
+	tab := NewTab(t, browser, `delete window.EventSource;`)
+
+	tab.Open(base + tipPath)
+	tab.Click(".bt-account .bt-register")
+	tab.Type("#bt-f-username", "asker")
+	tab.Type("#bt-f-email", "asker@example.com")
+	tab.Type("#bt-f-password", readerPass)
+	tab.Click(".bt-dialog button[type=submit]")
+	tab.Wait("registered", `q('.bt-composer textarea') !== null`)
+	tab.Type(".bt-composer textarea", "Which ATM takes foreign cards?")
+	tab.Click(".bt-composer button[type=submit]")
+	tab.Wait("comment posted", `document.querySelector('.bt-comments') && document.querySelector('.bt-comments').textContent.includes('Which ATM')`)
+
+	tab.Open(mailLink(t, mp, "asker@example.com", "Confirm your email", base+"/account/verify/#token="))
+	tab.Wait("email confirmed", `q('#bt-account-page').textContent.includes('is confirmed')`)
+	tab.Open(base + "/account/")
+	tab.Wait("account page", `q('#bt-a-notify') !== null && !q('#bt-a-notify').disabled`)
+	tab.Click("#bt-a-notify")
+	tab.Wait("notifications on", `q('.bt-account-notify').textContent.includes('Saved.')`)
+
+	var list struct {
+		Comments []struct {
+			ID     uint64                    `json:"id"`
+			Body   string                    `json:"body"`
+			Author struct{ Username string } `json:"author"`
+		} `json:"comments"`
+	}
+	comments := func() {
+		t.Helper()
+		if err := json.Unmarshal(apiCall(t, base, "", "GET", "/api/comments?page="+tipID, nil, http.StatusOK), &list); err != nil {
+			t.Fatal(err)
+		}
+	}
+	comments()
+	if len(list.Comments) != 1 {
+		t.Fatalf("comments = %+v", list.Comments)
+	}
+	top := list.Comments[0].ID
+	tok := bearer(t, base, "answerer", "answerer@example.com")
+	apiCall(t, base, tok, "POST", "/api/comments", map[string]any{"page": tipID, "body": "The ones at 7-Eleven.", "parent_id": top}, http.StatusCreated)
+
+	var replyMail mailtest.Message
+	for n := 1; replyMail.ID == ""; n++ {
+		for _, m := range mp.Wait("asker@example.com", n) {
+			if strings.Contains(m.Subject, "New replies") {
+				replyMail = m
+			}
+		}
+	}
+	if !strings.Contains(replyMail.Text, "The ones at 7-Eleven.") ||
+		len(replyMail.Headers["List-Unsubscribe-Post"]) != 1 || len(replyMail.Headers["List-Unsubscribe"]) != 1 {
+		t.Fatalf("reply mail: headers %v\n%s", replyMail.Headers, replyMail.Text)
+	}
+	tab.Open(mailtest.Link(t, replyMail.Text, base+"/account/#unsubscribe="))
+	tab.Wait("unsubscribed", `q('#bt-account-page').textContent.includes('Reply mails are off') && q('#bt-a-notify') && !q('#bt-a-notify').checked`)
+
+	tab.Wait("export", `window.__exp ? window.__exp.user.username === 'asker' && window.__exp.comments.length === 1 :
+		(fetch(q('.bt-account-export a').href, {credentials: 'include'}).then((r) => r.json()).then((j) => { window.__exp = j; }), false)`)
+
+	tab.Type("form:has([name=confirm]) [name=password]", readerPass)
+	tab.Click("form:has([name=confirm]) [name=confirm]")
+	tab.Click("form:has([name=confirm]) button[type=submit]")
+	tab.Wait("deleted", `q('#bt-account-page').textContent.includes('Your account is deleted')`)
+	if st := postLogin(t, base, "asker", readerPass); st != http.StatusUnauthorized {
+		t.Errorf("deleted account logs in: %d", st)
+	}
+	comments()
+	for _, c := range list.Comments {
+		if c.ID == top && (c.Author.Username != "" || c.Body != "") {
+			t.Errorf("the deleted account's comment: %+v", c)
+		}
+	}
+	if len(list.Comments) != 2 {
+		t.Errorf("%d comments, want the placeholder and the reply", len(list.Comments))
+	}
 	tab.NoExceptions()
 }

@@ -140,17 +140,18 @@ func (m *Mailpit) Messages(addr string) []Message {
 }
 
 // Wait returns the mails to addr once there are at least n, failing the
-// test after a generous minute (mails go out asynchronously).
+// test after two minutes (mails go out asynchronously; reply batches wait
+// up to a minute).
 func (m *Mailpit) Wait(addr string, n int) []Message {
 	m.tb.Helper()
-	deadline := time.Now().Add(time.Minute)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		msgs := m.Messages(addr)
 		if len(msgs) >= n {
 			return msgs
 		}
 		if time.Now().After(deadline) {
-			m.tb.Fatalf("mailpit: %d mails to %q after a minute, want %d", len(msgs), addr, n)
+			m.tb.Fatalf("mailpit: %d mails to %q after two minutes, want %d", len(msgs), addr, n)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
