@@ -110,7 +110,7 @@ func TestNewCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := runCLI(t, tt.args...)
+			stdout, _, err := runCLI(t, tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || exitCode(err) != tt.wantCode {
 					t.Fatalf("err = %v (exit %d), want %q (exit %d)", err, exitCode(err), tt.wantErr, tt.wantCode)
@@ -122,6 +122,14 @@ func TestNewCommand(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(root, tt.file)); err != nil {
 				t.Fatal(err)
+			}
+			// A new user must learn that the file is a draft, and how to
+			// see and publish it.
+			slug := strings.TrimSuffix(filepath.Base(tt.file), ".md")
+			for _, want := range []string{"It is a draft", "beforetrip serve --drafts", "/" + slug + "/", `delete the line "draft: true"`} {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("new printed %q, want %q", stdout, want)
+				}
 			}
 		})
 	}

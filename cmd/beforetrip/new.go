@@ -42,6 +42,12 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("new: %w", err)
 	}
-	fmt.Fprintln(stdout, "created", file)
+	// The scaffold is a draft: without saying so, a new user looks for it
+	// in serve and check and does not find it.
+	fmt.Fprintf(stdout, "created %s\n"+
+		"It is a draft (draft: true): build, check and serve leave it out until it is published.\n"+
+		"  see it:     beforetrip serve --drafts, then open /countries/%s/%ss/%s/\n"+
+		"  publish it: delete the line \"draft: true\" from its front matter\n",
+		file, pos[1], pos[0], pos[2])
 	return nil
 }
