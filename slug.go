@@ -33,6 +33,9 @@ func ValidSlug(s string) bool {
 	return true
 }
 
+// ReservedSlugRule says ReservedSlug's rule in words, for error messages.
+const ReservedSlugRule = `review slugs must not start with "u-" (reserved for reader reviews)`
+
 // ReservedSlug reports whether an editorial page of kind (Kind*) may not
 // use slug: reviews may not start with ReaderReviewPrefix, which names
 // reader reviews (countries/<c>/reviews/u-<id>).

@@ -282,7 +282,7 @@ func checkSlugs(r *fieldReader, p *Page) {
 	}
 	if beforetrip.ReservedSlug(p.Kind, p.Slug) {
 		r.errs = append(r.errs, &FileError{File: r.file, Line: 1, Field: "slug",
-			Msg: `review slugs must not start with "u-" (reserved for reader reviews)`})
+			Msg: beforetrip.ReservedSlugRule})
 	}
 }
 

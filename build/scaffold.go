@@ -35,7 +35,7 @@ func NewPage(contentDir, kind, country, slug string, today time.Time) (string, e
 		return "", &ArgError{fmt.Sprintf("bad slug %q: %s", slug, beforetrip.SlugRule)}
 	}
 	if beforetrip.ReservedSlug(kind, slug) {
-		return "", &ArgError{`review slugs must not start with "u-" (reserved for reader reviews)`}
+		return "", &ArgError{beforetrip.ReservedSlugRule}
 	}
 	if strings.ContainsAny(country, `/\`) || country == "." || country == ".." {
 		return "", &ArgError{fmt.Sprintf("bad country %q", country)}
