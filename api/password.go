@@ -1,11 +1,8 @@
 package api
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
-	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"runtime"
@@ -14,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/trustelem/zxcvbn/frequency"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -92,20 +90,14 @@ func (h *hasher) verify(encoded []byte, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// commonPasswordsText is a list of the most common leaked passwords, one a
-// line (compiled from public lists such as the RockYou top entries).
-//
-//go:embed common-passwords.txt
-var commonPasswordsText []byte
-
-// commonPasswords is commonPasswordsText as a set, lower-cased.
+// commonPasswords are the ~30,000 most common leaked passwords that
+// zxcvbn (Dropbox's estimator; its Go port, pinned in go.mod) ships,
+// lower-cased: a sourced, maintained list instead of one written by hand.
 var commonPasswords = func() map[string]struct{} {
-	set := map[string]struct{}{}
-	sc := bufio.NewScanner(bytes.NewReader(commonPasswordsText))
-	for sc.Scan() {
-		if w := strings.TrimSpace(sc.Text()); w != "" && !strings.HasPrefix(w, "#") {
-			set[strings.ToLower(w)] = struct{}{}
-		}
+	list := frequency.FrequencyLists["passwords"]
+	set := make(map[string]struct{}, len(list))
+	for _, w := range list {
+		set[strings.ToLower(w)] = struct{}{}
 	}
 	return set
 }()
