@@ -97,12 +97,12 @@ func TestPageBundleImages(t *testing.T) {
 	}
 	page := MustRead(t, filepath.Join(ts.Out, "countries/japan/tips/onsen/index.html"))
 	body := page[strings.Index(page, `<div class="prose">`):]
-	photoImg := regexp.MustCompile(`<img src="[^"]+" srcset="(/img/\w+-480\.webp 480w, /img/\w+-960\.webp 960w, /img/\w+-1000\.webp 1000w)" sizes="[^"]+" width="1000" height="2000" alt="An outdoor bath at dusk" decoding="async">`)
+	photoImg := regexp.MustCompile(`<img src="[^"]+" srcset="(/media/\w+-480\.webp 480w, /media/\w+-960\.webp 960w, /media/\w+-1000\.webp 1000w)" sizes="[^"]+" width="1000" height="2000" alt="An outdoor bath at dusk" decoding="async">`)
 	m := photoImg.FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("photo not published as an eager responsive image:\n%s", body)
 	}
-	if !regexp.MustCompile(`<img src="/img/\w+-300\.webp" width="300" height="200" alt="Map of the baths" title="Baths" loading="lazy" decoding="async">`).MatchString(body) {
+	if !regexp.MustCompile(`<img src="/media/\w+-300\.webp" width="300" height="200" alt="Map of the baths" title="Baths" loading="lazy" decoding="async">`).MatchString(body) {
 		t.Errorf("small image: want one variant at its own width (not upscaled), lazy:\n%s", body)
 	}
 	if !strings.Contains(page, `class="cover"`) || !strings.Contains(page, `alt="Steam over an outdoor bath"`) {
@@ -143,7 +143,7 @@ func TestPageBundleImages(t *testing.T) {
 	}
 
 	// Replacing the map: the page shows the new file, the old one goes.
-	old := regexp.MustCompile(`/img/\w+-300\.webp`).FindString(body)
+	old := regexp.MustCompile(`/media/\w+-300\.webp`).FindString(body)
 	MustWrite(t, filepath.Join(dir, "map.png"), string(pngOf(t, 320, 200)))
 	res := MustRebuild(t, b2, Changes{Files: []string{filepath.Join(dir, "map.png")}})
 	page = MustRead(t, filepath.Join(other.Out, "countries/japan/tips/onsen/index.html"))

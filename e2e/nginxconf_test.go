@@ -40,6 +40,10 @@ func TestNginxConfig(t *testing.T) {
 
 	css := fingerprinted(t, site.Out, "css", "main")
 	js := fingerprinted(t, site.Out, "js", "widget")
+	img, _ := filepath.Glob(filepath.Join(site.Out, "media", "*.svg"))
+	if len(img) != 1 {
+		t.Fatalf("want the country cover in img/, got %v", img)
+	}
 	notFound, err := os.ReadFile(filepath.Join(site.Out, "404.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +77,8 @@ func TestNginxConfig(t *testing.T) {
 			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable"}, contains: map[string]string{"Content-Type": "text/css"}},
 		{name: "fingerprinted js cached forever", path: js, status: 200,
 			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable"}, contains: map[string]string{"Content-Type": "javascript"}},
+		{name: "content image cached forever", path: "/media/" + filepath.Base(img[0]), status: 200,
+			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable"}, contains: map[string]string{"Content-Type": "image/svg+xml"}},
 		{name: "feed short cache", path: "/feed.xml", status: 200, want: map[string]string{"Cache-Control": "public, max-age=300"}},
 		{name: "gzip", path: "/", header: map[string]string{"Accept-Encoding": "gzip"}, status: 200,
 			want: map[string]string{"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}, body: "<html"},

@@ -37,13 +37,13 @@ const quality = 80
 
 // version changes when the processing changes, so cached results of an
 // older pipeline are not reused.
-const version = "1"
+const version = "2"
 
 // Variant is one published file of an image.
 type Variant struct {
 	Width  int    `json:"w"`
 	Height int    `json:"h"`
-	Out    string `json:"out"` // output path, relative to the site root: "img/<hash>-960.webp"
+	Out    string `json:"out"` // output path, relative to the site root: "media/<hash>-960.webp"
 }
 
 // Image is a processed image: its variants, smallest first.
@@ -175,7 +175,7 @@ func (c *Cache) process(key string, src []byte, svg bool) (*Image, error) {
 		if err != nil {
 			return nil, err
 		}
-		v := Variant{Width: w, Height: h, Out: "img/" + key + ".svg"}
+		v := Variant{Width: w, Height: h, Out: "media/" + key + ".svg"}
 		if err := writeFile(filepath.Join(c.dir, key+".svg"), src); err != nil {
 			return nil, err
 		}
@@ -198,7 +198,7 @@ func (c *Cache) process(key string, src []byte, svg bool) (*Image, error) {
 			if err := writeFile(filepath.Join(c.dir, name), buf.Bytes()); err != nil {
 				return nil, err
 			}
-			im.Variants = append(im.Variants, Variant{Width: w, Height: h, Out: "img/" + name})
+			im.Variants = append(im.Variants, Variant{Width: w, Height: h, Out: "media/" + name})
 		}
 	}
 	data, _ := json.Marshal(im)
