@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -77,7 +78,8 @@ func cutLine(b []byte) (line, rest []byte, ok bool) {
 func parseYAML(fm []byte) (*yaml.Node, *FileError) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
-		return nil, &FileError{Line: yamlErrLine(err), Msg: "invalid YAML: " + yamlErrMsg(err)}
+		line, text := brokenLine(fm, yamlErrLine(err))
+		return nil, &FileError{Line: line, Msg: fmt.Sprintf("invalid YAML at `%s`: %s", text, yamlErrMsg(err))}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil
@@ -111,6 +113,39 @@ func checkNodes(n *yaml.Node, count *int) *FileError {
 		}
 	}
 	return nil
+}
+
+// maxBlameTries bounds the parses brokenLine makes.
+const maxBlameTries = 200
+
+// brokenLine returns the line where the YAML that fails to parse starts,
+// and its text. yaml.v3 reports where it noticed the problem: an unclosed
+// quote on the first line is reported at the end of the block, and an
+// unclosed [ or { one line early. The broken value starts on the line
+// after the longest run of first lines that parses on its own; it is
+// looked for at and before the reported line (a value spanning several
+// lines, like a quoted string, makes shorter runs fail too).
+func brokenLine(fm []byte, reported int) (int, string) {
+	lines := strings.SplitAfter(string(fm), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) == 0 {
+		return 1, ""
+	}
+	line := min(max(reported, 1), len(lines))
+	for n, tries := min(reported, len(lines)), 0; n >= 0 && tries < maxBlameTries; n, tries = n-1, tries+1 {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(strings.Join(lines[:n], "")), &doc) == nil {
+			line = min(n+1, len(lines))
+			break
+		}
+	}
+	text := strings.TrimRight(lines[line-1], " \t\r\n")
+	if r := []rune(text); len(r) > 60 {
+		text = string(r[:60]) + "…"
+	}
+	return line, text
 }
 
 // yamlErrLine extracts N from yaml.v3's "yaml: line N: ..." messages.
