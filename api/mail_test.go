@@ -32,11 +32,6 @@ func mustMailServer(tb testing.TB, opts ...func(*Config)) (*testServer, *mailtes
 	return ts, mp
 }
 
-// siteLink maps a mailed link of the test site onto the test server.
-func (ts *testServer) siteLink(link string) string {
-	return strings.Replace(link, "http://site.test", ts.URL, 1)
-}
-
 func TestResetThroughRealMail(t *testing.T) {
 	ts, mp := mustMailServer(t)
 	ts.MustUser(t, "alice")

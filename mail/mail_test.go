@@ -91,9 +91,10 @@ func TestReplyMailHasOneClickUnsubscribe(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	msgs := mp.Wait("alice@example.com", 1)
+	mp.Wait("alice@example.com", 1)
 	time.Sleep(300 * time.Millisecond) // a second mail would be a batching bug
-	if msgs = mp.Messages("alice@example.com"); len(msgs) != 1 {
+	msgs := mp.Messages("alice@example.com")
+	if len(msgs) != 1 {
 		t.Fatalf("%d mails, want the two replies batched into one", len(msgs))
 	}
 	msg := msgs[0]
