@@ -197,3 +197,28 @@ func TestColdStageIgnoresTheLock(t *testing.T) {
 		t.Fatalf("newColdStage over someone's file: %v, %v", stage, err)
 	}
 }
+
+// TestRecordsRewrittenOnlyWhenChanged: a build that changes nothing leaves
+// .beforetrip-outputs.json alone (same file, same mtime), as every other
+// output; before, each full build rewrote it and rsync saw a change.
+func TestRecordsRewrittenOnlyWhenChanged(t *testing.T) {
+	ts := MustSite(t)
+	MustBuild(t, MustBuilder(t, ts, nil))
+	rec := filepath.Join(ts.Out, outputsFile)
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(rec, old, old); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustBuild(t, MustBuilder(t, ts, nil))
+	after, err := os.Stat(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.ModTime().Equal(old) || !os.SameFile(before, after) {
+		t.Errorf("records rewritten by a build that changed nothing: mtime %v, same file %v", after.ModTime(), os.SameFile(before, after))
+	}
+}

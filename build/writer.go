@@ -227,13 +227,19 @@ func mkdirs(made map[string]bool, dir string) error {
 	return nil
 }
 
-// save writes outputsFile atomically.
+// save writes outputsFile atomically, and only when its bytes change, as
+// every output: rsync-style deploys would otherwise see a change on each
+// build.
 func (w *writer) save() error {
 	data, err := json.Marshal(w.files)
 	if err != nil {
 		return err
 	}
-	_, err = writeAtomic(filepath.Join(w.dir, outputsFile), data)
+	file := filepath.Join(w.dir, outputsFile)
+	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	_, err = writeAtomic(file, data)
 	return err
 }
 
