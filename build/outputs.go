@@ -26,6 +26,7 @@ const (
 	outAsset                      // a static file
 	outSearch                     // a file of the search index
 	outImage                      // a resized image (images.Cache)
+	outSearchPage                 // /search/
 )
 
 // Fixed output paths.
@@ -34,6 +35,7 @@ const (
 	pathTags        = "tags/index.html"
 	path404         = "404.html"
 	pathAdmin       = "admin/index.html"
+	pathSearchPage  = "search/index.html"
 	pathFeed        = "feed.xml"
 	pathSitemap     = "sitemap.xml"
 	pathPopularJSON = "popular.json"
@@ -111,6 +113,7 @@ func planOutputs(s *site, th *theme) map[string]*output {
 	for _, id := range accountPages {
 		outs[pagePath(id)] = &output{kind: outAccount, tmpl: "account", id: id}
 	}
+	outs[pathSearchPage] = &output{kind: outSearchPage, tmpl: "search", id: "search"}
 	outs[path404] = &output{kind: out404, tmpl: "404", id: "404"}
 	outs[pathAdmin] = &output{kind: outAdmin, tmpl: "admin", id: "admin"}
 	outs[pathFeed] = &output{kind: outFeed}

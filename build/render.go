@@ -87,6 +87,11 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		v.NoIndex = true
 		v.Canonical = ""
 		return r.th.execute(w, o.tmpl, v)
+	case outSearchPage:
+		v := r.baseView(o.id, beforetrip.KindList, r.th.T("search_title"))
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		v.NoIndex = true
+		return r.th.execute(w, o.tmpl, v)
 	case out404:
 		v := r.baseView("404", "404", r.th.T("notfound_title"))
 		v.NoIndex = true

@@ -23,6 +23,7 @@ type SiteOptions struct {
 	OwnContent     bool     // a copy of the content the test may edit
 	Moderation     string   // comments.moderation: "" = post
 	SMTPURL        string   // mail.smtp_url: "" = .eml files in data/outbox
+	Content        string   // "" = e2e/testdata/site/content
 }
 
 // Site is a test site: testdata/site/content with the repo's theme, and
@@ -46,6 +47,9 @@ func NewSite(tb testing.TB, o SiteOptions) *Site {
 		if err := os.CopyFS(s.Content, os.DirFS(filepath.Join(repoRoot, "e2e", "testdata", "site", "content"))); err != nil {
 			tb.Fatal(err)
 		}
+	}
+	if o.Content != "" {
+		s.Content = o.Content
 	}
 	sameSite, secure := "Lax", false
 	if o.Language == "" {

@@ -175,7 +175,7 @@ func latinTerm(w string) string {
 }
 
 // Fold lower-cases w, removes diacritics (café → cafe, Việt → viet) and
-// writes curly apostrophes straight. Hangul syllables are kept whole.
+// writes curly apostrophes straight and final sigmas as σ. Hangul syllables are kept whole.
 func Fold(w string) string {
 	w = strings.ToLower(w)
 	ascii := true
@@ -194,6 +194,8 @@ func Fold(w string) string {
 		case unicode.Is(unicode.Mn, r):
 		case r == '\u2019' || r == '\u2018' || r == '\u02bc':
 			b.WriteByte('\'')
+		case r == 'ς': // final sigma: browsers lower-case Σ by position, Go does not
+			b.WriteRune('σ')
 		default:
 			b.WriteRune(r)
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Field is where in a page a term occurs; a higher field ranks higher.
@@ -74,7 +76,7 @@ func NewDoc(src Source) *Doc {
 	add(FieldTitle, src.Title)
 	add(FieldTitle, src.Aliases...)
 	d := &Doc{ID: src.ID, URL: src.URL, Title: src.Title, Country: src.Country, Section: src.Section,
-		Date: src.Date, Text: cut(src.Body, SnippetSource), Terms: make([]Term, 0, len(best))}
+		Date: src.Date, Text: norm.NFC.String(cut(src.Body, SnippetSource)), Terms: make([]Term, 0, len(best))}
 	for t, f := range best {
 		d.Terms = append(d.Terms, Term{t, f})
 	}

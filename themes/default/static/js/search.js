@@ -1,0 +1,525 @@
+// search.js: beforetrip's site search. Loaded by search-box.js when a
+// reader first uses the header's search box, and by the /search/ page.
+// It reads the static index the builder writes under /search/ (see
+// docs/search.md): index.json names gzipped term and doc shards; a query
+// fetches the term shard of each of its terms and the doc shards of the
+// results it shows. The analysis below mirrors Go's package search
+// (TestJSAnalysisMatchesGo runs both on a table). No API is needed.
+(function (root) {
+  'use strict';
+
+  // ---- Analysis: the same terms as search.Terms ----
+
+  var STOP = new Set(('a about above after again against all am an and any are as at be because been before being ' +
+    'below between both but by can did do does doing don down during each few for from further had has have having he ' +
+    'her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now ' +
+    'of off on once only or other our ours ourselves out over own s same she should so some such t than that the their ' +
+    'theirs them themselves then there these they this those through to too under until up very was we were what when ' +
+    'where which while who whom why will with you your yours yourself yourselves').split(' '));
+  var SPECIAL = {
+    skis: 'ski', skies: 'sky', dying: 'die', lying: 'lie', tying: 'tie', idly: 'idl', gently: 'gentl', ugly: 'ugli',
+    early: 'earli', only: 'onli', singly: 'singl', sky: 'sky', news: 'news', howe: 'howe', atlas: 'atlas',
+    cosmos: 'cosmos', bias: 'bias', andes: 'andes', inning: 'inning', innings: 'inning', outing: 'outing',
+    outings: 'outing', canning: 'canning', cannings: 'canning', herring: 'herring', herrings: 'herring',
+    earring: 'earring', earrings: 'earring', proceed: 'proceed', proceeds: 'proceed', proceeded: 'proceed',
+    proceeding: 'proceed', exceed: 'exceed', exceeds: 'exceed', exceeded: 'exceed', exceeding: 'exceed',
+    succeed: 'succeed', succeeds: 'succeed', succeeded: 'succeed', succeeding: 'succeed'
+  };
+  var BIGRAM = /^[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]$/u;
+  var WORDCHAR = /[\p{L}\p{Nd}]/u;
+
+  function isV(c) { return c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u' || c === 'y'; }
+  function firstSuffix(w, list) {
+    for (var i = 0; i < list.length; i++) if (w.endsWith(list[i])) return list[i];
+    return '';
+  }
+  function vnv(w, start) {
+    for (var i = 1; i < w.length - start; i++) {
+      var j = start + i;
+      if (isV(w[j - 1]) && !isV(w[j])) return j + 1;
+    }
+    return w.length;
+  }
+  function endsShort(w, i) {
+    if (i === 2) return isV(w[0]) && !isV(w[1]);
+    if (i >= 3) {
+      var s1 = w[i - 1], s2 = w[i - 2], s3 = w[i - 3];
+      return !isV(s1) && s1 !== 'w' && s1 !== 'x' && s1 !== 'Y' && isV(s2) && !isV(s3);
+    }
+    return false;
+  }
+  var STEP2 = ['ational', 'fulness', 'iveness', 'ization', 'ousness', 'biliti', 'lessli', 'tional', 'alism', 'aliti',
+    'ation', 'entli', 'fulli', 'iviti', 'ousli', 'anci', 'abli', 'alli', 'ator', 'enci', 'izer', 'bli', 'ogi', 'li'];
+  var STEP2R = {tional: 'tion', enci: 'ence', anci: 'ance', abli: 'able', entli: 'ent', izer: 'ize', ization: 'ize',
+    ational: 'ate', ation: 'ate', ator: 'ate', alism: 'al', aliti: 'al', alli: 'al', fulness: 'ful', ousli: 'ous',
+    ousness: 'ous', iveness: 'ive', iviti: 'ive', biliti: 'ble', bli: 'ble', fulli: 'ful', lessli: 'less'};
+  var STEP3 = ['ational', 'tional', 'alize', 'icate', 'ative', 'iciti', 'ical', 'ful', 'ness'];
+  var STEP3R = {ational: 'ate', tional: 'tion', alize: 'al', icate: 'ic', iciti: 'ic', ical: 'ic', ful: '', ness: ''};
+  var STEP4 = ['ement', 'ance', 'ence', 'able', 'ible', 'ment', 'ent', 'ant', 'ism', 'ate', 'iti', 'ous', 'ive', 'ize',
+    'ion', 'al', 'er', 'ic'];
+
+  // stem is the English Snowball stemmer as github.com/kljensen/snowball
+  // v0.10.0 writes it (its quirks included: the index was made with it).
+  function stem(word) {
+    if (word.length <= 2) return word;
+    if (SPECIAL[word]) return SPECIAL[word];
+    var w = '';
+    for (var k = 0; k < word.length; k++) {
+      var c = word[k];
+      w += c === 'y' && (k === 0 || isV(w[k - 1])) ? 'Y' : c;
+    }
+    var r1, r2;
+    var pre = ['gener', 'commun', 'arsen'].find(function (p) { return w.startsWith(p); });
+    r1 = pre ? pre.length : vnv(w, 0);
+    r2 = vnv(w, r1);
+    function set(nw) { w = nw; r1 = Math.min(r1, w.length); r2 = Math.min(r2, w.length); }
+    function cutN(n) { set(w.slice(0, w.length - n)); }
+    // step 0
+    var s = firstSuffix(w, ["'s'", "'s", "'"]);
+    if (s) cutN(s.length);
+    // step 1a
+    s = firstSuffix(w, ['sses', 'ied', 'ies', 'us', 'ss', 's']);
+    if (s === 'sses') set(w.slice(0, -4) + 'ss');
+    else if (s === 'ied' || s === 'ies') set(w.slice(0, -3) + (w.length > 4 ? 'i' : 'ie'));
+    else if (s === 's') {
+      for (var i = 0; i < w.length - 2; i++) if (isV(w[i])) { cutN(1); break; }
+    }
+    // step 1b
+    s = firstSuffix(w, ['eedly', 'ingly', 'edly', 'ing', 'eed', 'ed']);
+    if (s === 'eed' || s === 'eedly') {
+      if (s.length <= w.length - r1) set(w.slice(0, -s.length) + 'ee');
+    } else if (s) {
+      var vowel = false;
+      for (i = 0; i < w.length - s.length; i++) if (isV(w[i])) { vowel = true; break; }
+      if (vowel) {
+        var o1 = r1, o2 = r2, short = false;
+        cutN(s.length);
+        var ns = firstSuffix(w, ['at', 'bl', 'iz', 'bb', 'dd', 'ff', 'gg', 'mm', 'nn', 'pp', 'rr', 'tt']);
+        if (ns === '') {
+          if (r1 >= w.length && endsShort(w, w.length)) {
+            w += 'e'; r1 = w.length; r2 = w.length; short = true;
+          }
+        } else if (ns === 'at' || ns === 'bl' || ns === 'iz') set(w + 'e');
+        else cutN(1);
+        if (!short) { r1 = Math.min(o1, w.length); r2 = Math.min(o2, w.length); }
+      }
+    }
+    // step 1c
+    var n = w.length;
+    if (n > 2 && (w[n - 1] === 'y' || w[n - 1] === 'Y') && !isV(w[n - 2])) set(w.slice(0, -1) + 'i');
+    // step 2
+    s = firstSuffix(w, STEP2);
+    if (s && s.length <= w.length - r1) {
+      n = w.length;
+      if (s === 'li') {
+        if (n >= 3 && 'cdeghkmnrt'.indexOf(w[n - 3]) >= 0) cutN(2);
+      } else if (s === 'ogi') {
+        if (n >= 4 && w[n - 4] === 'l') set(w.slice(0, -3) + 'og');
+      } else set(w.slice(0, -s.length) + STEP2R[s]);
+    }
+    // step 3
+    s = firstSuffix(w, STEP3);
+    if (s && s.length <= w.length - r1) {
+      if (s === 'ative') {
+        if (w.length - r2 >= 5) cutN(5);
+      } else set(w.slice(0, -s.length) + STEP3R[s]);
+    }
+    // step 4
+    s = firstSuffix(w, STEP4);
+    if (s && s.length <= w.length - r2) {
+      n = w.length;
+      if (s !== 'ion') cutN(s.length);
+      else if (n >= 4 && (w[n - 4] === 's' || w[n - 4] === 't')) cutN(3);
+    }
+    // step 5
+    var l = w.length - 1;
+    if (r1 <= l) {
+      if (w[l] === 'e') {
+        if (r2 <= l || !endsShort(w, l)) cutN(1);
+      } else if (r2 <= l && w[l] === 'l' && l >= 1 && w[l - 1] === 'l') cutN(1);
+    }
+    return w.replace(/Y/g, 'y');
+  }
+
+  function fold(w) {
+    w = w.toLowerCase();
+    if (/^[\x00-\x7f]*$/.test(w)) return w;
+    return w.normalize('NFD').replace(/\p{Mn}/gu, '').replace(/[\u2019\u2018\u02bc]/g, "'").replace(/ς/g, 'σ').normalize('NFC');
+  }
+  function latinTerm(w) {
+    w = w.replace(/^['.]+|['.]+$/g, '');
+    if (!w || !WORDCHAR.test(w)) return '';
+    if (!/^[a-z']+$/.test(w)) return w;
+    return STOP.has(w) ? '' : stem(w);
+  }
+  var cache = new Map();
+  function wordTerms(word) {
+    var hit = cache.get(word);
+    if (hit) return hit;
+    var w = Array.from(fold(word)), out = [];
+    for (var i = 0; i < w.length;) {
+      var big = BIGRAM.test(w[i]), j = i;
+      while (j < w.length && BIGRAM.test(w[j]) === big) j++;
+      var run = w.slice(i, j);
+      if (big) {
+        if (run.length === 1) out.push(run[0]);
+        for (var k = 0; k + 1 < run.length; k++) out.push(run[k] + run[k + 1]);
+      } else {
+        var t = latinTerm(run.join(''));
+        if (t) out.push(t);
+      }
+      i = j;
+    }
+    if (cache.size > 5000) cache.clear();
+    cache.set(word, out);
+    return out;
+  }
+  var segmenter = new Intl.Segmenter(undefined, {granularity: 'word'});
+  function allBigram(s) { return Array.from(s).every(function (c) { return BIGRAM.test(c); }); }
+  // words returns the words of text (NFC) with their offsets, adjacent
+  // segments of bigram scripts merged, as search.eachWord does.
+  function words(text) {
+    var out = [];
+    for (var seg of segmenter.segment(text)) {
+      var s = seg.segment;
+      if (!WORDCHAR.test(s)) continue;
+      var last = out[out.length - 1], end = seg.index + s.length;
+      if (last && last.end === seg.index && allBigram(s) && BIGRAM.test(Array.from(last.word).pop())) {
+        last.word += s;
+        last.end = end;
+        continue;
+      }
+      out.push({word: s, start: seg.index, end: end});
+    }
+    return out;
+  }
+  function terms(text) {
+    var out = [];
+    words(text.normalize('NFC')).forEach(function (w) { out.push.apply(out, wordTerms(w.word)); });
+    return out;
+  }
+
+  // ---- The index ----
+
+  function fnv(s) {
+    var b = new TextEncoder().encode(s), h = 0x811c9dc5;
+    for (var i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
+    return h;
+  }
+  async function gunzip(buf) {
+    var stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  function decodeTerms(b) {
+    var pos = 0, m = new Map(), dec = new TextDecoder();
+    function uv() {
+      var v = 0, mul = 1, c;
+      do { c = b[pos++]; v += (c & 0x7f) * mul; mul *= 128; } while (c & 0x80);
+      return v;
+    }
+    while (pos < b.length) {
+      var l = uv(), term = dec.decode(b.subarray(pos, pos + l));
+      pos += l;
+      var n = uv(), refs = new Array(n), metas = new Array(n), ref = 0;
+      for (var i = 0; i < n; i++) { ref += uv(); refs[i] = ref; metas[i] = uv(); }
+      m.set(term, {refs: refs, metas: metas});
+    }
+    return m;
+  }
+
+  // Engine runs queries against the index at base ("/search/"); get is
+  // fetch, or a stand-in in tests.
+  function Engine(base, get) {
+    this.base = base;
+    this.get = get;
+    this.entry = null;
+    this.shards = new Map();
+  }
+  Engine.prototype.load = async function (fresh) {
+    if (!this.entry || fresh) {
+      var r = await this.get(this.base + 'index.json', {cache: 'no-cache'});
+      if (!r.ok) throw new Error('search index: ' + r.status);
+      this.entry = await r.json();
+      this.shards.clear();
+    }
+    return this.entry;
+  };
+  Engine.prototype.file = async function (path) {
+    if (!this.shards.has(path)) {
+      var self = this;
+      this.shards.set(path, (async function () {
+        var r = await self.get(self.base + path);
+        if (!r.ok) throw new Error('search index: ' + path + ': ' + r.status);
+        var raw = await gunzip(await r.arrayBuffer());
+        return path[0] === 't' ? decodeTerms(raw) : JSON.parse(new TextDecoder().decode(raw));
+      })());
+    }
+    try {
+      return await this.shards.get(path);
+    } catch (e) {
+      this.shards.delete(path);
+      throw e;
+    }
+  };
+  var WEIGHT = [1, 3, 9, 27]; // body, tags, headings, title
+
+  // query ranks the pages that hold every term of q (or, when none does,
+  // the most terms): by field (title > headings > tags > body), then date.
+  Engine.prototype.query = async function (q) {
+    var qs = Array.from(new Set(terms(q)));
+    if (!qs.length) return {terms: qs, hits: []};
+    var e = await this.load(false), self = this;
+    var lists;
+    try {
+      lists = await Promise.all(qs.map(function (t) {
+        return self.file('t/' + e.terms[fnv(t) & (e.terms.length - 1)]).then(function (m) { return m.get(t); });
+      }));
+    } catch (err) {
+      // A newer build replaced the shards this index.json named.
+      e = await this.load(true);
+      lists = await Promise.all(qs.map(function (t) {
+        return self.file('t/' + e.terms[fnv(t) & (e.terms.length - 1)]).then(function (m) { return m.get(t); });
+      }));
+    }
+    var acc = new Map();
+    lists.forEach(function (p) {
+      if (!p) return;
+      for (var i = 0; i < p.refs.length; i++) {
+        var h = acc.get(p.refs[i]);
+        if (!h) acc.set(p.refs[i], h = {ref: p.refs[i], n: 0, score: 0, day: 0});
+        h.n++;
+        h.score += WEIGHT[p.metas[i] & 3];
+        h.day = Math.max(h.day, Math.floor(p.metas[i] / 4));
+      }
+    });
+    var hits = Array.from(acc.values()), most = 0;
+    hits.forEach(function (h) { most = Math.max(most, h.n); });
+    hits = hits.filter(function (h) { return h.n === most; });
+    hits.sort(function (a, b) { return b.score - a.score || b.day - a.day || a.ref - b.ref; });
+    return {terms: qs, hits: hits};
+  };
+  // docs returns the records of hits (in order), fetching their shards.
+  Engine.prototype.docs = async function (hits) {
+    var e = this.entry, self = this;
+    var shards = await Promise.all(hits.map(function (h) { return self.file('d/' + e.docs[h.ref % e.docs.length]); }));
+    return hits.map(function (h, i) { return shards[i].find(function (d) { return d.r === h.ref; }); });
+  };
+  // results returns up to n records of q's hits that pass the filters
+  // (country slug, section: tips, reviews or countries), from offset.
+  Engine.prototype.results = async function (q, filter, n, offset) {
+    var res = await this.query(q), out = [], i = offset || 0;
+    filter = filter || {};
+    while (out.length < n && i < res.hits.length) {
+      var batch = res.hits.slice(i, i + Math.max(n, 10));
+      i += batch.length;
+      var docs = await this.docs(batch);
+      for (var k = 0; k < docs.length; k++) {
+        var d = docs[k];
+        if (!d || (filter.country && d.c !== filter.country)) continue;
+        if (filter.section && (d.s || 'countries') !== filter.section) continue;
+        if (out.length < n) out.push(d); else { i -= docs.length - k; break; }
+      }
+    }
+    return {terms: res.terms, total: res.hits.length, docs: out, next: i < res.hits.length ? i : -1};
+  };
+
+  // snippet returns pieces of text around the first match of qterms:
+  // [{text, mark}], about len characters.
+  function snippet(text, qterms, len) {
+    var set = new Set(qterms), ws = words(text), first = -1;
+    var hit = ws.map(function (w) { return wordTerms(w.word).some(function (t) { return set.has(t); }); });
+    first = hit.indexOf(true);
+    var start = 0;
+    if (first >= 0 && ws[first].start > len / 3) {
+      var k = first;
+      while (k > 0 && ws[first].start - ws[k - 1].start < len / 3) k--;
+      start = ws[k].start;
+    }
+    var end = Math.min(text.length, start + len), out = [], pos = start;
+    if (start > 0) out.push({text: '… ', mark: false});
+    ws.forEach(function (w, i) {
+      if (!hit[i] || w.start < start || w.end > end) return;
+      if (w.start > pos) out.push({text: text.slice(pos, w.start), mark: false});
+      out.push({text: text.slice(w.start, w.end), mark: true});
+      pos = w.end;
+    });
+    if (end > pos) out.push({text: text.slice(pos, end), mark: false});
+    if (end < text.length) out.push({text: ' …', mark: false});
+    return out;
+  }
+
+
+  // ---- The page: header box (dropdown) and /search/ ----
+
+  function ui() {
+    var T = {};
+    try { T = JSON.parse(document.getElementById('bt-i18n').textContent); } catch (e) { /* English keys then */ }
+    var t = function (k) { return T['widget_search_' + k] || k; };
+    var engine = new Engine('/search/', function (u, o) { return fetch(u, o); });
+    var nextID = 0;
+
+    function pieces(el, parts) {
+      // Text nodes only: nothing from the index is parsed as HTML.
+      parts.forEach(function (p) {
+        if (!p.mark) { el.appendChild(document.createTextNode(p.text)); return; }
+        var m = document.createElement('mark');
+        m.textContent = p.text;
+        el.appendChild(m);
+      });
+    }
+    function countryName(slug) {
+      var c = ((engine.entry && engine.entry.countries) || []).find(function (c) { return c.slug === slug; });
+      return c ? c.name : slug;
+    }
+    function item(d, qterms, snipLen) {
+      var li = document.createElement('li'), a = document.createElement('a'), meta = document.createElement('span');
+      li.className = 'search-hit';
+      li.setAttribute('role', 'option');
+      li.id = 'bt-hit-' + (nextID++);
+      a.href = d.u;
+      a.className = 'search-hit-title';
+      a.tabIndex = -1;
+      pieces(a, snippet(d.t, qterms, 1000));
+      meta.className = 'search-hit-meta';
+      meta.textContent = (d.c ? countryName(d.c) + ' · ' : '') + t(d.s || 'countries');
+      li.appendChild(a);
+      li.appendChild(meta);
+      if (snipLen) {
+        var p = document.createElement('p');
+        p.className = 'search-hit-snippet';
+        pieces(p, snippet(d.x, qterms, snipLen));
+        li.appendChild(p);
+      }
+      return li;
+    }
+
+    // keys makes input drive list: arrows move the active result,
+    // Enter opens it, Escape closes.
+    function keys(input, list, onEscape) {
+      var active = -1;
+      function opts() { return list.querySelectorAll('[role=option]'); }
+      function show(i) {
+        var o = opts();
+        o.forEach(function (el, k) { el.setAttribute('aria-selected', k === i ? 'true' : 'false'); });
+        active = i;
+        if (i >= 0 && o[i]) {
+          input.setAttribute('aria-activedescendant', o[i].id);
+          o[i].scrollIntoView({block: 'nearest'});
+        } else input.removeAttribute('aria-activedescendant');
+      }
+      input.addEventListener('keydown', function (e) {
+        var n = opts().length;
+        if (e.key === 'ArrowDown' && n) { e.preventDefault(); show(Math.min(active + 1, n - 1)); }
+        else if (e.key === 'ArrowUp' && n) { e.preventDefault(); show(Math.max(active - 1, -1)); }
+        else if (e.key === 'Enter' && active >= 0 && opts()[active]) {
+          e.preventDefault();
+          location.href = opts()[active].querySelector('a').href;
+        } else if (e.key === 'Escape' && onEscape) onEscape();
+      });
+      return function reset() { show(-1); };
+    }
+
+    function fail(el, err) {
+      el.textContent = t('error');
+      if (root.console) console.error(err);
+    }
+
+    // The header box: a dropdown of the first results.
+    var box = document.querySelector('form.bt-search input');
+    if (box) {
+      var drop = document.createElement('div'), list = document.createElement('ol'), status = document.createElement('p');
+      var all = document.createElement('a'), seq = 0;
+      drop.className = 'search-drop';
+      drop.hidden = true;
+      list.id = 'bt-search-drop';
+      list.setAttribute('role', 'listbox');
+      list.setAttribute('aria-label', box.getAttribute('aria-label'));
+      status.className = 'search-status';
+      status.setAttribute('role', 'status');
+      all.className = 'search-all';
+      all.textContent = t('all');
+      drop.append(status, list, all);
+      box.form.appendChild(drop);
+      box.setAttribute('role', 'combobox');
+      box.setAttribute('aria-controls', list.id);
+      box.setAttribute('aria-expanded', 'false');
+      var close = function () { drop.hidden = true; box.setAttribute('aria-expanded', 'false'); };
+      var reset = keys(box, list, close);
+      var run = async function () {
+        var my = ++seq, q = box.value.trim();
+        if (!q) { close(); return; }
+        try {
+          var r = await engine.results(q, {}, 6, 0);
+          if (my !== seq) return;
+          list.replaceChildren.apply(list, r.docs.map(function (d) { return item(d, r.terms, 90); }));
+          status.textContent = r.total ? t('count').replace('%d', r.total) : t('none');
+          all.href = '/search/?q=' + encodeURIComponent(q);
+          all.hidden = !r.total;
+          reset();
+          drop.hidden = false;
+          box.setAttribute('aria-expanded', 'true');
+        } catch (err) { if (my === seq) { fail(status, err); drop.hidden = false; } }
+      };
+      box.addEventListener('input', run);
+      document.addEventListener('click', function (e) { if (!box.form.contains(e.target)) close(); });
+      if (box.value) run();
+    }
+
+    // The /search/ page: every result, filters, ?q= in the address.
+    var page = document.getElementById('bt-search-page');
+    if (page) {
+      var form = page.querySelector('form'), q = form.elements.q, country = form.elements.country;
+      var section = form.elements.section, results = document.getElementById('bt-search-results');
+      var pstatus = document.getElementById('bt-search-status'), more = document.getElementById('bt-search-more');
+      var params = new URLSearchParams(location.search), pseq = 0, next = -1;
+      form.hidden = false;
+      q.value = params.get('q') || '';
+      results.setAttribute('role', 'listbox');
+      results.setAttribute('aria-label', q.labels[0].textContent);
+      q.setAttribute('role', 'combobox');
+      q.setAttribute('aria-controls', results.id);
+      var preset = {country: params.get('country') || '', section: params.get('section') || ''};
+      section.value = preset.section;
+      var preset2 = keys(q, results);
+      var search = async function (append) {
+        var my = ++pseq, text = q.value.trim(), f = {country: country.value, section: section.value};
+        var u = new URL(location.href);
+        ['q', 'country', 'section'].forEach(function (k) {
+          var v = k === 'q' ? text : f[k];
+          if (v) u.searchParams.set(k, v); else u.searchParams.delete(k);
+        });
+        history.replaceState(null, '', u);
+        if (!text) { results.replaceChildren(); pstatus.textContent = ''; more.hidden = true; return; }
+        try {
+          var r = await engine.results(text, f, 20, append ? next : 0);
+          if (my !== pseq) return;
+          var els = r.docs.map(function (d) { return item(d, r.terms, 240); });
+          if (append) els.forEach(function (el) { results.appendChild(el); });
+          else { results.replaceChildren.apply(results, els); preset2(); }
+          next = r.next;
+          more.hidden = next < 0;
+          pstatus.textContent = r.docs.length || append ? t('count').replace('%d', r.total) : t('none');
+        } catch (err) { if (my === pseq) fail(pstatus, err); }
+      };
+      engine.load(false).then(function (e) {
+        e.countries.forEach(function (c) {
+          var o = document.createElement('option');
+          o.value = c.slug;
+          o.textContent = c.name;
+          country.appendChild(o);
+        });
+        country.value = preset.country;
+        search(false);
+      }, function (err) { fail(pstatus, err); });
+      q.addEventListener('input', function () { search(false); });
+      country.addEventListener('change', function () { search(false); });
+      section.addEventListener('change', function () { search(false); });
+      more.addEventListener('click', function () { search(true); });
+      form.addEventListener('submit', function (e) { e.preventDefault(); search(false); });
+    }
+  }
+
+  var api = {terms: terms, stem: stem, Engine: Engine, snippet: snippet, fnv: fnv};
+  if (typeof module !== 'undefined' && module.exports) module.exports = api;
+  if (typeof document !== 'undefined') ui();
+})(typeof window !== 'undefined' ? window : globalThis);
