@@ -48,7 +48,7 @@ func (b *Builder) analyse(p *Page) error {
 		src.Tags = append(src.Tags, t.Name)
 	}
 	if c := p.Checklist; c != nil {
-		src.Aliases = countryNames(p)[1:]
+		src.Names = countryNames(p)
 		facts := []string{c.Capital, strings.Join(c.Languages, ", "), c.Currency.Name, c.Currency.Code,
 			c.Visa, c.Tipping, c.SIM, c.TapWaterNote, c.BestTime, text}
 		src.Body = strings.Join(slices.DeleteFunc(facts, func(s string) bool { return s == "" }), " ")

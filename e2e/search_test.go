@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -51,8 +52,8 @@ func TestSearchNginx(t *testing.T) {
 	tab.Key("/")
 	tab.Wait("focus on the box", `document.activeElement === q('form.bt-search input')`)
 	tab.Wait("search.js loaded on first use", searchLoaded)
-	tab.Do("type a query", chromedp.SendKeys(chromedp.CSS("form.bt-search input"), "suica card"))
-	tab.Wait("results", `document.querySelectorAll('.search-drop .search-hit').length > 0 && !q('.search-drop').hidden`)
+	tab.Type("form.bt-search input", "suica card")
+	tab.Wait("results", dropShows("suica card"))
 	first := tab.Text(".search-drop .search-hit .search-hit-title")
 	if !strings.Contains(strings.ToLower(first), "ic card") && !strings.Contains(strings.ToLower(first), "suica") {
 		t.Errorf("first result %q, want the IC card tip", first)
@@ -70,7 +71,7 @@ func TestSearchNginx(t *testing.T) {
 	// The search page: shareable ?q=, filters.
 	tab2 := NewTab(t, browser)
 	tab2.Do("open /search/", chromedp.Navigate(base+"/search/?q=tipping"))
-	tab2.Wait("page results", `document.querySelectorAll('#bt-search-results .search-hit').length >= 3`)
+	tab2.Wait("page results", `q('#bt-search-results').dataset.q === 'tipping' && document.querySelectorAll('#bt-search-results .search-hit').length >= 3`)
 	if !Eval[bool](tab2, `q('#bt-q').value === 'tipping' && q('#bt-search-status').textContent !== ''`) {
 		t.Error("the query from ?q= is not in the box")
 	}
@@ -102,8 +103,8 @@ func TestSearchKorean(t *testing.T) {
 		t.Errorf("placeholder %q, want Korean", got)
 	}
 	tab.Key("/")
-	tab.Do("type 교통카드", chromedp.SendKeys(chromedp.CSS("form.bt-search input"), "교통카드"))
-	tab.Wait("results", `document.querySelectorAll('.search-drop .search-hit').length > 0`)
+	tab.Type("form.bt-search input", "교통카드")
+	tab.Wait("results", dropShows("교통카드"))
 	if !Eval[bool](tab, `[...document.querySelectorAll('.search-drop .search-hit a')].some(a => decodeURI(a.pathname).includes('교통카드'))`) {
 		t.Errorf("no 교통카드 tip among %q", tab.Text(".search-drop"))
 	}
@@ -115,8 +116,8 @@ func TestSearchKorean(t *testing.T) {
 	tab.Key(kb.Enter)
 	waitLocation(t, tab, want)
 	openSearchable(t, tab, base+"/")
-	tab.Do("type 일본", chromedp.Focus(chromedp.CSS("form.bt-search input")), chromedp.SendKeys(chromedp.CSS("form.bt-search input"), "일본"))
-	tab.Wait("Japan first", `q('.search-drop .search-hit a') && q('.search-drop .search-hit a').pathname === '/countries/japan/'`)
+	tab.Type("form.bt-search input", "일본")
+	tab.Wait("Japan first", dropShows("일본")+` && q('.search-drop .search-hit a').pathname === '/countries/japan/'`)
 	tab.NoExceptions()
 }
 
@@ -185,4 +186,10 @@ func checkIndexCaching(t *testing.T, base string) {
 	if cc := resp.Header.Get("Cache-Control"); resp.StatusCode != 200 || cc != "public, max-age=31536000, immutable" || resp.Header.Get("Content-Encoding") != "" {
 		t.Errorf("term shard: %d, Cache-Control %q, Content-Encoding %q", resp.StatusCode, cc, resp.Header.Get("Content-Encoding"))
 	}
+}
+
+// dropShows is true once the header box's list shows the results of query
+// (keystrokes still in flight re-render it).
+func dropShows(query string) string {
+	return fmt.Sprintf(`q('.search-drop') && !q('.search-drop').hidden && q('.search-drop').dataset.q === %q && q('form.bt-search input').value === %q && qa('.search-drop .search-hit').length > 0`, query, query)
 }

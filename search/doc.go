@@ -17,6 +17,9 @@ const (
 	FieldTags
 	FieldHeading
 	FieldTitle
+	// FieldName is a country page's own names (title, native and Korean
+	// names): a search for a country finds its checklist first.
+	FieldName
 )
 
 // Doc is one page as the index sees it.
@@ -49,9 +52,9 @@ type Source struct {
 	Date                             time.Time
 	Headings, Tags                   []string
 	Body                             string // plain text
-	// Aliases are other names of the page (a country's name in other
-	// languages), indexed as title words.
-	Aliases []string
+	// Names are a country page's names (title included, in every
+	// language), indexed as FieldName.
+	Names []string
 	// Context are words about the page shown elsewhere (its country's
 	// names), indexed as tags.
 	Context []string
@@ -74,7 +77,7 @@ func NewDoc(src Source) *Doc {
 	add(FieldTags, src.Tags...)
 	add(FieldHeading, src.Headings...)
 	add(FieldTitle, src.Title)
-	add(FieldTitle, src.Aliases...)
+	add(FieldName, src.Names...)
 	d := &Doc{ID: src.ID, URL: src.URL, Title: src.Title, Country: src.Country, Section: src.Section,
 		Date: src.Date, Text: norm.NFC.String(cut(src.Body, SnippetSource)), Terms: make([]Term, 0, len(best))}
 	for t, f := range best {

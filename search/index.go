@@ -44,7 +44,7 @@ type Country struct {
 
 type posting struct {
 	ref  uint32
-	meta uint32 // field | day<<2
+	meta uint32 // field | day<<3
 }
 
 type file struct {
@@ -223,7 +223,7 @@ func cmpRef(p posting, ref uint32) int {
 
 func meta(f Field, date time.Time) uint32 {
 	day := max(0, int(date.Sub(epoch).Hours()/24))
-	return uint32(f) | uint32(min(day, 1<<20))<<2
+	return uint32(f) | uint32(min(day, 1<<20))<<3
 }
 
 // assignRefs gives each page a 32-bit ref from a hash of its ID, stable
@@ -358,7 +358,7 @@ func (x *Index) encode(terms, docs []int) {
 
 // termFile encodes term shard i: for each term in byte order, its length
 // and bytes, its number of postings, then per posting the gap from the
-// previous ref and field|day<<2, all as unsigned varints; gzipped.
+// previous ref and field|day<<3, all as unsigned varints; gzipped.
 func (x *Index) termFile(i int) file {
 	m := x.shards[i]
 	terms := slices.Sorted(maps.Keys(m))

@@ -73,8 +73,8 @@ func TestTermShardFormat(t *testing.T) {
 	refs := assignRefs(map[string]*Doc{"a": a, "b": b})
 	day := uint32(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).Sub(epoch).Hours() / 24)
 	want := map[string]map[uint32]uint32{
-		"visa": {refs["a"]: uint32(FieldTitle) | day<<2, refs["b"]: uint32(FieldBody)},
-		"tip":  {refs["a"]: uint32(FieldBody) | day<<2, refs["b"]: uint32(FieldTitle)},
+		"visa": {refs["a"]: uint32(FieldTitle) | day<<3, refs["b"]: uint32(FieldBody)},
+		"tip":  {refs["a"]: uint32(FieldBody) | day<<3, refs["b"]: uint32(FieldTitle)},
 		"카드":   {refs["b"]: uint32(FieldBody)},
 	}
 	for term, w := range want {

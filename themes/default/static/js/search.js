@@ -261,7 +261,7 @@
       throw e;
     }
   };
-  var WEIGHT = [1, 3, 9, 27]; // body, tags, headings, title
+  var WEIGHT = [1, 3, 9, 27, 81]; // body, tags, headings, title, a country's names
 
   // query ranks the pages that hold every term of q (or, when none does,
   // the most terms): by field (title > headings > tags > body), then date.
@@ -288,8 +288,8 @@
         var h = acc.get(p.refs[i]);
         if (!h) acc.set(p.refs[i], h = {ref: p.refs[i], n: 0, score: 0, day: 0});
         h.n++;
-        h.score += WEIGHT[p.metas[i] & 3];
-        h.day = Math.max(h.day, Math.floor(p.metas[i] / 4));
+        h.score += WEIGHT[p.metas[i] & 7];
+        h.day = Math.max(h.day, Math.floor(p.metas[i] / 8));
       }
     });
     var hits = Array.from(acc.values()), most = 0;
@@ -456,6 +456,7 @@
           all.href = '/search/?q=' + encodeURIComponent(q);
           all.hidden = !r.total;
           reset();
+          drop.dataset.q = q; // what the list shows (tests wait for it)
           drop.hidden = false;
           box.setAttribute('aria-expanded', 'true');
         } catch (err) { if (my === seq) { fail(status, err); drop.hidden = false; } }
@@ -497,6 +498,7 @@
           if (append) els.forEach(function (el) { results.appendChild(el); });
           else { results.replaceChildren.apply(results, els); preset2(); }
           next = r.next;
+          results.dataset.q = text;
           more.hidden = next < 0;
           pstatus.textContent = r.docs.length || append ? t('count').replace('%d', r.total) : t('none');
         } catch (err) { if (my === pseq) fail(pstatus, err); }
