@@ -12,7 +12,8 @@ import (
 )
 
 // LockOutput takes the output folder out for this process, named command
-// in the message a second writer gets: build, serve and api each hold
+// in the message a second writer gets (serve adds where it serves, "serve
+// at http://127.0.0.1:1313/"): build, serve and api each hold
 // LockFile in it locked while they write there. A
 // second writer would interleave its files with the first's, and a running
 // API's next rebuild, made from the site it holds in memory, would undo
@@ -35,6 +36,12 @@ func LockOutput(out, command string) (release func(), err error) {
 		holder := "another beforetrip process"
 		if data, _ := os.ReadFile(name); len(data) > 0 {
 			holder = strings.TrimSpace(string(data))
+		}
+		if strings.HasPrefix(command, "serve") && strings.HasPrefix(holder, "beforetrip serve") {
+			// Two previews: the production advice (SIGHUP) does not fit.
+			return nil, fmt.Errorf("another preview is running on %s: %s; use that one, stop it "+
+				"(Ctrl-C in its terminal), or give this one its own folder and port: "+
+				"beforetrip serve --out DIR --addr HOST:PORT", out, holder)
 		}
 		return nil, fmt.Errorf("%s is being written by %s; to rebuild under a running "+
 			"`beforetrip api` send it SIGHUP (systemctl reload beforetrip), or stop it first", out, holder)

@@ -75,8 +75,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	hub := live.NewHub()
 	site, err := openLiveSite(liveOptions{
-		command: "serve",
-		cfg:     cfg, reload: reload, outDir: outDir, dataDir: dataDir, secret: secret,
+		command: "serve", served: servedURL(ln.Addr()),
+		cfg: cfg, reload: reload, outDir: outDir, dataDir: dataDir, secret: secret,
 		drafts: *drafts, future: *future, liveReload: true, log: logger, terminal: stdout,
 		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.DataOnly(), r.Err) }},
 	})

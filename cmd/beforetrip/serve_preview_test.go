@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net"
 	"os"
 	"strings"
@@ -82,5 +83,26 @@ func TestPreviewBaseURL(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSecondServe: a second serve on the same output folder is told that
+// another preview runs there (pid, address) and how to run beside it;
+// before, it got the production advice to send SIGHUP.
+func TestSecondServe(t *testing.T) {
+	s := MustStartServe(t)
+	var stdout, stderr syncBuffer
+	err := Main(context.Background(), []string{"serve", "--config", s.P("config.yaml"), "--addr", "127.0.0.1:0",
+		"--data", t.TempDir()}, &stdout, &stderr)
+	if err == nil {
+		t.Fatal("a second serve on the same output folder started")
+	}
+	for _, want := range []string{"another preview is running", "beforetrip serve at " + s.URL + "/", "(pid ", "--out DIR", "--addr HOST:PORT"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("second serve: %v; want %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "SIGHUP") {
+		t.Errorf("second serve got the production advice: %v", err)
 	}
 }

@@ -28,6 +28,7 @@ import (
 // liveOptions are what serve and api decide before wiring the running site.
 type liveOptions struct {
 	command    string // "serve" or "api", named in the output folder's lock
+	served     string // serve: the URL it serves, named in the lock too
 	cfg        *Config
 	reload     func() (*Config, error) // reads the config file again
 	outDir     string                  // absolute
@@ -87,7 +88,11 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	release, err := build.LockOutput(o.outDir, o.command)
+	holder := o.command
+	if o.served != "" {
+		holder += " at " + o.served
+	}
+	release, err := build.LockOutput(o.outDir, holder)
 	if err != nil {
 		return nil, err
 	}
