@@ -163,9 +163,17 @@ type client struct {
 	noCSRF bool
 }
 
+// The timeout is the test's remaining time, not a fixed one: register and
+// login hash with argon2, slow under -race on a busy machine.
 func (ts *testServer) client(tb testing.TB) *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{tb: tb, base: ts.URL, jar: jar, hc: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+	timeout := 10 * time.Minute
+	if t, ok := tb.(interface{ Deadline() (time.Time, bool) }); ok {
+		if d, ok := t.Deadline(); ok {
+			timeout = max(time.Until(d), time.Second)
+		}
+	}
+	return &client{tb: tb, base: ts.URL, jar: jar, hc: &http.Client{Jar: jar, Timeout: timeout}}
 }
 
 // response is a read HTTP response.

@@ -59,11 +59,23 @@ func MustAPI(tb testing.TB, ids []string) (string, string, *store.DB) {
 	return "http://" + ln.Addr().String(), manifest, db
 }
 
+// requestTimeout is the per-request timeout of the test's runs: the time
+// the test has left. Registering hashes a password with argon2, which under
+// -race on a busy 2-core machine took more than the tool's default 5 s, and
+// the test failed with "POST /api/auth/register: timeout".
+func requestTimeout(t *testing.T) string {
+	if d, ok := t.Deadline(); ok {
+		return max(time.Until(d), time.Second).Round(time.Second).String()
+	}
+	return "10m"
+}
+
 func TestLoad(t *testing.T) {
 	ids := []string{"countries/japan", "countries/japan/tips/jr-pass", "countries/south-korea/tips/교통-팁",
 		"countries/france/reviews/paris-in-five-days", "countries/italy/tips/trains"}
 	url, manifest, db := MustAPI(t, ids)
-	common := []string{"--url", url, "--conns", "3", "--duration", "300ms", "--warmup", "0", "--manifest", manifest}
+	common := []string{"--url", url, "--conns", "3", "--duration", "300ms", "--warmup", "0", "--manifest", manifest,
+		"--timeout", requestTimeout(t)}
 	tests := []struct {
 		name string
 		args []string
