@@ -37,6 +37,10 @@ lighthouse_target=95
 for cmd in go java node npm curl python3; do
   command -v "$cmd" >/dev/null || { echo "quality: $cmd is required" >&2; exit 1; }
 done
+# Lighthouse 13 needs Node >= 22.19 (iterator helpers): on Node 20 three
+# of its insight audits error in every run.
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' ||
+  { echo "quality: Lighthouse $lighthouse_version needs Node >= 22.19, found $(node --version)" >&2; exit 1; }
 [ -x "$CHROME_PATH" ] || { echo "quality: no Chromium at $CHROME_PATH" >&2; exit 1; }
 
 work=$(mktemp -d)
