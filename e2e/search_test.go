@@ -113,6 +113,7 @@ func TestSearchKorean(t *testing.T) {
 	}
 	want := Eval[string](tab, `q('.search-drop .search-hit a').href`)
 	tab.Key(kb.ArrowDown)
+	tab.Wait("first result active", `q('.search-drop .search-hit').getAttribute('aria-selected') === 'true'`)
 	tab.Key(kb.Enter)
 	waitLocation(t, tab, want)
 	openSearchable(t, tab, base+"/")
@@ -135,6 +136,7 @@ func TestSearchWithoutJavaScript(t *testing.T) {
 	tab.Do("open /", chromedp.Navigate(base+"/"))
 	tab.Wait("the search link", `q('a.search-link') && q('a.search-link').getAttribute('href') === '/search/'`)
 	tab.Click("a.search-link")
+	waitLocation(t, tab, base+"/search/")
 	tab.Wait("the explanation", `location.pathname === '/search/' && document.body.innerText.includes('Search needs JavaScript') && q('main a[href="/countries/"]') !== null`)
 	if Eval[bool](tab, `q('#bt-search-page form').offsetParent !== null`) {
 		t.Error("the search form shows without JavaScript")

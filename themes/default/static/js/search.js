@@ -448,6 +448,9 @@
       var run = async function () {
         var my = ++seq, q = box.value.trim();
         if (!q) { close(); return; }
+        // The same query again (a late first run, a key that changed
+        // nothing): keep the list and the active result.
+        if (q === drop.dataset.q && !drop.hidden) return;
         try {
           var r = await engine.results(q, {}, 6, 0);
           if (my !== seq) return;
