@@ -411,10 +411,18 @@
         var n = opts().length;
         if (e.key === 'ArrowDown' && n) { e.preventDefault(); show(Math.min(active + 1, n - 1)); }
         else if (e.key === 'ArrowUp' && n) { e.preventDefault(); show(Math.max(active - 1, -1)); }
-        else if (e.key === 'Enter' && active >= 0 && opts()[active]) {
+        // The selection is read from the list itself: a redraw between
+        // the arrow and Enter must not turn Enter into a form submit.
+        else if (e.key === 'Enter' && list.querySelector('[aria-selected=true] a')) {
           e.preventDefault();
-          location.href = opts()[active].querySelector('a').href;
+          location.href = list.querySelector('[aria-selected=true] a').href;
         } else if (e.key === 'Escape' && onEscape) onEscape();
+      });
+      // Enter's keypress can still submit the form (a synthetic or IME
+      // Enter): with a result selected, the submit opens that result.
+      if (input.form) input.form.addEventListener('submit', function (e) {
+        var a = list.querySelector('[aria-selected=true] a');
+        if (a) { e.preventDefault(); e.stopImmediatePropagation(); location.href = a.href; }
       });
       return function reset() { show(-1); };
     }
