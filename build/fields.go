@@ -77,19 +77,7 @@ func (r *fieldReader) str(field string, required bool) string {
 		}
 		return ""
 	}
-	s, ok := r.scalar(n, field)
-	if !ok {
-		return ""
-	}
-	if n.Tag == "!!bool" {
-		r.errAt(n, field, "must be text, not true/false")
-		return ""
-	}
-	s = strings.TrimSpace(s)
-	if s == "" && required {
-		r.errAt(n, field, "must not be empty")
-	}
-	return s
+	return r.nodeStr(n, nil, field, required)
 }
 
 // strList reads a list of strings.

@@ -178,24 +178,8 @@ func anonymizeComment(tx *bolt.Tx, id uint64) ([]beforetrip.Change, error) {
 
 // deleteUserMailState drops the user's account tokens and open reply batch.
 func deleteUserMailState(tx *bolt.Tx, userID uint64) error {
-	var dead [][]byte
-	err := tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
-		var t beforetrip.AccountToken
-		if err := json.Unmarshal(v, &t); err != nil {
-			return fmt.Errorf("decode token: %w", err)
-		}
-		if t.UserID == userID {
-			dead = append(dead, clone(k))
-		}
-		return nil
-	})
-	if err != nil {
+	if _, err := deleteTokens(tx, func(t beforetrip.AccountToken) bool { return t.UserID == userID }); err != nil {
 		return err
-	}
-	for _, k := range dead {
-		if err := tx.Bucket(bucketTokens).Delete(k); err != nil {
-			return err
-		}
 	}
 	if id := tx.Bucket(bucketReplyBatches).Get(u64(userID)); id != nil {
 		m, err := getMail(tx, binary.BigEndian.Uint64(id))

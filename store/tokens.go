@@ -74,31 +74,37 @@ func (db *DB) useToken(tx *bolt.Tx, p beforetrip.TokenProof, kind beforetrip.Tok
 func (db *DB) purgeTokens() (int, error) {
 	n := 0
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		n = 0
 		now := db.now()
-		var dead [][]byte
-		err := tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
-			var t beforetrip.AccountToken
-			if err := json.Unmarshal(v, &t); err != nil {
-				return fmt.Errorf("decode token: %w", err)
-			}
-			if !now.Before(t.ExpiresAt) {
-				dead = append(dead, clone(k))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range dead {
-			if err := tx.Bucket(bucketTokens).Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(dead)
-		return nil
+		var err error
+		n, err = deleteTokens(tx, func(t beforetrip.AccountToken) bool { return !now.Before(t.ExpiresAt) })
+		return err
 	})
 	return n, wrap(err, "purge tokens")
+}
+
+// deleteTokens deletes the account tokens dead says are done with and
+// returns how many.
+func deleteTokens(tx *bolt.Tx, dead func(beforetrip.AccountToken) bool) (int, error) {
+	var keys [][]byte
+	err := tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
+		var t beforetrip.AccountToken
+		if err := json.Unmarshal(v, &t); err != nil {
+			return fmt.Errorf("decode token: %w", err)
+		}
+		if dead(t) {
+			keys = append(keys, clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if err := tx.Bucket(bucketTokens).Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
 }
 
 // putJSON stores v as JSON under k.
