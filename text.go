@@ -91,3 +91,11 @@ func strayJoiner(rs []rune, i int) bool {
 // golang.org/x/text/unicode/norm is the Go team's Unicode normalization
 // (the standard library vendors it internally but does not export it).
 func NormalizeSlug(s string) string { return norm.NFC.String(s) }
+
+// NormalizePageID returns a page ID (or a country slug) as it arrives from
+// a reader in the form the builder gives it: page IDs are slugs joined by
+// '/', and the builder normalises every slug (NormalizeSlug), so an ID
+// typed or sent decomposed (NFD, as macOS and some keyboards produce) names
+// the same page as its composed form. Every boundary that takes a page ID
+// from outside calls it before ValidPageID and any lookup.
+func NormalizePageID(id string) string { return NormalizeSlug(id) }

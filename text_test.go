@@ -58,3 +58,25 @@ func TestNormalizeSlug(t *testing.T) {
 		t.Errorf("NormalizeSlug(cafe + combining acute) = %+q", got)
 	}
 }
+
+func TestNormalizePageID(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"home", "", ""},
+		{"ascii", "countries/japan/tips/transport", "countries/japan/tips/transport"},
+		{"composed Korean", "countries/한국/tips/교통", "countries/한국/tips/교통"},
+		{"decomposed Korean", "countries/\u1112\u1161\u11ab\u1100\u116e\u11a8/tips/\u1100\u116d\u1110\u1169\u11bc", "countries/한국/tips/교통"},
+		{"combining accent", "countries/france/tips/cafe\u0301", "countries/france/tips/café"},
+		{"country slug", "\u1112\u1161\u11ab\u1100\u116e\u11a8", "한국"},
+		{"malformed stays malformed", "countries/../x", "countries/../x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := beforetrip.NormalizePageID(tc.in)
+			if got != tc.want {
+				t.Errorf("NormalizePageID(%+q) = %+q, want %+q", tc.in, got, tc.want)
+			}
+			if beforetrip.ValidPageID(got) != beforetrip.ValidPageID(tc.want) {
+				t.Errorf("ValidPageID(%+q) differs from ValidPageID(%+q)", got, tc.want)
+			}
+		})
+	}
+}

@@ -73,11 +73,11 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	cm := &beforetrip.Comment{Page: req.Page, ParentID: req.ParentID, Body: req.Body}
+	cm := &beforetrip.Comment{Page: beforetrip.NormalizePageID(req.Page), ParentID: req.ParentID, Body: req.Body}
 	if err := cm.Validate(); err != nil {
 		return err
 	}
-	if _, ok := s.svc.Pages.Page(req.Page); !ok {
+	if _, ok := s.svc.Pages.Page(cm.Page); !ok {
 		return errNoPage
 	}
 	v := viewerOf(c)

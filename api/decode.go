@@ -98,11 +98,12 @@ func queryLimit(c *fiber.Ctx, def, max int) (int, error) {
 	return n, nil
 }
 
-// queryPage reads a required page-ID query parameter and checks its shape.
-// The home page (ID "") has no likes or comments (only country, tip and
-// review pages carry the widget), so "" is refused like a malformed ID.
+// queryPage reads a required page-ID query parameter, in NFC
+// (beforetrip.NormalizePageID), and checks its shape. The home page (ID "")
+// has no likes or comments (only country, tip and review pages carry the
+// widget), so "" is refused like a malformed ID.
 func queryPage(c *fiber.Ctx, name string) (string, error) {
-	id := c.Query(name)
+	id := beforetrip.NormalizePageID(c.Query(name))
 	if id == "" {
 		return "", beforetrip.Invalid(name, "Query parameter %s (a page ID) is required.", name)
 	}
@@ -110,6 +111,16 @@ func queryPage(c *fiber.Ctx, name string) (string, error) {
 		return "", beforetrip.Invalid(name, "Not a valid page ID.")
 	}
 	return id, nil
+}
+
+// queryCountry reads an optional country query parameter, in NFC
+// (beforetrip.NormalizePageID), and checks its shape.
+func queryCountry(c *fiber.Ctx) (string, error) {
+	country := beforetrip.NormalizePageID(c.Query("country"))
+	if country != "" && !validCountry(country) {
+		return "", beforetrip.Invalid("country", "Not a valid country.")
+	}
+	return country, nil
 }
 
 // validCountry reports whether c has the shape of a country slug: one page

@@ -56,6 +56,7 @@ func (s *Server) pages(c *fiber.Ctx) error {
 		}
 		seen := make(map[string]bool, len(parts))
 		for _, id := range parts {
+			id = beforetrip.NormalizePageID(id)
 			if id == "" || !beforetrip.ValidPageID(id) {
 				return beforetrip.Invalid("ids", "Not a valid page ID: %q.", id)
 			}

@@ -32,14 +32,15 @@ func (s *Server) popular(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := beforetrip.PopularQuery{Section: c.Query("section"), Country: c.Query("country"), Limit: limit + popularSlack}
+	country, err := queryCountry(c)
+	if err != nil {
+		return err
+	}
+	q := beforetrip.PopularQuery{Section: c.Query("section"), Country: country, Limit: limit + popularSlack}
 	switch q.Section {
 	case "", beforetrip.SectionTips, beforetrip.SectionReviews:
 	default:
 		return beforetrip.Invalid("section", "section must be tips or reviews.")
-	}
-	if q.Country != "" && !validCountry(q.Country) {
-		return beforetrip.Invalid("country", "Not a valid country.")
 	}
 	ranked, err := s.svc.Popular.Popular(c.UserContext(), q)
 	if err != nil {

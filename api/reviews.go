@@ -26,10 +26,11 @@ func (s *Server) listReviews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := beforetrip.ReviewQuery{Country: c.Query("country"), Cursor: c.Query("cursor"), Limit: limit}
-	if q.Country != "" && !validCountry(q.Country) {
-		return beforetrip.Invalid("country", "Not a valid country.")
+	country, err := queryCountry(c)
+	if err != nil {
+		return err
 	}
+	q := beforetrip.ReviewQuery{Country: country, Cursor: c.Query("cursor"), Limit: limit}
 	if a := c.Query("author"); a != "" {
 		if q.AuthorID, err = strconv.ParseUint(a, 10, 64); err != nil || q.AuthorID == 0 {
 			return beforetrip.Invalid("author", "author must be a user ID.")
@@ -84,8 +85,12 @@ type reviewFields struct {
 }
 
 // edit checks the fields that are present (create requires all but body)
-// and returns them as a domain edit, normalized.
+// and returns them as a domain edit, normalized. The country is put in NFC
+// in place (beforetrip.NormalizePageID), as the builder names countries.
 func (f *reviewFields) edit(create bool) (*beforetrip.ReviewEdit, error) {
+	if f.Country != nil {
+		*f.Country = beforetrip.NormalizePageID(*f.Country)
+	}
 	if create {
 		switch {
 		case f.Country == nil:
