@@ -144,6 +144,22 @@ type ModResult struct {
 	IsPublic  bool // and after
 }
 
+// Change is the site change a moderation step makes, for the rebuild
+// worker; ok is false when what the public sees did not change.
+func (r *ModResult) Change() (ch Change, ok bool) {
+	if r == nil || r.WasPublic == r.IsPublic {
+		return Change{}, false
+	}
+	if r.Comment != nil {
+		return Change{Kind: ChangeComments, Page: r.Comment.Page}, true
+	}
+	return Change{Kind: ChangeReview, Page: r.Review.PageID(), Country: r.Review.Country}, true
+}
+
+// CLIActor signs the audit entries of actions taken from the command line
+// (through the admin socket or on the store file directly).
+var CLIActor = Author{Username: "(command line)"}
+
 // AuditEntry is one moderator action, kept in the store.
 type AuditEntry struct {
 	ID     uint64    `json:"id"`
@@ -186,6 +202,23 @@ type UserPage struct {
 type Block struct {
 	Until  *time.Time
 	Reason string
+}
+
+// MaxBlockDays bounds a timed block (longer: block for good).
+const MaxBlockDays = 3650
+
+// BlockFor is a block of days days from now (0: for good) with a reason,
+// the one rule of the admin API and the command line.
+func BlockFor(now time.Time, days int, reason string) (Block, error) {
+	if days < 0 || days > MaxBlockDays {
+		return Block{}, Invalid("days", "days must be 0 (for good) to %d.", MaxBlockDays)
+	}
+	b := Block{Reason: reason}
+	if days > 0 {
+		until := now.Add(time.Duration(days) * 24 * time.Hour).UTC()
+		b.Until = &until
+	}
+	return b, nil
 }
 
 // ModerationService stores reports, moderation decisions, user

@@ -16,6 +16,9 @@ import (
 	"github.com/beforetrip/beforetrip/store"
 )
 
+// discard is a notifier for tests that do not watch rebuilds.
+var discard = beforetrip.NotifierFunc(func(beforetrip.Change) {})
+
 // MustServe opens a store with one user "alice" (and a session of hers) in
 // a temporary data folder and serves it on admin.sock until the test ends.
 func MustServe(tb testing.TB) (dir string, db *store.DB) {
@@ -37,7 +40,7 @@ func MustServe(tb testing.TB) (dir string, db *store.DB) {
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	sock := filepath.Join(dir, "admin.sock")
-	go func() { done <- Serve(sctx, sock, db, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- Serve(sctx, sock, db, discard, slog.New(slog.DiscardHandler)) }()
 	tb.Cleanup(func() {
 		cancel()
 		select {
@@ -106,7 +109,9 @@ func TestSetRoleAndBlock(t *testing.T) {
 	}{
 		{"unknown user role", SetRole(ctx, sock, "bob", beforetrip.RoleAdmin), beforetrip.ENOTFOUND},
 		{"bad role", SetRole(ctx, sock, "alice", "root"), beforetrip.EINVALID},
-		{"unknown user block", Block(ctx, sock, "bob"), beforetrip.ENOTFOUND},
+		{"unknown user block", Block(ctx, sock, "bob", 0, ""), beforetrip.ENOTFOUND},
+		{"negative days", Block(ctx, sock, "alice", -1, ""), beforetrip.EINVALID},
+		{"too many days", Block(ctx, sock, "alice", beforetrip.MaxBlockDays+1, ""), beforetrip.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,7 +120,7 @@ func TestSetRoleAndBlock(t *testing.T) {
 			}
 		})
 	}
-	if err := Block(ctx, sock, "alice"); err != nil {
+	if err := Block(ctx, sock, "alice", 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Session(ctx, "s1"); beforetrip.ErrorCode(err) != beforetrip.EUNAUTHENTICATED {
@@ -149,7 +154,7 @@ func TestBackupOverSocket(t *testing.T) {
 
 func TestNoServer(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "admin.sock")
-	err := Block(context.Background(), sock, "alice")
+	err := Block(context.Background(), sock, "alice", 0, "")
 	if !errors.Is(err, ErrNoServer) {
 		t.Errorf("Block without server: %v, want ErrNoServer", err)
 	}
@@ -175,11 +180,11 @@ func TestStaleAndLiveSocket(t *testing.T) {
 	defer db.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, sock, db, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- Serve(ctx, sock, db, discard, slog.New(slog.DiscardHandler)) }()
 	waitForSocket(t, sock, done)
 
 	// A second server must not steal a live socket.
-	if err := Serve(context.Background(), sock, db, slog.New(slog.DiscardHandler)); err == nil {
+	if err := Serve(context.Background(), sock, db, discard, slog.New(slog.DiscardHandler)); err == nil {
 		t.Error("second Serve on a live socket succeeded")
 	}
 	cancel()

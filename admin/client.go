@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -35,24 +36,94 @@ func Backup(ctx context.Context, socketPath string, w io.Writer) error {
 
 // SetRole sets the role of user name on the running server.
 func SetRole(ctx context.Context, socketPath, name string, role beforetrip.Role) error {
-	body, err := json.Marshal(roleRequest{Role: role})
-	if err != nil {
-		return err
-	}
-	resp, err := do(ctx, socketPath, http.MethodPut, "/users/"+url.PathEscape(name)+"/role", body)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
+	return send(ctx, socketPath, http.MethodPut, userPath(name, "role"), roleRequest{Role: role}, nil)
 }
 
-// Block blocks user name on the running server and revokes their sessions.
-func Block(ctx context.Context, socketPath, name string) error {
-	resp, err := do(ctx, socketPath, http.MethodPost, "/users/"+url.PathEscape(name)+"/block", nil)
+// Block blocks user name on the running server for days days (0: for
+// good) with a reason they see, and revokes their sessions.
+func Block(ctx context.Context, socketPath, name string, days int, reason string) error {
+	return send(ctx, socketPath, http.MethodPost, userPath(name, "block"), blockRequest{Days: days, Reason: reason}, nil)
+}
+
+// Unblock lifts the block of user name on the running server.
+func Unblock(ctx context.Context, socketPath, name string) error {
+	return send(ctx, socketPath, http.MethodPost, userPath(name, "unblock"), nil, nil)
+}
+
+// Purge removes every comment and review of user name on the running
+// server, which rebuilds the pages that showed them.
+func Purge(ctx context.Context, socketPath, name string) (PurgeResult, error) {
+	var out PurgeResult
+	err := send(ctx, socketPath, http.MethodPost, userPath(name, "purge"), nil, &out)
+	return out, err
+}
+
+// Users lists every user of the running server whose name or email starts
+// with prefix, by name.
+func Users(ctx context.Context, socketPath, prefix string) ([]beforetrip.UserSummary, error) {
+	var all []beforetrip.UserSummary
+	cursor := ""
+	for {
+		var page beforetrip.UserPage
+		q := url.Values{"q": {prefix}, "cursor": {cursor}}
+		if err := send(ctx, socketPath, http.MethodGet, "/users?"+q.Encode(), nil, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Users...)
+		if cursor = page.Next; cursor == "" {
+			return all, nil
+		}
+	}
+}
+
+// Queue lists a whole moderation queue of the running server, oldest first.
+func Queue(ctx context.Context, socketPath string, kind beforetrip.QueueKind) ([]beforetrip.QueueItem, error) {
+	var all []beforetrip.QueueItem
+	cursor := ""
+	for {
+		var page beforetrip.QueuePage
+		q := url.Values{"kind": {string(kind)}, "cursor": {cursor}}
+		if err := send(ctx, socketPath, http.MethodGet, "/queue?"+q.Encode(), nil, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if cursor = page.Next; cursor == "" {
+			return all, nil
+		}
+	}
+}
+
+// Decide applies a moderator's decision to a comment or review on the
+// running server, which rebuilds what it changes.
+func Decide(ctx context.Context, socketPath string, kind beforetrip.ItemKind, id uint64, d beforetrip.Decision, reason string) error {
+	path := "/" + string(kind) + "s/" + strconv.FormatUint(id, 10) + "/" + url.PathEscape(string(d))
+	return send(ctx, socketPath, http.MethodPost, path, decisionRequest{Reason: reason}, nil)
+}
+
+func userPath(name, action string) string { return "/users/" + url.PathEscape(name) + "/" + action }
+
+// send makes one request with body (nil: none) as JSON and decodes the
+// reply into out (nil: ignored).
+func send(ctx context.Context, socketPath, method, path string, body, out any) error {
+	var data []byte
+	if body != nil {
+		var err error
+		if data, err = json.Marshal(body); err != nil {
+			return err
+		}
+	}
+	resp, err := do(ctx, socketPath, method, path, data)
 	if err != nil {
 		return err
 	}
-	return resp.Body.Close()
+	defer resp.Body.Close()
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("admin: %s %s: %w", method, path, err)
+	}
+	return nil
 }
 
 // do sends one request over the socket. A failed dial becomes ErrNoServer;

@@ -23,25 +23,33 @@ import (
 const shutdownGrace = 10 * time.Second
 
 // Store is what the admin socket needs of the store (*store.DB in the
-// program): role and block changes, and hot backups.
+// program): the moderation actions, signed beforetrip.CLIActor in the audit
+// log, and hot backups.
 type Store interface {
-	SetRole(ctx context.Context, username string, role beforetrip.Role) error
-	BlockUser(ctx context.Context, username string) error
+	Users(ctx context.Context, q beforetrip.UserQuery) (*beforetrip.UserPage, error)
+	Block(ctx context.Context, actor beforetrip.Author, username string, b beforetrip.Block) error
+	Unblock(ctx context.Context, actor beforetrip.Author, username string) error
+	ChangeRole(ctx context.Context, actor beforetrip.Author, username string, role beforetrip.Role) error
+	PurgeUser(ctx context.Context, actor beforetrip.Author, username string) ([]beforetrip.ModResult, error)
+	Queue(ctx context.Context, q beforetrip.QueueKind, cursor string, limit int) (*beforetrip.QueuePage, error)
+	Decide(ctx context.Context, actor beforetrip.Author, kind beforetrip.ItemKind, id uint64,
+		d beforetrip.Decision, reason string) (*beforetrip.ModResult, error)
 	// Backup writes a consistent copy of the whole store to w.
 	Backup(w io.Writer) (int64, error)
 }
 
 // Serve answers admin requests on socketPath until ctx ends, then removes
 // the socket. A stale socket file (left by a crash) is replaced; a socket a
-// live server answers on is an error.
-func Serve(ctx context.Context, socketPath string, db Store, logger *slog.Logger) error {
+// live server answers on is an error. Moderation steps that change what
+// the site shows are told to notifier (the rebuild worker), as the API does.
+func Serve(ctx context.Context, socketPath string, db Store, notifier beforetrip.Notifier, logger *slog.Logger) error {
 	l, err := listen(socketPath)
 	if err != nil {
 		return err
 	}
 	defer l.remove()
 	srv := &http.Server{
-		Handler:           logRequests(logger, routes(db)),
+		Handler:           logRequests(logger, routes(db, notifier)),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	done := make(chan error, 1)
@@ -61,12 +69,7 @@ func Serve(ctx context.Context, socketPath string, db Store, logger *slog.Logger
 	return nil
 }
 
-// roleRequest is the body of PUT /users/{name}/role.
-type roleRequest struct {
-	Role beforetrip.Role `json:"role"`
-}
-
-func routes(db Store) http.Handler {
+func routes(db Store, notifier beforetrip.Notifier) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -76,19 +79,15 @@ func routes(db Store) http.Handler {
 			panic(http.ErrAbortHandler)
 		}
 	})
-	mux.HandleFunc("PUT /users/{name}/role", func(w http.ResponseWriter, r *http.Request) {
-		var req roleRequest
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			writeError(w, beforetrip.Invalid("body", "want {\"role\": ROLE}"))
-			return
-		}
-		reply(w, db.SetRole(r.Context(), r.PathValue("name"), req.Role))
-	})
-	mux.HandleFunc("POST /users/{name}/block", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, db.BlockUser(r.Context(), r.PathValue("name")))
-	})
+	m := moderation{db: db, notifier: notifier}
+	mux.HandleFunc("GET /users", m.users)
+	mux.HandleFunc("PUT /users/{name}/role", m.role)
+	mux.HandleFunc("POST /users/{name}/block", m.block)
+	mux.HandleFunc("POST /users/{name}/unblock", m.unblock)
+	mux.HandleFunc("POST /users/{name}/purge", m.purge)
+	mux.HandleFunc("GET /queue", m.queue)
+	mux.HandleFunc("POST /comments/{id}/{decision}", m.decide(beforetrip.ItemComment))
+	mux.HandleFunc("POST /reviews/{id}/{decision}", m.decide(beforetrip.ItemReview))
 	return mux
 }
 
@@ -109,6 +108,16 @@ func reply(w http.ResponseWriter, err error) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// replyJSON sends v, or the error.
+func replyJSON(w http.ResponseWriter, v any, err error) {
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
 func writeError(w http.ResponseWriter, err error) {
 	var body errorBody
 	body.Error.Code = beforetrip.ErrorCode(err)
@@ -126,6 +135,10 @@ func writeError(w http.ResponseWriter, err error) {
 		status = http.StatusBadRequest
 	case beforetrip.ENOTFOUND:
 		status = http.StatusNotFound
+	case beforetrip.EFORBIDDEN:
+		status = http.StatusForbidden
+	case beforetrip.ECONFLICT:
+		status = http.StatusConflict
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -43,12 +43,7 @@ func (s *Server) report(c *fiber.Ctx, kind beforetrip.ItemKind) error {
 // announce tells the rebuild worker about a moderation step that changed
 // what the site shows.
 func (s *Server) announce(res *beforetrip.ModResult) {
-	if res == nil || res.WasPublic == res.IsPublic {
-		return
+	if ch, ok := res.Change(); ok {
+		s.notify(ch)
 	}
-	if res.Comment != nil {
-		s.notify(beforetrip.Change{Kind: beforetrip.ChangeComments, Page: res.Comment.Page})
-		return
-	}
-	s.notify(beforetrip.Change{Kind: beforetrip.ChangeReview, Page: res.Review.PageID(), Country: res.Review.Country})
 }

@@ -1,14 +1,9 @@
 package api
 
 import (
-	"time"
-
 	"github.com/beforetrip/beforetrip"
 	"github.com/gofiber/fiber/v2"
 )
-
-// maxBlockDays bounds a timed block (longer: block for good).
-const maxBlockDays = 3650
 
 // listUsers lists users whose name or email starts with ?q= (admins).
 func (s *Server) listUsers(c *fiber.Ctx) error {
@@ -36,13 +31,9 @@ func (s *Server) blockUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Days < 0 || req.Days > maxBlockDays {
-		return beforetrip.Invalid("days", "days must be 0 (for good) to %d.", maxBlockDays)
-	}
-	b := beforetrip.Block{Reason: req.Reason}
-	if req.Days > 0 {
-		until := s.tokens.now().Add(time.Duration(req.Days) * 24 * time.Hour).UTC()
-		b.Until = &until
+	b, err := beforetrip.BlockFor(s.tokens.now(), req.Days, req.Reason)
+	if err != nil {
+		return err
 	}
 	if err := s.svc.Moderation.Block(c.UserContext(), author(viewerOf(c).user), c.Params("name"), b); err != nil {
 		return err

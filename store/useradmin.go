@@ -12,10 +12,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// CLIActor signs the audit entries of actions taken from the command line
-// (through the admin socket or on the file directly).
-var CLIActor = beforetrip.Author{Username: "(command line)"}
-
 // User list page sizes.
 const (
 	DefaultUserLimit = 50

@@ -114,14 +114,14 @@ func (db *DB) UserByLogin(ctx context.Context, login string) (*beforetrip.User, 
 // SetRole changes the role of the user named username (case-insensitive),
 // audited as done from the command line.
 func (db *DB) SetRole(ctx context.Context, username string, role beforetrip.Role) error {
-	return db.ChangeRole(ctx, CLIActor, username, role)
+	return db.ChangeRole(ctx, beforetrip.CLIActor, username, role)
 }
 
 // BlockUser blocks a user for good and revokes every session of theirs in
 // the same transaction, so no refresh or access token of theirs works after
 // it returns; audited as done from the command line.
 func (db *DB) BlockUser(ctx context.Context, username string) error {
-	return db.Block(ctx, CLIActor, username, beforetrip.Block{})
+	return db.Block(ctx, beforetrip.CLIActor, username, beforetrip.Block{})
 }
 
 func (r *userRecord) domain() *beforetrip.User {

@@ -108,7 +108,9 @@ func TestBackupThroughSocket(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	sock := filepath.Join(dir, "admin.sock")
-	go func() { done <- admin.Serve(ctx, sock, db, slog.New(slog.DiscardHandler)) }()
+	go func() {
+		done <- admin.Serve(ctx, sock, db, beforetrip.NotifierFunc(func(beforetrip.Change) {}), slog.New(slog.DiscardHandler))
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {

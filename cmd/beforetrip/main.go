@@ -30,7 +30,8 @@ var commands = []command{
 	{"serve", "build, watch and serve the site with the API and live reload", runServe},
 	{"api", "run the API alone (production, behind nginx) with the rebuild worker", runAPI},
 	{"new", "scaffold a tip or review: new tip|review COUNTRY SLUG", runNew},
-	{"user", "administer accounts: user set-role NAME ROLE | user block NAME", runUser},
+	{"user", "administer accounts: user list|set-role|block|unblock|purge", runUser},
+	{"moderation", "the moderation queue and decisions: moderation queue | approve|reject|restore comment|review ID", runModeration},
 	{"backup", "copy the store to a file, also while the site runs: backup --out FILE", runBackup},
 }
 
