@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
 )
@@ -40,7 +42,7 @@ func benchSetLike(b *testing.B, callers int) {
 	if callers == 1 {
 		b.ResetTimer()
 		for n := 0; b.Loop(); n++ {
-			page := tipPage("japan", fmt.Sprint("t", n%len(pages)), time.Time{})
+			page := storetest.TipPage("japan", fmt.Sprint("t", n%len(pages)), time.Time{})
 			if _, err := db.SetLike(ctx, page, users[n%nUsers], n%3 != 0); err != nil {
 				b.Fatal(err)
 			}
@@ -53,7 +55,7 @@ func benchSetLike(b *testing.B, callers int) {
 		for i := 0; pb.Next(); i++ {
 			n := <-next
 			next <- n + 1
-			page := tipPage("japan", fmt.Sprint("t", n%len(pages)), time.Time{})
+			page := storetest.TipPage("japan", fmt.Sprint("t", n%len(pages)), time.Time{})
 			if _, err := db.SetLike(ctx, page, users[n%nUsers], n%3 != 0); err != nil {
 				b.Error(err)
 				return
@@ -77,7 +79,7 @@ func BenchmarkSetLikeSpread(b *testing.B) {
 	pages := make([]beforetrip.PageMeta, 10000)
 	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range pages {
-		pages[i] = tipPage(fmt.Sprint("country-", i%50), fmt.Sprint("t", i), day.AddDate(0, 0, i%700))
+		pages[i] = storetest.TipPage(fmt.Sprint("country-", i%50), fmt.Sprint("t", i), day.AddDate(0, 0, i%700))
 	}
 	var seed atomic.Uint64
 	b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
@@ -101,7 +103,7 @@ func BenchmarkPageStats(b *testing.B) {
 	u := MustUser(b, db, "alice")
 	ids := make([]string, 20)
 	for i := range ids {
-		p := tipPage("japan", fmt.Sprint("t", i), time.Time{})
+		p := storetest.TipPage("japan", fmt.Sprint("t", i), time.Time{})
 		ids[i] = p.ID
 		if i%2 == 0 {
 			if _, err := db.SetLike(ctx, p, u.ID, true); err != nil {
@@ -131,7 +133,7 @@ func BenchmarkPopular100k(b *testing.B) {
 	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
 		for i := range n {
-			p := tipPage(fmt.Sprint("country-", i%50), fmt.Sprint("t", i), day.AddDate(0, 0, i%700))
+			p := storetest.TipPage(fmt.Sprint("country-", i%50), fmt.Sprint("t", i), day.AddDate(0, 0, i%700))
 			if _, err := addCounts(tx, p.ID, int64(1+i%97), 0); err != nil {
 				return err
 			}

@@ -1,10 +1,10 @@
 package store
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
-	"time"
+
+	"github.com/beforetrip/beforetrip/store/storetest"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -23,11 +23,7 @@ func MustOpen(tb testing.TB, opts ...Option) *DB {
 // MustUser creates a reader named name (email name@example.com).
 func MustUser(tb testing.TB, db *DB, name string) *beforetrip.User {
 	tb.Helper()
-	u := &beforetrip.User{Username: name, Email: name + "@example.com", PasswordHash: []byte("hash-" + name)}
-	if err := db.CreateUser(context.Background(), u); err != nil {
-		tb.Fatalf("create user %s: %v", name, err)
-	}
-	return u
+	return storetest.MustUser(tb, db, name)
 }
 
 // checkInvariants fails tb if any counter, index or popular entry disagrees
@@ -44,13 +40,5 @@ func wantCode(tb testing.TB, err error, want string) {
 	tb.Helper()
 	if got := beforetrip.ErrorCode(err); got != want {
 		tb.Fatalf("error code = %q (%v), want %q", got, err, want)
-	}
-}
-
-// tipPage returns the metadata of a tip page of country.
-func tipPage(country, slug string, date time.Time) beforetrip.PageMeta {
-	return beforetrip.PageMeta{
-		ID: "countries/" + country + "/tips/" + slug, Kind: beforetrip.KindTip,
-		Section: beforetrip.SectionTips, Country: country, Date: date,
 	}
 }

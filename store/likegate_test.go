@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 )
 
@@ -22,7 +24,7 @@ func TestLikeGateMixedFailures(t *testing.T) {
 	for i := range users {
 		ids = append(ids, MustUser(t, db, fmt.Sprintf("gate%d", i)).ID)
 	}
-	good := tipPage("japan", "jr-pass", time.Now())
+	good := storetest.TipPage("japan", "jr-pass", time.Now())
 	gone := beforetrip.PageMeta{ID: "countries/japan/reviews/u-999", Section: beforetrip.SectionReviews,
 		Country: "japan", Date: time.Now()}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -68,7 +70,7 @@ func TestLikeGateMixedFailures(t *testing.T) {
 func TestLikeGateWaitsForCommit(t *testing.T) {
 	db := MustOpen(t)
 	u := MustUser(t, db, "waiter")
-	page := tipPage("japan", "suica", time.Now())
+	page := storetest.TipPage("japan", "suica", time.Now())
 	gen := db.likes.running(-1) // no real transaction has this ID
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)

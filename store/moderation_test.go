@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
 )
@@ -29,7 +31,7 @@ func TestReportsHideUntilDecided(t *testing.T) {
 		readers = append(readers, MustUser(t, db, fmt.Sprint("r", i)))
 	}
 	mod := MustUser(t, db, "mod")
-	c := mustComment(t, db, japanTip, alice, 0, "spam spam", false)
+	c := storetest.MustComment(t, db, storetest.JapanTip, alice, 0, "spam spam", false)
 
 	_, err := report(t, db, alice, beforetrip.ItemComment, c.ID)
 	wantCode(t, err, beforetrip.EFORBIDDEN)
@@ -45,7 +47,7 @@ func TestReportsHideUntilDecided(t *testing.T) {
 	}
 	_, err = report(t, db, readers[0], beforetrip.ItemComment, c.ID)
 	wantCode(t, err, beforetrip.ECONFLICT)
-	if n := commentCount(t, db, japanTip); n != 0 {
+	if n := storetest.CommentCount(t, db, storetest.JapanTip); n != 0 {
 		t.Fatalf("hidden comment counted: %d", n)
 	}
 	q, err := db.Queue(ctx, beforetrip.QueueReported, "", 0)
@@ -56,7 +58,7 @@ func TestReportsHideUntilDecided(t *testing.T) {
 	if err != nil || !res.IsPublic || res.WasPublic {
 		t.Fatalf("restore = %+v, %v", res, err)
 	}
-	if n := commentCount(t, db, japanTip); n != 1 {
+	if n := storetest.CommentCount(t, db, storetest.JapanTip); n != 1 {
 		t.Fatalf("restored comment count = %d", n)
 	}
 	if q, _ := db.Queue(ctx, beforetrip.QueueReported, "", 0); len(q.Items) != 0 {
@@ -83,7 +85,7 @@ func TestQueueOrderAndPaging(t *testing.T) {
 	alice := MustUser(t, db, "alice")
 	var want []string
 	for i := range 3 {
-		c := mustComment(t, db, japanTip, alice, 0, fmt.Sprint("c", i), true)
+		c := storetest.MustComment(t, db, storetest.JapanTip, alice, 0, fmt.Sprint("c", i), true)
 		want = append(want, fmt.Sprint("comment ", c.ID))
 		r := &beforetrip.Review{Country: "japan", Title: "t", Rating: 3, Author: author(alice), Pending: true}
 		if err := db.CreateReview(ctx, r); err != nil {
@@ -120,8 +122,8 @@ func TestBlockTimedAndPurge(t *testing.T) {
 	admin := MustUser(t, db, "admin")
 	bob := MustUser(t, db, "bob")
 	carol := MustUser(t, db, "carol")
-	top := mustComment(t, db, japanTip, bob, 0, "bob's", false)
-	mustComment(t, db, japanTip, carol, top.ID, "carol replies", false)
+	top := storetest.MustComment(t, db, storetest.JapanTip, bob, 0, "bob's", false)
+	storetest.MustComment(t, db, storetest.JapanTip, carol, top.ID, "carol replies", false)
 	rv := &beforetrip.Review{Country: "japan", Title: "bob's review", Rating: 2, Author: author(bob)}
 	if err := db.CreateReview(ctx, rv); err != nil {
 		t.Fatal(err)
@@ -143,7 +145,7 @@ func TestBlockTimedAndPurge(t *testing.T) {
 	if err := db.Block(ctx, author(admin), "bob", beforetrip.Block{Until: &until, Reason: "cool off"}); err != nil {
 		t.Fatal(err)
 	}
-	err = db.CreateComment(ctx, &beforetrip.Comment{Page: japanTip, Author: author(bob), Body: "x"})
+	err = db.CreateComment(ctx, &beforetrip.Comment{Page: storetest.JapanTip, Author: author(bob), Body: "x"})
 	wantCode(t, err, beforetrip.EFORBIDDEN)
 	if u, _ := db.UserByID(ctx, bob.ID); !u.IsBlocked(time.Now()) || u.IsBlocked(until.Add(time.Second)) || u.BlockReason != "cool off" {
 		t.Fatalf("bob = %+v", u)
@@ -156,7 +158,7 @@ func TestBlockTimedAndPurge(t *testing.T) {
 	if err != nil || len(res) != 2 {
 		t.Fatalf("purge = %+v, %v", res, err)
 	}
-	comments, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: japanTip, Oldest: true})
+	comments, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: storetest.JapanTip, Oldest: true})
 	if len(comments.Comments) != 2 || !comments.Comments[0].Deleted || comments.Comments[1].Body != "carol replies" {
 		t.Fatalf("after purge = %+v", comments.Comments)
 	}
@@ -177,21 +179,21 @@ func TestLocksAndPins(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice := MustUser(t, db, "alice")
-	a := mustComment(t, db, japanTip, alice, 0, "a", false)
-	b := mustComment(t, db, japanTip, alice, 0, "b", false)
-	if err := db.LockPage(ctx, author(admin), japanTip, true); err != nil {
+	a := storetest.MustComment(t, db, storetest.JapanTip, alice, 0, "a", false)
+	b := storetest.MustComment(t, db, storetest.JapanTip, alice, 0, "b", false)
+	if err := db.LockPage(ctx, author(admin), storetest.JapanTip, true); err != nil {
 		t.Fatal(err)
 	}
-	err := db.CreateComment(ctx, &beforetrip.Comment{Page: japanTip, Author: author(alice), Body: "x"})
+	err := db.CreateComment(ctx, &beforetrip.Comment{Page: storetest.JapanTip, Author: author(alice), Body: "x"})
 	wantCode(t, err, beforetrip.EFORBIDDEN)
-	mustComment(t, db, japanTip, admin, 0, "moderators may", false)
-	if p, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: japanTip}); !p.Locked {
+	storetest.MustComment(t, db, storetest.JapanTip, admin, 0, "moderators may", false)
+	if p, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: storetest.JapanTip}); !p.Locked {
 		t.Fatal("list does not say locked")
 	}
-	if err := db.LockPage(ctx, author(admin), japanTip, false); err != nil {
+	if err := db.LockPage(ctx, author(admin), storetest.JapanTip, false); err != nil {
 		t.Fatal(err)
 	}
-	mustComment(t, db, japanTip, alice, 0, "open again", false)
+	storetest.MustComment(t, db, storetest.JapanTip, alice, 0, "open again", false)
 
 	if _, err := db.PinComment(ctx, author(admin), a.ID, true); err != nil {
 		t.Fatal(err)
@@ -209,7 +211,7 @@ func TestLocksAndPins(t *testing.T) {
 	}
 	checkInvariants(t, db)
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketPagePins).Get([]byte(japanTip)) != nil {
+		if tx.Bucket(bucketPagePins).Get([]byte(storetest.JapanTip)) != nil {
 			t.Error("pin of a deleted comment kept")
 		}
 		return nil

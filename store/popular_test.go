@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
 )
@@ -33,10 +35,10 @@ func TestPopularOrdering(t *testing.T) {
 		users[i] = MustUser(t, db, fmt.Sprint("u", i))
 	}
 	day := func(d int) time.Time { return time.Date(2025, 1, d, 0, 0, 0, 0, time.UTC) }
-	jOld := tipPage("japan", "old", day(1))
-	jNew := tipPage("japan", "new", day(20))
-	jTop := tipPage("japan", "top", day(5))
-	kTip := tipPage("korea", "k", day(10))
+	jOld := storetest.TipPage("japan", "old", day(1))
+	jNew := storetest.TipPage("japan", "new", day(20))
+	jTop := storetest.TipPage("japan", "top", day(5))
+	kTip := storetest.TipPage("korea", "k", day(10))
 	jRev := beforetrip.PageMeta{ID: "countries/japan/reviews/r", Section: beforetrip.SectionReviews, Country: "japan", Date: day(3)}
 	jCountry := beforetrip.PageMeta{ID: "countries/japan", Kind: beforetrip.KindCountry, Country: "japan", Date: day(2)}
 	like := func(p beforetrip.PageMeta, n int) {
@@ -52,7 +54,7 @@ func TestPopularOrdering(t *testing.T) {
 	like(kTip, 2)
 	like(jRev, 1)
 	like(jCountry, 1)
-	unliked := tipPage("japan", "gone", day(30))
+	unliked := storetest.TipPage("japan", "gone", day(30))
 	like(unliked, 1)
 	if _, err := db.SetLike(ctx, unliked, users[0].ID, false); err != nil {
 		t.Fatal(err)
@@ -110,7 +112,7 @@ func TestPopularSurvivesReopen(t *testing.T) {
 	for u := range 4 {
 		user := MustUser(t, db, fmt.Sprint("u", u))
 		for p := range 6 - u {
-			if _, err := db.SetLike(ctx, tipPage(fmt.Sprint("c", p%2), fmt.Sprint("t", p), day.AddDate(0, 0, p)), user.ID, true); err != nil {
+			if _, err := db.SetLike(ctx, storetest.TipPage(fmt.Sprint("c", p%2), fmt.Sprint("t", p), day.AddDate(0, 0, p)), user.ID, true); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -147,7 +149,7 @@ func TestMigrateDropsPopularBucket(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice := MustUser(t, db, "alice")
-	page := tipPage("japan", "jr-pass", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	page := storetest.TipPage("japan", "jr-pass", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	if _, err := db.SetLike(ctx, page, alice.ID, true); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
 )
@@ -15,7 +17,7 @@ import (
 // a refresh token of a purged session is refused as before.
 func TestPurgeSessions(t *testing.T) {
 	ctx := context.Background()
-	clock := newTestClock()
+	clock := storetest.NewClock()
 	db := MustOpen(t, WithClock(clock.Now))
 	alice := MustUser(t, db, "alice")
 	session := func(id, token string, ttl time.Duration) {
@@ -66,7 +68,7 @@ func TestPurgeSessions(t *testing.T) {
 // takes are all purged.
 func TestPurgeSessionsInBatches(t *testing.T) {
 	ctx := context.Background()
-	clock := newTestClock()
+	clock := storetest.NewClock()
 	db := MustOpen(t, WithClock(clock.Now), WithNoSync()) // 2,005 sessions
 	bob := MustUser(t, db, "bob")
 	for i := range purgeBatch*2 + 5 {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
 )
@@ -61,7 +63,7 @@ func TestReviewHead(t *testing.T) {
 
 	// The field order before issue 12: body and html before author and
 	// created_at.
-	old := mustReview(t, db, u, "korea", "old")
+	old := storetest.MustReview(t, db, u, "korea", "old")
 	row := `{"id":` + jsonOf(t, old.ID) + `,"country":"korea","title":"old","rating":4,"body":"b","html":"<p>b</p>",` +
 		`"author":` + jsonOf(t, old.Author) + `,"created_at":` + jsonOf(t, old.CreatedAt) + `,"edited_at":null}`
 	if err := db.bolt.Update(func(tx *bolt.Tx) error {

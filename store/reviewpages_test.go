@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 )
 
@@ -21,8 +23,8 @@ func TestReaderReviewPageWrites(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	alice := MustUser(t, db, "alice")
-	live := mustReview(t, db, alice, "japan", "live")
-	gone := mustReview(t, db, alice, "japan", "gone")
+	live := storetest.MustReview(t, db, alice, "japan", "live")
+	gone := storetest.MustReview(t, db, alice, "japan", "gone")
 	if err := db.DeleteReview(ctx, gone.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestDeleteReviewRace(t *testing.T) {
 		users[i] = MustUser(t, db, fmt.Sprintf("racer%d", i))
 	}
 	for round := range 20 {
-		r := mustReview(t, db, users[0], "japan", fmt.Sprintf("round %d", round))
+		r := storetest.MustReview(t, db, users[0], "japan", fmt.Sprintf("round %d", round))
 		page := r.PageID()
 		var wg sync.WaitGroup
 		for i, u := range users {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
 )
@@ -128,12 +130,12 @@ func TestBackupRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	alice := MustUser(t, db, "alice")
-	page := tipPage("japan", "jr-pass", time.Now())
+	page := storetest.TipPage("japan", "jr-pass", time.Now())
 	if _, err := db.SetLike(ctx, page, alice.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	c := mustComment(t, db, page.ID, alice, 0, "안녕하세요", false)
-	r := mustReview(t, db, alice, "japan", "great")
+	c := storetest.MustComment(t, db, page.ID, alice, 0, "안녕하세요", false)
+	r := storetest.MustReview(t, db, alice, "japan", "great")
 
 	// Writers keep going during the backup: the copy must still be one
 	// consistent snapshot.
@@ -195,12 +197,12 @@ func TestSiteDataCounts(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	alice := MustUser(t, db, "alice")
-	liked, commented := tipPage("japan", "a", time.Time{}), "countries/korea"
+	liked, commented := storetest.TipPage("japan", "a", time.Time{}), "countries/korea"
 	if _, err := db.SetLike(ctx, liked, alice.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	mustComment(t, db, commented, alice, 0, "hi", false)
-	mustComment(t, db, "countries/peru", alice, 0, "pending", true)
+	storetest.MustComment(t, db, commented, alice, 0, "hi", false)
+	storetest.MustComment(t, db, "countries/peru", alice, 0, "pending", true)
 	counts, err := db.PageCounts(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +225,7 @@ func TestSiteDataReaderReview(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	alice := MustUser(t, db, "alice")
-	public := mustReview(t, db, alice, "japan", "Public")
+	public := storetest.MustReview(t, db, alice, "japan", "Public")
 	pending := &beforetrip.Review{Country: "japan", Title: "Waiting", Rating: 3, Pending: true,
 		Author: beforetrip.Author{ID: alice.ID, Username: alice.Username}}
 	if err := db.CreateReview(ctx, pending); err != nil {

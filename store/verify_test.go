@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/store/storetest"
+
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
 )
@@ -14,7 +16,7 @@ import (
 // store's back and checks that Verify names the problem: a Verify that
 // always passed would make every other test's invariant check worthless.
 func TestVerifyDetects(t *testing.T) {
-	page := tipPage("japan", "jr-pass", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	page := storetest.TipPage("japan", "jr-pass", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	tests := []struct {
 		name   string
 		breakf func(tx *bolt.Tx) error
@@ -55,12 +57,12 @@ func TestVerifyDetects(t *testing.T) {
 			ctx := context.Background()
 			db := MustOpen(t)
 			alice := MustUser(t, db, "alice")
-			mustSession(t, db, "s1", alice.ID, "t1")
+			storetest.MustSession(t, db, "s1", alice.ID, "t1")
 			if _, err := db.SetLike(ctx, page, alice.ID, true); err != nil {
 				t.Fatal(err)
 			}
-			mustComment(t, db, page.ID, alice, 0, "hi", false)
-			mustReview(t, db, alice, "japan", "r")
+			storetest.MustComment(t, db, page.ID, alice, 0, "hi", false)
+			storetest.MustReview(t, db, alice, "japan", "r")
 			checkInvariants(t, db)
 			if err := db.bolt.Update(tt.breakf); err != nil {
 				t.Fatal(err)
@@ -77,7 +79,7 @@ func TestVerifyDetects(t *testing.T) {
 // against the file: a page moved behind the store's back, one the file
 // does not like, and one missing are each named.
 func TestVerifyDetectsPopularDrift(t *testing.T) {
-	page := tipPage("japan", "jr-pass", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	page := storetest.TipPage("japan", "jr-pass", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	rec := pageRecord{Section: page.Section, Country: page.Country, Date: page.Date}
 	for _, tt := range []struct {
 		name  string
@@ -110,7 +112,7 @@ func TestCanceledContext(t *testing.T) {
 	calls := map[string]error{
 		"CreateUser": db.CreateUser(ctx, &beforetrip.User{Username: "a", Email: "a@x"}),
 		"SetLike": func() error {
-			_, err := db.SetLike(ctx, tipPage("japan", "x", time.Time{}), 1, true)
+			_, err := db.SetLike(ctx, storetest.TipPage("japan", "x", time.Time{}), 1, true)
 			return err
 		}(),
 		"Comments": func() error {

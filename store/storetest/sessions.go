@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-// mustSession stores a browser session of user with refresh hash token.
-func mustSession(tb testing.TB, db *DB, id string, user uint64, token string) *beforetrip.Session {
+// MustSession stores a browser session of user with refresh hash token.
+func MustSession(tb testing.TB, db Store, id string, user uint64, token string) *beforetrip.Session {
 	tb.Helper()
 	s := &beforetrip.Session{ID: id, UserID: user, TokenHash: []byte(token), ExpiresAt: time.Now().Add(time.Hour)}
 	if err := db.CreateSession(context.Background(), s); err != nil {
@@ -18,11 +18,11 @@ func mustSession(tb testing.TB, db *DB, id string, user uint64, token string) *b
 	return s
 }
 
-func TestSessionLifecycle(t *testing.T) {
+func (b Backend) testSessionLifecycle(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
-	mustSession(t, db, "s1", alice.ID, "t1")
+	MustSession(t, db, "s1", alice.ID, "t1")
 
 	got, err := db.Session(ctx, "s1")
 	if err != nil || got.UserID != alice.ID || string(got.TokenHash) != "t1" || got.CreatedAt.IsZero() {
@@ -39,7 +39,7 @@ func TestSessionLifecycle(t *testing.T) {
 	if _, err := db.RotateSession(ctx, []byte("t2"), []byte("t3"), exp); err != nil {
 		t.Fatalf("second rotation: %v", err)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 
 	if err := db.RevokeSession(ctx, "s1"); err != nil {
 		t.Fatal(err)
@@ -51,36 +51,36 @@ func TestSessionLifecycle(t *testing.T) {
 	if err := db.RevokeSession(ctx, "unknown"); err != nil {
 		t.Errorf("revoking an unknown session: %v", err)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestRefreshReuseRevokes(t *testing.T) {
+func (b Backend) testRefreshReuseRevokes(t *testing.T) {
 	ctx := context.Background()
-	clock := newTestClock()
-	db := MustOpen(t, WithClock(clock.Now))
+	clock := NewClock()
+	db := b.openClock(t, clock.Now)
 	alice := MustUser(t, db, "alice")
-	mustSession(t, db, "s1", alice.ID, "t1")
+	MustSession(t, db, "s1", alice.ID, "t1")
 	exp := time.Now().Add(time.Hour)
 	if _, err := db.RotateSession(ctx, []byte("t1"), []byte("t2"), exp); err != nil {
 		t.Fatal(err)
 	}
 	// A thief replays t1 once its grace period is over: the session dies,
 	// also for the legitimate t2.
-	clock.Advance(RefreshGrace)
+	clock.Advance(b.RefreshGrace)
 	_, err := db.RotateSession(ctx, []byte("t1"), []byte("x"), exp)
 	wantCode(t, err, beforetrip.EUNAUTHENTICATED)
 	_, err = db.Session(ctx, "s1")
 	wantCode(t, err, beforetrip.EUNAUTHENTICATED)
 	_, err = db.RotateSession(ctx, []byte("t2"), []byte("t3"), exp)
 	wantCode(t, err, beforetrip.EUNAUTHENTICATED)
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestSessionErrors(t *testing.T) {
+func (b Backend) testSessionErrors(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
-	mustSession(t, db, "s1", alice.ID, "t1")
+	MustSession(t, db, "s1", alice.ID, "t1")
 	expired := &beforetrip.Session{ID: "old", UserID: alice.ID, TokenHash: []byte("e1"), ExpiresAt: time.Now().Add(-time.Minute)}
 	if err := db.CreateSession(ctx, expired); err != nil {
 		t.Fatal(err)
@@ -120,16 +120,16 @@ func TestSessionErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.run(), tt.code) })
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestBlockRevokesSessions(t *testing.T) {
+func (b Backend) testBlockRevokesSessions(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice, bob := MustUser(t, db, "alice"), MustUser(t, db, "bob")
-	mustSession(t, db, "a1", alice.ID, "ta1")
-	mustSession(t, db, "a2", alice.ID, "ta2")
-	mustSession(t, db, "b1", bob.ID, "tb1")
+	MustSession(t, db, "a1", alice.ID, "ta1")
+	MustSession(t, db, "a2", alice.ID, "ta2")
+	MustSession(t, db, "b1", bob.ID, "tb1")
 	if err := db.BlockUser(ctx, "ALICE"); err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +147,8 @@ func TestBlockRevokesSessions(t *testing.T) {
 	// A blocked user can neither log in again nor write.
 	err := db.CreateSession(ctx, &beforetrip.Session{ID: "a3", UserID: alice.ID, ExpiresAt: time.Now().Add(time.Hour)})
 	wantCode(t, err, beforetrip.EFORBIDDEN)
-	_, err = db.SetLike(ctx, tipPage("japan", "x", time.Time{}), alice.ID, true)
+	_, err = db.SetLike(ctx, TipPage("japan", "x", time.Time{}), alice.ID, true)
 	wantCode(t, err, beforetrip.EFORBIDDEN)
 	wantCode(t, db.BlockUser(ctx, "nobody"), beforetrip.ENOTFOUND)
-	checkInvariants(t, db)
+	b.check(t, db)
 }

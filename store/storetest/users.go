@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-func TestCreateUser(t *testing.T) {
+func (b Backend) testCreateUser(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
 	if alice.ID == 0 || alice.CreatedAt.IsZero() || alice.Role != beforetrip.RoleReader {
 		t.Fatalf("created user = %+v: want ID, CreatedAt and role reader", alice)
@@ -36,12 +36,12 @@ func TestCreateUser(t *testing.T) {
 			}
 		})
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestUserLookup(t *testing.T) {
+func (b Backend) testUserLookup(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
 	for _, login := range []string{"alice", "ALICE", "alice@example.com", "Alice@EXAMPLE.com"} {
 		t.Run(login, func(t *testing.T) {
@@ -64,9 +64,9 @@ func TestUserLookup(t *testing.T) {
 	wantCode(t, err, beforetrip.ENOTFOUND)
 }
 
-func TestSetRole(t *testing.T) {
+func (b Backend) testSetRole(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
 	if err := db.SetRole(ctx, "Alice", beforetrip.RoleAdmin); err != nil {
 		t.Fatal(err)

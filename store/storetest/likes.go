@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -10,11 +10,11 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-func TestSetLike(t *testing.T) {
+func (b Backend) testSetLike(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice, bob := MustUser(t, db, "alice"), MustUser(t, db, "bob")
-	page := tipPage("japan", "jr-pass", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))
+	page := TipPage("japan", "jr-pass", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))
 	steps := []struct {
 		user  uint64
 		liked bool
@@ -36,7 +36,7 @@ func TestSetLike(t *testing.T) {
 		if got != s.want {
 			t.Fatalf("step %d: count = %d, want %d", i, got, s.want)
 		}
-		checkInvariants(t, db)
+		b.check(t, db)
 	}
 	stats, err := db.PageStats(ctx, []string{page.ID, "countries/japan", page.ID}, bob.ID)
 	if err != nil {
@@ -58,11 +58,11 @@ func TestSetLike(t *testing.T) {
 	}
 }
 
-func TestSetLikeErrors(t *testing.T) {
+func (b Backend) testSetLikeErrors(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
-	ok := tipPage("japan", "a", time.Time{})
+	ok := TipPage("japan", "a", time.Time{})
 	tests := []struct {
 		name string
 		page beforetrip.PageMeta
@@ -81,7 +81,7 @@ func TestSetLikeErrors(t *testing.T) {
 			wantCode(t, err, tt.code)
 		})
 	}
-	many := make([]string, MaxStatsIDs+1)
+	many := make([]string, b.MaxStatsIDs+1)
 	for i := range many {
 		many[i] = fmt.Sprint("p", i)
 	}
@@ -89,18 +89,18 @@ func TestSetLikeErrors(t *testing.T) {
 	wantCode(t, err, beforetrip.EINVALID)
 	_, err = db.PageStats(ctx, []string{"../x"}, 0)
 	wantCode(t, err, beforetrip.EINVALID)
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestConcurrentLikesOnePage(t *testing.T) {
+func (b Backend) testConcurrentLikesOnePage(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	const n = 100
 	users := make([]uint64, n)
 	for i := range users {
 		users[i] = MustUser(t, db, fmt.Sprint("u", i)).ID
 	}
-	page := tipPage("japan", "jr-pass", time.Now())
+	page := TipPage("japan", "jr-pass", time.Now())
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for _, u := range users {
@@ -122,5 +122,5 @@ func TestConcurrentLikesOnePage(t *testing.T) {
 	if got := stats[page.ID].Likes; got != n {
 		t.Errorf("likes = %d, want %d", got, n)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }

@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -11,10 +11,11 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-const japanTip = "countries/japan/tips/jr-pass"
+// JapanTip is the page the comment tests write on.
+const JapanTip = "countries/japan/tips/jr-pass"
 
-// mustComment posts body on page by u.
-func mustComment(tb testing.TB, db *DB, page string, u *beforetrip.User, parent uint64, body string, pending bool) *beforetrip.Comment {
+// MustComment posts body on page by u.
+func MustComment(tb testing.TB, db Store, page string, u *beforetrip.User, parent uint64, body string, pending bool) *beforetrip.Comment {
 	tb.Helper()
 	c := &beforetrip.Comment{Page: page, ParentID: parent, Author: beforetrip.Author{ID: u.ID, Username: u.Username},
 		Body: body, HTML: "<p>" + body + "</p>", Pending: pending}
@@ -24,8 +25,8 @@ func mustComment(tb testing.TB, db *DB, page string, u *beforetrip.User, parent 
 	return c
 }
 
-// commentCount returns the page's visible comment counter.
-func commentCount(tb testing.TB, db *DB, page string) int64 {
+// CommentCount returns the page's visible comment counter.
+func CommentCount(tb testing.TB, db Store, page string) int64 {
 	tb.Helper()
 	stats, err := db.PageStats(context.Background(), []string{page}, 0)
 	if err != nil {
@@ -34,34 +35,34 @@ func commentCount(tb testing.TB, db *DB, page string) int64 {
 	return stats[page].Comments
 }
 
-func TestCreateComment(t *testing.T) {
+func (b Backend) testCreateComment(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
-	top := mustComment(t, db, japanTip, alice, 0, "hello", false)
+	top := MustComment(t, db, JapanTip, alice, 0, "hello", false)
 	if top.ID == 0 || top.CreatedAt.IsZero() {
 		t.Fatalf("comment = %+v: want ID and CreatedAt", top)
 	}
-	reply := mustComment(t, db, japanTip, alice, top.ID, "a reply", false)
+	reply := MustComment(t, db, JapanTip, alice, top.ID, "a reply", false)
 	got, err := db.Comment(ctx, reply.ID)
 	if err != nil || got.ParentID != top.ID || got.Body != "a reply" || got.HTML != "<p>a reply</p>" {
 		t.Fatalf("Comment = %+v, %v", got, err)
 	}
-	if n := commentCount(t, db, japanTip); n != 2 {
+	if n := CommentCount(t, db, JapanTip); n != 2 {
 		t.Errorf("counter = %d, want 2", n)
 	}
-	other := mustComment(t, db, "countries/japan", alice, 0, "elsewhere", false)
+	other := MustComment(t, db, "countries/japan", alice, 0, "elsewhere", false)
 	tests := []struct {
 		name string
 		c    beforetrip.Comment
 		code string
 	}{
-		{"parent on another page", beforetrip.Comment{Page: japanTip, ParentID: other.ID, Author: beforetrip.Author{ID: alice.ID}, Body: "x"}, beforetrip.EINVALID},
-		{"unknown parent", beforetrip.Comment{Page: japanTip, ParentID: 999, Author: beforetrip.Author{ID: alice.ID}, Body: "x"}, beforetrip.EINVALID},
-		{"no author", beforetrip.Comment{Page: japanTip, Body: "x"}, beforetrip.EINVALID},
-		{"unknown author", beforetrip.Comment{Page: japanTip, Author: beforetrip.Author{ID: 77}, Body: "x"}, beforetrip.EINVALID},
-		{"empty body", beforetrip.Comment{Page: japanTip, Author: beforetrip.Author{ID: alice.ID}, Body: "  "}, beforetrip.EINVALID},
-		{"too long", beforetrip.Comment{Page: japanTip, Author: beforetrip.Author{ID: alice.ID}, Body: strings.Repeat("가", beforetrip.MaxCommentLen+1)}, beforetrip.EINVALID},
+		{"parent on another page", beforetrip.Comment{Page: JapanTip, ParentID: other.ID, Author: beforetrip.Author{ID: alice.ID}, Body: "x"}, beforetrip.EINVALID},
+		{"unknown parent", beforetrip.Comment{Page: JapanTip, ParentID: 999, Author: beforetrip.Author{ID: alice.ID}, Body: "x"}, beforetrip.EINVALID},
+		{"no author", beforetrip.Comment{Page: JapanTip, Body: "x"}, beforetrip.EINVALID},
+		{"unknown author", beforetrip.Comment{Page: JapanTip, Author: beforetrip.Author{ID: 77}, Body: "x"}, beforetrip.EINVALID},
+		{"empty body", beforetrip.Comment{Page: JapanTip, Author: beforetrip.Author{ID: alice.ID}, Body: "  "}, beforetrip.EINVALID},
+		{"too long", beforetrip.Comment{Page: JapanTip, Author: beforetrip.Author{ID: alice.ID}, Body: strings.Repeat("가", beforetrip.MaxCommentLen+1)}, beforetrip.EINVALID},
 		{"bad page", beforetrip.Comment{Page: "/x/", Author: beforetrip.Author{ID: alice.ID}, Body: "x"}, beforetrip.EINVALID},
 	}
 	for _, tt := range tests {
@@ -72,14 +73,14 @@ func TestCreateComment(t *testing.T) {
 	}
 	_, err = db.Comment(ctx, 999)
 	wantCode(t, err, beforetrip.ENOTFOUND)
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestUpdateComment(t *testing.T) {
+func (b Backend) testUpdateComment(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
-	c := mustComment(t, db, japanTip, alice, 0, "first", false)
+	c := MustComment(t, db, JapanTip, alice, 0, "first", false)
 	now := time.Now().UTC()
 	got, err := db.UpdateComment(ctx, c.ID, func(c *beforetrip.Comment) error {
 		c.Body, c.HTML, c.EditedAt = "edited", "<p>edited</p>", &now
@@ -108,24 +109,24 @@ func TestUpdateComment(t *testing.T) {
 	if err != nil || got.Body != "" || got.HTML != "" || !got.Deleted {
 		t.Fatalf("delete = %+v, %v", got, err)
 	}
-	if n := commentCount(t, db, japanTip); n != 0 {
+	if n := CommentCount(t, db, JapanTip); n != 0 {
 		t.Errorf("counter after delete = %d, want 0", n)
 	}
-	page, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: japanTip})
+	page, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: JapanTip})
 	if len(page.Comments) != 1 || !page.Comments[0].Deleted {
 		t.Errorf("deleted comment not listed as deleted: %+v", page.Comments)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestPendingComments(t *testing.T) {
+func (b Backend) testPendingComments(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice, bob := MustUser(t, db, "alice"), MustUser(t, db, "bob")
-	mustComment(t, db, japanTip, alice, 0, "visible", false)
-	p1 := mustComment(t, db, japanTip, bob, 0, "waiting 1", true)
-	p2 := mustComment(t, db, "countries/korea", bob, 0, "waiting 2", true)
-	if n := commentCount(t, db, japanTip); n != 1 {
+	MustComment(t, db, JapanTip, alice, 0, "visible", false)
+	p1 := MustComment(t, db, JapanTip, bob, 0, "waiting 1", true)
+	p2 := MustComment(t, db, "countries/korea", bob, 0, "waiting 2", true)
+	if n := CommentCount(t, db, JapanTip); n != 1 {
 		t.Errorf("counter = %d, want 1 (pending not counted)", n)
 	}
 	views := []struct {
@@ -133,10 +134,10 @@ func TestPendingComments(t *testing.T) {
 		q    beforetrip.CommentQuery
 		want int
 	}{
-		{"anonymous", beforetrip.CommentQuery{Page: japanTip}, 1},
-		{"other reader", beforetrip.CommentQuery{Page: japanTip, Viewer: alice.ID}, 1},
-		{"author", beforetrip.CommentQuery{Page: japanTip, Viewer: bob.ID}, 2},
-		{"moderator", beforetrip.CommentQuery{Page: japanTip, Viewer: alice.ID, Moderator: true}, 2},
+		{"anonymous", beforetrip.CommentQuery{Page: JapanTip}, 1},
+		{"other reader", beforetrip.CommentQuery{Page: JapanTip, Viewer: alice.ID}, 1},
+		{"author", beforetrip.CommentQuery{Page: JapanTip, Viewer: bob.ID}, 2},
+		{"moderator", beforetrip.CommentQuery{Page: JapanTip, Viewer: alice.ID, Moderator: true}, 2},
 	}
 	for _, v := range views {
 		t.Run(v.name, func(t *testing.T) {
@@ -161,7 +162,7 @@ func TestPendingComments(t *testing.T) {
 	if _, err := db.UpdateComment(ctx, p1.ID, func(c *beforetrip.Comment) error { c.Pending = false; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if n := commentCount(t, db, japanTip); n != 2 {
+	if n := CommentCount(t, db, JapanTip); n != 2 {
 		t.Errorf("counter after approval = %d, want 2", n)
 	}
 	queue, _ = db.PendingComments(ctx, "", 10)
@@ -170,24 +171,24 @@ func TestPendingComments(t *testing.T) {
 	}
 	_, err = db.PendingComments(ctx, "!!", 10)
 	wantCode(t, err, beforetrip.EINVALID)
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
 // TestCommentPaging walks 10,000 comments (some pending, hidden from the
 // anonymous reader) in both directions and checks for gaps and duplicates.
-func TestCommentPaging(t *testing.T) {
+func (b Backend) testCommentPaging(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t, WithNoSync())
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
 	const n = 10000
 	var visible []uint64
 	for i := range n {
-		c := mustComment(t, db, japanTip, alice, 0, fmt.Sprint("c", i), i%10 == 3)
+		c := MustComment(t, db, JapanTip, alice, 0, fmt.Sprint("c", i), i%10 == 3)
 		if !c.Pending {
 			visible = append(visible, c.ID)
 		}
 		if i%1000 == 0 { // a neighbour page must not leak in
-			mustComment(t, db, japanTip+"x", alice, 0, "other page", false)
+			MustComment(t, db, JapanTip+"x", alice, 0, "other page", false)
 		}
 	}
 	for _, oldest := range []bool{true, false} {
@@ -198,7 +199,7 @@ func TestCommentPaging(t *testing.T) {
 				if pages > n {
 					t.Fatal("paging does not end")
 				}
-				page, err := db.Comments(ctx, beforetrip.CommentQuery{Page: japanTip, Cursor: cursor, Limit: 97, Oldest: oldest})
+				page, err := db.Comments(ctx, beforetrip.CommentQuery{Page: JapanTip, Cursor: cursor, Limit: 97, Oldest: oldest})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -224,7 +225,7 @@ func TestCommentPaging(t *testing.T) {
 			}
 		})
 	}
-	_, err := db.Comments(ctx, beforetrip.CommentQuery{Page: japanTip, Cursor: "not-a-cursor"})
+	_, err := db.Comments(ctx, beforetrip.CommentQuery{Page: JapanTip, Cursor: "not-a-cursor"})
 	wantCode(t, err, beforetrip.EINVALID)
-	checkInvariants(t, db)
+	b.check(t, db)
 }

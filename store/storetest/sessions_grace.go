@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -9,23 +9,23 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-// testClock is a settable clock for WithClock.
-type testClock struct {
+// Clock is a settable clock for WithClock.
+type Clock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newTestClock() *testClock { return &testClock{now: time.Now()} }
+func NewClock() *Clock { return &Clock{now: time.Now()} }
 
 // Now returns the clock's time.
-func (c *testClock) Now() time.Time {
+func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
 // Advance moves the clock forward by d.
-func (c *testClock) Advance(d time.Duration) {
+func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
@@ -41,7 +41,7 @@ type rotation struct {
 // TestRefreshGrace drives refresh bursts through the grace rules: the
 // tokens the latest refresh rotated away keep rotating for RefreshGrace,
 // anything older or later revokes the session.
-func TestRefreshGrace(t *testing.T) {
+func (b Backend) testRefreshGrace(t *testing.T) {
 	tests := []struct {
 		name  string
 		steps []rotation
@@ -55,7 +55,7 @@ func TestRefreshGrace(t *testing.T) {
 		}, true, "t4"},
 		{"retry just before the end of the grace period", []rotation{
 			{0, "t1", "t2", ""},
-			{RefreshGrace - time.Millisecond, "t1", "t3", ""},
+			{b.RefreshGrace - time.Millisecond, "t1", "t3", ""},
 		}, true, "t3"},
 		{"three tabs, the jar keeps the first answer", []rotation{
 			{0, "t1", "t2", ""},
@@ -65,7 +65,7 @@ func TestRefreshGrace(t *testing.T) {
 		}, true, "t5"},
 		{"reuse after the grace period", []rotation{
 			{0, "t1", "t2", ""},
-			{RefreshGrace, "t1", "x", beforetrip.EUNAUTHENTICATED},
+			{b.RefreshGrace, "t1", "x", beforetrip.EUNAUTHENTICATED},
 			{0, "t2", "t3", beforetrip.EUNAUTHENTICATED},
 		}, false, ""},
 		{"stale cookie after the grace period", []rotation{
@@ -88,10 +88,10 @@ func TestRefreshGrace(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			clock := newTestClock()
-			db := MustOpen(t, WithClock(clock.Now))
+			clock := NewClock()
+			db := b.openClock(t, clock.Now)
 			alice := MustUser(t, db, "alice")
-			mustSession(t, db, "s1", alice.ID, "t1")
+			MustSession(t, db, "s1", alice.ID, "t1")
 			for i, r := range tt.steps {
 				clock.Advance(r.wait)
 				s, err := db.RotateSession(ctx, []byte(r.old), []byte(r.new), clock.Now().Add(time.Hour))
@@ -109,18 +109,18 @@ func TestRefreshGrace(t *testing.T) {
 			case !tt.alive:
 				wantCode(t, err, beforetrip.EUNAUTHENTICATED)
 			}
-			checkInvariants(t, db)
+			b.check(t, db)
 		})
 	}
 }
 
 // TestRefreshGraceRevoked: a revoked (logged out, blocked) session gets no
 // grace, and revoking drops its grace record.
-func TestRefreshGraceRevoked(t *testing.T) {
+func (b Backend) testRefreshGraceRevoked(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
-	mustSession(t, db, "s1", alice.ID, "t1")
+	MustSession(t, db, "s1", alice.ID, "t1")
 	if _, err := db.RotateSession(ctx, []byte("t1"), []byte("t2"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -129,5 +129,5 @@ func TestRefreshGraceRevoked(t *testing.T) {
 	}
 	_, err := db.RotateSession(ctx, []byte("t1"), []byte("t3"), time.Now().Add(time.Hour))
 	wantCode(t, err, beforetrip.EUNAUTHENTICATED)
-	checkInvariants(t, db)
+	b.check(t, db)
 }

@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -14,18 +14,18 @@ import (
 // TestConcurrentMixed runs likes, unlikes, comments, edits, soft deletes,
 // approvals and review create/delete from many goroutines at once, then
 // checks every counter and index against the rows.
-func TestConcurrentMixed(t *testing.T) {
+func (b Backend) testConcurrentMixed(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	const workers, ops = 24, 60
 	users := make([]*beforetrip.User, workers)
 	for i := range users {
 		users[i] = MustUser(t, db, fmt.Sprint("u", i))
 	}
 	pages := []beforetrip.PageMeta{
-		tipPage("japan", "a", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)),
-		tipPage("japan", "b", time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)),
-		tipPage("korea", "c", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)),
+		TipPage("japan", "a", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)),
+		TipPage("japan", "b", time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)),
+		TipPage("korea", "c", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)),
 		{ID: "countries/korea", Country: "korea"},
 	}
 	var wg sync.WaitGroup
@@ -44,11 +44,11 @@ func TestConcurrentMixed(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
 // mixedOps performs n random operations as user u.
-func mixedOps(ctx context.Context, db *DB, rng *rand.Rand, u *beforetrip.User, pages []beforetrip.PageMeta, n int, mine *[]uint64) error {
+func mixedOps(ctx context.Context, db Store, rng *rand.Rand, u *beforetrip.User, pages []beforetrip.PageMeta, n int, mine *[]uint64) error {
 	author := beforetrip.Author{ID: u.ID, Username: u.Username}
 	var reviews []*beforetrip.Review
 	for range n {

@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-func mustReview(tb testing.TB, db *DB, u *beforetrip.User, country, title string) *beforetrip.Review {
+func MustReview(tb testing.TB, db Store, u *beforetrip.User, country, title string) *beforetrip.Review {
 	tb.Helper()
 	r := &beforetrip.Review{Country: country, Title: title, Rating: 4, Body: "body of " + title,
 		Author: beforetrip.Author{ID: u.ID, Username: u.Username}}
@@ -20,7 +20,7 @@ func mustReview(tb testing.TB, db *DB, u *beforetrip.User, country, title string
 	return r
 }
 
-func reviewIDs(rs []beforetrip.Review) []uint64 {
+func ReviewIDs(rs []beforetrip.Review) []uint64 {
 	ids := make([]uint64, len(rs))
 	for i, r := range rs {
 		ids[i] = r.ID
@@ -28,14 +28,14 @@ func reviewIDs(rs []beforetrip.Review) []uint64 {
 	return ids
 }
 
-func TestReviewsQuery(t *testing.T) {
+func (b Backend) testReviewsQuery(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice, bob := MustUser(t, db, "alice"), MustUser(t, db, "bob")
-	a1 := mustReview(t, db, alice, "japan", "a1")
-	b1 := mustReview(t, db, bob, "japan", "b1")
-	a2 := mustReview(t, db, alice, "korea", "a2")
-	a3 := mustReview(t, db, alice, "japan", "a3")
+	a1 := MustReview(t, db, alice, "japan", "a1")
+	b1 := MustReview(t, db, bob, "japan", "b1")
+	a2 := MustReview(t, db, alice, "korea", "a2")
+	a3 := MustReview(t, db, alice, "japan", "a3")
 	if a1.ID == 0 || a1.CreatedAt.IsZero() {
 		t.Fatalf("review = %+v: want ID and CreatedAt", a1)
 	}
@@ -61,7 +61,7 @@ func TestReviewsQuery(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					got = append(got, reviewIDs(page.Reviews)...)
+					got = append(got, ReviewIDs(page.Reviews)...)
 					if page.Next == "" {
 						break
 					}
@@ -74,15 +74,15 @@ func TestReviewsQuery(t *testing.T) {
 		}
 	}
 	all, err := db.ReaderReviews(ctx)
-	if err != nil || fmt.Sprint(reviewIDs(all)) != fmt.Sprint([]uint64{a3.ID, a2.ID, b1.ID, a1.ID}) {
-		t.Errorf("ReaderReviews = %v, %v", reviewIDs(all), err)
+	if err != nil || fmt.Sprint(ReviewIDs(all)) != fmt.Sprint([]uint64{a3.ID, a2.ID, b1.ID, a1.ID}) {
+		t.Errorf("ReaderReviews = %v, %v", ReviewIDs(all), err)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestReviewErrors(t *testing.T) {
+func (b Backend) testReviewErrors(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
 	valid := beforetrip.Review{Country: "japan", Title: "t", Rating: 3, Author: beforetrip.Author{ID: alice.ID}}
 	tests := []struct {
@@ -112,11 +112,11 @@ func TestReviewErrors(t *testing.T) {
 	wantCode(t, err, beforetrip.EINVALID)
 }
 
-func TestUpdateReview(t *testing.T) {
+func (b Backend) testUpdateReview(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice := MustUser(t, db, "alice")
-	r := mustReview(t, db, alice, "japan", "old")
+	r := MustReview(t, db, alice, "japan", "old")
 	now := time.Now().UTC()
 	got, err := db.UpdateReview(ctx, r.ID, func(r *beforetrip.Review) error {
 		r.Title, r.Rating, r.EditedAt = "new", 5, &now
@@ -136,17 +136,17 @@ func TestUpdateReview(t *testing.T) {
 	}
 	_, err = db.UpdateReview(ctx, 99, func(*beforetrip.Review) error { return nil })
 	wantCode(t, err, beforetrip.ENOTFOUND)
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
 // TestDeleteReviewCascades removes a liked, commented review and checks
 // nothing of its page is left while its neighbours are untouched.
-func TestDeleteReviewCascades(t *testing.T) {
+func (b Backend) testDeleteReviewCascades(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	db := b.open(t)
 	alice, bob := MustUser(t, db, "alice"), MustUser(t, db, "bob")
-	r := mustReview(t, db, alice, "japan", "doomed")
-	keep := mustReview(t, db, alice, "japan", "kept")
+	r := MustReview(t, db, alice, "japan", "doomed")
+	keep := MustReview(t, db, alice, "japan", "kept")
 	meta := func(r *beforetrip.Review) beforetrip.PageMeta {
 		return beforetrip.PageMeta{ID: r.PageID(), Kind: beforetrip.KindReaderReview, Section: beforetrip.SectionReviews, Country: r.Country, Date: r.CreatedAt}
 	}
@@ -156,14 +156,14 @@ func TestDeleteReviewCascades(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c := mustComment(t, db, rv.PageID(), bob, 0, "nice", false)
-		mustComment(t, db, rv.PageID(), alice, c.ID, "thanks", false)
-		mustComment(t, db, rv.PageID(), bob, 0, "waiting", true)
+		c := MustComment(t, db, rv.PageID(), bob, 0, "nice", false)
+		MustComment(t, db, rv.PageID(), alice, c.ID, "thanks", false)
+		MustComment(t, db, rv.PageID(), bob, 0, "waiting", true)
 	}
 	if err := db.DeleteReview(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 	_, err := db.Review(ctx, r.ID)
 	wantCode(t, err, beforetrip.ENOTFOUND)
 	counts, _ := db.PageCounts(ctx)
