@@ -9,10 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// CLIActor signs the audit entries of actions taken from the command line,
-// as in package store.
-var CLIActor = beforetrip.Author{Username: "(command line)"}
-
 // Audit log page sizes, as in package store.
 const (
 	DefaultAuditLimit = 50
@@ -22,13 +18,13 @@ const (
 // SetRole changes the role of the user named username, audited as done
 // from the command line.
 func (db *DB) SetRole(ctx context.Context, username string, role beforetrip.Role) error {
-	return db.ChangeRole(ctx, CLIActor, username, role)
+	return db.ChangeRole(ctx, beforetrip.CLIActor, username, role)
 }
 
 // BlockUser blocks a user for good and revokes every session of theirs in
 // the same transaction; audited as done from the command line.
 func (db *DB) BlockUser(ctx context.Context, username string) error {
-	return db.Block(ctx, CLIActor, username, beforetrip.Block{})
+	return db.Block(ctx, beforetrip.CLIActor, username, beforetrip.Block{})
 }
 
 // ChangeRole sets a user's role, audited.
