@@ -29,6 +29,16 @@ func TestContract(t *testing.T) {
 		Open: func(tb testing.TB, now func() time.Time) storetest.Store {
 			return MustOpen(tb, WithClock(now))
 		},
+		Reopen: func(tb testing.TB, s storetest.Store) storetest.Store {
+			db := s.(*DB)
+			db.Close()
+			db, err := Open(context.Background(), db.raw, WithClock(db.now))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { db.Close() })
+			return db
+		},
 		Verify:       func(ctx context.Context, s storetest.Store) error { return s.(*DB).Verify(ctx) },
 		RefreshGrace: RefreshGrace,
 		MaxStatsIDs:  MaxStatsIDs,

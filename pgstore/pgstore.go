@@ -22,6 +22,7 @@ import (
 // DB is an open PostgreSQL store.
 type DB struct {
 	pool *pgxpool.Pool
+	raw  string // as given to Open
 	url  string // without the password, for messages
 	now  func() time.Time
 }
@@ -56,7 +57,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", shown, err)
 	}
-	db := &DB{pool: pool, url: shown, now: o.now}
+	db := &DB{pool: pool, raw: rawURL, url: shown, now: o.now}
 	if err := db.migrate(ctx, migrations); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("store %s: %w", shown, err)

@@ -32,6 +32,11 @@ var invariants = []struct{ name, sql string }{
 	{"pin of a comment not shown", `
 		SELECT p.page, p.comment_id, 0 FROM page_pins p JOIN comments c ON c.id = p.comment_id
 		WHERE NOT c.counted OR c.page <> p.page`},
+	{"outbox due time differs from its mail", `
+		SELECT id::text, 0, 0 FROM outbox WHERE (doc->>'send_at')::timestamptz <> send_at OR (doc->>'id')::bigint <> id`},
+	{"reply batch of another user's or a non-reply mail", `
+		SELECT r.user_id::text, r.mail_id, 0 FROM reply_batches r JOIN outbox o ON o.id = r.mail_id
+		WHERE coalesce((o.doc->>'user_id')::bigint, 0) <> r.user_id OR o.doc->>'kind' <> 'replies'`},
 }
 
 // Verify checks that every counter equals the rows it counts and that the

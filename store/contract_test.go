@@ -20,6 +20,16 @@ func TestContract(t *testing.T) {
 			tb.Cleanup(func() { db.Close() })
 			return db
 		},
+		Reopen: func(tb testing.TB, s storetest.Store) storetest.Store {
+			db := s.(*DB)
+			db.Close()
+			db, err := Open(db.Path(), WithClock(db.now))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { db.Close() })
+			return db
+		},
 		Verify:       func(_ context.Context, s storetest.Store) error { return s.(*DB).Verify() },
 		RefreshGrace: RefreshGrace,
 		MaxStatsIDs:  MaxStatsIDs,

@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/store/storetest"
 )
 
 // mustToken stores tok through QueueTokenMail, as the API does.
@@ -24,16 +24,9 @@ func mustToken(tb testing.TB, db *DB, tok *beforetrip.AccountToken) {
 	}
 }
 
-// steppedClock is a store clock tests move forward without sleeping.
-func steppedClock() (func() time.Time, func(time.Duration)) {
-	var skew atomic.Int64
-	return func() time.Time { return time.Now().Add(time.Duration(skew.Load())) },
-		func(d time.Duration) { skew.Add(int64(d)) }
-}
-
 func TestResetTokenSingleUseAndExpiry(t *testing.T) {
 	ctx := context.Background()
-	now, advance := steppedClock()
+	now, advance := storetest.SteppedClock()
 	db := MustOpen(t, WithClock(now))
 	alice := MustUser(t, db, "alice")
 	sess := &beforetrip.Session{ID: "s1", UserID: alice.ID, TokenHash: []byte("h1"), ExpiresAt: now().Add(time.Hour)}

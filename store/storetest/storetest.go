@@ -7,6 +7,7 @@ package storetest
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +23,8 @@ type Store interface {
 	beforetrip.CommentService
 	beforetrip.ReviewService
 	beforetrip.SiteData
+	beforetrip.Outbox
+	beforetrip.MailQueue
 }
 
 // Backend is one store implementation under test.
@@ -29,6 +32,8 @@ type Backend struct {
 	// Open returns a fresh, empty store, closed at tb's cleanup, whose
 	// sessions are judged by now.
 	Open func(tb testing.TB, now func() time.Time) Store
+	// Reopen closes s and opens the same store again (a restart).
+	Reopen func(tb testing.TB, s Store) Store
 	// Verify checks the store's invariants (counters equal the rows they
 	// count, indexes agree with their data).
 	Verify func(ctx context.Context, s Store) error
@@ -65,6 +70,8 @@ func Run(t *testing.T, b Backend) {
 		{"UpdateReview", b.testUpdateReview},
 		{"DeleteReviewCascades", b.testDeleteReviewCascades},
 		{"ConcurrentMixed", b.testConcurrentMixed},
+		{"OutboxDueRetryAndRestart", b.testOutboxDueRetryAndRestart},
+		{"QueueReplyBatches", b.testQueueReplyBatches},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, tt.fn)
@@ -81,6 +88,13 @@ func (b Backend) check(tb testing.TB, db Store) {
 	if err := b.Verify(context.Background(), db); err != nil {
 		tb.Fatalf("invariants: %v", err)
 	}
+}
+
+// SteppedClock is a store clock tests move forward without sleeping.
+func SteppedClock() (now func() time.Time, advance func(time.Duration)) {
+	var skew atomic.Int64
+	return func() time.Time { return time.Now().Add(time.Duration(skew.Load())) },
+		func(d time.Duration) { skew.Add(int64(d)) }
 }
 
 // MustUser creates a reader named name (email name@example.com).

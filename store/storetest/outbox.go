@@ -1,21 +1,16 @@
-package store
+package storetest
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
 )
 
-func TestOutboxDueRetryAndRestart(t *testing.T) {
+func (b Backend) testOutboxDueRetryAndRestart(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "beforetrip.db")
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := b.open(t)
 	later := &beforetrip.Mail{Kind: beforetrip.MailReset, To: "b@example.com", SendAt: time.Now().Add(time.Hour)}
 	now := &beforetrip.Mail{Kind: beforetrip.MailVerify, To: "a@example.com"}
 	for _, m := range []*beforetrip.Mail{later, now} {
@@ -34,11 +29,7 @@ func TestOutboxDueRetryAndRestart(t *testing.T) {
 		t.Fatalf("failed mail due again at once: %+v", due)
 	}
 	// A restart keeps both mails and the retry schedule.
-	db.Close()
-	if db, err = Open(path); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = b.Reopen(t, db)
 	due, _ = db.DueMails(ctx, time.Now().Add(2*time.Minute), 10)
 	if len(due) != 1 || due[0].Attempts != 1 || due[0].LastError != "connection refused" {
 		t.Fatalf("after restart: %+v", due)
@@ -53,13 +44,13 @@ func TestOutboxDueRetryAndRestart(t *testing.T) {
 	if err := db.MailSent(ctx, now.ID); err != nil {
 		t.Errorf("second MailSent: %v", err)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestQueueReplyBatches(t *testing.T) {
+func (b Backend) testQueueReplyBatches(t *testing.T) {
 	ctx := context.Background()
-	now, advance := steppedClock()
-	db := MustOpen(t, WithClock(now))
+	now, advance := SteppedClock()
+	db := b.openClock(t, now)
 	m := beforetrip.Mail{To: "a@example.com", UserID: 7, Username: "alice"}
 	for i := range 3 {
 		if err := db.QueueReply(ctx, m, beforetrip.MailReply{CommentID: uint64(i + 1)}, time.Minute); err != nil {
@@ -79,7 +70,7 @@ func TestQueueReplyBatches(t *testing.T) {
 	if err := db.QueueReply(ctx, m, beforetrip.MailReply{CommentID: 4}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 	if err := db.MailSent(ctx, due[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -88,5 +79,5 @@ func TestQueueReplyBatches(t *testing.T) {
 	if len(due) != 1 || len(due[0].Replies) != 1 || due[0].Replies[0].CommentID != 4 {
 		t.Fatalf("second batch = %+v", due)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
