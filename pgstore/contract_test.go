@@ -40,6 +40,7 @@ func TestContract(t *testing.T) {
 			return db
 		},
 		Verify:       func(ctx context.Context, s storetest.Store) error { return s.(*DB).Verify(ctx) },
+		PurgeTokens:  func(s storetest.Store) (int, error) { return s.(*DB).PurgeTokens(context.Background()) },
 		RefreshGrace: RefreshGrace,
 		MaxStatsIDs:  MaxStatsIDs,
 	})

@@ -31,6 +31,7 @@ func TestContract(t *testing.T) {
 			return db
 		},
 		Verify:       func(_ context.Context, s storetest.Store) error { return s.(*DB).Verify() },
+		PurgeTokens:  func(s storetest.Store) (int, error) { return s.(*DB).purgeTokens() },
 		RefreshGrace: RefreshGrace,
 		MaxStatsIDs:  MaxStatsIDs,
 	})

@@ -25,6 +25,7 @@ type Store interface {
 	beforetrip.SiteData
 	beforetrip.Outbox
 	beforetrip.MailQueue
+	beforetrip.AccountService
 }
 
 // Backend is one store implementation under test.
@@ -37,6 +38,8 @@ type Backend struct {
 	// Verify checks the store's invariants (counters equal the rows they
 	// count, indexes agree with their data).
 	Verify func(ctx context.Context, s Store) error
+	// PurgeTokens deletes expired account tokens, returning how many.
+	PurgeTokens func(s Store) (int, error)
 	// RefreshGrace and MaxStatsIDs are the backend's constants of the
 	// same names.
 	RefreshGrace time.Duration
@@ -72,6 +75,10 @@ func Run(t *testing.T, b Backend) {
 		{"ConcurrentMixed", b.testConcurrentMixed},
 		{"OutboxDueRetryAndRestart", b.testOutboxDueRetryAndRestart},
 		{"QueueReplyBatches", b.testQueueReplyBatches},
+		{"ResetTokenSingleUseAndExpiry", b.testResetTokenSingleUseAndExpiry},
+		{"ChangePasswordKeepsOneSession", b.testChangePasswordKeepsOneSession},
+		{"VerifyEmailChange", b.testVerifyEmailChange},
+		{"DeleteAccount", b.testDeleteAccount},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, tt.fn)
