@@ -156,17 +156,21 @@ func deleteReview(ctx context.Context, tx pgx.Tx, r *beforetrip.Review) error {
 	if err := deletePage(ctx, tx, r.PageID()); err != nil {
 		return fmt.Errorf("page %q: %w", r.PageID(), err)
 	}
+	if err := forgetReports(ctx, tx, beforetrip.ItemReview, r.ID); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, "DELETE FROM reviews WHERE id = $1", int64(r.ID))
 	return err
 }
 
-// deletePage removes a page's likes, comments, lock, pin, counters and
-// popularity record.
+// deletePage removes a page's likes, comments (with their reports), lock,
+// pin, counters and popularity record.
 func deletePage(ctx context.Context, tx pgx.Tx, page string) error {
 	for _, sql := range []string{
 		"DELETE FROM likes WHERE page = $1",
 		"DELETE FROM page_pins WHERE page = $1",
 		"DELETE FROM page_locks WHERE page = $1",
+		"DELETE FROM reports WHERE kind = 'comment' AND item_id IN (SELECT id FROM comments WHERE page = $1)",
 		"DELETE FROM comments WHERE page = $1",
 		"DELETE FROM counters WHERE page = $1",
 		"DELETE FROM pages WHERE page = $1",

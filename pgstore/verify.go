@@ -32,6 +32,10 @@ var invariants = []struct{ name, sql string }{
 	{"pin of a comment not shown", `
 		SELECT p.page, p.comment_id, 0 FROM page_pins p JOIN comments c ON c.id = p.comment_id
 		WHERE NOT c.counted OR c.page <> p.page`},
+	{"report of an item that is gone", `
+		SELECT p.kind || ' ' || p.item_id, p.reporter_id, 0 FROM reports p
+		WHERE (p.kind = 'comment' AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.id = p.item_id))
+			OR (p.kind = 'review' AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.id = p.item_id))`},
 	{"outbox due time differs from its mail", `
 		SELECT id::text, 0, 0 FROM outbox WHERE (doc->>'send_at')::timestamptz <> send_at OR (doc->>'id')::bigint <> id`},
 	{"reply batch of another user's or a non-reply mail", `

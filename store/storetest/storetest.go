@@ -26,6 +26,7 @@ type Store interface {
 	beforetrip.Outbox
 	beforetrip.MailQueue
 	beforetrip.AccountService
+	beforetrip.ModerationService
 }
 
 // Backend is one store implementation under test.
@@ -79,6 +80,10 @@ func Run(t *testing.T, b Backend) {
 		{"ChangePasswordKeepsOneSession", b.testChangePasswordKeepsOneSession},
 		{"VerifyEmailChange", b.testVerifyEmailChange},
 		{"DeleteAccount", b.testDeleteAccount},
+		{"ReportsHideUntilDecided", b.testReportsHideUntilDecided},
+		{"QueueOrderAndPaging", b.testQueueOrderAndPaging},
+		{"BlockTimedAndPurge", b.testBlockTimedAndPurge},
+		{"LocksAndPins", b.testLocksAndPins},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, tt.fn)

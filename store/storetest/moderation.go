@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -6,24 +6,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/beforetrip/beforetrip/store/storetest"
-
 	"github.com/beforetrip/beforetrip"
-	bolt "go.etcd.io/bbolt"
 )
 
 func author(u *beforetrip.User) beforetrip.Author {
 	return beforetrip.Author{ID: u.ID, Username: u.Username}
 }
 
-func report(tb testing.TB, db *DB, u *beforetrip.User, kind beforetrip.ItemKind, id uint64) (*beforetrip.ModResult, error) {
+func report(tb testing.TB, db Store, u *beforetrip.User, kind beforetrip.ItemKind, id uint64) (*beforetrip.ModResult, error) {
 	tb.Helper()
 	return db.Report(context.Background(), &beforetrip.Report{Kind: kind, ItemID: id, Reporter: author(u),
 		Reason: beforetrip.ReasonSpam}, 3)
 }
 
-func TestReportsHideUntilDecided(t *testing.T) {
-	db := MustOpen(t)
+func (b Backend) testReportsHideUntilDecided(t *testing.T) {
+	db := b.open(t)
 	ctx := context.Background()
 	alice := MustUser(t, db, "alice")
 	var readers []*beforetrip.User
@@ -31,7 +28,7 @@ func TestReportsHideUntilDecided(t *testing.T) {
 		readers = append(readers, MustUser(t, db, fmt.Sprint("r", i)))
 	}
 	mod := MustUser(t, db, "mod")
-	c := storetest.MustComment(t, db, storetest.JapanTip, alice, 0, "spam spam", false)
+	c := MustComment(t, db, JapanTip, alice, 0, "spam spam", false)
 
 	_, err := report(t, db, alice, beforetrip.ItemComment, c.ID)
 	wantCode(t, err, beforetrip.EFORBIDDEN)
@@ -43,11 +40,11 @@ func TestReportsHideUntilDecided(t *testing.T) {
 		if hidden := i == 2; res.IsPublic == hidden || res.WasPublic != true {
 			t.Fatalf("report %d: result %+v", i+1, res)
 		}
-		checkInvariants(t, db)
+		b.check(t, db)
 	}
 	_, err = report(t, db, readers[0], beforetrip.ItemComment, c.ID)
 	wantCode(t, err, beforetrip.ECONFLICT)
-	if n := storetest.CommentCount(t, db, storetest.JapanTip); n != 0 {
+	if n := CommentCount(t, db, JapanTip); n != 0 {
 		t.Fatalf("hidden comment counted: %d", n)
 	}
 	q, err := db.Queue(ctx, beforetrip.QueueReported, "", 0)
@@ -58,7 +55,7 @@ func TestReportsHideUntilDecided(t *testing.T) {
 	if err != nil || !res.IsPublic || res.WasPublic {
 		t.Fatalf("restore = %+v, %v", res, err)
 	}
-	if n := storetest.CommentCount(t, db, storetest.JapanTip); n != 1 {
+	if n := CommentCount(t, db, JapanTip); n != 1 {
 		t.Fatalf("restored comment count = %d", n)
 	}
 	if q, _ := db.Queue(ctx, beforetrip.QueueReported, "", 0); len(q.Items) != 0 {
@@ -76,16 +73,16 @@ func TestReportsHideUntilDecided(t *testing.T) {
 		log.Entries[1].Actor.Username != "mod" {
 		t.Fatalf("audit = %+v, %v", log, err)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestQueueOrderAndPaging(t *testing.T) {
-	db := MustOpen(t)
+func (b Backend) testQueueOrderAndPaging(t *testing.T) {
+	db := b.open(t)
 	ctx := context.Background()
 	alice := MustUser(t, db, "alice")
 	var want []string
 	for i := range 3 {
-		c := storetest.MustComment(t, db, storetest.JapanTip, alice, 0, fmt.Sprint("c", i), true)
+		c := MustComment(t, db, JapanTip, alice, 0, fmt.Sprint("c", i), true)
 		want = append(want, fmt.Sprint("comment ", c.ID))
 		r := &beforetrip.Review{Country: "japan", Title: "t", Rating: 3, Author: author(alice), Pending: true}
 		if err := db.CreateReview(ctx, r); err != nil {
@@ -116,14 +113,14 @@ func TestQueueOrderAndPaging(t *testing.T) {
 	wantCode(t, err, beforetrip.EINVALID)
 }
 
-func TestBlockTimedAndPurge(t *testing.T) {
-	db := MustOpen(t)
+func (b Backend) testBlockTimedAndPurge(t *testing.T) {
+	db := b.open(t)
 	ctx := context.Background()
 	admin := MustUser(t, db, "admin")
 	bob := MustUser(t, db, "bob")
 	carol := MustUser(t, db, "carol")
-	top := storetest.MustComment(t, db, storetest.JapanTip, bob, 0, "bob's", false)
-	storetest.MustComment(t, db, storetest.JapanTip, carol, top.ID, "carol replies", false)
+	top := MustComment(t, db, JapanTip, bob, 0, "bob's", false)
+	MustComment(t, db, JapanTip, carol, top.ID, "carol replies", false)
 	rv := &beforetrip.Review{Country: "japan", Title: "bob's review", Rating: 2, Author: author(bob)}
 	if err := db.CreateReview(ctx, rv); err != nil {
 		t.Fatal(err)
@@ -145,7 +142,7 @@ func TestBlockTimedAndPurge(t *testing.T) {
 	if err := db.Block(ctx, author(admin), "bob", beforetrip.Block{Until: &until, Reason: "cool off"}); err != nil {
 		t.Fatal(err)
 	}
-	err = db.CreateComment(ctx, &beforetrip.Comment{Page: storetest.JapanTip, Author: author(bob), Body: "x"})
+	err = db.CreateComment(ctx, &beforetrip.Comment{Page: JapanTip, Author: author(bob), Body: "x"})
 	wantCode(t, err, beforetrip.EFORBIDDEN)
 	if u, _ := db.UserByID(ctx, bob.ID); !u.IsBlocked(time.Now()) || u.IsBlocked(until.Add(time.Second)) || u.BlockReason != "cool off" {
 		t.Fatalf("bob = %+v", u)
@@ -158,7 +155,7 @@ func TestBlockTimedAndPurge(t *testing.T) {
 	if err != nil || len(res) != 2 {
 		t.Fatalf("purge = %+v, %v", res, err)
 	}
-	comments, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: storetest.JapanTip, Oldest: true})
+	comments, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: JapanTip, Oldest: true})
 	if len(comments.Comments) != 2 || !comments.Comments[0].Deleted || comments.Comments[1].Body != "carol replies" {
 		t.Fatalf("after purge = %+v", comments.Comments)
 	}
@@ -168,55 +165,61 @@ func TestBlockTimedAndPurge(t *testing.T) {
 	if len(log.Entries) != 2 || log.Entries[0].Action != "purge" || log.Next == "" {
 		t.Fatalf("audit = %+v", log)
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 }
 
-func TestLocksAndPins(t *testing.T) {
-	db := MustOpen(t)
+func (b Backend) testLocksAndPins(t *testing.T) {
+	db := b.open(t)
 	ctx := context.Background()
 	admin := MustUser(t, db, "admin")
 	if err := db.SetRole(ctx, "admin", beforetrip.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
 	alice := MustUser(t, db, "alice")
-	a := storetest.MustComment(t, db, storetest.JapanTip, alice, 0, "a", false)
-	b := storetest.MustComment(t, db, storetest.JapanTip, alice, 0, "b", false)
-	if err := db.LockPage(ctx, author(admin), storetest.JapanTip, true); err != nil {
+	a := MustComment(t, db, JapanTip, alice, 0, "a", false)
+	b2 := MustComment(t, db, JapanTip, alice, 0, "b", false)
+	if err := db.LockPage(ctx, author(admin), JapanTip, true); err != nil {
 		t.Fatal(err)
 	}
-	err := db.CreateComment(ctx, &beforetrip.Comment{Page: storetest.JapanTip, Author: author(alice), Body: "x"})
+	err := db.CreateComment(ctx, &beforetrip.Comment{Page: JapanTip, Author: author(alice), Body: "x"})
 	wantCode(t, err, beforetrip.EFORBIDDEN)
-	storetest.MustComment(t, db, storetest.JapanTip, admin, 0, "moderators may", false)
-	if p, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: storetest.JapanTip}); !p.Locked {
+	MustComment(t, db, JapanTip, admin, 0, "moderators may", false)
+	if p, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: JapanTip}); !p.Locked {
 		t.Fatal("list does not say locked")
 	}
-	if err := db.LockPage(ctx, author(admin), storetest.JapanTip, false); err != nil {
+	if err := db.LockPage(ctx, author(admin), JapanTip, false); err != nil {
 		t.Fatal(err)
 	}
-	storetest.MustComment(t, db, storetest.JapanTip, alice, 0, "open again", false)
+	MustComment(t, db, JapanTip, alice, 0, "open again", false)
 
 	if _, err := db.PinComment(ctx, author(admin), a.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PinComment(ctx, author(admin), b.ID, true); err != nil {
+	if _, err := db.PinComment(ctx, author(admin), b2.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := db.Comment(ctx, a.ID); got.Pinned {
 		t.Fatal("pinning b must unpin a")
 	}
-	checkInvariants(t, db)
+	b.check(t, db)
 	// Deleting the pinned comment drops the pin.
-	if _, err := db.UpdateComment(ctx, b.ID, func(c *beforetrip.Comment) error { c.Deleted = true; return nil }); err != nil {
+	if _, err := db.UpdateComment(ctx, b2.ID, func(c *beforetrip.Comment) error { c.Deleted = true; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	checkInvariants(t, db)
-	err = db.bolt.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketPagePins).Get([]byte(storetest.JapanTip)) != nil {
-			t.Error("pin of a deleted comment kept")
+	b.check(t, db) // no pin may name a comment that is not shown
+	if p, _ := db.Comments(ctx, beforetrip.CommentQuery{Page: JapanTip, Moderator: true}); p != nil {
+		for _, c := range p.Comments {
+			if c.Pinned {
+				t.Errorf("comment %d still pinned after the pinned one was deleted", c.ID)
+			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
+}
+
+// itemID is the ID of a queue item's comment or review.
+func itemID(qi beforetrip.QueueItem) uint64 {
+	if qi.Comment != nil {
+		return qi.Comment.ID
+	}
+	return qi.Review.ID
 }
