@@ -91,7 +91,6 @@ func (it *item) setPending(p bool) {
 	}
 }
 
-
 func (it *item) target() string {
 	return fmt.Sprintf("%s %d", it.kind, it.id())
 }
