@@ -104,7 +104,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		errs.sort()
 		return nil, errs
 	}
-	s := assemble(pages, st.counts, th, nil, b.lim)
+	s := assemble(pages, st.counts, th, nil, b.lim, !b.cfg.LiveReload)
 	idx := search.New(b.searchOpts...)
 	b.searchFiles = nil
 	if _, err := b.syncSearch(s, idx, nil); err != nil {
@@ -230,7 +230,7 @@ func (b *Builder) assembleState(st *state, prev *site) (*site, error) {
 		errs.sort()
 		return nil, errs
 	}
-	return assemble(pages, st.counts, st.theme, prev, b.lim), nil
+	return assemble(pages, st.counts, st.theme, prev, b.lim, !b.cfg.LiveReload), nil
 }
 
 // isHead reports whether a content path is the home or a country page.

@@ -27,6 +27,9 @@ const (
 	outSearch                     // a file of the search index
 	outImage                      // a resized image (images.Cache)
 	outSearchPage                 // /search/
+	outOffline                    // /sw.js, /offline/<country>.<hash>.json (bytes made when planned)
+	outWebManifest                // /manifest.webmanifest
+	outSaved                      // /saved/: the reader's saved trips (offline.js fills it)
 )
 
 // Fixed output paths.
@@ -75,8 +78,9 @@ func listPath(l *list, n int) string {
 	return pagePath(l.id + "/page/" + strconv.Itoa(n))
 }
 
-// planOutputs lists every output file of the site.
-func planOutputs(s *site, th *theme) map[string]*output {
+// planOutputs lists every output file of the site; offline adds those of
+// offline reading (offline.go).
+func planOutputs(s *site, th *theme, offline bool) map[string]*output {
 	outs := make(map[string]*output, len(s.pages)+len(s.lists)+16)
 	for _, p := range s.pages {
 		tmpl := "single"
@@ -122,6 +126,9 @@ func planOutputs(s *site, th *theme) map[string]*output {
 	outs[pathManifest] = &output{kind: outManifest}
 	for _, a := range th.assets {
 		outs[a.out] = &output{kind: outAsset, asset: a}
+	}
+	if offline {
+		planOffline(s, th, outs)
 	}
 	return outs
 }

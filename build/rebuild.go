@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -307,6 +308,11 @@ func (b *Builder) themeChanges(files []string, st *state) (all bool, tmpls []str
 func (g *graph) paths(tmpls []string) []string {
 	if g.all {
 		return slices.Collect(maps.Keys(g.new.outputs))
+	}
+	// The service worker names every country's offline list (new names
+	// are new outputs, rendered below): it changes when one of them does.
+	if o, n := g.old.outputs[pathSW], g.new.outputs[pathSW]; n != nil && (o == nil || !bytes.Equal(o.data, n.data)) {
+		g.dirty[pathSW] = true
 	}
 	if g.added != nil && len(tmpls) == 0 {
 		for _, p := range g.added {

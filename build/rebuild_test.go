@@ -39,6 +39,9 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 		// index: the search index changes (its entry, shard files named by
 		// their hash: checked apart from want and remove).
 		index bool
+		// trip: the country whose offline list (named by its hash) is
+		// replaced, with sw.js, which names it; checked apart from want.
+		trip string
 	}{
 		{
 			name: "body only", index: true,
@@ -79,7 +82,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 				"countries/south-korea/reviews/index.html", "popular/index.html", "countries/south-korea/popular/index.html"},
 		},
 		{
-			name: "reader review created", index: true,
+			name: "reader review created", index: true, trip: "japan",
 			edit: func() { data.reviews = []beforetrip.Review{*review} },
 			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
 			want: []string{pagePath(review.PageID()), "index.html", "feed.xml", "countries/japan/index.html",
@@ -100,7 +103,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 				"popular.json", beforetrip.ManifestFile},
 		},
 		{
-			name: "reader review deleted", index: true,
+			name: "reader review deleted", index: true, trip: "japan",
 			edit: func() { data.reviews = nil },
 			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
 			want: []string{"index.html", "feed.xml", "countries/japan/index.html",
@@ -109,7 +112,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 			remove: []string{pagePath(review.PageID())},
 		},
 		{
-			name: "reader review restored", index: true,
+			name: "reader review restored", index: true, trip: "japan",
 			edit: func() { data.reviews = []beforetrip.Review{*review} },
 			ch:   Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview, Page: review.PageID(), Country: "japan"}}},
 			want: []string{pagePath(review.PageID()), "index.html", "feed.xml", "countries/japan/index.html",
@@ -126,7 +129,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 			want: []string{"tags/index.html"},
 		},
 		{
-			name: "page renamed", index: true,
+			name: "page renamed", index: true, trip: "south-korea",
 			edit: func() {
 				os.Rename(ts.Path("countries/south-korea/reviews/busan.md"), ts.Path("countries/south-korea/reviews/busan-trip.md"))
 			},
@@ -138,7 +141,7 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 			remove: []string{"countries/south-korea/reviews/busan/index.html"},
 		},
 		{
-			name: "page deleted", index: true,
+			name: "page deleted", index: true, trip: "japan",
 			edit: func() { os.Remove(ts.Path("countries/japan/reviews/tokyo-hotel.md")) },
 			ch:   Changes{Files: []string{ts.Path("countries/japan/reviews/tokyo-hotel.md")}},
 			want: []string{"index.html", "feed.xml", "countries/japan/index.html", "countries/japan/reviews/index.html",
@@ -154,6 +157,9 @@ func TestRebuildRendersExactlyDependents(t *testing.T) {
 			index := splitSearch(t, res, ts.Out)
 			if index != st.index {
 				t.Errorf("search index changed: %v, want %v", index, st.index)
+			}
+			if trip := splitOffline(t, res); trip != st.trip {
+				t.Errorf("offline list replaced: %q, want %q", trip, st.trip)
 			}
 			slices.Sort(st.want)
 			if res.Rendered != len(st.want) || !slices.Equal(res.Written, st.want) {
@@ -263,6 +269,29 @@ func splitSearch(t *testing.T, res *Result, out string) bool {
 		}
 	}
 	return true
+}
+
+// splitOffline takes the offline lists and sw.js out of res's written and
+// removed files, checks that a list replaced is one country's, old name
+// removed and new name written with sw.js, and returns that country.
+func splitOffline(t *testing.T, res *Result) string {
+	t.Helper()
+	isList := func(p string) bool { return strings.HasPrefix(p, "offline/") }
+	written := slices.DeleteFunc(slices.Clone(res.Written), func(p string) bool { return !isList(p) })
+	removed := slices.DeleteFunc(slices.Clone(res.Removed), func(p string) bool { return !isList(p) })
+	sw := slices.Contains(res.Written, pathSW)
+	res.Written = slices.DeleteFunc(res.Written, func(p string) bool { return isList(p) || p == pathSW })
+	res.Removed = slices.DeleteFunc(res.Removed, isList)
+	if len(written) == 0 && len(removed) == 0 && !sw {
+		return ""
+	}
+	res.Rendered -= len(written) + 1
+	country := func(p string) string { return strings.SplitN(strings.TrimPrefix(p, "offline/"), ".", 2)[0] }
+	if len(written) != 1 || len(removed) != 1 || !sw || country(written[0]) != country(removed[0]) {
+		t.Errorf("offline lists written %v, removed %v, sw.js written %v: want one country's list replaced and sw.js", written, removed, sw)
+		return ""
+	}
+	return country(written[0])
 }
 
 func prefixed(p string, names []string) []string {

@@ -38,7 +38,7 @@ func (b *Builder) newRenderer(s *site, th *theme) *renderer {
 
 func (b *Builder) siteView(th *theme) *siteView {
 	return &siteView{Title: b.cfg.Title, Lang: b.cfg.Language, BaseURL: b.cfg.BaseURL,
-		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, I18N: th.widget, AdminI18N: th.admin,
+		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, Offline: !b.cfg.LiveReload, I18N: th.widget, AdminI18N: th.admin,
 		AccountI18N: th.account}
 }
 
@@ -92,6 +92,15 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		v.Crumbs = []crumb{{r.th.T("home"), ""}}
 		v.NoIndex = true
 		return r.th.execute(w, o.tmpl, v)
+	case outWebManifest:
+		data, err := r.webManifest()
+		w.Write(data)
+		return err
+	case outSaved:
+		v := r.baseView(o.id, "saved", r.th.T("saved_title"))
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		v.NoIndex = true
+		return r.th.execute(w, o.tmpl, v)
 	case out404:
 		v := r.baseView("404", "404", r.th.T("notfound_title"))
 		v.NoIndex = true
@@ -108,7 +117,7 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 	case outAsset:
 		w.Write(o.asset.data)
 		return nil
-	case outSearch:
+	case outSearch, outOffline:
 		w.Write(o.data)
 		return nil
 	case outImage:

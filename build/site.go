@@ -173,11 +173,12 @@ func byLikes(counts map[string]beforetrip.Counts) func(a, b *Page) int {
 	}
 }
 
-// assemble builds the site from its pages. prev, the site of the last
+// assemble builds the site from its pages; offline says whether it has
+// the outputs of offline reading (production builds). prev, the site of the last
 // build (nil for a full build), only seeds the order of the big lists:
 // pdqsort is near-linear on nearly sorted input, so a one-page rebuild does
 // not pay for sorting 10k pages from scratch.
-func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *theme, prev *site, lim limits) *site {
+func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *theme, prev *site, lim limits, offline bool) *site {
 	s := &site{pages: pages, lists: map[string]*list{}, tagBySlug: map[string]*tagInfo{}, counts: counts, lim: lim}
 	var items []*Page
 	for _, p := range pages {
@@ -239,7 +240,7 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 	slices.SortFunc(s.tags, func(a, b *tagInfo) int {
 		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Slug, b.Slug))
 	})
-	s.outputs = planOutputs(s, th)
+	s.outputs = planOutputs(s, th, offline)
 	s.kinds = countKinds(s.outputs)
 	return s
 }

@@ -44,6 +44,10 @@ func TestNginxConfig(t *testing.T) {
 	if len(img) != 1 {
 		t.Fatalf("want the country cover in img/, got %v", img)
 	}
+	trips, _ := filepath.Glob(filepath.Join(site.Out, "offline", "japan.*.json"))
+	if len(trips) != 1 {
+		t.Fatalf("want japan's offline list in offline/, got %v", trips)
+	}
 	notFound, err := os.ReadFile(filepath.Join(site.Out, "404.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +83,15 @@ func TestNginxConfig(t *testing.T) {
 			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable"}, contains: map[string]string{"Content-Type": "javascript"}},
 		{name: "content image cached forever", path: "/media/" + filepath.Base(img[0]), status: 200,
 			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable"}, contains: map[string]string{"Content-Type": "image/svg+xml"}},
+		// Offline reading: the worker is asked for on every check, so a new
+		// build's worker is found at once; the lists it names never change.
+		{name: "service worker never cached", path: "/sw.js", status: 200,
+			want: map[string]string{"Cache-Control": "no-cache"}, contains: map[string]string{"Content-Type": "javascript"}, body: "var BT = "},
+		{name: "offline list cached forever", path: "/offline/" + filepath.Base(trips[0]), status: 200,
+			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable"}, contains: map[string]string{"Content-Type": "application/json"}},
+		{name: "web app manifest", path: "/manifest.webmanifest", status: 200,
+			want:     map[string]string{"Cache-Control": "public, max-age=0, must-revalidate", "Content-Type": "application/manifest+json; charset=utf-8"},
+			contains: map[string]string{"Content-Security-Policy": "default-src 'self'"}, body: `"theme_color"`},
 		{name: "feed short cache", path: "/feed.xml", status: 200, want: map[string]string{"Cache-Control": "public, max-age=300"}},
 		{name: "gzip", path: "/", header: map[string]string{"Accept-Encoding": "gzip"}, status: 200,
 			want: map[string]string{"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}, body: "<html"},
