@@ -20,10 +20,11 @@ import (
 // show them, debounced, into --out (after a full build at start, so the
 // page manifest and the baked counts are current).
 func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("api", "api [--config FILE] [--addr HOST:PORT] [--data DIR] [--out DIR]", stderr)
+	fs := newFlagSet("api", "api [--config FILE] [--addr HOST:PORT] [--data DIR] [--store URL] [--out DIR]", stderr)
 	load := configFlag(fs)
 	addr := fs.String("addr", "", "listen on `HOST:PORT` (default: api.addr, 127.0.0.1:8080)")
 	dataFlag := fs.String("data", "", "store `DIR` (default: data_dir)")
+	storeFlag := fs.String("store", "", "store `URL`: bbolt:PATH or postgres://… (default: store.url, else bbolt in the data folder)")
 	outFlag := fs.String("out", "", "output `DIR` nginx serves (default: out_dir)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -59,7 +60,7 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	defer ln.Close()
 	site, err := openLiveSite(liveOptions{
 		command: "api",
-		cfg:     cfg, reload: load, outDir: outDir, dataDir: dataDir,
+		cfg:     cfg, reload: load, outDir: outDir, dataDir: dataDir, storeURL: storeURL(*storeFlag, cfg),
 		secret: secret, log: logger, terminal: stdout,
 	})
 	if err != nil {

@@ -41,8 +41,9 @@ func TestAPIRefusesWithoutSecret(t *testing.T) {
 // would pick them up. The test waits for the file with fsnotify.
 // MustStartAPI copies the fixture site into a temp folder and runs
 // `beforetrip api` on a free port until the test ends, building into
-// <root>/www. It returns the server and that output folder.
-func MustStartAPI(tb testing.TB) (*testServer, string) {
+// <root>/www, with any extra flags. It returns the server and that output
+// folder.
+func MustStartAPI(tb testing.TB, flags ...string) (*testServer, string) {
 	tb.Helper()
 	tb.Setenv("BEFORETRIP_JWT_SECRET", strings.Repeat("s3cret-", 6))
 	root := tb.TempDir()
@@ -55,8 +56,8 @@ func MustStartAPI(tb testing.TB) (*testServer, string) {
 	done := make(chan error, 1)
 	stderr := &syncBuffer{}
 	go func() {
-		done <- Main(ctx, []string{"api", "--config", filepath.Join(root, "config.yaml"),
-			"--addr", "127.0.0.1:0", "--out", out}, outW, stderr)
+		done <- Main(ctx, append([]string{"api", "--config", filepath.Join(root, "config.yaml"),
+			"--addr", "127.0.0.1:0", "--out", out}, flags...), outW, stderr)
 		outW.Close()
 	}()
 	tb.Cleanup(func() {

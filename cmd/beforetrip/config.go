@@ -62,6 +62,11 @@ type Config struct {
 	Accounts struct {
 		RequireVerifiedEmail bool `yaml:"require_verified_email"`
 	} `yaml:"accounts"`
+	// Store.URL picks the store: "" or bbolt:PATH (one file, the
+	// default) or postgres://… (several API instances may share it).
+	Store struct {
+		URL string `yaml:"url"`
+	} `yaml:"store"`
 	Rebuild struct {
 		Debounce time.Duration `yaml:"debounce"`
 		MaxWait  time.Duration `yaml:"max_wait"`

@@ -20,10 +20,11 @@ import (
 // and themes/ and on config changes, rebuilds on likes, comments and reader
 // reviews, and serves the site, the API and /_live/ on one port.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "serve [--config FILE] [--addr HOST:PORT] [--data DIR] [--out DIR] [--drafts] [--future]", stderr)
+	fs := newFlagSet("serve", "serve [--config FILE] [--addr HOST:PORT] [--data DIR] [--store URL] [--out DIR] [--drafts] [--future]", stderr)
 	load := configFlag(fs)
 	addr := fs.String("addr", "", "listen on `HOST:PORT` (default: server.addr, 127.0.0.1:1313)")
 	dataFlag := fs.String("data", "", "store and secrets `DIR` (default: data_dir)")
+	storeFlag := fs.String("store", "", "store `URL`: bbolt:PATH or postgres://… (default: store.url, else bbolt in the data folder)")
 	outFlag := fs.String("out", "", "output `DIR` (default: out_dir)")
 	drafts := fs.Bool("drafts", false, "build draft pages too")
 	future := fs.Bool("future", false, "publish tips and reviews dated in the future now (previews)")
@@ -76,7 +77,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hub := live.NewHub()
 	site, err := openLiveSite(liveOptions{
 		command: "serve", served: servedURL(ln.Addr()),
-		cfg: cfg, reload: reload, outDir: outDir, dataDir: dataDir, secret: secret,
+		cfg: cfg, reload: reload, outDir: outDir, dataDir: dataDir, storeURL: storeURL(*storeFlag, cfg), secret: secret,
 		drafts: *drafts, future: *future, liveReload: true, log: logger, terminal: stdout,
 		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.DataOnly(), r.Err) }},
 	})

@@ -17,12 +17,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/admin"
 	"github.com/beforetrip/beforetrip/api"
 	"github.com/beforetrip/beforetrip/build"
 	"github.com/beforetrip/beforetrip/live"
 	"github.com/beforetrip/beforetrip/mail"
-	"github.com/beforetrip/beforetrip/store"
 )
 
 // liveOptions are what serve and api decide before wiring the running site.
@@ -33,6 +33,7 @@ type liveOptions struct {
 	reload     func() (*Config, error) // reads the config file again
 	outDir     string                  // absolute
 	dataDir    string                  // absolute
+	storeURL   string                  // store.url or --store ("" = bbolt in dataDir)
 	secret     []byte
 	drafts     bool
 	future     bool // publish future-dated pages now (previews)
@@ -46,7 +47,7 @@ type liveOptions struct {
 }
 
 // newBuilder makes the worker's builders for the site of o over db.
-func (o liveOptions) newBuilder(db *store.DB) live.NewBuilder {
+func (o liveOptions) newBuilder(db beforetrip.SiteData) live.NewBuilder {
 	contentDir, themeDir := o.cfg.Path(o.cfg.ContentDir), o.cfg.Path(o.cfg.ThemeDir)
 	return func() (*build.Builder, error) {
 		// Re-read the config file: this runs at start and after it changed.
@@ -72,7 +73,7 @@ func (o liveOptions) newBuilder(db *store.DB) live.NewBuilder {
 // rebuild worker that owns the builder, and the API whose notifier is the
 // worker.
 type liveSite struct {
-	db     *store.DB
+	db     siteStore
 	pages  *api.PageIndex
 	worker *live.Worker
 	api    *api.Server
@@ -96,10 +97,10 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(filepath.Join(o.dataDir, "beforetrip.db"))
+	db, err := openStore(context.Background(), o.storeURL, o.dataDir)
 	if err != nil {
 		release()
-		return nil, fmt.Errorf("%w (is another beforetrip serve or api running on this data folder?)", err)
+		return nil, err
 	}
 	s := &liveSite{db: db, log: o.log, release: release}
 	if s.pages, err = api.NewPageIndex(o.outDir, db); err != nil {
