@@ -4,6 +4,7 @@
 #   bench/api.sh                      # site of 1000 pages, 64 conns, 10 s each
 #   PAGES=10000 CONNS=64 DURATION=10s USERS=100 bench/api.sh
 #   BIN=/tmp/old/beforetrip ONLY=likes bench/api.sh   # another binary; likes only
+#   REPS=5 DURATION=5s ONLY=reads bench/api.sh          # read ratio vs nginx only
 #
 # Builds the generated site (bench/out/<PAGES>, via bench/build.sh's layout)
 # if needed, starts `beforetrip api` on a free port with a fresh data folder,
@@ -21,6 +22,9 @@ CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 USERS=${USERS:-100}
 PORT=${PORT:-18080}
+NGINX_PORT=${NGINX_PORT:-18081}
+NGINX=${NGINX:-/usr/sbin/nginx} # absent: no nginx comparison
+REPS=${REPS:-3}                 # wrk rounds (API, then nginx) for the read ratio
 SITE=${SITE:-$OUT/$PAGES} # another generated site (e.g. one whose config names a fixed theme)
 
 mkdir -p "$OUT"
@@ -45,10 +49,16 @@ BEFORETRIP_JWT_SECRET=$SECRET BEFORETRIP_API_LIMITS=off \
 	"$BIN" api --config "$SITE/config.yaml" --addr "127.0.0.1:$PORT" \
 	--data "$DATA" --out "$SITE/public" >"$LOG" 2>&1 &
 SERVER=$!
+NGINX_PID=
+NGX=
 cleanup() {
 	kill "$SERVER" 2>/dev/null || true
 	wait "$SERVER" 2>/dev/null || true
-	rm -rf "$DATA"
+	if [ -n "$NGINX_PID" ]; then
+		kill "$NGINX_PID" 2>/dev/null || true
+		wait "$NGINX_PID" 2>/dev/null || true
+	fi
+	rm -rf "$DATA" "$NGX"
 }
 trap cleanup EXIT
 
@@ -65,6 +75,73 @@ for ((i = 0; i < 300; i++)); do
 done
 curl -fsS "$URL/api/healthz" >/dev/null || { echo "bench/api.sh: API not healthy after 30 s" >&2; cat "$LOG" >&2; exit 1; }
 
+# wrk_figures reads wrk --latency output and prints "req/s p99_ms errors".
+wrk_figures() {
+	awk '
+		function ms(v) {
+			if (v ~ /us$/) return v * 0.001
+			if (v ~ /ms$/) return v + 0
+			if (v ~ /s$/) return v * 1000
+			return v
+		}
+		/Requests\/sec:/ { rps = $2 }
+		$1 == "99%" { p99 = ms($2) }
+		/Non-2xx|Socket errors/ { err = 1 }
+		END { printf "%.0f %.2f %d\n", rps, p99, err }'
+}
+
+# start_nginx serves one API answer for 20 IDs at /api/pages on NGINX_PORT,
+# with an access log as deploy/nginx.conf has.
+start_nginx() {
+	NGX=$(mktemp -d "$OUT/nginx.XXXXXX")
+	curl -fsS "$URL/api/pages?ids=$(head -20 "$OUT/ids.txt" | paste -sd,)" >"$NGX/pages.json"
+	cat >"$NGX/nginx.conf" <<-CONF
+		worker_processes auto;
+		error_log $NGX/error.log;
+		pid $NGX/nginx.pid;
+		events { worker_connections 1024; }
+		http {
+			access_log $NGX/access.log;
+			client_body_temp_path $NGX; proxy_temp_path $NGX; fastcgi_temp_path $NGX;
+			uwsgi_temp_path $NGX; scgi_temp_path $NGX;
+			server {
+				listen 127.0.0.1:$NGINX_PORT;
+				root $NGX;
+				location = /api/pages { default_type application/json; try_files /pages.json =404; }
+			}
+		}
+	CONF
+	"$NGINX" -p "$NGX" -c "$NGX/nginx.conf" -g 'daemon off;' &
+	NGINX_PID=$!
+	for ((i = 0; i < 50; i++)); do
+		curl -fsS "http://127.0.0.1:$NGINX_PORT/api/pages" >/dev/null 2>&1 && return
+		sleep 0.1
+	done
+	echo "bench/api.sh: nginx did not start" >&2
+	cat "$NGX/error.log" >&2
+	exit 1
+}
+
+# median COL RUNS...: the median of column COL of the "rps p99 errors" runs.
+median_of() {
+	local col=$1
+	shift
+	printf '%s\n' "$@" | awk -v c="$col" '{ print $c }' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+# ratio_line prints the API and nginx medians, the ratio and each round.
+ratio_line() {
+	local a n ap np
+	a=$(median_of 1 "${api_runs[@]}")
+	ap=$(median_of 2 "${api_runs[@]}")
+	printf 'API: %s req/s, p99 %s ms (median of %d rounds: %s)' "$a" "$ap" "$REPS" "$(printf '%s; ' "${api_runs[@]}")"
+	[ ${#nginx_runs[@]} -gt 0 ] || return 0
+	n=$(median_of 1 "${nginx_runs[@]}")
+	np=$(median_of 2 "${nginx_runs[@]}")
+	printf '\nnginx, same JSON as a static file: %s req/s, p99 %s ms (rounds: %s)' "$n" "$np" "$(printf '%s; ' "${nginx_runs[@]}")"
+	awk -v a="$a" -v n="$n" 'BEGIN { printf "\nratio API/nginx: %.2fx (target >= 0.5x)", a / n }'
+}
+
 rows=()
 if [ "$ONLY" != likes ]; then
 	echo "GET /api/pages..." >&2
@@ -73,71 +150,93 @@ fi
 
 # wrk before the likes: a likes burst makes the rebuild worker re-render
 # every page whose count changed, which would compete with the reads.
+# Each of REPS rounds runs wrk against the API and then against nginx
+# serving one 20-ID answer of the API as a static file (same size, same
+# client, same moment of a shared machine); the ratio is of the medians.
 WRK=
+RATIO=
 if [ "$ONLY" != likes ] && command -v wrk >/dev/null; then
 	"$OUT/load" --manifest "$MANIFEST" --dump-ids "$OUT/ids.txt"
-	echo "wrk GET /api/pages..." >&2
-	WRK=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$URL" -- "$OUT/ids.txt" 20)
+	NGINX_URL=
+	if [ -x "$NGINX" ]; then
+		start_nginx
+		NGINX_URL=http://127.0.0.1:$NGINX_PORT
+	fi
+	api_runs=() nginx_runs=()
+	for ((r = 1; r <= REPS; r++)); do
+		echo "wrk GET /api/pages, round $r/$REPS..." >&2
+		WRK=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$URL" -- "$OUT/ids.txt" 20)
+		api_runs+=("$(wrk_figures <<<"$WRK")")
+		if [ -n "$NGINX_URL" ]; then
+			echo "wrk nginx, same JSON, round $r/$REPS..." >&2
+			nginx_runs+=("$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$NGINX_URL" -- "$OUT/ids.txt" 20 | wrk_figures)")
+		fi
+	done
+	RATIO=$(ratio_line)
 fi
 
-echo "PUT /api/likes..." >&2
-rows+=("$("$OUT/load" --url "$URL" --mode likes --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --users "$USERS" --md)")
+REBUILDS=
+SPLIT=
+if [ "$ONLY" != reads ]; then
+	echo "PUT /api/likes..." >&2
+	rows+=("$("$OUT/load" --url "$URL" --mode likes --conns "$CONNS" --duration "$DURATION" --manifest "$MANIFEST" --users "$USERS" --md)")
 
-# The rebuilds the likes caused (the API process runs the rebuild worker,
-# debounced by rebuild.debounce/max_wait): wait up to 60 s for the first.
-for ((i = 0; i < 120; i++)); do
-	grep '"live: built"' "$LOG" | grep -q '"full":false' && break
-	sleep 0.5
-done
-REBUILDS=$(awk '/"live: built"/ && !/"full":true/ {
-		n++
-		if (match($0, /"written":[0-9]+/)) w += substr($0, RSTART + 10, RLENGTH - 10)
-		if (match($0, /"ms":[0-9]+/)) ms += substr($0, RSTART + 5, RLENGTH - 5)
-	}
-	END { printf "%d incremental rebuilds after the likes, %d files written, %.1f s spent rebuilding", n, w, ms / 1000 }' "$LOG")
+	# The rebuilds the likes caused (the API process runs the rebuild worker,
+	# debounced by rebuild.debounce/max_wait): wait up to 60 s for the first.
+	for ((i = 0; i < 120; i++)); do
+		grep '"live: built"' "$LOG" | grep -q '"full":false' && break
+		sleep 0.5
+	done
+	REBUILDS=$(awk '/"live: built"/ && !/"full":true/ {
+			n++
+			if (match($0, /"written":[0-9]+/)) w += substr($0, RSTART + 10, RLENGTH - 10)
+			if (match($0, /"ms":[0-9]+/)) ms += substr($0, RSTART + 5, RLENGTH - 5)
+		}
+		END { printf "%d incremental rebuilds after the likes, %d files written, %.1f s spent rebuilding", n, w, ms / 1000 }' "$LOG")
 
-# Server-side like latencies (from the request log) split by whether an
-# incremental rebuild was running when the request ended.
-SPLIT=$(awk '
-	function secs(line,   t) {
-		match(line, /"time":"[0-9-]+T[0-9:.]+/)
-		t = substr(line, RSTART + 19, RLENGTH - 19)
-		split(t, p, ":")
-		return p[1] * 3600 + p[2] * 60 + p[3]
-	}
-	function num(line, key,   v) {
-		if (!match(line, "\"" key "\":[0-9]+")) return 0
-		v = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-		return v + 0
-	}
-	/"live: built"/ && !/"full":true/ { e = secs($0); nb++; bs[nb] = e - num($0, "ms") / 1000; be[nb] = e; next }
-	/"method":"PUT"/ && /"path":"\/api\/likes"/ { n++; t[n] = secs($0); d[n] = num($0, "duration") / 1e6 }
-	END {
-		first = t[1]; last = t[1]
-		for (i = 1; i <= n; i++) {
-			if (t[i] < first) first = t[i]
-			if (t[i] > last) last = t[i]
-			in_b = 0
-			for (j = 1; j <= nb; j++) if (t[i] >= bs[j] && t[i] <= be[j]) in_b = 1
-			if (in_b) r[++nr] = d[i]; else q[++nq] = d[i]
+	# Server-side like latencies (from the request log) split by whether an
+	# incremental rebuild was running when the request ended.
+	SPLIT=$(awk '
+		function secs(line,   t) {
+			match(line, /"time":"[0-9-]+T[0-9:.]+/)
+			t = substr(line, RSTART + 19, RLENGTH - 19)
+			split(t, p, ":")
+			return p[1] * 3600 + p[2] * 60 + p[3]
 		}
-		# Seconds of the like run spent with a rebuild running.
-		for (j = 1; j <= nb; j++) {
-			lo = bs[j] > first ? bs[j] : first
-			hi = be[j] < last ? be[j] : last
-			if (hi > lo) rt += hi - lo
+		function num(line, key,   v) {
+			if (!match(line, "\"" key "\":[0-9]+")) return 0
+			v = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+			return v + 0
 		}
-		qt = last - first - rt
-		printf "%d %.0f %.1f %d %.0f %.1f\n", nq, (qt > 0 ? nq / qt : 0), qt, nr, (rt > 0 ? nr / rt : 0), rt
-		for (i = 1; i <= nq; i++) print "q", q[i]
-		for (i = 1; i <= nr; i++) print "r", r[i]
-	}' "$LOG" | {
-	read -r nq qrate qt nr rrate rt
-	lat=$(cat)
-	pct() { printf '%s\n' "$lat" | awk -v k="$1" '$1 == k { print $2 }' | sort -n | awk -v p="$2" '{ a[NR] = $1 } END { if (NR) printf "%.1f", a[int((NR - 1) * p) + 1]; else printf "-" }'; }
-	printf 'server side: %s s without a rebuild running: %d likes (%s/s, p50 %s ms, p99 %s ms); %s s with one: %d likes (%s/s, p50 %s ms, p99 %s ms)' \
-		"$qt" "$nq" "$qrate" "$(pct q 0.5)" "$(pct q 0.99)" "$rt" "$nr" "$rrate" "$(pct r 0.5)" "$(pct r 0.99)"
-})
+		/"live: built"/ && !/"full":true/ { e = secs($0); nb++; bs[nb] = e - num($0, "ms") / 1000; be[nb] = e; next }
+		/"method":"PUT"/ && /"path":"\/api\/likes"/ { n++; t[n] = secs($0); d[n] = num($0, "duration") / 1e6 }
+		END {
+			first = t[1]; last = t[1]
+			for (i = 1; i <= n; i++) {
+				if (t[i] < first) first = t[i]
+				if (t[i] > last) last = t[i]
+				in_b = 0
+				for (j = 1; j <= nb; j++) if (t[i] >= bs[j] && t[i] <= be[j]) in_b = 1
+				if (in_b) r[++nr] = d[i]; else q[++nq] = d[i]
+			}
+			# Seconds of the like run spent with a rebuild running.
+			for (j = 1; j <= nb; j++) {
+				lo = bs[j] > first ? bs[j] : first
+				hi = be[j] < last ? be[j] : last
+				if (hi > lo) rt += hi - lo
+			}
+			qt = last - first - rt
+			printf "%d %.0f %.1f %d %.0f %.1f\n", nq, (qt > 0 ? nq / qt : 0), qt, nr, (rt > 0 ? nr / rt : 0), rt
+			for (i = 1; i <= nq; i++) print "q", q[i]
+			for (i = 1; i <= nr; i++) print "r", r[i]
+		}' "$LOG" | {
+		read -r nq qrate qt nr rrate rt
+		lat=$(cat)
+		pct() { printf '%s\n' "$lat" | awk -v k="$1" '$1 == k { print $2 }' | sort -n | awk -v p="$2" '{ a[NR] = $1 } END { if (NR) printf "%.1f", a[int((NR - 1) * p) + 1]; else printf "-" }'; }
+		printf 'server side: %s s without a rebuild running: %d likes (%s/s, p50 %s ms, p99 %s ms); %s s with one: %d likes (%s/s, p50 %s ms, p99 %s ms)' \
+			"$qt" "$nq" "$qrate" "$(pct q 0.5)" "$(pct q 0.99)" "$rt" "$nr" "$rrate" "$(pct r 0.5)" "$(pct r 0.99)"
+	})
+fi
 
 echo
 echo "API on $PAGES-page site, $(nproc) CPUs, load generator on the same machine ($(date -u +%Y-%m-%dT%H:%MZ)):"
@@ -146,12 +245,21 @@ echo "| request | conns | duration | req/s | p50 | p90 | p99 | max | errors |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "Rebuild worker: $REBUILDS."
-echo
-echo "Likes, $SPLIT."
+if [ -n "$REBUILDS" ]; then
+	echo
+	echo "Rebuild worker: $REBUILDS."
+	echo
+	echo "Likes, $SPLIT."
+fi
+if [ -n "$RATIO" ]; then
+	echo
+	echo "wrk -t2 -c$CONNS -d$DURATION, GET /api/pages (20 IDs), anonymous, request log on; rounds as \"req/s p99_ms errors\":"
+	echo
+	echo "$RATIO"
+fi
 if [ -n "$WRK" ]; then
 	echo
-	echo "wrk, GET /api/pages (20 IDs):"
+	echo "wrk, GET /api/pages (20 IDs), last round:"
 	echo
 	echo '```'
 	echo "$WRK"
