@@ -68,10 +68,12 @@ func (c *Comment) Validate() error {
 	return CheckCommentBody(c.Body)
 }
 
-// CheckCommentBody checks a comment's text: valid UTF-8, not blank, at
-// most MaxCommentLen characters. Its messages are shown to readers.
+// CheckCommentBody checks a comment's text: valid UTF-8 without NUL, not
+// blank, at most MaxCommentLen characters. Its messages are shown to readers.
 func CheckCommentBody(body string) error {
 	switch {
+	case HasNUL(body):
+		return Invalid("body", "Comment must not contain NUL characters.")
 	case !utf8.ValidString(body):
 		return Invalid("body", "Comment must be valid UTF-8.")
 	case strings.TrimSpace(body) == "":

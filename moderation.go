@@ -54,6 +54,9 @@ func (r *Report) Validate() error {
 	default:
 		return Invalid("reason", "Reason must be spam, abuse, off-topic or other.")
 	}
+	if HasNUL(r.Text) {
+		return Invalid("text", "The text must not contain NUL characters.")
+	}
 	if !utf8.ValidString(r.Text) || utf8.RuneCountInString(r.Text) > MaxReportText {
 		return Invalid("text", "The text is longer than %d characters.", MaxReportText)
 	}
@@ -64,6 +67,9 @@ func (r *Report) Validate() error {
 // ValidReason checks a moderator's reason (reject, block): optional, at
 // most MaxModReason characters.
 func ValidReason(reason string) (string, error) {
+	if HasNUL(reason) {
+		return "", Invalid("reason", "The reason must not contain NUL characters.")
+	}
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxModReason {
 		return "", Invalid("reason", "The reason is longer than %d characters.", MaxModReason)
 	}

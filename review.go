@@ -111,6 +111,12 @@ func (e *ReviewEdit) Validate() error {
 			return Invalid("title", "Title must not contain invisible or direction-changing characters (%U).", r)
 		}
 	}
+	if e.Title != nil && HasNUL(*e.Title) {
+		return Invalid("title", "Title must not contain NUL characters.")
+	}
+	if e.Body != nil && HasNUL(*e.Body) {
+		return Invalid("body", "Review text must not contain NUL characters.")
+	}
 	if e.Rating != nil && (*e.Rating < 1 || *e.Rating > 5) {
 		return Invalid("rating", "Rating must be 1 to 5.")
 	}

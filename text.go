@@ -57,6 +57,11 @@ func CleanTitle(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
+// HasNUL reports whether s holds a NUL character. Text from readers may
+// not: it means nothing in a comment or a review, and PostgreSQL cannot
+// store it in text, so both stores refuse it alike (EINVALID).
+func HasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }
+
 // HiddenIn returns the first character of s that CleanTitle removes, if
 // any: a Hidden character, or else a joiner outside non-ASCII text.
 func HiddenIn(s string) (rune, bool) {

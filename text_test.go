@@ -80,3 +80,23 @@ func TestNormalizePageID(t *testing.T) {
 		})
 	}
 }
+
+// TestNULRefused: text from readers with a NUL character is refused by
+// every rule that checks it (PostgreSQL cannot store it; it means nothing).
+func TestNULRefused(t *testing.T) {
+	nul := "a\x00b"
+	if err := beforetrip.CheckCommentBody(nul); beforetrip.ErrorCode(err) != beforetrip.EINVALID {
+		t.Errorf("comment body: %v", err)
+	}
+	for _, e := range []beforetrip.ReviewEdit{{Title: &nul}, {Body: &nul}} {
+		if err := e.Validate(); beforetrip.ErrorCode(err) != beforetrip.EINVALID {
+			t.Errorf("review edit %+v: %v", e, err)
+		}
+	}
+	if err := (&beforetrip.Report{Reason: beforetrip.ReasonSpam, Text: nul}).Validate(); beforetrip.ErrorCode(err) != beforetrip.EINVALID {
+		t.Errorf("report text: %v", err)
+	}
+	if _, err := beforetrip.ValidReason(nul); beforetrip.ErrorCode(err) != beforetrip.EINVALID {
+		t.Errorf("reason: %v", err)
+	}
+}

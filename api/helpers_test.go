@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/beforetrip/beforetrip"
-	"github.com/beforetrip/beforetrip/store"
 )
 
 // testSecret signs the test servers' tokens; tests forge tokens with it.
@@ -43,11 +42,12 @@ var testPages = []beforetrip.PageMeta{
 		Section: "tips", Country: "south-korea", Date: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)},
 }
 
-// testServer is a real API on a real port over a real bbolt file.
+// testServer is a real API on a real port over a real store (a bbolt file,
+// or PostgreSQL: see storeEnv).
 type testServer struct {
 	*Server
 	URL   string
-	DB    *store.DB
+	DB    testStore
 	Index *PageIndex
 
 	mu          sync.Mutex
@@ -105,11 +105,7 @@ func mustServerWith(tb testing.TB, services func(*Services), setup func(*Server)
 	tb.Helper()
 	dir := tb.TempDir()
 	ts := &testServer{}
-	db, err := store.Open(filepath.Join(dir, "beforetrip.db"), store.WithClock(ts.storeNow))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := mustTestStore(tb, dir, ts.storeNow)
 	MustManifest(tb, dir, testPages)
 	index, err := NewPageIndex(dir, db)
 	if err != nil {

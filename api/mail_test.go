@@ -9,7 +9,6 @@ import (
 
 	"github.com/beforetrip/beforetrip/mail"
 	"github.com/beforetrip/beforetrip/mail/mailtest"
-	"github.com/beforetrip/beforetrip/store"
 )
 
 // mustMailServer is a test server whose outbox a real mail sender delivers
@@ -18,7 +17,7 @@ func mustMailServer(tb testing.TB, opts ...func(*Config)) (*testServer, *mailtes
 	tb.Helper()
 	mp := mailtest.Start(tb)
 	ts := mustServerWith(tb, func(svc *Services) {
-		s, err := mail.New(svc.Accounts.(*store.DB), mail.Config{SMTPURL: mp.SMTPURL, From: "Test Site <noreply@site.test>",
+		s, err := mail.New(svc.Accounts.(testStore), mail.Config{SMTPURL: mp.SMTPURL, From: "Test Site <noreply@site.test>",
 			Site: "Test Site", Language: "en"})
 		if err != nil {
 			tb.Fatal(err)

@@ -103,6 +103,9 @@ func (db *DB) Unblock(ctx context.Context, actor beforetrip.Author, username str
 
 // userByNameForUpdate finds a user by name and locks the row.
 func userByNameForUpdate(ctx context.Context, tx pgx.Tx, name string) (*beforetrip.User, error) {
+	if beforetrip.HasNUL(name) {
+		return nil, beforetrip.Errorf(beforetrip.ENOTFOUND, "user not found")
+	}
 	return scanUser(tx.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE lower(username) = lower($1) FOR UPDATE", name))
 }
 

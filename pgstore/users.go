@@ -19,10 +19,10 @@ func (db *DB) CreateUser(ctx context.Context, u *beforetrip.User) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
-	if u.Username == "" {
+	if u.Username == "" || beforetrip.HasNUL(u.Username) {
 		return beforetrip.Invalid("username", "username required")
 	}
-	if u.Email == "" {
+	if u.Email == "" || beforetrip.HasNUL(u.Email) {
 		return beforetrip.Invalid("email", "email required")
 	}
 	if u.Role == "" {
@@ -86,6 +86,9 @@ type querier interface {
 // userByLogin looks the name up first, then the email, as package store
 // does.
 func userByLogin(ctx context.Context, q querier, login string) (*beforetrip.User, error) {
+	if beforetrip.HasNUL(login) { // no stored name has one, and PostgreSQL refuses it in text
+		return nil, beforetrip.Errorf(beforetrip.ENOTFOUND, "user not found")
+	}
 	u, err := scanUser(q.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE lower(username) = lower($1)", login))
 	if beforetrip.ErrorCode(err) == beforetrip.ENOTFOUND {
 		u, err = scanUser(q.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE lower(email) = lower($1)", login))
