@@ -15,11 +15,19 @@ import (
 	"github.com/beforetrip/beforetrip/watch"
 )
 
-// runServe is `beforetrip serve`: the all-in-one local server. It builds the
-// site with the live-reload script, rebuilds on every save under content/
-// and themes/ and on config changes, rebuilds on likes, comments and reader
-// reviews, and serves the site, the API and /_live/ on one port.
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// serveOptions are serve's flags resolved against the config.
+type serveOptions struct {
+	cfg             *Config
+	load            func() (*Config, error) // re-reads the config file
+	cfgFile         string                  // the config file the watcher follows
+	addr            string
+	outDir, dataDir string // absolute
+	storeURL        string
+	drafts, future  bool
+}
+
+// parseServe reads serve's flags and the config they name.
+func parseServe(args []string, stderr io.Writer) (*serveOptions, error) {
 	fs := newFlagSet("serve", "serve [--config FILE] [--addr HOST:PORT] [--data DIR] [--store URL] [--out DIR] [--drafts] [--future]", stderr)
 	load := configFlag(fs)
 	addr := fs.String("addr", "", "listen on `HOST:PORT` (default: server.addr, 127.0.0.1:1313)")
@@ -29,27 +37,40 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	drafts := fs.Bool("drafts", false, "build draft pages too")
 	future := fs.Bool("future", false, "publish tips and reviews dated in the future now (previews)")
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return nil, err
 	}
 	cfg, err := load()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	outDir, err := absFlag(*outFlag, cfg, cfg.OutDir)
+	o := &serveOptions{cfg: cfg, load: load, addr: *addr, drafts: *drafts, future: *future, storeURL: storeURL(*storeFlag, cfg),
+		cfgFile: filepath.Join(cfg.Dir, filepath.Base(fs.Lookup("config").Value.String()))}
+	if o.outDir, err = absFlag(*outFlag, cfg, cfg.OutDir); err != nil {
+		return nil, err
+	}
+	if o.dataDir, err = absFlag(*dataFlag, cfg, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if o.addr == "" {
+		o.addr = cfg.Server.Addr
+	}
+	return o, nil
+}
+
+// runServe is `beforetrip serve`: the all-in-one local server. It builds the
+// site with the live-reload script, rebuilds on every save under content/
+// and themes/ and on config changes, rebuilds on likes, comments and reader
+// reviews, and serves the site, the API and /_live/ on one port.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseServe(args, stderr)
 	if err != nil {
 		return err
 	}
-	dataDir, err := absFlag(*dataFlag, cfg, cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	if *addr == "" {
-		*addr = cfg.Server.Addr
-	}
+	cfg, load, outDir, dataDir := o.cfg, o.load, o.outDir, o.dataDir
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
 	// Bind first: a port in use should fail before a long build.
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -77,8 +98,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hub := live.NewHub()
 	site, err := openLiveSite(liveOptions{
 		command: "serve", served: servedURL(ln.Addr()),
-		cfg: cfg, reload: reload, outDir: outDir, dataDir: dataDir, storeURL: storeURL(*storeFlag, cfg), secret: secret,
-		drafts: *drafts, future: *future, liveReload: true, log: logger, terminal: stdout,
+		cfg: cfg, reload: reload, outDir: outDir, dataDir: dataDir, storeURL: o.storeURL, secret: secret,
+		drafts: o.drafts, future: o.future, liveReload: true, log: logger, terminal: stdout,
 		hooks: []func(live.Result){func(r live.Result) { hub.Built(r.Changed(), r.DataOnly(), r.Err) }},
 	})
 	if err != nil {
@@ -88,8 +109,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hub.Mount(app)
 	app.Get("/*", live.Static(outDir, live.WithLiveReload()))
 
-	cfgFile := filepath.Join(cfg.Dir, filepath.Base(fs.Lookup("config").Value.String()))
-	w, err := watch.New([]string{cfg.Path(cfg.ContentDir), cfg.Path(cfg.ThemeDir)}, cfgFile,
+	w, err := watch.New([]string{cfg.Path(cfg.ContentDir), cfg.Path(cfg.ThemeDir)}, o.cfgFile,
 		func(b watch.Batch) { feedWorker(site.worker, b) }, watch.WithLogger(logger))
 	if err != nil {
 		site.close()
