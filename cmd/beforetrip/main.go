@@ -33,6 +33,7 @@ var commands = []command{
 	{"user", "administer accounts: user list|set-role|block|unblock|purge", runUser},
 	{"moderation", "the moderation queue and decisions: moderation queue | approve|reject|restore comment|review ID", runModeration},
 	{"backup", "copy the store to a file, also while the site runs: backup --out FILE", runBackup},
+	{"store", "move the store to PostgreSQL: store copy --from bbolt:PATH --to postgres://…", runStore},
 }
 
 func main() {
