@@ -148,6 +148,9 @@ type ModResult struct {
 	Review    *Review
 	WasPublic bool // public (and, for a comment, counted) before
 	IsPublic  bool // and after
+	// FirstShown: a pending item was approved, so readers see it for the
+	// first time (a reply's notification goes out now, not when posted).
+	FirstShown bool
 }
 
 // Change is the site change a moderation step makes, for the rebuild

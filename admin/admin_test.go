@@ -16,8 +16,8 @@ import (
 	"github.com/beforetrip/beforetrip/store"
 )
 
-// discard is a notifier for tests that do not watch rebuilds.
-var discard = beforetrip.NotifierFunc(func(beforetrip.Change) {})
+// discard follows up nothing, for tests that do not watch rebuilds.
+var discard = &changeLog{}
 
 // MustServe opens a store with one user "alice" (and a session of hers) in
 // a temporary data folder and serves it on admin.sock until the test ends.

@@ -12,8 +12,8 @@ import (
 // moderation answers the moderation routes of the socket: the same
 // actions as the admin API, signed beforetrip.CLIActor.
 type moderation struct {
-	db       Store
-	notifier beforetrip.Notifier
+	db     Store
+	follow Follower
 }
 
 // roleRequest is the body of PUT /users/{name}/role.
@@ -82,13 +82,13 @@ func (m moderation) unblock(w http.ResponseWriter, r *http.Request) {
 	reply(w, m.db.Unblock(r.Context(), beforetrip.CLIActor, r.PathValue("name")))
 }
 
-// purge removes a user's comments and reviews and tells the rebuild
-// worker about each page whose public items changed.
+// purge removes a user's comments and reviews; each removal is followed
+// up (the pages that showed them are rebuilt).
 func (m moderation) purge(w http.ResponseWriter, r *http.Request) {
 	res, err := m.db.PurgeUser(r.Context(), beforetrip.CLIActor, r.PathValue("name"))
 	var out PurgeResult
 	for i := range res {
-		m.announce(&res[i])
+		m.follow.Moderated(r.Context(), &res[i])
 		if res[i].Comment != nil {
 			out.Comments++
 		} else {
@@ -126,14 +126,8 @@ func (m moderation) decide(kind beforetrip.ItemKind) http.HandlerFunc {
 		}
 		res, err := m.db.Decide(r.Context(), beforetrip.CLIActor, kind, id, d, req.Reason)
 		if err == nil {
-			m.announce(res)
+			m.follow.Moderated(r.Context(), res)
 		}
 		reply(w, err)
-	}
-}
-
-func (m moderation) announce(res *beforetrip.ModResult) {
-	if ch, ok := res.Change(); ok {
-		m.notifier.Notify(ch)
 	}
 }

@@ -12,16 +12,18 @@ import (
 	"github.com/beforetrip/beforetrip/store"
 )
 
-// changeLog records the changes the socket announces.
+// changeLog records the site changes of the steps the socket hands over.
 type changeLog struct {
 	mu  sync.Mutex
 	all []beforetrip.Change
 }
 
-func (l *changeLog) Notify(ch beforetrip.Change) {
+func (l *changeLog) Moderated(_ context.Context, res *beforetrip.ModResult) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.all = append(l.all, ch)
+	if ch, ok := res.Change(); ok {
+		l.all = append(l.all, ch)
+	}
 }
 
 func (l *changeLog) changes() []beforetrip.Change {

@@ -38,18 +38,25 @@ type Store interface {
 	Backup(w io.Writer) (int64, error)
 }
 
+// Follower follows up the moderation steps made on the socket: rebuilds of
+// what they changed and the mails they cause (the API server in the
+// program, so that both ways behave the same).
+type Follower interface {
+	Moderated(ctx context.Context, res *beforetrip.ModResult)
+}
+
 // Serve answers admin requests on socketPath until ctx ends, then removes
 // the socket. A stale socket file (left by a crash) is replaced; a socket a
-// live server answers on is an error. Moderation steps that change what
-// the site shows are told to notifier (the rebuild worker), as the API does.
-func Serve(ctx context.Context, socketPath string, db Store, notifier beforetrip.Notifier, logger *slog.Logger) error {
+// live server answers on is an error. Every moderation step is handed to
+// follow.
+func Serve(ctx context.Context, socketPath string, db Store, follow Follower, logger *slog.Logger) error {
 	l, err := listen(socketPath)
 	if err != nil {
 		return err
 	}
 	defer l.remove()
 	srv := &http.Server{
-		Handler:           logRequests(logger, routes(db, notifier)),
+		Handler:           logRequests(logger, routes(db, follow)),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	done := make(chan error, 1)
@@ -69,7 +76,7 @@ func Serve(ctx context.Context, socketPath string, db Store, notifier beforetrip
 	return nil
 }
 
-func routes(db Store, notifier beforetrip.Notifier) http.Handler {
+func routes(db Store, follow Follower) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -79,7 +86,7 @@ func routes(db Store, notifier beforetrip.Notifier) http.Handler {
 			panic(http.ErrAbortHandler)
 		}
 	})
-	m := moderation{db: db, notifier: notifier}
+	m := moderation{db: db, follow: follow}
 	mux.HandleFunc("GET /users", m.users)
 	mux.HandleFunc("PUT /users/{name}/role", m.role)
 	mux.HandleFunc("POST /users/{name}/block", m.block)

@@ -67,7 +67,7 @@ func (s *Server) decide(kind beforetrip.ItemKind, d beforetrip.Decision) fiber.H
 		if err != nil {
 			return err
 		}
-		s.announce(res)
+		s.Moderated(c.UserContext(), res)
 		if res.Comment != nil {
 			return c.JSON(commentResponse{Comment: res.Comment})
 		}

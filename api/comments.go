@@ -94,7 +94,7 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if !cm.Pending {
 		s.notify(beforetrip.Change{Kind: beforetrip.ChangeComments, Page: cm.Page})
 	}
-	s.notifyReply(c, cm)
+	s.notifyReply(c.UserContext(), cm)
 	return c.Status(http.StatusCreated).JSON(commentResponse{Comment: cm})
 }
 

@@ -3,9 +3,13 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
 
 	"github.com/beforetrip/beforetrip/mail"
 	"github.com/beforetrip/beforetrip/mail/mailtest"
@@ -56,5 +60,51 @@ func TestResetThroughRealMail(t *testing.T) {
 	}
 	if st := ts.client(t).login("alice", testPassword); st != http.StatusUnauthorized {
 		t.Errorf("login with the old password: %d", st)
+	}
+}
+
+// TestApprovedReplyNotifies: with pre-moderation a reply waits for a
+// moderator, and its notification goes out when it is approved (not when
+// it is posted, and not for a rejected one), through a real SMTP server.
+func TestApprovedReplyNotifies(t *testing.T) {
+	ts, mp := mustMailServer(t, func(c *Config) { c.Moderation = "pre"; c.ReplyBatch = time.Second })
+	alice, _ := ts.MustUser(t, "alice")
+	bob, _ := ts.MustUser(t, "bob")
+	mod, _ := ts.MustUser(t, "carol")
+	ts.MustRole(t, "carol", beforetrip.RoleAdmin)
+	verify := mp.Wait("alice@example.com", 1)[0]
+	link := mailtest.Link(t, verify.Text, "http://site.test/account/verify/#token=")
+	ts.client(t).do("POST", "/api/auth/email/verify", map[string]string{"token": tokenOf(t, link)}).want(t, http.StatusOK, "")
+	alice.do("PATCH", "/api/auth/me", map[string]any{"notify_replies": true}).want(t, http.StatusOK, "")
+
+	page := "countries/japan"
+	var top, spam, reply commentResponse
+	alice.do("POST", "/api/comments", map[string]any{"page": page, "body": "Which pass?"}).decode(t, &top)
+	approve := func(id uint64, how string) {
+		mod.do("POST", "/api/admin/comments/"+strconv.FormatUint(id, 10)+"/"+how, nil).want(t, http.StatusOK, "")
+	}
+	approve(top.Comment.ID, "approve")
+	bob.do("POST", "/api/comments", map[string]any{"page": page, "body": "buy my pills", "parent_id": top.Comment.ID}).decode(t, &spam)
+	bob.do("POST", "/api/comments", map[string]any{"page": page, "body": "The JR Pass", "parent_id": top.Comment.ID}).decode(t, &reply)
+	if !reply.Comment.Pending {
+		t.Fatal("bob's reply is not pending under pre-moderation")
+	}
+	if n := len(ts.queued(t, "alice@example.com", beforetrip.MailReplies)); n != 0 {
+		t.Fatalf("%d reply mails queued before approval, want 0", n)
+	}
+	approve(spam.Comment.ID, "reject")
+	approve(reply.Comment.ID, "approve")
+	var got []mailtest.Message
+	for _, m := range mp.Wait("alice@example.com", 2) {
+		if strings.Contains(m.Text, "#comment-") {
+			got = append(got, m)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0].Text, "The JR Pass") || strings.Contains(got[0].Text, "pills") ||
+		!strings.Contains(got[0].Text, "#comment-"+strconv.FormatUint(reply.Comment.ID, 10)) {
+		t.Fatalf("reply mails = %+v, want one with the approved reply only", got)
+	}
+	if len(got[0].Headers["List-Unsubscribe-Post"]) == 0 {
+		t.Error("approved reply's mail lacks List-Unsubscribe-Post")
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -60,11 +61,10 @@ func (s *Server) unsubscribe(c *fiber.Ctx) error {
 // replied to, when they asked for them, have a verified address (or the
 // mails would go to whoever typed it in), and are not the replier. A
 // failure is logged: the reply itself is stored already.
-func (s *Server) notifyReply(c *fiber.Ctx, reply *beforetrip.Comment) {
-	if reply.ParentID == 0 || reply.Pending {
+func (s *Server) notifyReply(ctx context.Context, reply *beforetrip.Comment) {
+	if reply.ParentID == 0 || !reply.Public() {
 		return
 	}
-	ctx := c.UserContext()
 	parent, err := s.svc.Comments.Comment(ctx, reply.ParentID)
 	if err != nil || parent.Author.ID == 0 || parent.Author.ID == reply.Author.ID {
 		return

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/beforetrip/beforetrip"
@@ -45,5 +46,16 @@ func (s *Server) report(c *fiber.Ctx, kind beforetrip.ItemKind) error {
 func (s *Server) announce(res *beforetrip.ModResult) {
 	if ch, ok := res.Change(); ok {
 		s.notify(ch)
+	}
+}
+
+// Moderated follows up a moderation step made outside the API (the admin
+// socket of the command line) as the API's own routes do: it announces
+// what the site shows differently and sends the reply notification of an
+// approved pending reply.
+func (s *Server) Moderated(ctx context.Context, res *beforetrip.ModResult) {
+	s.announce(res)
+	if res != nil && res.FirstShown && res.Comment != nil {
+		s.notifyReply(ctx, res.Comment)
 	}
 }

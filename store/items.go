@@ -99,6 +99,13 @@ func (it *item) mod() *beforetrip.Moderation {
 	return &it.r.Moderation
 }
 
+func (it *item) pending() bool {
+	if it.c != nil {
+		return it.c.Pending
+	}
+	return it.r.Pending
+}
+
 func (it *item) setPending(p bool) {
 	if it.c != nil {
 		it.c.Pending = p
@@ -121,7 +128,7 @@ func (it *item) save(tx *bolt.Tx, old *item) error {
 
 func (it *item) result(old *item) *beforetrip.ModResult {
 	return &beforetrip.ModResult{Kind: it.kind, Comment: it.c, Review: it.r,
-		WasPublic: old.shown(), IsPublic: it.shown()}
+		WasPublic: old.shown(), IsPublic: it.shown(), FirstShown: old.pending() && it.shown()}
 }
 
 // binaryID reads an 8-byte big-endian ID.

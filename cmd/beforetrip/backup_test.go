@@ -42,6 +42,11 @@ func mustStoreWithUser(tb testing.TB, dir string) *store.DB {
 	return db
 }
 
+// noFollow follows up no moderation step (the test serves no site).
+type noFollow struct{}
+
+func (noFollow) Moderated(context.Context, *beforetrip.ModResult) {}
+
 // runMain runs the CLI and returns its stdout.
 func runMain(tb testing.TB, args ...string) (string, error) {
 	tb.Helper()
@@ -109,7 +114,7 @@ func TestBackupThroughSocket(t *testing.T) {
 	done := make(chan error, 1)
 	sock := filepath.Join(dir, "admin.sock")
 	go func() {
-		done <- admin.Serve(ctx, sock, db, beforetrip.NotifierFunc(func(beforetrip.Change) {}), slog.New(slog.DiscardHandler))
+		done <- admin.Serve(ctx, sock, db, noFollow{}, slog.New(slog.DiscardHandler))
 	}()
 	defer func() {
 		cancel()

@@ -203,7 +203,7 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 	// run) go out from here, off the request path.
 	wg.Go(func() { s.mail.Run(ctx) })
 	wg.Go(func() {
-		if err := admin.Serve(ctx, socket, s.db, s.worker, s.log); err != nil {
+		if err := admin.Serve(ctx, socket, s.db, s.api, s.log); err != nil {
 			s.log.Error("admin socket", "path", socket, "err", err)
 		}
 	})
