@@ -29,7 +29,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	via := "the running server"
 	n, err := writeAtomic(*out, func(w io.Writer) error {
-		return withStore(ctx, dir,
+		return withStore(ctx, dir, loadCfg,
 			func(sock string) error { return admin.Backup(ctx, sock, w) },
 			func(db *store.DB) error {
 				via = "the store file"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/beforetrip/beforetrip/pgstore"
 	"github.com/beforetrip/beforetrip/pgstore/pgtest"
+	"github.com/beforetrip/beforetrip/store"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -101,5 +102,32 @@ func TestAPIOnPostgres(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(s.Root, "data", "beforetrip.db")); err == nil {
 		t.Error("api on PostgreSQL also made a bbolt file")
+	}
+}
+
+// TestUserCommandRefusesStaleBolt: with store.url naming PostgreSQL and no
+// server running, `user block` does not write the bbolt file that a store
+// copy left in the data folder.
+func TestUserCommandRefusesStaleBolt(t *testing.T) {
+	root := t.TempDir()
+	MustCopyTree(t, "../../live/testdata/site", root)
+	data := filepath.Join(root, "data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	mustCommunity(t, filepath.Join(data, "beforetrip.db"))
+	t.Setenv("BEFORETRIP_STORE_URL", "postgres://nobody@127.0.0.1:1/none")
+	err := Main(context.Background(), []string{"user", "block", "reader1", "--config", filepath.Join(root, "config.yaml")},
+		io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Fatalf("err = %v, want a refusal naming PostgreSQL", err)
+	}
+	db, err := store.Open(filepath.Join(data, "beforetrip.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if u, err := db.UserByLogin(context.Background(), "reader1"); err != nil || u.Blocked {
+		t.Errorf("the stale bbolt file was changed: %+v, %v", u, err)
 	}
 }

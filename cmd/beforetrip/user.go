@@ -93,7 +93,7 @@ func runAdmin(ctx context.Context, op string, f *adminFlags, call adminCall) err
 	if err != nil {
 		return err
 	}
-	err = withStore(ctx, dir, func(sock string) error { return call.remote(ctx, sock) },
+	err = withStore(ctx, dir, f.loadCfg, func(sock string) error { return call.remote(ctx, sock) },
 		func(db *store.DB) error {
 			return call.local(ctx, db, &localSite{dataDir: dir, loadCfg: f.loadCfg, stderr: f.stderr})
 		})
@@ -292,11 +292,19 @@ func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // withStore runs remote against the admin socket of a running server in
 // dir, or, when none answers, local against the store file opened directly.
-// bbolt's lock keeps the two from ever writing the file at once.
-func withStore(ctx context.Context, dir string, remote func(sock string) error, local func(*store.DB) error) error {
+// bbolt's lock keeps the two from ever writing the file at once. When the
+// configured store is PostgreSQL only a running server will do: a bbolt
+// file left in dir (the source of a store copy) is stale.
+func withStore(ctx context.Context, dir string, loadCfg func() (*Config, error), remote func(sock string) error, local func(*store.DB) error) error {
 	err := remote(filepath.Join(dir, "admin.sock"))
 	if !errors.Is(err, admin.ErrNoServer) {
 		return err
+	}
+	if cfg, cerr := loadCfg(); cerr == nil {
+		if kind, _, _ := parseStoreURL(cfg.Store.URL, dir); kind == storePostgres {
+			return errors.New("store.url names PostgreSQL: run this while beforetrip api runs with this data folder " +
+				"(it goes through its admin socket); without a server it is not supported yet")
+		}
 	}
 	path := filepath.Join(dir, "beforetrip.db")
 	if _, err := os.Stat(path); err != nil {
