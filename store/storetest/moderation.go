@@ -37,7 +37,7 @@ func (b Backend) testReportsHideUntilDecided(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if hidden := i == 2; res.IsPublic == hidden || res.WasPublic != true {
+		if hidden := i == 2; res.IsPublic == hidden || !res.WasPublic {
 			t.Fatalf("report %d: result %+v", i+1, res)
 		}
 		b.check(t, db)
