@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/beforetrip/beforetrip/mail/mailtest"
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // mailLink waits for a mail to addr whose subject contains subject and
@@ -30,7 +31,7 @@ func mailLink(t *testing.T, mp *mailtest.Mailpit, addr, subject, prefix string) 
 func TestJourneyAccountMail(t *testing.T) {
 	mp := mailtest.Start(t)
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", SMTPURL: mp.SMTPURL})
 	base := site.StartServe(t, port)
 	tab := NewTab(t, browser, `delete window.EventSource;`)
@@ -100,7 +101,7 @@ func TestJourneyAccountMail(t *testing.T) {
 func TestJourneyAccountLifecycle(t *testing.T) {
 	mp := mailtest.Start(t)
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", SMTPURL: mp.SMTPURL})
 	base := site.StartServe(t, port)
 	tab := NewTab(t, browser, `delete window.EventSource;`)

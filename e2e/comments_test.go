@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // TestCommentPaging loads a thread over two pages of results: the newest
@@ -14,7 +16,7 @@ import (
 // loads it; top-level comments stay newest first.
 func TestCommentPaging(t *testing.T) {
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
 	site.StartServe(t, port)
@@ -80,7 +82,7 @@ func last(s []string) string {
 // own, and Report only on others'.
 func TestOthersCommentsReadOnly(t *testing.T) {
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
 	site.StartServe(t, port)

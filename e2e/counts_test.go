@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/chromedp"
 )
 
@@ -18,7 +19,7 @@ import (
 // one request, and nothing above the comment thread moves.
 func TestCountsWithoutLayoutShift(t *testing.T) {
 	browser := NewBrowser(t)
-	apiPort, sitePort := FreePort(t), FreePort(t)
+	apiPort, sitePort := harness.FreePort(t), harness.FreePort(t)
 	apiBase := fmt.Sprintf("http://127.0.0.1:%d", apiPort)
 	siteOrigin := fmt.Sprintf("http://127.0.0.1:%d", sitePort)
 	site := NewSite(t, SiteOptions{BaseURL: siteOrigin + "/", APIAddr: "127.0.0.1:8080",

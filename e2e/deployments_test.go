@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // TestJourneyServe runs the journey against `beforetrip serve`: site and
 // API on one port.
 func TestJourneyServe(t *testing.T) {
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
 	site.StartServe(t, port)
@@ -31,7 +33,7 @@ func TestJourneyServe(t *testing.T) {
 func TestJourneyNginx(t *testing.T) {
 	MustNginx(t)
 	browser := NewBrowser(t)
-	apiPort := FreePort(t)
+	apiPort := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080",
 		TrustedProxies: []string{"127.0.0.1"}})
 	site.Build(t)
@@ -72,7 +74,7 @@ func TestJourneyCrossOrigin(t *testing.T) {
 				MustNginx(t)
 			}
 			browser := NewBrowser(t)
-			apiPort, sitePort := FreePort(t), FreePort(t)
+			apiPort, sitePort := harness.FreePort(t), harness.FreePort(t)
 			siteOrigin := fmt.Sprintf("http://127.0.0.1:%d", sitePort)
 			apiOrigin := fmt.Sprintf("http://%s:%d", tt.apiHost, apiPort)
 			site := NewSite(t, SiteOptions{BaseURL: siteOrigin + "/", APIAddr: "127.0.0.1:8080",
@@ -104,7 +106,7 @@ func startNginxSite(tb testing.TB, public string, sitePort, apiPort int, apiOrig
 		[2]string{"server_name _;", fmt.Sprintf("server_name _; listen 127.0.0.1:%d;", sitePort)})
 	// StartNginx waited for its own port; both listen in the same process,
 	// but check the site's port too.
-	WaitFor(tb, 10*time.Second, "nginx on "+strconv.Itoa(sitePort), func() error {
+	harness.WaitFor(tb, 10*time.Second, "nginx on "+strconv.Itoa(sitePort), func() error {
 		_, err := get(fmt.Sprintf("http://127.0.0.1:%d/", sitePort))
 		return err
 	})

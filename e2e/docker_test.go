@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -22,7 +23,7 @@ import (
 func TestContainerCommand(t *testing.T) {
 	df := parseDockerfile(t, filepath.Join(repoRoot, "Dockerfile"))
 	root := t.TempDir()
-	port := fmt.Sprint(FreePort(t))
+	port := fmt.Sprint(harness.FreePort(t))
 	// The image's paths, rooted in the temp folder.
 	mapPath := strings.NewReplacer("/app", root+"/app", "/data", root+"/data",
 		"/srv/beforetrip/public", root+"/public", ":8080", ":"+port)
@@ -50,7 +51,7 @@ func TestContainerCommand(t *testing.T) {
 	for i := range args {
 		args[i] = mapPath.Replace(args[i])
 	}
-	p := StartProcIn(t, mapPath.Replace(df.workdir), MustBinary(t), env, args...)
+	p := StartProcIn(t, mapPath.Replace(df.workdir), harness.MustBinary(t), env, args...)
 	health := mapPath.Replace(df.health)
 	p.WaitHTTP(t, health, 60*time.Second)
 	if _, err := os.Stat(filepath.Join(root, "public", "index.html")); err != nil {
@@ -60,9 +61,9 @@ func TestContainerCommand(t *testing.T) {
 		t.Errorf("no store in the data volume: %v", err)
 	}
 
-	backup := exec.Command(MustBinary(t), "backup", "--out", filepath.Join(root, "data", "backup.db"))
+	backup := exec.Command(harness.MustBinary(t), "backup", "--out", filepath.Join(root, "data", "backup.db"))
 	backup.Dir = mapPath.Replace(df.workdir)
-	backup.Env = append(cleanEnv(), env...)
+	backup.Env = append(harness.CleanEnv(), env...)
 	if out, err := backup.CombinedOutput(); err != nil {
 		t.Fatalf("backup in the running container: %v\n%s", err, out)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/chromedp/kb"
 )
 
@@ -129,7 +130,7 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	}
 	// The widget shows a like at once, before its PUT is answered: reload
 	// only once the server has it, or the new page may read the old count.
-	WaitFor(t, 30*time.Second, "like stored", func() error {
+	harness.WaitFor(t, 30*time.Second, "like stored", func() error {
 		if body, err := get(dep.API + "/api/page?id=" + tipID); err != nil || !strings.Contains(body, `"likes":1`) {
 			return fmt.Errorf("like not stored: %v %s", err, body)
 		}
@@ -198,7 +199,7 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	a.Click(".bt-review button[type=submit]")
 	a.Wait("link to the new review", `q('.bt-review-done a') && /^\/countries\/japan\/reviews\/u-\d+\/$/.test(q('.bt-review-done a').getAttribute('href'))`)
 	href := Eval[string](a, `document.querySelector('.bt-review-done a').getAttribute('href')`)
-	WaitFor(t, 30*time.Second, "reader review page "+href, func() error {
+	harness.WaitFor(t, 30*time.Second, "reader review page "+href, func() error {
 		return pageContains(dep.Site+href, "Loved the trains")
 	})
 
@@ -216,7 +217,7 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 	b.Wait("list counts", `(it => it && it.querySelector('.bt-item-likes').textContent === '1' && it.querySelector('.bt-item-comments').textContent === '2')(qa('.bt-item').find((e) => e.dataset.page === '`+tipID+`'))`)
 
 	t.Log("the static list is rebuilt with the new counts")
-	WaitFor(t, 30*time.Second, "rebuilt /countries/japan/tips/", func() error {
+	harness.WaitFor(t, 30*time.Second, "rebuilt /countries/japan/tips/", func() error {
 		body, err := get(dep.Site + "/countries/japan/tips/")
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/chromedp/kb"
 )
 
@@ -13,7 +14,7 @@ import (
 // toggles the like button.
 func TestKeyboardOnly(t *testing.T) {
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080"})
 	base := site.StartServe(t, port)
 	apiCall(t, base, "", "POST", "/api/auth/register", map[string]any{"username": "keys", "email": "keys@example.com", "password": readerPass}, http.StatusCreated)

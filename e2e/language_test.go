@@ -3,12 +3,14 @@ package e2e
 import (
 	"fmt"
 	"testing"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // TestKoreanWidget builds the site in Korean: the widget speaks it.
 func TestKoreanWidget(t *testing.T) {
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080", Language: "ko"})
 	site.StartServe(t, port)

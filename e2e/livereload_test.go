@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -79,7 +80,7 @@ const pageViewLimit = 20 * time.Second
 // seventh page view on, navigations hung.
 func TestServeManyPagesOneTab(t *testing.T) {
 	browser := NewBrowser(t, chromedp.WindowSize(390, 844))
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080", OwnContent: true})
 	site.StartServe(t, port)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/chromedp"
 )
 
@@ -15,7 +16,7 @@ import (
 // serve` with pre-moderation.
 func TestModerationServe(t *testing.T) {
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080", Moderation: "pre"})
 	site.StartServe(t, port)
@@ -28,7 +29,7 @@ func TestModerationServe(t *testing.T) {
 func TestModerationNginx(t *testing.T) {
 	MustNginx(t)
 	browser := NewBrowser(t)
-	apiPort := FreePort(t)
+	apiPort := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080",
 		TrustedProxies: []string{"127.0.0.1"}, Moderation: "pre"})
 	site.Build(t)

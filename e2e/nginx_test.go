@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // nginxPath is Debian's nginx; tests that need it skip when it is absent.
@@ -48,7 +50,7 @@ func StartNginx(tb testing.TB, public string, apiPort int, replace ...[2]string)
 	if err := os.Mkdir(filepath.Join(prefix, "tmp"), 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	port := FreePort(tb)
+	port := harness.FreePort(tb)
 	temps := ""
 	for _, k := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
 		temps += fmt.Sprintf(" %s_temp_path %s;", k, filepath.Join(prefix, "tmp", k))

@@ -23,6 +23,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // TestNginxConfig runs deploy/nginx.conf in Debian's nginx in front of a
@@ -31,7 +33,7 @@ import (
 // dotfile denial and the /api/ proxy.
 func TestNginxConfig(t *testing.T) {
 	MustNginx(t)
-	apiPort := FreePort(t)
+	apiPort := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:0",
 		TrustedProxies: []string{"127.0.0.1"}})
 	site.Build(t)
@@ -218,7 +220,7 @@ func TestNginxConfig(t *testing.T) {
 			t.Fatal("no X-Request-ID from the API")
 		}
 		var line string
-		WaitFor(t, 5*time.Second, "API log line of "+rid, func() error {
+		harness.WaitFor(t, 5*time.Second, "API log line of "+rid, func() error {
 			for _, l := range strings.Split(api.Log(), "\n") {
 				if strings.Contains(l, rid) {
 					line = l
@@ -320,7 +322,7 @@ func TestNginxHTTPS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tlsPort := FreePort(t)
+	tlsPort := harness.FreePort(t)
 	cert, key, pool := selfSigned(t)
 	replace := [][2]string{
 		{"#https listen 443 ssl http2;", fmt.Sprintf("listen 127.0.0.1:%d ssl http2;", tlsPort)},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
@@ -34,7 +35,7 @@ func TestReadableWithoutJavaScript(t *testing.T) {
 	browser := NewBrowser(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080"})
 	site.Build(t)
-	base := serveStatic(t, site.Out, FreePort(t))
+	base := serveStatic(t, site.Out, harness.FreePort(t))
 	tab := NewTab(t, browser)
 	if _, err := chromedp.Call(tab.ctx, emulation.SetScriptExecutionDisabled,
 		emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"testing"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/chromedp"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestPassportChoice(t *testing.T) {
 	MustNginx(t)
 	browser := NewBrowser(t)
-	apiPort := FreePort(t)
+	apiPort := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080",
 		TrustedProxies: []string{"127.0.0.1"}})
 	site.Build(t)
@@ -55,7 +56,7 @@ func TestPassportChoice(t *testing.T) {
 
 	ko := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", Language: "ko"})
 	ko.Build(t)
-	koBase := serveStatic(t, ko.Out, FreePort(t))
+	koBase := serveStatic(t, ko.Out, harness.FreePort(t))
 	kt := NewTab(t, browser)
 	kt.Do("open ko", chromedp.Navigate(koBase+"/countries/japan/"))
 	kt.Wait("KR preselected in the ko build", `!q('.passport-pick').hidden && q('#passport').value === 'KR' && q('.entry-picked [data-passport="KR"]') !== null && q('.entry-picked').innerText.includes('대한민국')`)

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // testJWTSecret is the BEFORETRIP_JWT_SECRET of every `beforetrip api` the
@@ -46,7 +47,7 @@ func StartProcIn(tb testing.TB, dir, name string, env []string, args ...string) 
 	}
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(cleanEnv(), env...)
+	cmd.Env = append(harness.CleanEnv(), env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
 		f.Close()
@@ -125,25 +126,14 @@ func tail(path string, n int) string {
 	return string(b)
 }
 
-// FreePort returns a loopback TCP port that was free a moment ago.
-func FreePort(tb testing.TB) int {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // RunBinary runs beforetrip to completion (build, check) and returns its
 // combined output.
 func RunBinary(tb testing.TB, args ...string) string {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, MustBinary(tb), args...)
-	cmd.Env = cleanEnv()
+	cmd := exec.CommandContext(ctx, harness.MustBinary(tb), args...)
+	cmd.Env = harness.CleanEnv()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		tb.Fatalf("beforetrip %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -151,34 +141,5 @@ func RunBinary(tb testing.TB, args ...string) string {
 	return string(out)
 }
 
-// WaitFor polls cond every 50 ms until it returns nil or timeout passes,
-// and fails with cond's last error.
-func WaitFor(tb testing.TB, timeout time.Duration, what string, cond func() error) {
-	tb.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("%s: not true after %s: %v", what, timeout, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // errNotYet is what WaitFor conditions return while waiting.
 var errNotYet = errors.New("not yet")
-
-// cleanEnv is our environment without BEFORETRIP_* variables, so that a
-// developer's shell cannot change what a test runs.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "BEFORETRIP_") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -23,7 +24,7 @@ func searchSite(t *testing.T, lang string) string {
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", Language: lang,
 		Content: filepath.Join(repoRoot, "content")})
 	site.Build(t)
-	return StartNginx(t, site.Out, FreePort(t)) // nothing listens on the API port
+	return StartNginx(t, site.Out, harness.FreePort(t)) // nothing listens on the API port
 }
 
 // openSearchable opens url and waits for search-box.js to turn the header

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -15,7 +16,7 @@ import (
 // comment keeps its text.
 func TestNetworkErrors(t *testing.T) {
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080"})
 	base, server := site.StartServeProc(t, port)
 	tab := NewTab(t, browser, `delete window.EventSource;`)
@@ -42,7 +43,7 @@ func TestNetworkErrors(t *testing.T) {
 // /api/auth/me and a refresh.
 func TestSessionRefresh(t *testing.T) {
 	browser := NewBrowser(t)
-	port := FreePort(t)
+	port := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080"})
 	base, server := site.StartServeProc(t, port)
 	tab := NewTab(t, browser, `delete window.EventSource;`)
@@ -67,7 +68,7 @@ func TestSessionRefresh(t *testing.T) {
 
 	expireAccess()
 	tab.Click(".bt-like-button")
-	WaitFor(t, 20*time.Second, "the like after a refresh", func() error {
+	harness.WaitFor(t, 20*time.Second, "the like after a refresh", func() error {
 		if Eval[string](tab, likeState) != "true/1" || refreshes() != 1 {
 			return errNotYet
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -117,7 +118,7 @@ func (s *Site) StartServe(tb testing.TB, port int) string {
 func (s *Site) StartServeProc(tb testing.TB, port int) (string, *proc) {
 	tb.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	p := StartProc(tb, MustBinary(tb), nil, "serve", "--config", s.Config,
+	p := StartProc(tb, harness.MustBinary(tb), nil, "serve", "--config", s.Config,
 		"--addr", addr, "--data", s.Data, "--out", s.Out)
 	base := "http://" + addr
 	p.WaitHTTP(tb, base+"/api/healthz", 60*time.Second)
@@ -129,7 +130,7 @@ func (s *Site) StartServeProc(tb testing.TB, port int) (string, *proc) {
 func (s *Site) StartAPI(tb testing.TB, port int) *proc {
 	tb.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	p := StartProc(tb, MustBinary(tb), []string{"BEFORETRIP_JWT_SECRET=" + testJWTSecret},
+	p := StartProc(tb, harness.MustBinary(tb), []string{"BEFORETRIP_JWT_SECRET=" + testJWTSecret},
 		"api", "--config", s.Config, "--addr", addr, "--data", s.Data, "--out", s.Out)
 	p.WaitHTTP(tb, "http://"+addr+"/api/healthz", 60*time.Second)
 	return p

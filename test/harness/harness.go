@@ -1,7 +1,9 @@
-// Package harness runs the real beforetrip binary for the whole-program
-// tests under test/ (durability, soak): it builds the binary, starts
-// `beforetrip api` on a free port with its own data and output folders,
-// kills and restarts it, and talks to it over HTTP with Bearer tokens.
+// Package harness is the one harness of the whole-program tests (e2e/,
+// test/durability, test/soak, test/hostile): it builds the beforetrip
+// binary once per test process (Main, MustBinary), finds free ports,
+// starts `beforetrip api` or `serve` with its own data and output folders,
+// waits for it to be healthy, kills and restarts it, and talks to it over
+// HTTP with Bearer tokens.
 package harness
 
 import (
@@ -11,12 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -29,37 +29,6 @@ const JWTSecret = "harness-secret-0123456789abcdefghijklmnopqrstuv"
 
 // Password is the password of every account the harness registers.
 const Password = "correct horse battery staple"
-
-// RepoRoot returns the module root (the folder holding go.mod).
-func RepoRoot(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("harness: go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// MustBinary builds ./cmd/beforetrip into a temporary folder.
-func MustBinary(tb testing.TB) string {
-	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "beforetrip")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/beforetrip")
-	cmd.Dir = RepoRoot(tb)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build ./cmd/beforetrip: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // Server is one `beforetrip api` at a fixed address that can be killed and
 // restarted over the same data folder.
@@ -83,12 +52,7 @@ type Server struct {
 // harness's JWT secret and api.limits off.
 func NewServer(tb testing.TB, bin string) *Server {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := fmt.Sprintf("127.0.0.1:%d", FreePort(tb))
 	dir := tb.TempDir()
 	s := &Server{Bin: bin, Config: filepath.Join(RepoRoot(tb), "config.yaml"), Data: filepath.Join(dir, "data"),
 		Out: filepath.Join(dir, "public"), Addr: addr, tb: tb, logs: filepath.Join(dir, "logs")}
@@ -113,13 +77,7 @@ func (s *Server) URL() string { return "http://" + s.Addr }
 func (s *Server) Store() string { return filepath.Join(s.Data, "beforetrip.db") }
 
 func (s *Server) env() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "BEFORETRIP_") {
-			env = append(env, kv)
-		}
-	}
-	return append(append(env, "BEFORETRIP_JWT_SECRET="+JWTSecret, "BEFORETRIP_API_LIMITS=off"), s.Env...)
+	return append(append(CleanEnv(), "BEFORETRIP_JWT_SECRET="+JWTSecret, "BEFORETRIP_API_LIMITS=off"), s.Env...)
 }
 
 // MustBuildSite runs `beforetrip build` into the server's output folder.
