@@ -1,9 +1,11 @@
 package beforetrip_test
 
 import (
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/beforetrip/beforetrip"
@@ -71,5 +73,53 @@ func TestValidPageIDHostile(t *testing.T) {
 				t.Fatalf("ValidPageID(%q) = %v, want %v", id, got, want)
 			}
 		})
+	}
+}
+
+// splitValidPageID is ValidPageID as it was written before its one-pass
+// form (issue 20): the definition the fast form must keep.
+func splitValidPageID(id string) bool {
+	if id == "" {
+		return true
+	}
+	if len(id) > beforetrip.MaxPageIDLen || !utf8.ValidString(id) {
+		return false
+	}
+	for _, seg := range strings.Split(id, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	for _, r := range id {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// TestValidPageIDSameAsSplit compares ValidPageID with its earlier
+// definition on the seeds and on random IDs built from characters each
+// rule is about.
+func TestValidPageIDSameAsSplit(t *testing.T) {
+	alphabet := []string{"a", "Z", "0", "-", ".", "..", "/", "\\", " ", "\t", "\x00", "\x7f", "\u0085",
+		"\u00a0", "\u3000", "\ufffd", "\xff", "\xe2\x82", "한", "국", "é", "\u200b", "\u2028"}
+	check := func(id string) {
+		if got, want := beforetrip.ValidPageID(id), splitValidPageID(id); got != want {
+			t.Fatalf("ValidPageID(%q) = %v, the split definition says %v", id, got, want)
+		}
+	}
+	for _, id := range pageIDSeeds {
+		check(id)
+	}
+	check(strings.Repeat("a", beforetrip.MaxPageIDLen))
+	check(strings.Repeat("a", beforetrip.MaxPageIDLen+1))
+	r := rand.New(rand.NewPCG(20, 20))
+	for range 200000 {
+		var b strings.Builder
+		for n := r.IntN(8); n >= 0; n-- {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		check(b.String())
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -52,7 +51,8 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *addr == "" {
 		*addr = cfg.API.Addr
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	logger, closeLog := newBufferedLogger(stderr)
+	defer closeLog()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
