@@ -3,9 +3,16 @@ package e2e
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/mail/mailtest"
 	"github.com/beforetrip/beforetrip/test/harness"
 )
@@ -95,8 +102,8 @@ func TestJourneyAccountMail(t *testing.T) {
 
 // TestJourneyAccountLifecycle: reply notifications on /account/ → another
 // reader replies → the (batched) mail arrives with RFC 8058 headers and its
-// unsubscribe link turns them off; the export link answers the account's
-// JSON; deleting the account leaves the comment as a placeholder without
+// unsubscribe link turns them off; a click on the export link downloads
+// the account's JSON as a file; deleting the account leaves the comment as a placeholder without
 // author and the name cannot log in.
 func TestJourneyAccountLifecycle(t *testing.T) {
 	mp := mailtest.Start(t)
@@ -160,8 +167,7 @@ func TestJourneyAccountLifecycle(t *testing.T) {
 	tab.Open(mailtest.Link(t, replyMail.Text, base+"/account/#unsubscribe="))
 	tab.Wait("unsubscribed", `q('#bt-account-page').textContent.includes('Reply mails are off') && q('#bt-a-notify') && !q('#bt-a-notify').checked`)
 
-	tab.Wait("export", `window.__exp ? window.__exp.user.username === 'asker' && window.__exp.comments.length === 1 :
-		(fetch(q('.bt-account-export a').href, {credentials: 'include'}).then((r) => r.json()).then((j) => { window.__exp = j; }), false)`)
+	mustDownloadExport(t, tab, "asker")
 
 	tab.Type("form:has([name=confirm]) [name=password]", readerPass)
 	tab.Click("form:has([name=confirm]) [name=confirm]")
@@ -180,4 +186,39 @@ func TestJourneyAccountLifecycle(t *testing.T) {
 		t.Errorf("%d comments, want the placeholder and the reply", len(list.Comments))
 	}
 	tab.NoExceptions()
+}
+
+// mustDownloadExport clicks the account page's export link as a reader
+// does and checks that Chromium saves it as a file (the API's
+// Content-Disposition: attachment) holding the account's JSON.
+func mustDownloadExport(t *testing.T, tab *Tab, name string) {
+	t.Helper()
+	dir := t.TempDir()
+	id := chromedp.FromContext(tab.ctx).BrowserContextID
+	_, err := chromedp.Call(tab.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, BrowserContextID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.Click(".bt-account-export a")
+	path := filepath.Join(dir, "beforetrip-"+name+".json")
+	deadline := time.Now().Add(2 * time.Minute)
+	var data []byte
+	for {
+		if data, err = os.ReadFile(path); err == nil && json.Valid(data) {
+			break
+		}
+		if time.Now().After(deadline) {
+			entries, _ := os.ReadDir(dir)
+			t.Fatalf("no downloaded export at %s (folder holds %v): %v", path, entries, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var exp beforetrip.AccountExport
+	if err := json.Unmarshal(data, &exp); err != nil {
+		t.Fatal(err)
+	}
+	if exp.User.Username != name || len(exp.Comments) != 1 || exp.Comments[0].Page == "" {
+		t.Errorf("downloaded export = %s", data)
+	}
 }
