@@ -10,8 +10,9 @@ import (
 )
 
 // logFlushEvery bounds how late an Info line of the request log reaches
-// stderr. Writing every request's line with its own write(2) cost the API
-// about a third of its read throughput (bench/RESULTS.md, issue 20).
+// stderr. Buffering saves the read path one write(2) per request (issue 20);
+// the CPU measured per read did not move beyond the noise of the shared
+// machine (bench/RESULTS.md), so this is the cheap side of the trade.
 const logFlushEvery = 100 * time.Millisecond
 
 // bufferedLog collects log lines in memory and writes them to w in one
