@@ -113,7 +113,7 @@ func TestCardWithoutJS(t *testing.T) {
 	card = card[:strings.Index(card, "</section>")]
 	order := []string{"<h3>Entry</h3>", "<dt>Visa</dt>", "<dt>Passport validity</dt>", "<dt>Arrival card</dt>",
 		"<h3>Money</h3>", "<dt>Currency</dt>", "<h3>Power</h3>", "<dt>Plugs</dt>", "<h3>Connectivity</h3>",
-		"<h3>Safety</h3>", "<dt>Emergency numbers</dt>", "<h3>More about the country</h3>", "<dt>Native name</dt>",
+		"<h3>Safety</h3>", "<dt>Emergency numbers</dt>", `<h3 class="cl-more">More about the country</h3>`, "<dt>Native name</dt>",
 		"<h3>Recent changes</h3>"}
 	at := 0
 	for _, s := range order {

@@ -41,6 +41,15 @@ func nginxBinary() string {
 // returns the base URL.
 func StartNginx(tb testing.TB, public string, apiPort int, replace ...[2]string) string {
 	tb.Helper()
+	base, _ := StartNginxAt(tb, harness.FreePort(tb), public, apiPort, replace...)
+	return base
+}
+
+// StartNginxAt is StartNginx on a given port, returning the process too:
+// a test that stops nginx (the site gone offline) and starts it again
+// keeps the same origin, and so the browser's service worker and caches.
+func StartNginxAt(tb testing.TB, port int, public string, apiPort int, replace ...[2]string) (string, *proc) {
+	tb.Helper()
 	MustNginx(tb)
 	conf, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "nginx.conf"))
 	if err != nil {
@@ -50,7 +59,6 @@ func StartNginx(tb testing.TB, public string, apiPort int, replace ...[2]string)
 	if err := os.Mkdir(filepath.Join(prefix, "tmp"), 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	port := harness.FreePort(tb)
 	temps := ""
 	for _, k := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
 		temps += fmt.Sprintf(" %s_temp_path %s;", k, filepath.Join(prefix, "tmp", k))
@@ -95,5 +103,5 @@ func StartNginx(tb testing.TB, public string, apiPort int, replace ...[2]string)
 			tb.Logf("--- nginx error.log ---\n%s", tail(filepath.Join(prefix, "error.log"), 4000))
 		}
 	})
-	return base
+	return base, p
 }

@@ -1,5 +1,5 @@
 // beforetrip service worker, written by `beforetrip build`.
-var BT = {"version":"243e6b889f0d","shell":["/saved/","/css/main.e14e5976.css","/css/widget.c1887f33.css","/js/widget.c1887f33.js","/js/search-box.bdf44d44.js","/js/passport.d727e3f8.js","/js/offline.fe73c0ec.js","/img/favicon.svg"],"trips":{"japan":"/offline/japan.75e63aa8.json","south-korea":"/offline/south-korea.9413fdb3.json"}};
+var BT = {"version":"f718694ae202","shell":["/saved/","/css/main.9f3e0b8a.css","/css/widget.c1887f33.css","/js/widget.c1887f33.js","/js/search-box.bdf44d44.js","/js/passport.d727e3f8.js","/js/offline.fe73c0ec.js","/img/favicon.svg"],"trips":{"japan":"/offline/japan.68ece400.json","south-korea":"/offline/south-korea.310b7da2.json"}};
 /* beforetrip service worker (build/sw.js; the builder writes it as /sw.js
    with the line "var BT = {version, shell, trips}" in front).
 
