@@ -29,9 +29,6 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 		"pagerURL": pagerHref,
 		// asset is the fingerprinted URL of a file under static/, "" if absent.
 		"asset": th.assetURL,
-		// themeColor is the colour of the browser's UI around the site
-		// (offline.go).
-		"themeColor": func() string { return themeColor },
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

@@ -38,7 +38,7 @@ func (b *Builder) newRenderer(s *site, th *theme) *renderer {
 
 func (b *Builder) siteView(th *theme) *siteView {
 	return &siteView{Title: b.cfg.Title, Lang: b.cfg.Language, BaseURL: b.cfg.BaseURL,
-		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, Offline: !b.cfg.LiveReload, I18N: th.widget, AdminI18N: th.admin,
+		APIOrigin: b.cfg.APIOrigin, LiveReload: b.cfg.LiveReload, Offline: !b.cfg.LiveReload, ThemeColor: themeColor, I18N: th.widget, AdminI18N: th.admin,
 		AccountI18N: th.account}
 }
 

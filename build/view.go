@@ -15,9 +15,11 @@ type siteView struct {
 	LiveReload bool
 	// Offline: the site has a service worker and "Save for the trip"
 	// (production builds; offline.go).
-	Offline   bool
-	I18N      template.JS // JSON of the widget_* strings for the widget
-	AdminI18N template.JS // JSON of the admin_* strings for /admin/'s script
+	Offline bool
+	// ThemeColor colours the browser's UI around the site (offline.go).
+	ThemeColor string
+	I18N       template.JS // JSON of the widget_* strings for the widget
+	AdminI18N  template.JS // JSON of the admin_* strings for /admin/'s script
 	// AccountI18N is the JSON of the account_* strings, written only into
 	// the account pages for their own script.
 	AccountI18N template.JS
