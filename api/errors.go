@@ -28,6 +28,8 @@ func statusOf(code string) int {
 		return http.StatusTooManyRequests
 	case codeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case codeUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -36,6 +38,10 @@ func statusOf(code string) int {
 // codeMethodNotAllowed is the API's one code beyond the domain's: a known
 // path asked with the wrong method. It never comes from a service.
 const codeMethodNotAllowed = "method_not_allowed"
+
+// codeUnavailable is /api/readyz's answer when the store does not: this
+// instance should get no traffic until it does. It never comes from a service.
+const codeUnavailable = "unavailable"
 
 // errorBody is the JSON shape of every error: {"error":{"code","message","field"?}}.
 type errorBody struct {

@@ -4,11 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"github.com/beforetrip/beforetrip"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"time"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -16,10 +17,14 @@ const localRequestID = "bt.request_id"
 
 // requestLog is the outermost middleware: it sets the request ID, runs the
 // chain, writes any error as JSON itself (so the status it logs is the one
-// sent) and logs one line. Query strings are never logged: they may carry
-// page IDs of private drafts or, from careless clients, tokens.
+// sent), tells the observer and logs one line. Query strings are never
+// logged: they may carry page IDs of private drafts or, from careless
+// clients, tokens. The line is built only when info is logged: its
+// arguments cost allocations on every request otherwise.
 func (s *Server) requestLog(c *fiber.Ctx) error {
 	start := time.Now()
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
 	id := c.Get(fiber.HeaderXRequestID)
 	if !validRequestID(id) {
 		var b [8]byte
@@ -33,9 +38,16 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 			return herr
 		}
 	}
-	s.log.Info("request", "method", c.Method(), "path", c.Path(),
-		"status", c.Response().StatusCode(), "duration", time.Since(start),
-		"ip", s.clientIP(c), "request_id", id)
+	d, status := time.Since(start), c.Response().StatusCode()
+	if s.cfg.Observer != nil {
+		// After Next, Route is the last route the request matched: the
+		// endpoint's pattern, or the middleware's ("/api") that answered.
+		s.cfg.Observer.ObserveRequest(c.Method(), c.Route().Path, status, d)
+	}
+	if s.log.Enabled(c.UserContext(), slog.LevelInfo) {
+		s.log.Info("request", "method", c.Method(), "path", c.Path(),
+			"status", status, "duration", d, "ip", s.clientIP(c), "request_id", id)
+	}
 	return nil
 }
 

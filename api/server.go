@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
@@ -78,8 +79,18 @@ type Config struct {
 	// site whose name is made to resolve to 127.0.0.1 would otherwise
 	// read the local preview (drafts) and call the API.
 	AllowedHosts []string
-	// Logger receives one line per request; nil discards.
+	// Logger receives one line per request (at info level); nil discards.
 	Logger *slog.Logger
+	// Observer hears of every finished request (metrics); nil: nobody.
+	Observer RequestObserver
+}
+
+// RequestObserver hears of every finished request: its method, its route
+// pattern as registered ("/api/comments/:id", never the raw path, so label
+// values stay few), its status and how long it took. It runs on the
+// request's goroutine, so it must be quick.
+type RequestObserver interface {
+	ObserveRequest(method, route string, status int, d time.Duration)
 }
 
 // CookieConfig holds the attributes shared by bt_access, bt_refresh and bt_csrf.
@@ -109,6 +120,8 @@ type Services struct {
 	// Notifier hears about like, comment-count and reader-review changes;
 	// nil drops them.
 	Notifier beforetrip.Notifier
+	// Health answers /api/readyz.
+	Health beforetrip.StoreHealth
 }
 
 // Server is the API: a fiber app with every route under /api.
@@ -124,6 +137,9 @@ type Server struct {
 	trusted []netip.Prefix
 	origins map[string]bool
 	routes  []route
+	// inFlight counts requests between the first middleware and the
+	// last: what a shutdown waits for (InFlight).
+	inFlight atomic.Int64
 }
 
 // New checks cfg and returns a Server with its routes in place.
@@ -133,7 +149,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Users == nil || svc.Sessions == nil || svc.Likes == nil || svc.Comments == nil ||
 		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil || svc.Moderation == nil ||
-		svc.Accounts == nil || svc.Mail == nil {
+		svc.Accounts == nil || svc.Mail == nil || svc.Health == nil {
 		return nil, errors.New("api: every service but Notifier is required")
 	}
 	if svc.Notifier == nil {
@@ -210,6 +226,7 @@ type route struct {
 func (s *Server) routeTable() []route {
 	return []route{
 		{fiber.MethodGet, "/api/healthz", s.healthz},
+		{fiber.MethodGet, "/api/readyz", s.readyz},
 
 		{fiber.MethodPost, "/api/auth/register", s.register},
 		{fiber.MethodPost, "/api/auth/login", s.login},
@@ -340,10 +357,6 @@ func pathMatches(pattern, path string) bool {
 		}
 	}
 	return true
-}
-
-func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"ok": true})
 }
 
 // notify announces a change without blocking (Notifier implementations queue).

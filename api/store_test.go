@@ -32,7 +32,9 @@ type testStore interface {
 	beforetrip.AccountService
 	beforetrip.Outbox
 	beforetrip.MailQueue
+	beforetrip.StoreHealth
 	Verify() error
+	Close() error
 	Backup(w io.Writer) (int64, error)
 }
 

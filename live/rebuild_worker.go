@@ -113,6 +113,15 @@ func (w *Worker) RebuildAll(at time.Time) {
 	w.signal()
 }
 
+// Pending reports the work queued and not yet built: changed files and
+// data changes, and whether a full build is due. Once Run has returned it
+// is what the next start's full build covers (shutdown logs it).
+func (w *Worker) Pending() (files, data int, full bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.pending.files), len(w.pending.data), w.pending.full
+}
+
 func (w *Worker) signal() {
 	select {
 	case w.wake <- struct{}{}:

@@ -51,7 +51,8 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *addr == "" {
 		*addr = cfg.API.Addr
 	}
-	logger, closeLog := newBufferedLogger(stderr)
+	level, _ := cfg.LogLevel() // checked when the config was loaded
+	logger, closeLog := newBufferedLogger(stderr, level)
 	defer closeLog()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -71,6 +74,12 @@ type Config struct {
 		Debounce time.Duration `yaml:"debounce"`
 		MaxWait  time.Duration `yaml:"max_wait"`
 	} `yaml:"rebuild"`
+	Metrics struct {
+		Addr string `yaml:"addr"`
+	} `yaml:"metrics"`
+	Log struct {
+		Level string `yaml:"level"`
+	} `yaml:"log"`
 
 	// JWTSecret comes only from BEFORETRIP_JWT_SECRET, never from the file.
 	JWTSecret string `yaml:"-"`
@@ -101,6 +110,7 @@ func defaultConfig() Config {
 	c.Comments.EditWindow = 15 * time.Minute
 	c.Rebuild.Debounce = time.Second
 	c.Rebuild.MaxWait = 5 * time.Second
+	c.Log.Level = "info"
 	return c
 }
 
@@ -241,7 +251,37 @@ func (c *Config) validate() error {
 	if c.Rebuild.Debounce <= 0 || c.Rebuild.MaxWait < c.Rebuild.Debounce {
 		return fmt.Errorf("config: rebuild: need 0 < debounce <= max_wait")
 	}
+	if _, err := c.LogLevel(); err != nil {
+		return err
+	}
+	if c.Metrics.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Addr); err != nil {
+			return fmt.Errorf("config: metrics.addr %q: want HOST:PORT (e.g. 127.0.0.1:9090), or empty for no metrics", c.Metrics.Addr)
+		}
+	}
 	return nil
+}
+
+// LogLevel is log.level as slog's level.
+func (c *Config) LogLevel() (slog.Level, error) {
+	switch strings.ToLower(c.Log.Level) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info", "":
+		return slog.LevelInfo, nil
+	case "warn":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("config: log.level %q: want debug, info, warn or error", c.Log.Level)
+}
+
+// Logger returns serve's logger at log.level: text, for a person at a
+// terminal (api logs JSON through newBufferedLogger).
+func (c *Config) Logger(w io.Writer) *slog.Logger {
+	level, _ := c.LogLevel() // checked by validate
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // jwtSecret returns BEFORETRIP_JWT_SECRET checked by the API's rule, or

@@ -93,7 +93,7 @@ func (h flushingHandler) WithGroup(name string) slog.Handler {
 
 // newBufferedLogger is the JSON logger of `beforetrip api` over a
 // bufferedLog on w; call the returned func before exiting.
-func newBufferedLogger(w io.Writer) (*slog.Logger, func()) {
+func newBufferedLogger(w io.Writer, level slog.Leveler) (*slog.Logger, func()) {
 	b := newBufferedLog(w)
-	return slog.New(flushingHandler{slog.NewJSONHandler(b, nil), b}), b.Close
+	return slog.New(flushingHandler{slog.NewJSONHandler(b, &slog.HandlerOptions{Level: level}), b}), b.Close
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 // line (and everything before it) at once, and Close writes the rest.
 func TestBufferedLog(t *testing.T) {
 	var out syncBuffer
-	logger, closeLog := newBufferedLogger(&out)
+	logger, closeLog := newBufferedLogger(&out, slog.LevelInfo)
 	logger.Info("request", "path", "/api/pages")
 	for deadline := time.Now().Add(time.Minute); !strings.Contains(out.String(), `"path":"/api/pages"`); {
 		if time.Now().After(deadline) {

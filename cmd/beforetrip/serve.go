@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -67,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg, load, outDir, dataDir := o.cfg, o.load, o.outDir, o.dataDir
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logger := cfg.Logger(stderr)
 
 	// Bind first: a port in use should fail before a long build.
 	ln, err := net.Listen("tcp", o.addr)

@@ -29,6 +29,7 @@ type siteStore interface {
 	beforetrip.AccountService
 	beforetrip.Outbox
 	beforetrip.MailQueue
+	beforetrip.StoreHealth
 	admin.Store
 	PurgeSessionsEvery(ctx context.Context, interval time.Duration, log *slog.Logger)
 	Close() error

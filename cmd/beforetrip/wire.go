@@ -23,6 +23,7 @@ import (
 	"github.com/beforetrip/beforetrip/build"
 	"github.com/beforetrip/beforetrip/live"
 	"github.com/beforetrip/beforetrip/mail"
+	"github.com/beforetrip/beforetrip/metrics"
 )
 
 // liveOptions are what serve and api decide before wiring the running site.
@@ -80,7 +81,13 @@ type liveSite struct {
 	mail   *mail.Sender
 	log    *slog.Logger
 	// release lets go of the output folder (build.LockOutput).
-	release func()
+	release   func()
+	command   string // "serve" or "api", for the start log
+	outDir    string
+	storeName string // store.url without secrets, for the start log
+	// metrics and metricsLn are nil unless metrics.addr is set.
+	metrics   *metrics.Metrics
+	metricsLn net.Listener
 }
 
 // openLiveSite opens the store and wires the API to the rebuild worker. The
@@ -102,7 +109,11 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		release()
 		return nil, err
 	}
-	s := &liveSite{db: db, log: o.log, release: release}
+	s := &liveSite{db: db, log: o.log, release: release, command: o.command, outDir: o.outDir,
+		storeName: redactURL(o.storeURL)}
+	if s.storeName == "" {
+		s.storeName = "bbolt:" + filepath.Join(o.dataDir, "beforetrip.db")
+	}
 	if s.pages, err = api.NewPageIndex(o.outDir, db); err != nil {
 		s.close()
 		return nil, err
@@ -114,6 +125,18 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 			s.pages.Set(r.Build.Manifest)
 		}
 	}}
+	var svc metrics.Store = db
+	var observer api.RequestObserver // a nil *Metrics would be a non-nil observer
+	if addr := o.cfg.Metrics.Addr; addr != "" {
+		// Bound here, before the first build: a port in use fails at once.
+		if s.metricsLn, err = net.Listen("tcp", addr); err != nil {
+			s.close()
+			return nil, fmt.Errorf("metrics.addr: %w", err)
+		}
+		s.metrics = metrics.New(db, o.log)
+		svc, observer = s.metrics.Store(db), s.metrics
+		hooks = append(hooks, func(r live.Result) { s.metrics.ObserveRebuild(r.Full, r.Err, r.Done.Sub(r.Started)) })
+	}
 	opts := []live.Option{
 		live.WithDebounce(o.cfg.Rebuild.Debounce),
 		live.WithMaxWait(o.cfg.Rebuild.MaxWait),
@@ -122,8 +145,8 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	for _, h := range append(hooks, o.hooks...) {
 		opts = append(opts, live.WithHook(h))
 	}
-	s.worker = live.NewWorker(o.newBuilder(db), opts...)
-	s.mail, err = mail.New(db, mail.Config{
+	s.worker = live.NewWorker(o.newBuilder(svc), opts...)
+	s.mail, err = mail.New(svc, mail.Config{
 		SMTPURL: o.cfg.Mail.SMTPURL, From: o.cfg.MailFrom(),
 		Dir: filepath.Join(o.dataDir, "outbox"), Terminal: o.terminal,
 		Site: o.cfg.Title, Language: o.cfg.Language,
@@ -152,9 +175,10 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		RequireVerifiedEmail: o.cfg.Accounts.RequireVerifiedEmail,
 		AllowedHosts:         o.allowedHosts(),
 		Logger:               o.log,
+		Observer:             observer,
 	}, api.Services{
-		Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db, Popular: db,
-		Pages: s.pages, Accounts: db, Mail: s.mail, Notifier: s.worker,
+		Users: svc, Sessions: svc, Likes: svc, Comments: svc, Moderation: svc, Reviews: svc, Popular: svc,
+		Pages: s.pages, Accounts: svc, Mail: s.mail, Notifier: s.worker, Health: db,
 	})
 	if err != nil {
 		s.close()
@@ -163,9 +187,13 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	return s, nil
 }
 
-// close closes the store and lets go of the output folder.
+// close closes the store and lets go of the output folder (and the metrics
+// listener, when run never served it).
 func (s *liveSite) close() error {
 	defer s.release()
+	if s.metricsLn != nil {
+		s.metricsLn.Close()
+	}
 	return s.db.Close()
 }
 
@@ -207,8 +235,16 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 			s.log.Error("admin socket", "path", socket, "err", err)
 		}
 	})
+	if s.metricsLn != nil {
+		wg.Go(func() {
+			if err := s.metrics.Serve(ctx, s.metricsLn); err != nil {
+				s.log.Error("metrics", "addr", s.metricsLn.Addr().String(), "err", err)
+			}
+		})
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- s.api.App().Listener(ln) }()
+	s.logStart(ln.Addr()) // before the banner: tests read the metrics address from it
 	fmt.Fprintln(stdout, banner)
 
 	select {
@@ -220,12 +256,9 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 	if before != nil {
 		before()
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	if serr := s.api.App().ShutdownWithContext(shutdownCtx); serr != nil {
-		s.log.Warn("http shutdown", "err", serr)
-	}
-	cancel()
+	inFlight := s.shutdownHTTP(ctx)
 	wg.Wait()
+	s.logStopped(ctx, inFlight)
 	return errors.Join(err, s.close())
 }
 
