@@ -4,7 +4,10 @@
 // library, so every other package can depend on it and never on each other.
 package beforetrip
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ChangeKind says what a Change is about.
 type ChangeKind string
@@ -56,6 +59,10 @@ type SiteData interface {
 	// ReaderReview returns one published reader review; ENOTFOUND if it
 	// is gone or not published (awaiting approval).
 	ReaderReview(ctx context.Context, id uint64) (*Review, error)
+	// LikesSince returns, per page, how many of its standing likes were
+	// made at or after since (see WindowStart); pages with none are
+	// absent. It feeds /popular/month/.
+	LikesSince(ctx context.Context, since time.Time) (map[string]int64, error)
 }
 
 // Counts are the public numbers of one page.

@@ -55,6 +55,17 @@ func ComparePopular(a, b PopularItem) int {
 	return strings.Compare(a.ID, b.ID)
 }
 
+// PopularWindow is how far back the window ranking (/popular/month/)
+// counts likes.
+const PopularWindow = 30 * 24 * time.Hour
+
+// WindowStart is the earliest like time the window ranking counts at now:
+// likes made at or after it. A window ranking orders pages with
+// ComparePopular, Likes being the likes made in the window (pages with
+// none are not ranked); likes whose time is unknown (made before the store
+// kept like times) are older than any window.
+func WindowStart(now time.Time) time.Time { return now.Add(-PopularWindow) }
+
 // PopularService ranks pages that have at least one like in ComparePopular
 // order. It is kept incrementally (an index maintained with every
 // like), so a query reads Limit entries, not every page.

@@ -41,6 +41,8 @@ type state struct {
 	theme   *theme
 	counts  map[string]beforetrip.Counts
 	readers []beforetrip.Review
+	month   map[string]int64 // likes in the window
+	monthAt time.Time        // when month was read
 }
 
 // Build loads, validates and renders the whole site and publishes it. On
@@ -59,6 +61,7 @@ func (b *Builder) Check(ctx context.Context) (*Result, error) {
 
 func (b *Builder) commit(st *state, s *site) {
 	b.files, b.theme, b.counts, b.readers, b.site = st.files, st.theme, st.counts, st.readers, s
+	b.month, b.monthAt = st.month, st.monthAt
 }
 
 // full is the full-build pipeline. Tips and reviews are rendered as soon as
@@ -104,7 +107,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		errs.sort()
 		return nil, errs
 	}
-	s := assemble(pages, st.counts, th, nil, b.lim, !b.cfg.LiveReload)
+	s := assemble(pages, st.counts, st.month, th, nil, b.lim, !b.cfg.LiveReload)
 	idx := search.New(b.searchOpts...)
 	b.searchFiles = nil
 	if _, err := b.syncSearch(s, idx, nil); err != nil {
@@ -204,7 +207,8 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 	return nil
 }
 
-// loadData reads counts and reader reviews from the SiteData.
+// loadData reads counts, reader reviews and the likes in the window from
+// the SiteData.
 func (b *Builder) loadData(ctx context.Context, st *state) error {
 	st.counts = map[string]beforetrip.Counts{}
 	if b.data == nil {
@@ -220,7 +224,7 @@ func (b *Builder) loadData(ctx context.Context, st *state) error {
 	if st.readers, err = b.data.ReaderReviews(ctx); err != nil {
 		return fmt.Errorf("build: site data: reader reviews: %w", err)
 	}
-	return nil
+	return b.readMonth(ctx, st)
 }
 
 // assembleState checks the loaded files together and assembles the site.
@@ -230,7 +234,7 @@ func (b *Builder) assembleState(st *state, prev *site) (*site, error) {
 		errs.sort()
 		return nil, errs
 	}
-	return assemble(pages, st.counts, st.theme, prev, b.lim, !b.cfg.LiveReload), nil
+	return assemble(pages, st.counts, st.month, st.theme, prev, b.lim, !b.cfg.LiveReload), nil
 }
 
 // isHead reports whether a content path is the home or a country page.

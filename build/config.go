@@ -82,6 +82,8 @@ type Builder struct {
 	theme   *theme
 	counts  map[string]beforetrip.Counts
 	readers []beforetrip.Review
+	month   map[string]int64 // likes in the window (month.go)
+	monthAt time.Time        // when month was read
 	site    *site
 	// manifest is the last published manifest (see manifest.go).
 	manifest *manifestState

@@ -40,12 +40,9 @@ func diffPage(old, new *Page) effect {
 		ef |= efPage | efSummary
 	}
 	if coverOf(old) != coverOf(new) {
-		// Lists show a tip's or review's cover next to its summary; a
-		// country's cover is on its own page only.
-		ef |= efPage
-		if new.Kind != beforetrip.KindCountry {
-			ef |= efSummary
-		}
+		// Lists show a tip's or review's cover next to its summary, the
+		// country grids a country's.
+		ef |= efPage | efSummary
 	}
 	if old.Title != new.Title || !old.Date.Equal(new.Date) || old.Weight != new.Weight ||
 		!slices.Equal(old.Tags, new.Tags) || old.Rating != new.Rating || old.Author != new.Author || old.Lang != new.Lang ||
@@ -145,6 +142,9 @@ func (g *graph) page(id string, ef effect) {
 	}
 	p := cmpOr(newP, oldP)
 	if p.Kind == beforetrip.KindHome {
+		if ef&efPage != 0 {
+			g.add(pathAbout) // the home page's body
+		}
 		if ef&efListing != 0 {
 			g.add(pathManifest)
 		}
@@ -158,6 +158,11 @@ func (g *graph) page(id string, ef effect) {
 		if ef&efListing != 0 {
 			g.add(pathManifest)
 			g.add(pathSitemap)
+		}
+		if ef&efSummary != 0 {
+			// Its cover (see diffPage) is in the country grids.
+			g.add(pagePath(""))
+			g.add(pathCountries)
 		}
 		return
 	}
@@ -186,7 +191,7 @@ func listKeys(p *Page) []string {
 	if p == nil || !p.isItem() {
 		return nil
 	}
-	keys := []string{"latest", "popular", "popular:" + p.Country, "section:" + p.Country + "/" + p.Section}
+	keys := []string{"latest", "popular", "popular:" + p.Country, "month", "section:" + p.Country + "/" + p.Section}
 	for _, t := range p.Tags {
 		keys = append(keys, "tag:"+t.Slug)
 	}
@@ -229,11 +234,18 @@ func (g *graph) list(key, id string, ef effect, country string) {
 		if key == "popular" {
 			lim = g.new.lim.popularJSONTop
 		}
-		if (listing || summary || counts) && member(g.new.lim.popular) {
-			g.add(pagePath(nl.id))
+		if (listing || summary || counts) && member(nl.len()) {
+			g.ranked(ol, nl, oi, ni)
 		}
 		if (listing || counts) && member(lim) {
 			g.add(pathPopularJSON)
+		}
+	case "month":
+		if (listing || summary || counts) && member(nl.len()) {
+			g.add(pagePath(nl.id))
+		}
+		if (listing || summary || counts) && member(g.new.lim.homePopular) {
+			g.add(pagePath(""))
 		}
 	case "section", "tag":
 		if kind == "section" && ((listing && (came || went)) || ((listing || counts) && member(g.new.lim.countryLatest))) {
@@ -267,6 +279,28 @@ func (g *graph) list(key, id string, ef effect, country string) {
 			g.pages(nl, ni, ni)
 		}
 	}
+}
+
+// ranked marks the pages of a popular list that show a page that moved
+// from oi to ni (-1: not in the list): every position between shifts.
+// Positions past what the list shows count as its last one.
+func (g *graph) ranked(ol, nl *list, oi, ni int) {
+	if nl.per == 0 {
+		g.add(pagePath(nl.id))
+		return
+	}
+	if ol == nil || ol.pages() != nl.pages() {
+		g.pages(nl, 0, nl.len())
+		return
+	}
+	last := nl.len() - 1
+	clamp := func(i int) int {
+		if i < 0 || i > last {
+			return last
+		}
+		return i
+	}
+	g.pages(nl, min(clamp(oi), clamp(ni)), max(clamp(oi), clamp(ni)))
 }
 
 // pages marks the pages of a paginated list that show positions lo..hi.

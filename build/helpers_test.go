@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -145,6 +146,37 @@ type memData struct {
 	mu      sync.Mutex
 	counts  map[string]beforetrip.Counts
 	reviews []beforetrip.Review
+	likedAt map[string][]time.Time // like times, for LikesSince
+}
+
+// likeAt records one more like of page id, made at t.
+func (m *memData) likeAt(id string, t time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.counts == nil {
+		m.counts = map[string]beforetrip.Counts{}
+	}
+	if m.likedAt == nil {
+		m.likedAt = map[string][]time.Time{}
+	}
+	c := m.counts[id]
+	c.Likes++
+	m.counts[id] = c
+	m.likedAt[id] = append(m.likedAt[id], t)
+}
+
+func (m *memData) LikesSince(_ context.Context, since time.Time) (map[string]int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]int64{}
+	for id, ts := range m.likedAt {
+		for _, t := range ts {
+			if !t.Before(since) {
+				out[id]++
+			}
+		}
+	}
+	return out, nil
 }
 
 func (m *memData) PageCounts(context.Context) (map[string]beforetrip.Counts, error) {

@@ -30,6 +30,7 @@ const (
 	outOffline                    // /sw.js, /offline/<country>.<hash>.json (bytes made when planned)
 	outWebManifest                // /manifest.webmanifest
 	outSaved                      // /saved/: the reader's saved trips (offline.js fills it)
+	outAbout                      // /about/: the home page's long introduction
 )
 
 // Fixed output paths.
@@ -39,6 +40,7 @@ const (
 	path404         = "404.html"
 	pathAdmin       = "admin/index.html"
 	pathSearchPage  = "search/index.html"
+	pathAbout       = "about/index.html"
 	pathFeed        = "feed.xml"
 	pathSitemap     = "sitemap.xml"
 	pathPopularJSON = "popular.json"
@@ -118,6 +120,7 @@ func planOutputs(s *site, th *theme, offline bool) map[string]*output {
 		outs[pagePath(id)] = &output{kind: outAccount, tmpl: "account", id: id}
 	}
 	outs[pathSearchPage] = &output{kind: outSearchPage, tmpl: "search", id: "search"}
+	outs[pathAbout] = &output{kind: outAbout, tmpl: "about", id: "about"}
 	outs[path404] = &output{kind: out404, tmpl: "404", id: "404"}
 	outs[pathAdmin] = &output{kind: outAdmin, tmpl: "admin", id: "admin"}
 	outs[pathFeed] = &output{kind: outFeed}
@@ -138,7 +141,7 @@ func listKind(l *list) string {
 	switch l.key[:3] {
 	case "tag":
 		return beforetrip.KindTag
-	case "pop":
+	case "pop", "mon":
 		return beforetrip.KindPopular
 	}
 	return beforetrip.KindList

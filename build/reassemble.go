@@ -34,6 +34,7 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 	s = &site{pages: maps.Clone(old.pages), home: old.home, countries: old.countries,
 		lists: maps.Clone(old.lists), tags: old.tags, tagBySlug: old.tagBySlug, counts: st.counts,
 		outputs: maps.Clone(old.outputs), lim: old.lim, kinds: old.kinds}
+	defer s.setMonth(st.month)    // after the swaps: it lists the new pages
 	touched := map[string]*list{} // list key → its copy in s (nil items: emptied)
 	for _, sw := range swaps {
 		prev, next := sw[0], sw[1]
@@ -41,6 +42,9 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 		s.outputs[pagePath(next.ID)] = &output{kind: outPage, tmpl: "single", id: next.ID, page: next}
 		in := listKeys(next)
 		for _, key := range union(listKeys(prev), in) {
+			if key == "month" {
+				continue // remade whole by setMonth
+			}
 			l := touched[key]
 			if l == nil {
 				l = copyList(old.lists[key], key, s.lim)
@@ -114,10 +118,11 @@ func countsOnly(changes []beforetrip.Change) bool {
 // pointed at the copies. A full assembly would re-sort every list of the
 // site (~150 ms at 10k pages) for each like. The previous site is left
 // untouched (the graph compares both).
-func recount(old *site, counts map[string]beforetrip.Counts) *site {
+func recount(old *site, counts map[string]beforetrip.Counts, month map[string]int64) *site {
 	s := &site{pages: old.pages, home: old.home, countries: old.countries,
 		lists: maps.Clone(old.lists), tags: old.tags, tagBySlug: old.tagBySlug, counts: counts,
 		outputs: maps.Clone(old.outputs), lim: old.lim, kinds: old.kinds}
+	s.setMonth(month)
 	if old.metaErr == nil {
 		s.metaBase, s.metaBaseJSON = old.metas, old.metaJSON // counts are not in the manifest
 	}
@@ -130,11 +135,14 @@ func recount(old *site, counts map[string]beforetrip.Counts) *site {
 		c.items = slices.Clone(l.items)
 		slices.SortFunc(c.items, order)
 		s.lists[key] = &c
-		path := listPath(l, 1)
-		if o := s.outputs[path]; o != nil && o.list == l {
-			no := *o
-			no.list = &c
-			s.outputs[path] = &no
+		// The item count stays, and so do the list's pages.
+		for n := 1; n <= l.pages(); n++ {
+			path := listPath(l, n)
+			if o := s.outputs[path]; o != nil && o.list == l {
+				no := *o
+				no.list = &c
+				s.outputs[path] = &no
+			}
 		}
 	}
 	return s

@@ -42,7 +42,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	// A failed rebuild leaves the state half-updated: the next call then
 	// starts over with a full build.
 	b.site = nil
-	st := &state{files: b.files, theme: b.theme, counts: b.counts, readers: b.readers}
+	st := &state{files: b.files, theme: b.theme, counts: b.counts, readers: b.readers, month: b.month, monthAt: b.monthAt}
 	var err error
 	if e.all, e.tmpls, err = b.themeChanges(e.files, st); err != nil {
 		return nil, err
@@ -53,6 +53,13 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	}
 	if e.touched, err = b.reloadData(ctx, e.data, st); err != nil {
 		return nil, err
+	}
+	if (len(e.data) > 0 || !b.asOf.Before(st.monthAt.Add(monthRefresh))) && b.data != nil {
+		// A like moves the window ranking; so does time, as likes
+		// age out of the window.
+		if err := b.readMonth(ctx, st); err != nil {
+			return nil, err
+		}
 	}
 	s, g, remove, scan, err := b.assembleEdits(old, st, e)
 	if err != nil {
@@ -152,14 +159,16 @@ func (b *Builder) reloadFiles(e *edits, st *state) Errors {
 // has; scan says they must be found by a full scan instead (after the
 // search index is synced).
 func (b *Builder) assembleEdits(old *site, st *state, e *edits) (s *site, g *graph, remove []string, scan bool, err error) {
+	moved := monthMoved(old.month, st.month)
 	switch {
-	case !e.all && len(e.tmpls) == 0 && len(e.data) == 0:
+	case !e.all && len(e.tmpls) == 0 && len(e.data) == 0 && !moved:
 		s, g, remove = b.incremental(old, e.prevs, st)
 	case !e.all && len(e.tmpls) == 0 && len(e.files) == 0 && countsOnly(e.data):
-		s = recount(old, st.counts)
+		s = recount(old, st.counts, st.month)
 		g = newGraph(old, s)
 		g.added = []string{} // the same outputs
 		b.dataEffects(g, old, s, e.touched)
+		g.monthEffects()
 	}
 	if s != nil {
 		return s, g, remove, false, nil
@@ -173,6 +182,7 @@ func (b *Builder) assembleEdits(old *site, st *state, e *edits) (s *site, g *gra
 		g.page(id, diffPage(old.pages[id], s.pages[id]))
 	}
 	b.dataEffects(g, old, s, e.touched)
+	g.monthEffects()
 	return s, g, nil, true, nil
 }
 

@@ -101,6 +101,8 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		v.Crumbs = []crumb{{r.th.T("home"), ""}}
 		v.NoIndex = true
 		return r.th.execute(w, o.tmpl, v)
+	case outAbout:
+		return r.aboutPage(w, o)
 	case out404:
 		v := r.baseView("404", "404", r.th.T("notfound_title"))
 		v.NoIndex = true
@@ -129,6 +131,21 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		return nil
 	}
 	return fmt.Errorf("build: unknown output kind %d", o.kind)
+}
+
+// aboutPage renders /about/: the body of content/_index.md, which the
+// home page leaves out so that it starts with the countries.
+func (r *renderer) aboutPage(w *bytes.Buffer, o *output) error {
+	v := r.baseView(o.id, "about", r.th.T("about_title"))
+	v.Crumbs = []crumb{{r.th.T("home"), ""}}
+	if home := r.s.home; home != nil {
+		body, _, err := r.b.pageBody(home)
+		if err != nil {
+			return err
+		}
+		v.Body, v.Description = body, home.Summary
+	}
+	return r.th.execute(w, o.tmpl, v)
 }
 
 func (r *renderer) baseView(id, kind, title string) *view {
@@ -203,6 +220,9 @@ func (r *renderer) pageView(o *output) (*view, error) {
 		if v.Latest, err = r.itemsHTML(head(r.s.lists["latest"].items, r.s.lim.homeLatest), true); err != nil {
 			return nil, err
 		}
+		if v.Popular, err = r.itemsHTML(head(r.s.lists["month"].items, r.s.lim.homePopular), true); err != nil {
+			return nil, err
+		}
 		v.Continents = r.continents()
 	case beforetrip.KindCountry:
 		v.Country, v.Likeable = p, true
@@ -239,6 +259,8 @@ func (r *renderer) listTitle(l *list) string {
 		if rest != "" {
 			return fmt.Sprintf(r.th.T("popular_country_title"), r.countryName(rest))
 		}
+	case "month":
+		return r.th.T("popular_month_title")
 	}
 	return r.th.T("popular_title")
 }
@@ -259,6 +281,12 @@ func (r *renderer) listView(o *output) (*view, error) {
 		return nil, err
 	}
 	v.Empty = "list_empty"
+	if l.key == "popular" || l.key == "month" {
+		v.PopularTabs = true
+	}
+	if l.key == "month" {
+		v.Empty = "popular_month_empty"
+	}
 	v.Crumbs = []crumb{{r.th.T("home"), ""}}
 	if c := listCountry(l); c != "" {
 		v.Country = r.s.pages["countries/"+c]

@@ -23,11 +23,20 @@ func (b *Builder) scheduled(p *Page) bool {
 	return !b.cfg.Future && (p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview) && p.Date.After(b.asOf)
 }
 
-// NextScheduled returns the date of the earliest page still held back by
-// the last build, or false when there is none: the live worker rebuilds at
-// that moment. Drafts are not counted (they wait for an edit, not a date).
+// NextScheduled returns when the site next changes by itself, or false
+// when it never does: the date of the earliest page still held back by the
+// last build, or, with site data, when the window counts of
+// /popular/month/ are a day old (likes age out of the window). The live
+// worker rebuilds at that moment. Drafts are not counted (they wait for an
+// edit, not a date).
 func (b *Builder) NextScheduled() (time.Time, bool) {
-	return b.next, !b.next.IsZero()
+	next := b.next
+	if b.data != nil && !b.monthAt.IsZero() {
+		if at := b.monthAt.Add(monthRefresh); next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	return next, !next.IsZero()
 }
 
 // tally records the scheduled pages among files: how many (for the build

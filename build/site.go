@@ -16,17 +16,22 @@ type limits struct {
 	perPage        int // section and tag lists
 	homeLatest     int // newest items on the home page
 	countryLatest  int // items per section on a country page
-	popular        int // /popular/ and /countries/<c>/popular/
+	popular        int // /countries/<c>/popular/ and /popular/month/
+	popularTop     int // items on /popular/ (paginated by perPage)
+	homePopular    int // items of /popular/month/ on the home page
 	feed           int // entries in /feed.xml
 	popularJSONTop int // items in popular.json
 	popularJSONPer int // per-country items in popular.json
 }
 
-var defaultLimits = limits{perPage: 50, homeLatest: 10, countryLatest: 10, popular: 50, feed: 50,
-	popularJSONTop: 100, popularJSONPer: 10}
+var defaultLimits = limits{perPage: 50, homeLatest: 10, countryLatest: 10, popular: 50, popularTop: 500,
+	homePopular: 5, feed: 50, popularJSONTop: 100, popularJSONPer: 10}
 
 // list is one ordered collection of pages shown somewhere. Paginated
-// lists (per > 0) span pages; the others show their first limit items.
+// lists (per > 0) span pages; the others show their first limit items. A
+// paginated list with a limit (/popular/) spans the pages of its first
+// limit items only: a like that lifts a page from the unliked tail then
+// re-renders a bounded number of pages.
 type list struct {
 	key   string // graph key, e.g. "section:japan/tips", "tag:food", "latest"
 	id    string // page ID of its first page; "" for lists that are not pages
@@ -82,23 +87,30 @@ func (l *list) index(id string) int {
 
 // pages is the number of pages of a paginated list (at least 1).
 func (l *list) pages() int {
-	if l.per == 0 || len(l.items) == 0 {
+	n := l.len()
+	if l.per == 0 || n == 0 {
 		return 1
 	}
-	return (len(l.items) + l.per - 1) / l.per
+	return (n + l.per - 1) / l.per
+}
+
+// len is the number of items the list shows, on all its pages.
+func (l *list) len() int {
+	if l.limit > 0 {
+		return min(l.limit, len(l.items))
+	}
+	return len(l.items)
 }
 
 // shown returns the visible items: page n (1-based) of a paginated list,
 // or the first limit items.
 func (l *list) shown(n int) []*Page {
+	all := l.items[:l.len()]
 	if l.per > 0 {
-		lo := min((n-1)*l.per, len(l.items))
-		return l.items[lo:min(lo+l.per, len(l.items))]
+		lo := min((n-1)*l.per, len(all))
+		return all[lo:min(lo+l.per, len(all))]
 	}
-	if l.limit > 0 && len(l.items) > l.limit {
-		return l.items[:l.limit]
-	}
-	return l.items
+	return all
 }
 
 // site is the assembled site: every page and every list, derived from the
@@ -113,6 +125,7 @@ type site struct {
 	tags      []*tagInfo       // by name
 	tagBySlug map[string]*tagInfo
 	counts    map[string]beforetrip.Counts
+	month     map[string]int64   // likes in the window (SiteData.LikesSince)
 	outputs   map[string]*output // by output path
 	lim       limits
 	kinds     map[string]int // manifest pages per kind (Result.Kinds); shared, never changed in place
@@ -178,8 +191,9 @@ func byLikes(counts map[string]beforetrip.Counts) func(a, b *Page) int {
 // build (nil for a full build), only seeds the order of the big lists:
 // pdqsort is near-linear on nearly sorted input, so a one-page rebuild does
 // not pay for sorting 10k pages from scratch.
-func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *theme, prev *site, lim limits, offline bool) *site {
+func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, month map[string]int64, th *theme, prev *site, lim limits, offline bool) *site {
 	s := &site{pages: pages, lists: map[string]*list{}, tagBySlug: map[string]*tagInfo{}, counts: counts, lim: lim}
+	s.setMonth(month)
 	var items []*Page
 	for _, p := range pages {
 		switch p.Kind {
@@ -199,7 +213,7 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, th *t
 	s.lists["latest"] = newList("latest", "", latest)
 	pop := seeded(prev, "popular", pages, items)
 	slices.SortFunc(pop, byLikes(counts))
-	s.lists["popular"] = &list{key: "popular", id: "popular", limit: lim.popular, items: pop}
+	s.lists["popular"] = &list{key: "popular", id: "popular", per: lim.perPage, limit: lim.popularTop, items: pop}
 	// Buckets filled in list order arrive (nearly) sorted too.
 	bySection := map[string][]*Page{}
 	byTag := map[string][]*Page{}

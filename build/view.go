@@ -59,7 +59,11 @@ type view struct {
 	TipsURL, ReviewsURL     string
 	PopularURL              string
 
+	// PopularTabs links /popular/ and /popular/month/ to each other.
+	PopularTabs bool
+
 	// Home and /countries/.
+	Popular    []item // home: the first of /popular/month/
 	Latest     []item
 	Continents []continent
 

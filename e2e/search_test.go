@@ -69,6 +69,22 @@ func TestSearchNginx(t *testing.T) {
 	waitLocation(t, tab, want)
 	tab.NoExceptions()
 
+	// The home page: the countries by continent with flags before the
+	// lists, and its own search box, which loads search.js on first use too.
+	home := NewTab(t, browser)
+	openSearchable(t, home, base+"/")
+	home.Wait("the country grid", `qa('.country-grid a').length >= 20 && qa('.country-grid a').every(a => a.querySelector('.flag, img.cover')) && q('.country-grid').compareDocumentPosition(q('#popular-title')) === Node.DOCUMENT_POSITION_FOLLOWING`)
+	home.Do("focus the home box", chromedp.Focus(chromedp.CSS("form.home-search input")))
+	home.Wait("search.js loaded on first use", searchLoaded)
+	home.Type("form.home-search input", "suica card")
+	home.Wait("home results", `q('form.home-search .search-drop') && !q('form.home-search .search-drop').hidden && q('form.home-search .search-drop').dataset.q === 'suica card' && qa('form.home-search .search-hit').length > 0`)
+	want = Eval[string](home, `q('form.home-search .search-hit a').href`)
+	home.Key(kb.ArrowDown)
+	home.Wait("first home result active", `q('form.home-search .search-hit').getAttribute('aria-selected') === 'true'`)
+	home.Key(kb.Enter)
+	waitLocation(t, home, want)
+	home.NoExceptions()
+
 	// The search page: shareable ?q=, filters.
 	tab2 := NewTab(t, browser)
 	tab2.Do("open /search/", chromedp.Navigate(base+"/search/?q=tipping"))

@@ -382,3 +382,8 @@ func (w siteData) ReaderReview(ctx context.Context, id uint64) (*beforetrip.Revi
 	defer w.m.observeStore("ReaderReview", time.Now())
 	return w.next.ReaderReview(ctx, id)
 }
+
+func (w siteData) LikesSince(ctx context.Context, since time.Time) (map[string]int64, error) {
+	defer w.m.observeStore("LikesSince", time.Now())
+	return w.next.LikesSince(ctx, since)
+}

@@ -41,7 +41,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 			}
 		}
 		var err error
-		count, err = setLike(ctx, tx, page, userID, liked, time.Now().UTC())
+		count, err = setLike(ctx, tx, page, userID, liked, db.now().UTC())
 		return err
 	})
 	if err != nil {

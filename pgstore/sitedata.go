@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -63,6 +64,30 @@ func (db *DB) ReaderReview(ctx context.Context, id uint64) (*beforetrip.Review, 
 		return nil, beforetrip.Errorf(beforetrip.ENOTFOUND, "review not found")
 	}
 	return r, nil
+}
+
+// LikesSince returns, per page, the standing likes made at or after since
+// (the window of /popular/month/); pages with none are absent. Like times
+// are the likes' created_at, set by SetLike from the store's clock.
+func (db *DB) LikesSince(ctx context.Context, since time.Time) (map[string]int64, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := db.pool.Query(ctx, "SELECT page, count(*) FROM likes WHERE created_at >= $1 GROUP BY page", since)
+	if err != nil {
+		return nil, wrap(err, "likes since")
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var page string
+		var n int64
+		if err := rows.Scan(&page, &n); err != nil {
+			return nil, wrap(err, "likes since")
+		}
+		out[page] = n
+	}
+	return out, wrap(rows.Err(), "likes since")
 }
 
 var (

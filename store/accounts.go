@@ -116,7 +116,7 @@ func (db *DB) DeleteAccount(ctx context.Context, userID uint64) ([]beforetrip.Ch
 			return err
 		}
 		for _, page := range rows.likes {
-			if _, err := setLike(tx, db.pop, likedPage(tx, page), userID, false); err != nil {
+			if _, err := setLike(tx, db.pop, likedPage(tx, page), userID, false, db.now()); err != nil {
 				return err
 			}
 			changes = append(changes, beforetrip.Change{Kind: beforetrip.ChangeLikes, Page: page})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/beforetrip/beforetrip"
 	bolt "go.etcd.io/bbolt"
@@ -49,7 +50,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 				return err
 			}
 		}
-		c, err := setLike(tx, db.pop, page, userID, liked)
+		c, err := setLike(tx, db.pop, page, userID, liked, db.now())
 		count = c
 		return err
 	})
@@ -60,15 +61,16 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 	return count, nil
 }
 
-// present is the value of like rows. It must not be empty: bbolt's Get
-// returns nil for an empty value written earlier in the same transaction,
-// and a Batch runs many likes in one transaction.
+// present is the value of likes_by_user and likes_by_time rows. It must
+// not be empty: bbolt's Get returns nil for an empty value written earlier
+// in the same transaction, and a Batch runs many likes in one transaction.
 var present = []byte{1}
 
-// setLike applies one like or unlike; liking twice counts once.
-func setLike(tx *bolt.Tx, pop *popIndex, page beforetrip.PageMeta, userID uint64, liked bool) (int64, error) {
-	byPage, byUser := tx.Bucket(bucketLikesByPage), tx.Bucket(bucketLikesByUser)
-	pk, uk := pageUserKey(page.ID, userID), userPageKey(userID, page.ID)
+// setLike applies one like or unlike made at now; liking twice counts
+// once and keeps the first like's time.
+func setLike(tx *bolt.Tx, pop *popIndex, page beforetrip.PageMeta, userID uint64, liked bool, now time.Time) (int64, error) {
+	byPage := tx.Bucket(bucketLikesByPage)
+	pk := pageUserKey(page.ID, userID)
 	old, err := getCounts(tx, page.ID)
 	if err != nil {
 		return 0, err
@@ -81,18 +83,12 @@ func setLike(tx *bolt.Tx, pop *popIndex, page beforetrip.PageMeta, userID uint64
 	}
 	delta := int64(1)
 	if liked {
-		if err := byPage.Put(pk, present); err != nil {
-			return 0, err
-		}
-		if err := byUser.Put(uk, present); err != nil {
+		if err := putLike(tx, page.ID, userID, now); err != nil {
 			return 0, err
 		}
 	} else {
 		delta = -1
-		if err := byPage.Delete(pk); err != nil {
-			return 0, err
-		}
-		if err := byUser.Delete(uk); err != nil {
+		if err := dropLike(tx, page.ID, userID); err != nil {
 			return 0, err
 		}
 	}

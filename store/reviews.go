@@ -231,10 +231,7 @@ func deletePage(tx *bolt.Tx, pop *popIndex, page string) error {
 		return err
 	}
 	for _, u := range users {
-		if err := tx.Bucket(bucketLikesByPage).Delete(pageUserKey(page, u)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketLikesByUser).Delete(userPageKey(u, page)); err != nil {
+		if err := dropLike(tx, page, u); err != nil {
 			return err
 		}
 	}

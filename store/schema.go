@@ -20,8 +20,9 @@ var (
 	bucketSessionPrev    = []byte("sessions_prev")      // rotated-away refresh hash → sessionID
 	bucketSessionUsers   = []byte("sessions_by_user")   // userID 0x00 sessionID → ""
 	bucketSessionGrace   = []byte("sessions_grace")     // sessionID → graceRecord JSON (schema 2)
-	bucketLikesByPage    = []byte("likes_by_page")      // page 0x00 userID → ""
+	bucketLikesByPage    = []byte("likes_by_page")      // page 0x00 userID → like time, Unix s(8), 0 = unknown (schema 7)
 	bucketLikesByUser    = []byte("likes_by_user")      // userID 0x00 page → ""
+	bucketLikesByTime    = []byte("likes_by_time")      // like time, Unix s(8) 0x00 page 0x00 userID → "" (schema 7)
 	bucketCounters       = []byte("counters")           // page → likes(8) comments(8)
 	bucketPages          = []byte("pages")              // page → pageRecord JSON (liked pages only)
 	bucketPopular        = []byte("popular")            // schema 1–2 only: the popular index, now in memory (popIndex)
@@ -58,6 +59,7 @@ var migrations = []migration{
 	createV4ReviewQueue,
 	createV5ModerationBuckets,
 	createV6MailBuckets,
+	createV7LikeTimes,
 }
 
 // createV1Buckets is schema version 1: every bucket the store uses.

@@ -16,7 +16,8 @@ const maxProblems = 20
 
 // Verify scans every row and checks each derived structure against it:
 // counters equal the likes and visible comments they count, both like
-// buckets mirror each other, exactly the liked pages have a page record
+// buckets mirror each other, every like has a time and likes_by_time
+// indexes exactly the likes with a known one, exactly the liked pages have a page record
 // and the (in-memory) popular index ranks exactly them at their counts,
 // and every secondary index (names, emails,
 // tokens, sessions by user, comment pages, pending comments, reviews by
@@ -147,8 +148,8 @@ func verifySessions(tx *bolt.Tx, report reporter) error {
 // counters, the page records and the popular index against them.
 func verifyCounters(tx *bolt.Tx, report reporter) error {
 	counts := map[string]beforetrip.Counts{}
-	byUser := map[string]string{}
-	err := tx.Bucket(bucketLikesByPage).ForEach(func(k, _ []byte) error {
+	byUser, byTime := map[string]string{}, map[string]string{}
+	err := tx.Bucket(bucketLikesByPage).ForEach(func(k, v []byte) error {
 		// The user ID is a fixed 8 bytes that may contain 0x00 itself.
 		i := len(k) - 9
 		if i < 1 || k[i] != sep {
@@ -160,12 +161,20 @@ func verifyCounters(tx *bolt.Tx, report reporter) error {
 		c.Likes++
 		counts[page] = c
 		byUser[string(userPageKey(user, page))] = string(present)
+		if len(v) != 8 {
+			report("likes_by_page: key %x: like time %x is not 8 bytes", k, v)
+		} else if sec := binary.BigEndian.Uint64(v); sec != 0 {
+			byTime[string(likeTimeKey(sec, page, user))] = string(present)
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	if err := verifyIndex(tx.Bucket(bucketLikesByUser), "likes_by_user", byUser, report); err != nil {
+		return err
+	}
+	if err := verifyIndex(tx.Bucket(bucketLikesByTime), "likes_by_time", byTime, report); err != nil {
 		return err
 	}
 	if err := recountComments(tx, counts, report); err != nil {

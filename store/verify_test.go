@@ -33,6 +33,16 @@ func TestVerifyDetects(t *testing.T) {
 		{"like without mirror", func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketLikesByUser).Delete(userPageKey(1, page.ID))
 		}, "likes_by_user: missing"},
+		{"like time without its index row", func(tx *bolt.Tx) error {
+			k, _ := tx.Bucket(bucketLikesByTime).Cursor().First()
+			return tx.Bucket(bucketLikesByTime).Delete(k)
+		}, "likes_by_time: missing"},
+		{"stray like time row", func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketLikesByTime).Put(likeTimeKey(5, page.ID, 7), present)
+		}, "likes_by_time: stray key"},
+		{"like row without a time", func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketLikesByPage).Put(pageUserKey(page.ID, 1), present)
+		}, "is not 8 bytes"},
 		{"record of an unliked page", func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketPages).Put([]byte("countries/japan/tips/other"), []byte(`{"section":"tips","country":"japan"}`))
 		}, "has a record"},

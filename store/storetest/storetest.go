@@ -65,6 +65,7 @@ func Run(t *testing.T, b Backend) {
 		{"SetLike", b.testSetLike},
 		{"SetLikeErrors", b.testSetLikeErrors},
 		{"ConcurrentLikesOnePage", b.testConcurrentLikesOnePage},
+		{"LikesSince", b.testLikesSince},
 		{"CreateComment", b.testCreateComment},
 		{"UpdateComment", b.testUpdateComment},
 		{"PendingComments", b.testPendingComments},

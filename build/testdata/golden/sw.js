@@ -1,5 +1,5 @@
 // beforetrip service worker, written by `beforetrip build`.
-var BT = {"version":"f718694ae202","shell":["/saved/","/css/main.9f3e0b8a.css","/css/widget.c1887f33.css","/js/widget.c1887f33.js","/js/search-box.bdf44d44.js","/js/passport.d727e3f8.js","/js/offline.fe73c0ec.js","/img/favicon.svg"],"trips":{"japan":"/offline/japan.68ece400.json","south-korea":"/offline/south-korea.310b7da2.json"}};
+var BT = {"version":"383f498006ad","shell":["/saved/","/css/main.83a6438d.css","/css/widget.c1887f33.css","/js/widget.c1887f33.js","/js/search-box.a0685898.js","/js/passport.d727e3f8.js","/js/offline.fe73c0ec.js","/img/favicon.svg"],"trips":{"japan":"/offline/japan.8a9d503f.json","south-korea":"/offline/south-korea.1a3714f3.json"}};
 /* beforetrip service worker (build/sw.js; the builder writes it as /sw.js
    with the line "var BT = {version, shell, trips}" in front).
 

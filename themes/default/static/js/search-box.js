@@ -1,12 +1,25 @@
 // search-box.js: turns the header's "Search" link (which, without
 // JavaScript, leads to /search/ and its explanation) into a search box,
 // and loads search.js the first time the box is used: pages that are only
-// read never download the search code. "/" focuses the box.
+// read never download the search code. "/" focuses the box. The home
+// page's own search form loads it the same way.
 (function () {
   'use strict';
-  var a = document.querySelector('a.search-link');
+  var a = document.querySelector('a.search-link'), home = document.querySelector('form.home-search input');
+  var loaded = false, src = (a && a.dataset.src) || (home && home.form.dataset.src);
+  function load() {
+    if (loaded) return;
+    loaded = true;
+    var s = document.createElement('script');
+    s.src = src;
+    document.head.appendChild(s);
+  }
+  if (home) {
+    home.addEventListener('focus', load);
+    home.addEventListener('input', load);
+  }
   if (!a) return;
-  var form = document.createElement('form'), input = document.createElement('input'), loaded = false;
+  var form = document.createElement('form'), input = document.createElement('input');
   form.className = 'bt-search';
   form.setAttribute('role', 'search');
   form.action = '/search/';
@@ -19,13 +32,6 @@
   input.setAttribute('aria-keyshortcuts', '/');
   form.appendChild(input);
   a.replaceWith(form);
-  function load() {
-    if (loaded) return;
-    loaded = true;
-    var s = document.createElement('script');
-    s.src = a.dataset.src;
-    document.head.appendChild(s);
-  }
   input.addEventListener('focus', load);
   input.addEventListener('input', load);
   document.addEventListener('keydown', function (e) {

@@ -432,14 +432,13 @@
       if (root.console) console.error(err);
     }
 
-    // The header box: a dropdown of the first results.
-    var box = document.querySelector('form.bt-search input');
-    if (box) {
+    // The header box, and the home page's: a dropdown of the first results.
+    document.querySelectorAll('form.bt-search input, form.home-search input').forEach(function (box, n) {
       var drop = document.createElement('div'), list = document.createElement('ol'), status = document.createElement('p');
       var all = document.createElement('a'), seq = 0;
       drop.className = 'search-drop';
       drop.hidden = true;
-      list.id = 'bt-search-drop';
+      list.id = 'bt-search-drop' + (n ? '-' + n : '');
       list.setAttribute('role', 'listbox');
       list.setAttribute('aria-label', box.getAttribute('aria-label'));
       status.className = 'search-status';
@@ -475,7 +474,7 @@
       box.addEventListener('input', run);
       document.addEventListener('click', function (e) { if (!box.form.contains(e.target)) close(); });
       if (box.value) run();
-    }
+    });
 
     // The /search/ page: every result, filters, ?q= in the address.
     var page = document.getElementById('bt-search-page');
