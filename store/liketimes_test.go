@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"maps"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,18 +13,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// fakeClock is a clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// fakeClock is a clock that stands still, so like times are known.
+type fakeClock struct{ t time.Time }
 
-func (c *fakeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func (c *fakeClock) now() time.Time { return c.t }
 
 func mustLikesSince(tb testing.TB, db *DB, since time.Time) map[string]int64 {
 	tb.Helper()
