@@ -105,5 +105,13 @@ func (it *item) save(ctx context.Context, tx pgx.Tx, old *item) error {
 
 func (it *item) result(old *item) *beforetrip.ModResult {
 	return &beforetrip.ModResult{Kind: it.kind, Comment: it.c, Review: it.r,
-		WasPublic: old.shown(), IsPublic: it.shown()}
+		WasPublic: old.shown(), IsPublic: it.shown(), FirstShown: old.pending() && it.shown()}
+}
+
+// pending: the item waits for a moderator (pre-moderation).
+func (it *item) pending() bool {
+	if it.c != nil {
+		return it.c.Pending
+	}
+	return it.r.Pending
 }

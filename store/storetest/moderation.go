@@ -52,8 +52,8 @@ func (b Backend) testReportsHideUntilDecided(t *testing.T) {
 		t.Fatalf("reported queue = %+v, %v", q, err)
 	}
 	res, err := db.Decide(ctx, author(mod), beforetrip.ItemComment, c.ID, beforetrip.Restore, "")
-	if err != nil || !res.IsPublic || res.WasPublic {
-		t.Fatalf("restore = %+v, %v", res, err)
+	if err != nil || !res.IsPublic || res.WasPublic || res.FirstShown {
+		t.Fatalf("restore = %+v, %v (a restored item was shown before: not FirstShown)", res, err)
 	}
 	if n := CommentCount(t, db, JapanTip); n != 1 {
 		t.Fatalf("restored comment count = %d", n)
@@ -91,6 +91,7 @@ func (b Backend) testQueueOrderAndPaging(t *testing.T) {
 		want = append(want, fmt.Sprint("review ", r.ID))
 	}
 	var got []string
+	var items []beforetrip.QueueItem
 	cursor := ""
 	for {
 		p, err := db.Queue(ctx, beforetrip.QueuePending, cursor, 4)
@@ -100,12 +101,22 @@ func (b Backend) testQueueOrderAndPaging(t *testing.T) {
 		for _, it := range p.Items {
 			got = append(got, fmt.Sprint(it.Kind, " ", itemID(it)))
 		}
+		items = append(items, p.Items...)
 		if cursor = p.Next; cursor == "" {
 			break
 		}
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("queue = %v, want %v (oldest first)", got, want)
+	}
+	// Approving a pending item shows it for the first time (the reply mail
+	// waits for this); on PostgreSQL it was never set.
+	mod := MustUser(t, db, "mod")
+	for _, it := range items[:2] { // the oldest comment and review
+		res, err := db.Decide(ctx, author(mod), it.Kind, itemID(it), beforetrip.Approve, "")
+		if err != nil || !res.IsPublic || res.WasPublic || !res.FirstShown {
+			t.Fatalf("approve %s %d = %+v, %v; want FirstShown", it.Kind, itemID(it), res, err)
+		}
 	}
 	_, err := db.Queue(ctx, "later", "", 0)
 	wantCode(t, err, beforetrip.EINVALID)
