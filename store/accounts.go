@@ -165,7 +165,9 @@ func anonymizeComment(tx *bolt.Tx, id uint64) ([]beforetrip.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	wasVisible, wasPending := !c.Deleted && !c.Pending, c.Pending
+	// Counted, not "not deleted or pending": a rejected or hidden comment is
+	// already off the counter.
+	wasVisible, wasPending := c.Counted(), c.Pending
 	c.Deleted, c.Pending, c.Body, c.HTML, c.Author = true, false, "", "", beforetrip.Author{}
 	if err := putComment(tx, c, wasVisible, wasPending); err != nil {
 		return nil, err

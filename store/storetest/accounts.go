@@ -9,6 +9,31 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
+// testDeleteAccountHeldComments: a rejected or reported-and-hidden comment
+// is not on its page's counter, so deleting its author's account must not
+// take it off again (bbolt did: the counter went wrong and Verify failed).
+func (b Backend) testDeleteAccountHeldComments(t *testing.T) {
+	ctx := context.Background()
+	db := b.open(t)
+	alice, mod := MustUser(t, db, "alice"), MustUser(t, db, "mod")
+	tip := TipPage("japan", "jr-pass", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC))
+	MustComment(t, db, tip.ID, alice, 0, "shown", false)
+	held := MustComment(t, db, tip.ID, alice, 0, "rejected", false)
+	if _, err := db.Decide(ctx, author(mod), beforetrip.ItemComment, held.ID, beforetrip.Reject, "spam"); err != nil {
+		t.Fatal(err)
+	}
+	if n := CommentCount(t, db, tip.ID); n != 1 {
+		t.Fatalf("count before = %d, want 1", n)
+	}
+	if _, err := db.DeleteAccount(ctx, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := CommentCount(t, db, tip.ID); n != 0 {
+		t.Errorf("count after deleting the account = %d, want 0", n)
+	}
+	b.check(t, db)
+}
+
 // testDeleteAccount: deleting an account takes its likes off the counters,
 // its review page with the likes and comments others left there, keeps its
 // comments as placeholders without author, and leaves the invariants

@@ -81,6 +81,7 @@ func Run(t *testing.T, b Backend) {
 		{"ChangePasswordKeepsOneSession", b.testChangePasswordKeepsOneSession},
 		{"VerifyEmailChange", b.testVerifyEmailChange},
 		{"DeleteAccount", b.testDeleteAccount},
+		{"DeleteAccountHeldComments", b.testDeleteAccountHeldComments},
 		{"ReportsHideUntilDecided", b.testReportsHideUntilDecided},
 		{"QueueOrderAndPaging", b.testQueueOrderAndPaging},
 		{"BlockTimedAndPurge", b.testBlockTimedAndPurge},
