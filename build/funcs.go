@@ -88,11 +88,16 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 		"counts": func(c beforetrip.Counts) (template.HTML, error) {
 			return th.sharedHTML("counts.html", strconv.FormatInt(c.Likes, 10)+"/"+strconv.FormatInt(c.Comments, 10), func() any { return c })
 		},
-		// navKey is the header variant of a page: the nav item it is.
+		// navKey is the header variant of a page: the nav item it is, or
+		// "popular/" for the other pages of the ranking (/popular/month/,
+		// /popular/page/N/), whose nav item is marked as the current section.
 		"navKey": func(id string) string {
 			switch id {
 			case "countries", "popular", "tags":
 				return id
+			}
+			if strings.HasPrefix(id, "popular/") {
+				return "popular/"
 			}
 			return ""
 		},

@@ -111,6 +111,25 @@ func TestPopularPagination(t *testing.T) {
 	if strings.Contains(p2, `rel="next"`) {
 		t.Error("page 2 of 2 links a next page")
 	}
+	// A ranking's pages are more or less popular, not newer or older.
+	if !strings.Contains(p1, `href="/popular/page/2/">Less popular →`) || !strings.Contains(p2, `href="/popular/">← More popular`) {
+		t.Errorf("pager wording is not a ranking's:\n%s\n---\n%s", p1, p2)
+	}
+	if strings.Contains(p1+p2, "Newer") || strings.Contains(p1+p2, "Older") {
+		t.Error("a popular page says Newer or Older")
+	}
+	// Every page of the ranking marks Popular as the current section;
+	// only /popular/ itself is the current page.
+	month := MustRead(t, filepath.Join(ts.Out, "popular/month/index.html"))
+	for name, html := range map[string]string{"/popular/": p1, "/popular/page/2/": p2, "/popular/month/": month} {
+		want := `<a href="/popular/" aria-current="true">`
+		if name == "/popular/" {
+			want = `<a href="/popular/" aria-current="page">`
+		}
+		if nav, _, _ := strings.Cut(html[strings.Index(html, `class="site-nav"`):], "</nav>"); !strings.Contains(nav, want) {
+			t.Errorf("%s: nav lacks %s:\n%s", name, want, nav)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(ts.Out, "popular/page/3/index.html")); err == nil {
 		t.Error("a third page past popularTop")
 	}

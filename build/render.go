@@ -295,7 +295,7 @@ func (r *renderer) listView(o *output) (*view, error) {
 		v.Crumbs = append(v.Crumbs, crumb{r.th.T("tags_title"), "tags"})
 	}
 	if l.per > 0 && l.pages() > 1 {
-		pg := &pager{N: o.n, Total: l.pages(), ListID: l.id}
+		pg := &pager{N: o.n, Total: l.pages(), ListID: l.id, Ranked: l.key == "popular"}
 		if o.n > 1 {
 			pg.Prev = o.n - 1
 		}

@@ -93,7 +93,8 @@ type item struct {
 type pager struct {
 	N, Total   int
 	ListID     string
-	Prev, Next int // 0 = none
+	Prev, Next int  // 0 = none
+	Ranked     bool // a ranking (/popular/): its pages are more or less popular, not newer or older
 }
 
 // continent groups countries on /countries/ and the home page.
