@@ -31,14 +31,14 @@ func TestJourneyServe(t *testing.T) {
 // with deploy/nginx.conf serving a site built by `beforetrip build` and
 // proxying /api/ to `beforetrip api`, which rebuilds the site.
 func TestJourneyNginx(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	browser := NewBrowser(t)
 	apiPort := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080",
 		TrustedProxies: []string{"127.0.0.1"}})
 	site.Build(t)
 	site.StartAPI(t, apiPort)
-	base := StartNginx(t, site.Out, apiPort)
+	base := harness.StartNginx(t, site.Out, apiPort)
 	journey(t, browser, deployment{Site: base, API: base})
 }
 
@@ -71,7 +71,7 @@ func TestJourneyCrossOrigin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.nginx {
-				MustNginx(t)
+				harness.MustNginx(t)
 			}
 			browser := NewBrowser(t)
 			apiPort, sitePort := harness.FreePort(t), harness.FreePort(t)
@@ -101,7 +101,7 @@ func TestJourneyCrossOrigin(t *testing.T) {
 // the server gets a second listen on sitePort, with everything else the same.
 func startNginxSite(tb testing.TB, public string, sitePort, apiPort int, apiOrigin string) {
 	tb.Helper()
-	StartNginx(tb, public, apiPort,
+	harness.StartNginx(tb, public, apiPort,
 		[2]string{`set $bt_api_origin "";`, `set $bt_api_origin "` + apiOrigin + `";`},
 		[2]string{"server_name _;", fmt.Sprintf("server_name _; listen 127.0.0.1:%d;", sitePort)})
 	// StartNginx waited for its own port; both listen in the same process,

@@ -51,7 +51,7 @@ func TestContainerCommand(t *testing.T) {
 	for i := range args {
 		args[i] = mapPath.Replace(args[i])
 	}
-	p := StartProcIn(t, mapPath.Replace(df.workdir), harness.MustBinary(t), env, args...)
+	p := harness.StartProcIn(t, mapPath.Replace(df.workdir), harness.MustBinary(t), env, args...)
 	health := mapPath.Replace(df.health)
 	p.WaitHTTP(t, health, 60*time.Second)
 	if _, err := os.Stat(filepath.Join(root, "public", "index.html")); err != nil {

@@ -27,14 +27,14 @@ func TestModerationServe(t *testing.T) {
 // (its production Content-Security-Policy in force: any violation fails)
 // in front of `beforetrip api`.
 func TestModerationNginx(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	browser := NewBrowser(t)
 	apiPort := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080",
 		TrustedProxies: []string{"127.0.0.1"}, Moderation: "pre"})
 	site.Build(t)
 	site.StartAPI(t, apiPort)
-	base := StartNginx(t, site.Out, apiPort)
+	base := harness.StartNginx(t, site.Out, apiPort)
 	moderation(t, browser, site, base, failOnCSPViolation)
 }
 

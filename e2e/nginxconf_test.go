@@ -32,13 +32,13 @@ import (
 // what the config promises: caching, gzip, security headers, the 404 page,
 // dotfile denial and the /api/ proxy.
 func TestNginxConfig(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	apiPort := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:0",
 		TrustedProxies: []string{"127.0.0.1"}})
 	site.Build(t)
 	api := site.StartAPI(t, apiPort)
-	base := StartNginx(t, site.Out, apiPort)
+	base := harness.StartNginx(t, site.Out, apiPort)
 
 	css := fingerprinted(t, site.Out, "css", "main")
 	js := fingerprinted(t, site.Out, "js", "widget")
@@ -241,10 +241,10 @@ func TestNginxConfig(t *testing.T) {
 // their own origin and the API's, and /api/ requests reach the upstream
 // with nginx's X-Forwarded-* headers, not the client's.
 func TestNginxAPIOrigin(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	const apiOrigin = "https://api.example.com"
 	public, apiPort := tinySite(t), echoUpstream(t)
-	base := StartNginx(t, public, apiPort,
+	base := harness.StartNginx(t, public, apiPort,
 		[2]string{`set $bt_api_origin "";`, `set $bt_api_origin "` + apiOrigin + `";`})
 
 	for _, path := range []string{"/", "/no/such/page"} {
@@ -317,7 +317,7 @@ func TestNginxAPIOrigin(t *testing.T) {
 // HTTP/2 with HSTS and tells the API X-Forwarded-Proto: https, and plain
 // HTTP redirects to it except for certbot's challenges.
 func TestNginxHTTPS(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	conf, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "nginx.conf"))
 	if err != nil {
 		t.Fatal(err)
@@ -337,7 +337,7 @@ func TestNginxHTTPS(t *testing.T) {
 	if n := regexp.MustCompile(`(?m)^\s*#https `).FindAll(conf, -1); len(n) != len(replace) {
 		t.Fatalf("deploy/nginx.conf has %d #https lines, the test turns on %d", len(n), len(replace))
 	}
-	base := StartNginx(t, tinySite(t), echoUpstream(t), replace...)
+	base := harness.StartNginx(t, tinySite(t), echoUpstream(t), replace...)
 	tlsBase := fmt.Sprintf("https://127.0.0.1:%d", tlsPort)
 	client := &http.Client{
 		Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true},

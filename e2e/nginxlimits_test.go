@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // slowConns is how many idle connections TestNginxSlowClients holds open
@@ -47,10 +49,10 @@ func from(ip string) *http.Client {
 // fast gets JSON 429s from the API's stricter rate limit while the other
 // client is still served.
 func TestNginxSlowClients(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	raiseFileLimit(t, 2*slowConns+1024)
 	public, apiPort := tinySite(t), echoUpstream(t)
-	base := StartNginx(t, public, apiPort)
+	base := harness.StartNginx(t, public, apiPort)
 	addr := strings.TrimPrefix(base, "http://")
 
 	attacker := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}, Timeout: 10 * time.Second}
@@ -129,8 +131,8 @@ func TestNginxSlowClients(t *testing.T) {
 // nginx's compressed notation. The test reads the address from a request
 // header instead of the peer, which is always 127.0.0.1 here.
 func TestNginxClientKey(t *testing.T) {
-	MustNginx(t)
-	base := StartNginx(t, tinySite(t), echoUpstream(t),
+	harness.MustNginx(t)
+	base := harness.StartNginx(t, tinySite(t), echoUpstream(t),
 		[2]string{"map $remote_addr $bt_client {", "map $http_x_test_addr $bt_client {"},
 		[2]string{"location = /404.html {", "location = /_key { return 200 \"$bt_client\"; }\n        location = /404.html {"})
 	for addr, want := range map[string]string{

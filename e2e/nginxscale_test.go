@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -16,7 +17,7 @@ import (
 // file parses and names nginx, two api instances probed on /api/readyz and
 // PostgreSQL. Docker itself does not run here.
 func TestNginxScaleConfig(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	conf, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "nginx-scale.conf"))
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +36,7 @@ func TestNginxScaleConfig(t *testing.T) {
 	if err := os.WriteFile(confPath, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(nginxBinary(), "-t", "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log"),
+	out, err := exec.Command(harness.NginxBinary(), "-t", "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log"),
 		"-g", "pid "+filepath.Join(prefix, "nginx.pid")+";").CombinedOutput()
 	if err != nil {
 		t.Fatalf("nginx -t: %v\n%s", err, out)

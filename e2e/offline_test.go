@@ -72,14 +72,14 @@ func goTo(t *Tab, url, want string) {
 // copy up to date: offline again, the edited tip shows its new text and
 // the new tip opens. Finally the last trip is removed.
 func TestOfflineTrip(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	browser := NewBrowser(t, phone)
 	apiPort, port := harness.FreePort(t), harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", OwnContent: true,
 		TrustedProxies: []string{"127.0.0.1"}})
 	site.Build(t)
 	api := site.StartAPI(t, apiPort)
-	base, ng := StartNginxAt(t, port, site.Out, apiPort)
+	base, ng := harness.StartNginxAt(t, port, site.Out, apiPort)
 	tip := base + "/countries/japan/tips/cash-and-atms/"
 
 	tab := NewTab(t, browser, failOnCSPViolation)
@@ -97,7 +97,7 @@ func TestOfflineTrip(t *testing.T) {
 		t.Fatalf("caches after saving: %q", got)
 	}
 
-	ng.stop()
+	ng.Stop()
 	setOffline(tab, true)
 	tab.Do("reload offline", chromedp.Reload())
 	tab.Wait("the country page offline", `document.readyState === 'complete' && q('h1') && q('h1').textContent.includes('Japan') && q('.checklist .emergency') !== null`)
@@ -122,7 +122,7 @@ func TestOfflineTrip(t *testing.T) {
 	goTo(tab, base+"/countries/south-korea/", "Saved trips")
 
 	// A new build: one tip edited, one added (a new list, so a new worker).
-	api.stop()
+	api.Stop()
 	file := filepath.Join(site.Content, "countries", "japan", "tips", "cash-and-atms.md")
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -133,7 +133,7 @@ func TestOfflineTrip(t *testing.T) {
 		[]byte("---\ntitle: \"A tip from the new build\"\ndate: 2026-06-10\n---\nFresh advice.\n"))
 	site.Build(t)
 	site.StartAPI(t, apiPort)
-	StartNginxAt(t, port, site.Out, apiPort)
+	harness.StartNginxAt(t, port, site.Out, apiPort)
 	setOffline(tab, false)
 	tab.Open(base + "/countries/japan/")
 	tab.Wait("the new build online", `q('.country-tips').textContent.includes('A tip from the new build')`)
@@ -170,11 +170,11 @@ func MustWriteFile(tb testing.TB, path string, data []byte) {
 // hidden, the card with its emergency numbers and the tips as boxes to
 // tick are shown, and the PDF (Letter, Chromium's default) is one page.
 func TestPrintChecklist(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	browser := NewBrowser(t, phone)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", Content: filepath.Join(repoRoot, "content")})
 	site.Build(t)
-	base := StartNginx(t, site.Out, harness.FreePort(t))
+	base := harness.StartNginx(t, site.Out, harness.FreePort(t))
 	for _, c := range []struct{ slug, name, tip string }{
 		{"japan", "Japan", "Suica, PASMO and ICOCA"},
 		{"united-kingdom", "United Kingdom", ""},

@@ -14,14 +14,14 @@ import (
 // browser (localStorage), and a passport a country has no rule for falls
 // back to "Other passports". The ko build preselects Korean passports.
 func TestPassportChoice(t *testing.T) {
-	MustNginx(t)
+	harness.MustNginx(t)
 	browser := NewBrowser(t)
 	apiPort := harness.FreePort(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080",
 		TrustedProxies: []string{"127.0.0.1"}})
 	site.Build(t)
 	site.StartAPI(t, apiPort)
-	base := StartNginx(t, site.Out, apiPort)
+	base := harness.StartNginx(t, site.Out, apiPort)
 
 	tab := NewTab(t, browser, failOnCSPViolation)
 	tab.Open(base + "/countries/japan/")

@@ -20,11 +20,11 @@ import (
 // it with nginx and deploy/nginx.conf, the API down: search needs none.
 func searchSite(t *testing.T, lang string) string {
 	t.Helper()
-	MustNginx(t)
+	harness.MustNginx(t)
 	site := NewSite(t, SiteOptions{BaseURL: "http://127.0.0.1/", APIAddr: "127.0.0.1:8080", Language: lang,
 		Content: filepath.Join(repoRoot, "content")})
 	site.Build(t)
-	return StartNginx(t, site.Out, harness.FreePort(t)) // nothing listens on the API port
+	return harness.StartNginx(t, site.Out, harness.FreePort(t)) // nothing listens on the API port
 }
 
 // openSearchable opens url and waits for search-box.js to turn the header

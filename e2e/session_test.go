@@ -28,7 +28,7 @@ func TestNetworkErrors(t *testing.T) {
 	tab.Click(".bt-dialog button[type=submit]")
 	tab.Wait("logged in", `q('.bt-account-name') !== null && q('.bt-composer textarea') !== null`)
 
-	server.stop()
+	server.Stop()
 	tab.Click(".bt-like-button")
 	tab.Wait("like rolled back with a network message", likeState+` === 'false/0' && q('#bt-status').textContent.includes('Network') && q('#bt-status').classList.contains('bt-status-error')`)
 	tab.Type(".bt-composer textarea", "written while offline")

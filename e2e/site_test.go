@@ -115,10 +115,10 @@ func (s *Site) StartServe(tb testing.TB, port int) string {
 }
 
 // StartServeProc is StartServe that also returns the process.
-func (s *Site) StartServeProc(tb testing.TB, port int) (string, *proc) {
+func (s *Site) StartServeProc(tb testing.TB, port int) (string, *harness.Proc) {
 	tb.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	p := StartProc(tb, harness.MustBinary(tb), nil, "serve", "--config", s.Config,
+	p := harness.StartProc(tb, harness.MustBinary(tb), nil, "serve", "--config", s.Config,
 		"--addr", addr, "--data", s.Data, "--out", s.Out)
 	base := "http://" + addr
 	p.WaitHTTP(tb, base+"/api/healthz", 60*time.Second)
@@ -127,10 +127,10 @@ func (s *Site) StartServeProc(tb testing.TB, port int) (string, *proc) {
 
 // StartAPI runs `beforetrip api` on 127.0.0.1:port and waits until it
 // answers.
-func (s *Site) StartAPI(tb testing.TB, port int) *proc {
+func (s *Site) StartAPI(tb testing.TB, port int) *harness.Proc {
 	tb.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	p := StartProc(tb, harness.MustBinary(tb), []string{"BEFORETRIP_JWT_SECRET=" + testJWTSecret},
+	p := harness.StartProc(tb, harness.MustBinary(tb), []string{"BEFORETRIP_JWT_SECRET=" + testJWTSecret},
 		"api", "--config", s.Config, "--addr", addr, "--data", s.Data, "--out", s.Out)
 	p.WaitHTTP(tb, "http://"+addr+"/api/healthz", 60*time.Second)
 	return p

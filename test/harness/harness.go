@@ -3,7 +3,8 @@
 // binary once per test process (Main, MustBinary), finds free ports,
 // starts `beforetrip api` or `serve` with its own data and output folders,
 // waits for it to be healthy, kills and restarts it, and talks to it over
-// HTTP with Bearer tokens.
+// HTTP with Bearer tokens; it also runs any process with a log (StartProc)
+// and nginx in front of a build (StartNginx).
 package harness
 
 import (
