@@ -142,8 +142,9 @@ func (t *Tab) Wait(what, expr string) {
 			chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
 		// A poll that started while the page was still navigating may
 		// find its JavaScript context gone (CDP error -32000, "Cannot find
-		// context with specified id"): poll again in the new document.
-		if err != nil && strings.Contains(err.Error(), "Cannot find context with specified id") && time.Now().Before(deadline) {
+		// context with specified id" or "Inspected target navigated or
+		// closed"): poll again in the new document.
+		if err != nil && navigatedAway(err) && time.Now().Before(deadline) {
 			continue
 		}
 		if err != nil {
@@ -151,6 +152,14 @@ func (t *Tab) Wait(what, expr string) {
 		}
 		return
 	}
+}
+
+// navigatedAway tells whether err says the page's JavaScript context went
+// away under a running evaluation (a navigation), not that it failed.
+func navigatedAway(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Inspected target navigated or closed")
 }
 
 // Eval evaluates expr (see withQ) and returns its value.

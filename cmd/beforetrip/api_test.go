@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"io/fs"
@@ -35,10 +34,6 @@ func TestAPIRefusesWithoutSecret(t *testing.T) {
 	}
 }
 
-// TestAPIRebuildsOnLikes runs `beforetrip api` as in production: it builds
-// the output at start (without the live-reload script), serves no static
-// files, and rebuilds the pages a like changes into --out, where nginx
-// would pick them up. The test waits for the file with fsnotify.
 // MustStartAPI copies the fixture site into a temp folder and runs
 // `beforetrip api` on a free port until the test ends, building into
 // <root>/www, with any extra flags. It returns the server and that output
@@ -50,45 +45,9 @@ func MustStartAPI(tb testing.TB, flags ...string) (*testServer, string) {
 	MustCopyTree(tb, "../../live/testdata/site", root)
 	MustCopyTree(tb, "../../themes/default", filepath.Join(root, "themes", "default"))
 	out := filepath.Join(root, "www")
-
-	ctx, cancel := context.WithCancel(context.Background())
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	stderr := &syncBuffer{}
-	go func() {
-		done <- Main(ctx, append([]string{"api", "--config", filepath.Join(root, "config.yaml"),
-			"--addr", "127.0.0.1:0", "--out", out}, flags...), outW, stderr)
-		outW.Close()
-	}()
-	tb.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				tb.Errorf("api returned %v", err)
-			}
-		case <-time.After(20 * time.Second):
-			tb.Error("api did not stop")
-		}
-	})
-	banner := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(outR)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "beforetrip api listening on ") {
-				banner <- sc.Text()
-			}
-		}
-	}()
-	s := &testServer{Root: root, stderr: stderr}
-	select {
-	case line := <-banner:
-		s.URL = strings.TrimSuffix(strings.Fields(line)[4], "/api/")
-	case err := <-done:
-		tb.Fatalf("api exited: %v\n%s", err, stderr)
-	case <-time.After(60 * time.Second):
-		tb.Fatal("no banner within 60s")
-	}
+	s := startMain(tb, root, append([]string{"api", "--config", filepath.Join(root, "config.yaml"),
+		"--addr", "127.0.0.1:0", "--out", out}, flags...), "beforetrip api listening on ")
+	s.URL = strings.TrimSuffix(s.URL, "/api/")
 	return s, out
 }
 
@@ -161,6 +120,10 @@ func waitForFile(tb testing.TB, s *testServer, written <-chan struct{}, file, wh
 	}
 }
 
+// TestAPIRebuildsOnLikes runs `beforetrip api` as in production: it builds
+// the output at start (without the live-reload script), serves no static
+// files, and rebuilds the pages a like changes into --out, where nginx
+// would pick them up. The test waits for the file with fsnotify.
 func TestAPIRebuildsOnLikes(t *testing.T) {
 	s, out := MustStartAPI(t)
 

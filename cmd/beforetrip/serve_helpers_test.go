@@ -83,46 +83,10 @@ func MustStartServe(tb testing.TB, extraArgs ...string) *testServer {
 func MustStartServeAt(tb testing.TB, root string, extraArgs ...string) *testServer {
 	tb.Helper()
 	tb.Setenv("BEFORETRIP_JWT_SECRET", "")
-	s := &testServer{Root: root, events: make(chan sseEvent, 1000), stderr: &syncBuffer{}, stdout: &syncBuffer{}}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	args := append([]string{"serve", "--config", filepath.Join(root, "config.yaml"), "--addr", "127.0.0.1:0"}, extraArgs...)
-	go func() {
-		done <- Main(ctx, args, outW, s.stderr)
-		outW.Close()
-	}()
-	banner := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(outR)
-		for sc.Scan() {
-			line := sc.Text()
-			s.stdout.Write([]byte(line + "\n"))
-			if strings.HasPrefix(line, "beforetrip serving ") {
-				banner <- line
-			}
-		}
-	}()
-	tb.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				tb.Errorf("serve returned %v", err)
-			}
-		case <-time.After(20 * time.Second):
-			tb.Error("serve did not stop within 20s of cancel")
-		}
-	})
-	select {
-	case line := <-banner:
-		s.URL = strings.TrimSuffix(strings.Fields(line)[2], "/")
-	case err := <-done:
-		tb.Fatalf("serve exited: %v\n%s", err, s.stderr)
-	case <-time.After(10 * time.Minute):
-		tb.Fatalf("no banner within 10 minutes\n%s", s.stderr)
-	}
+	s := startMain(tb, root, append([]string{"serve", "--config", filepath.Join(root, "config.yaml"),
+		"--addr", "127.0.0.1:0"}, extraArgs...), "beforetrip serving ")
+	s.URL = strings.TrimSuffix(s.URL, "/")
+	s.events = make(chan sseEvent, 1000)
 	resp, err := http.Get(s.URL + "/_live/events")
 	if err != nil {
 		tb.Fatal(err)
@@ -132,6 +96,63 @@ func MustStartServeAt(tb testing.TB, root string, extraArgs ...string) *testServ
 		tb.Fatalf("first event %q, want hello", ev.Name)
 	}
 	return s
+}
+
+// startMain runs Main with args, as the binary would run, until the test
+// ends, and waits for the stdout line that starts with banner: its first
+// URL becomes the server's URL. The wait is long because a loaded CI
+// machine may take minutes for the first build; it is a bound, not a pace.
+func startMain(tb testing.TB, root string, args []string, banner string) *testServer {
+	tb.Helper()
+	s := &testServer{Root: root, stderr: &syncBuffer{}, stdout: &syncBuffer{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Main(ctx, args, outW, s.stderr)
+		outW.Close()
+	}()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			line := sc.Text()
+			s.stdout.Write([]byte(line + "\n"))
+			if strings.HasPrefix(line, banner) {
+				found <- line
+			}
+		}
+	}()
+	tb.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				tb.Errorf("%s returned %v", args[0], err)
+			}
+		case <-time.After(20 * time.Second):
+			tb.Errorf("%s did not stop within 20s of cancel", args[0])
+		}
+	})
+	select {
+	case line := <-found:
+		s.URL = urlIn(line)
+	case err := <-done:
+		tb.Fatalf("%s exited: %v\n%s", args[0], err, s.stderr)
+	case <-time.After(10 * time.Minute):
+		tb.Fatalf("no %q line within 10 minutes\n%s", banner, s.stderr)
+	}
+	return s
+}
+
+// urlIn returns the first http(s) URL among a line's words.
+func urlIn(line string) string {
+	for _, f := range strings.Fields(line) {
+		if strings.HasPrefix(f, "http://") || strings.HasPrefix(f, "https://") {
+			return f
+		}
+	}
+	return ""
 }
 
 // P returns the absolute path of a site-relative path.

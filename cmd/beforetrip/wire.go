@@ -155,7 +155,20 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		s.close()
 		return nil, err
 	}
-	s.api, err = api.New(api.Config{
+	s.api, err = api.New(o.apiConfig(observer), api.Services{
+		Users: svc, Sessions: svc, Likes: svc, Comments: svc, Moderation: svc, Reviews: svc, Popular: svc,
+		Pages: s.pages, Accounts: svc, Mail: s.mail, Notifier: s.worker, Health: db,
+	})
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// apiConfig maps the checked configuration onto the API's.
+func (o liveOptions) apiConfig(observer api.RequestObserver) api.Config {
+	return api.Config{
 		CORSOrigins:    o.cfg.API.CORSOrigins,
 		TrustedProxies: o.cfg.API.TrustedProxies,
 		Limits:         o.cfg.LimitsOn(),
@@ -176,15 +189,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		AllowedHosts:         o.allowedHosts(),
 		Logger:               o.log,
 		Observer:             observer,
-	}, api.Services{
-		Users: svc, Sessions: svc, Likes: svc, Comments: svc, Moderation: svc, Reviews: svc, Popular: svc,
-		Pages: s.pages, Accounts: svc, Mail: s.mail, Notifier: s.worker, Health: db,
-	})
-	if err != nil {
-		s.close()
-		return nil, err
 	}
-	return s, nil
 }
 
 // close closes the store and lets go of the output folder (and the metrics
