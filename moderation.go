@@ -98,6 +98,26 @@ type Moderation struct {
 	// Rejected by a moderator; Reason says why (shown to the author).
 	Rejected bool   `json:"rejected,omitempty"`
 	Reason   string `json:"moderation_reason,omitempty"`
+	// Unseen: the item has never been public. It was held for approval
+	// when posted and no decision has shown it yet (a rejection keeps it
+	// unseen), so the first approval or restore is when a reply's
+	// notification goes out: once, however often it is hidden and shown
+	// later, or sent back to the queue by an edit.
+	Unseen bool `json:"unseen,omitempty"`
+}
+
+// NewModeration is the moderation state of a new item: unseen when it
+// waits for approval.
+func NewModeration(pending bool) Moderation { return Moderation{Unseen: pending} }
+
+// Shown records whether the item is public after a moderation step and
+// reports whether that is the first time readers see it.
+func (m *Moderation) Shown(public bool) (first bool) {
+	first = m.Unseen && public
+	if public {
+		m.Unseen = false
+	}
+	return first
 }
 
 // Apply sets the state a decision leaves (the caller clears Pending: every
@@ -148,8 +168,9 @@ type ModResult struct {
 	Review    *Review
 	WasPublic bool // public (and, for a comment, counted) before
 	IsPublic  bool // and after
-	// FirstShown: a pending item was approved, so readers see it for the
-	// first time (a reply's notification goes out now, not when posted).
+	// FirstShown: an item held since it was posted was approved or
+	// restored, so readers see it for the first time (a reply's
+	// notification goes out now, not when posted; see Moderation.Unseen).
 	FirstShown bool
 }
 

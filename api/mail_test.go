@@ -108,3 +108,53 @@ func TestApprovedReplyNotifies(t *testing.T) {
 		t.Error("approved reply's mail lacks List-Unsubscribe-Post")
 	}
 }
+
+// TestRestoredReplyNotifiesOnce: a pending reply a moderator rejects and
+// later restores is seen for the first time then, so its notification goes
+// out at the restore (it never did before); hiding it again, restoring it
+// again, or an edit that sends it back to the queue never mails it twice.
+func TestRestoredReplyNotifiesOnce(t *testing.T) {
+	ts, mp := mustMailServer(t, func(c *Config) { c.Moderation = "pre"; c.ReplyBatch = time.Second })
+	alice, _ := ts.MustUser(t, "alice")
+	bob, _ := ts.MustUser(t, "bob")
+	dave, _ := ts.MustUser(t, "dave")
+	mod, _ := ts.MustUser(t, "carol")
+	ts.MustRole(t, "carol", beforetrip.RoleAdmin)
+	verify := mp.Wait("alice@example.com", 1)[0]
+	link := mailtest.Link(t, verify.Text, "http://site.test/account/verify/#token=")
+	ts.client(t).do("POST", "/api/auth/email/verify", map[string]string{"token": tokenOf(t, link)}).want(t, http.StatusOK, "")
+	alice.do("PATCH", "/api/auth/me", map[string]any{"notify_replies": true}).want(t, http.StatusOK, "")
+
+	page := "countries/japan"
+	var top, reply, later commentResponse
+	alice.do("POST", "/api/comments", map[string]any{"page": page, "body": "Which pass?"}).decode(t, &top)
+	decide := func(id uint64, how string) {
+		t.Helper()
+		mod.do("POST", "/api/admin/comments/"+strconv.FormatUint(id, 10)+"/"+how, nil).want(t, http.StatusOK, "")
+	}
+	decide(top.Comment.ID, "approve")
+	bob.do("POST", "/api/comments", map[string]any{"page": page, "body": "The JR Pass", "parent_id": top.Comment.ID}).decode(t, &reply)
+	decide(reply.Comment.ID, "reject")
+	decide(reply.Comment.ID, "restore")
+	anchor := "#comment-" + strconv.FormatUint(reply.Comment.ID, 10)
+	if ms := mp.Wait("alice@example.com", 2); !strings.Contains(ms[0].Text+ms[1].Text, anchor) {
+		t.Fatalf("mails to alice = %q, %q; want the restored reply's notification", ms[0].Subject, ms[1].Subject)
+	}
+	// Shown again, never for the first time: no second mail.
+	decide(reply.Comment.ID, "reject")
+	decide(reply.Comment.ID, "restore")
+	bob.do("PATCH", "/api/comments/"+strconv.FormatUint(reply.Comment.ID, 10), map[string]any{"body": "The JR Pass, still"}).
+		want(t, http.StatusOK, "")
+	decide(reply.Comment.ID, "approve")
+	// A later reply's mail comes after any the steps above queued.
+	dave.do("POST", "/api/comments", map[string]any{"page": page, "body": "Suica", "parent_id": top.Comment.ID}).decode(t, &later)
+	decide(later.Comment.ID, "approve")
+	var bobs, daves int
+	for _, m := range mp.Wait("alice@example.com", 3) {
+		bobs += strings.Count(m.Text, anchor)
+		daves += strings.Count(m.Text, "#comment-"+strconv.FormatUint(later.Comment.ID, 10))
+	}
+	if bobs != 1 || daves != 1 {
+		t.Fatalf("mails to alice mention bob's reply %d times and dave's %d times, want once each", bobs, daves)
+	}
+}

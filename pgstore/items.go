@@ -103,9 +103,11 @@ func (it *item) save(ctx context.Context, tx pgx.Tx, old *item) error {
 	return putReview(ctx, tx, it.r, false)
 }
 
+// result says what the step changed; it also records that the item was
+// shown (Moderation.Unseen), so callers save the item after it.
 func (it *item) result(old *item) *beforetrip.ModResult {
 	return &beforetrip.ModResult{Kind: it.kind, Comment: it.c, Review: it.r,
-		WasPublic: old.shown(), IsPublic: it.shown(), FirstShown: old.pending() && it.shown()}
+		WasPublic: old.shown(), IsPublic: it.shown(), FirstShown: it.mod().Shown(it.shown())}
 }
 
 // pending: the item waits for a moderator (pre-moderation).

@@ -29,7 +29,7 @@ func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
 		return err
 	}
 	row := *r
-	row.EditedAt, row.Moderation = nil, beforetrip.Moderation{}
+	row.EditedAt, row.Moderation = nil, beforetrip.NewModeration(row.Pending)
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := activeUser(ctx, tx, row.Author.ID); err != nil {
 			return err

@@ -27,7 +27,7 @@ func (db *DB) CreateComment(ctx context.Context, c *beforetrip.Comment) error {
 		return err
 	}
 	row := *c
-	row.Deleted, row.EditedAt, row.Pinned, row.Moderation = false, nil, false, beforetrip.Moderation{}
+	row.Deleted, row.EditedAt, row.Pinned, row.Moderation = false, nil, false, beforetrip.NewModeration(row.Pending)
 	if err := row.Validate(); err != nil {
 		return err
 	}

@@ -126,9 +126,11 @@ func (it *item) save(tx *bolt.Tx, old *item) error {
 	return putReview(tx, it.r, old.r.Pending)
 }
 
+// result says what the step changed; it also records that the item was
+// shown (Moderation.Unseen), so callers save the item after it.
 func (it *item) result(old *item) *beforetrip.ModResult {
 	return &beforetrip.ModResult{Kind: it.kind, Comment: it.c, Review: it.r,
-		WasPublic: old.shown(), IsPublic: it.shown(), FirstShown: old.pending() && it.shown()}
+		WasPublic: old.shown(), IsPublic: it.shown(), FirstShown: it.mod().Shown(it.shown())}
 }
 
 // binaryID reads an 8-byte big-endian ID.

@@ -71,8 +71,8 @@ func TestMigrateLikeTimes(t *testing.T) {
 		if v := tx.Bucket(bucketLikesByPage).Get(pageUserKey(page.ID, alice.ID)); len(v) != 8 || binary.BigEndian.Uint64(v) != 0 {
 			t.Errorf("migrated like row = %x, want 8 zero bytes", v)
 		}
-		if v := tx.Bucket(bucketMeta).Get(keySchema); uint64FromBytes(v) != 7 {
-			t.Errorf("schema version %x, want 7", v)
+		if v := tx.Bucket(bucketMeta).Get(keySchema); uint64FromBytes(v) < 7 {
+			t.Errorf("schema version %x, want 7 or later", v)
 		}
 		return nil
 	})

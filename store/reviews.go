@@ -32,7 +32,7 @@ func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
 		return err
 	}
 	row := *r
-	row.EditedAt, row.Moderation = nil, beforetrip.Moderation{}
+	row.EditedAt, row.Moderation = nil, beforetrip.NewModeration(row.Pending)
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if _, err := activeUser(tx, row.Author.ID); err != nil {
 			return err

@@ -60,6 +60,7 @@ var migrations = []migration{
 	createV5ModerationBuckets,
 	createV6MailBuckets,
 	createV7LikeTimes,
+	markV8Unseen,
 }
 
 // createV1Buckets is schema version 1: every bucket the store uses.

@@ -84,6 +84,7 @@ func Run(t *testing.T, b Backend) {
 		{"DeleteAccountHeldComments", b.testDeleteAccountHeldComments},
 		{"ReportsHideUntilDecided", b.testReportsHideUntilDecided},
 		{"QueueOrderAndPaging", b.testQueueOrderAndPaging},
+		{"FirstShownOnce", b.testFirstShownOnce},
 		{"BlockTimedAndPurge", b.testBlockTimedAndPurge},
 		{"LocksAndPins", b.testLocksAndPins},
 	}
