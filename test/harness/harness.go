@@ -41,8 +41,7 @@ type Server struct {
 	Cmd string
 
 	tb   testing.TB
-	cmd  *exec.Cmd
-	done chan struct{}
+	proc *Proc // the current run, nil when stopped
 	logs string
 	runs int
 }
@@ -61,9 +60,7 @@ func NewServer(tb testing.TB, bin string) *Server {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		if s.cmd != nil {
-			s.Kill()
-		}
+		s.Kill()
 		if tb.Failed() {
 			s.dumpLog()
 		}
@@ -104,57 +101,26 @@ func (s *Server) Start() {
 func (s *Server) Launch() {
 	s.tb.Helper()
 	s.runs++
-	f, err := os.Create(s.logFile())
-	if err != nil {
-		s.tb.Fatal(err)
-	}
 	sub := s.Cmd
 	if sub == "" {
 		sub = "api"
 	}
 	cmd := exec.Command(s.Bin, sub, "--config", s.Config, "--addr", s.Addr, "--data", s.Data, "--out", s.Out)
 	cmd.Env = s.env()
-	cmd.Stdout, cmd.Stderr = f, f
-	if err := cmd.Start(); err != nil {
-		f.Close()
-		s.tb.Fatalf("start beforetrip api: %v", err)
+	p, err := launch(cmd, s.logFile())
+	if err != nil {
+		s.tb.Fatalf("start beforetrip %s: %v", sub, err)
 	}
-	s.cmd, s.done = cmd, make(chan struct{})
-	done := s.done
-	go func() {
-		_ = cmd.Wait()
-		f.Close()
-		close(done)
-	}()
+	s.proc = p
 }
 
 func (s *Server) waitHealthy() {
 	s.tb.Helper()
-	done := s.done
-	hc := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-done:
-			s.tb.Fatalf("beforetrip api exited during start-up (run %d)", s.runs)
-		default:
-		}
-		if res, err := hc.Get(s.URL() + "/api/healthz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		select {
-		case <-done:
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	s.tb.Fatalf("beforetrip api not healthy after 30 s (run %d)", s.runs)
+	s.proc.WaitHTTP(s.tb, s.URL()+"/api/healthz", 30*time.Second)
 }
 
 // PID is the running server's process ID.
-func (s *Server) PID() int { return s.cmd.Process.Pid }
+func (s *Server) PID() int { return s.proc.cmd.Process.Pid }
 
 // Kill sends SIGKILL and waits for the process to be gone.
 func (s *Server) Kill() { s.signal(syscall.SIGKILL) }
@@ -163,17 +129,11 @@ func (s *Server) Kill() { s.signal(syscall.SIGKILL) }
 func (s *Server) Stop() { s.signal(syscall.SIGTERM) }
 
 func (s *Server) signal(sig syscall.Signal) {
-	if s.cmd == nil {
+	if s.proc == nil {
 		return
 	}
-	_ = s.cmd.Process.Signal(sig)
-	select {
-	case <-s.done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-	s.cmd = nil
+	s.proc.Signal(sig)
+	s.proc = nil
 }
 
 // Log returns what the current run (the last one launched) has logged so

@@ -34,25 +34,13 @@ func StartProc(tb testing.TB, name string, env []string, args ...string) *Proc {
 // StartProcIn is StartProc with the working directory dir ("" = ours).
 func StartProcIn(tb testing.TB, dir, name string, env []string, args ...string) *Proc {
 	tb.Helper()
-	logPath := filepath.Join(tb.TempDir(), filepath.Base(name)+".log")
-	f, err := os.Create(logPath)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(CleanEnv(), env...)
-	cmd.Stdout, cmd.Stderr = f, f
-	if err := cmd.Start(); err != nil {
-		f.Close()
+	p, err := launch(cmd, filepath.Join(tb.TempDir(), filepath.Base(name)+".log"))
+	if err != nil {
 		tb.Fatalf("start %s: %v", name, err)
 	}
-	p := &Proc{name: filepath.Base(name) + " " + strings.Join(args, " "), cmd: cmd, log: logPath, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		f.Close()
-		close(p.done)
-	}()
 	tb.Cleanup(func() {
 		p.Stop()
 		if tb.Failed() {
@@ -62,14 +50,38 @@ func StartProcIn(tb testing.TB, dir, name string, env []string, args ...string) 
 	return p
 }
 
+// launch starts cmd with its output going to a new log file at logPath.
+func launch(cmd *exec.Cmd, logPath string) (*Proc, error) {
+	f, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	p := &Proc{name: filepath.Base(cmd.Path) + " " + strings.Join(cmd.Args[1:], " "), cmd: cmd, log: logPath, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		f.Close()
+		close(p.done)
+	}()
+	return p, nil
+}
+
 // Stop sends SIGTERM and waits up to 10 s before killing.
-func (p *Proc) Stop() {
+func (p *Proc) Stop() { p.Signal(syscall.SIGTERM) }
+
+// Signal sends sig and waits up to 10 s for the process to end, then
+// kills it.
+func (p *Proc) Signal(sig syscall.Signal) {
 	select {
 	case <-p.done:
 		return
 	default:
 	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	_ = p.cmd.Process.Signal(sig)
 	select {
 	case <-p.done:
 	case <-time.After(10 * time.Second):
