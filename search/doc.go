@@ -100,8 +100,13 @@ func cut(s string, n int) string {
 
 // equal reports whether two docs encode the same.
 func (d *Doc) equal(o *Doc) bool {
+	return d.sameRecord(o) && slices.Equal(d.Terms, o.Terms)
+}
+
+// sameRecord reports whether two docs have the same doc-shard record.
+func (d *Doc) sameRecord(o *Doc) bool {
 	return d.ID == o.ID && d.URL == o.URL && d.Title == o.Title && d.Country == o.Country &&
-		d.Section == o.Section && d.Date.Equal(o.Date) && d.Text == o.Text && slices.Equal(d.Terms, o.Terms)
+		d.Section == o.Section && d.Date.Equal(o.Date) && d.Text == o.Text
 }
 
 // WithContext returns d with the terms of words added as tags (a page's

@@ -6,8 +6,11 @@ import (
 )
 
 // update replaces or adds put and removes del (page IDs); only the shards
-// they touch are encoded again. A change that moves other pages' refs (a
-// hash collision) or changes the number of shards rebuilds everything.
+// whose bytes change are encoded again: a changed page touches the term
+// shards of the terms it gained, lost or moved to another field, not of
+// every term it has (a typo fix would otherwise re-encode hundreds of
+// shards). A change that moves other pages' refs (a hash collision) or
+// changes the number of shards rebuilds everything.
 func (x *Index) update(put []*Doc, del []string, countries []Country) {
 	if !slices.EqualFunc(x.countries, countries, func(a, b Country) bool {
 		return a.Slug == b.Slug && a.Name == b.Name && slices.Equal(a.Names, b.Names)
@@ -16,17 +19,20 @@ func (x *Index) update(put []*Doc, del []string, countries []Country) {
 		defer x.encodeEntry()
 	}
 	prevRefs := x.refs
-	old, news, came := x.swapDocs(put, del)
-	if len(old) == 0 && len(news) == 0 {
+	c := x.swapDocs(put, del)
+	if len(c.gone) == 0 && len(c.added) == 0 && len(c.changed) == 0 {
 		return
 	}
-	if came && !x.reassignRefs() {
+	if c.came && !x.reassignRefs() {
 		x.rebuild()
 		return
 	}
 	dirtyT, dirtyD := map[int]bool{}, map[int]bool{}
-	x.unpost(old, prevRefs, dirtyT, dirtyD)
-	x.post(news, dirtyT, dirtyD)
+	x.unpost(c.gone, prevRefs, dirtyT, dirtyD)
+	for _, ch := range c.changed {
+		x.repost(ch.old, ch.new, dirtyT, dirtyD)
+	}
+	x.post(c.added, dirtyT, dirtyD)
 	if shardCount(x.nPostings, x.perTerm) != len(x.shards) || shardCount(len(x.docs), x.perDoc) != len(x.dFiles) {
 		x.rebuild()
 		return
@@ -34,34 +40,41 @@ func (x *Index) update(put []*Doc, del []string, countries []Country) {
 	x.encode(slices.Collect(maps.Keys(dirtyT)), slices.Collect(maps.Keys(dirtyD)))
 }
 
-// swapDocs puts put and removes del in x.docs. It returns the documents
-// whose postings must go (removed or replaced), those whose postings must
-// come (new or changed), and whether a page came or went (refs may move).
-// A document with the same bytes only swaps its pointer.
-func (x *Index) swapDocs(put []*Doc, del []string) (old, news []*Doc, came bool) {
+// change is what swapDocs did to x.docs.
+type change struct {
+	gone, added []*Doc // removed pages, new pages
+	changed     []docPair
+	came        bool // a page came or went: refs may move
+}
+
+// docPair is a page before and after an edit that changed its bytes.
+type docPair struct{ old, new *Doc }
+
+// swapDocs puts put and removes del in x.docs. A document with the same
+// bytes only swaps its pointer.
+func (x *Index) swapDocs(put []*Doc, del []string) change {
+	var c change
 	for _, id := range del {
 		if d := x.docs[id]; d != nil {
-			old = append(old, d)
+			c.gone = append(c.gone, d)
 			delete(x.docs, id)
-			came = true
+			c.came = true
 		}
 	}
 	for _, d := range put {
 		o := x.docs[d.ID]
-		if o != nil && o.equal(d) {
-			x.docs[d.ID] = d // the same bytes: no shard changes
-			x.byRef[x.refs[d.ID]] = d
-			continue
-		}
-		if o != nil {
-			old = append(old, o)
-		} else {
-			came = true
+		switch {
+		case o == nil:
+			c.added = append(c.added, d)
+			c.came = true
+		case o.equal(d):
+			x.byRef[x.refs[d.ID]] = d // the same bytes: no shard changes
+		default:
+			c.changed = append(c.changed, docPair{o, d})
 		}
 		x.docs[d.ID] = d
-		news = append(news, d)
 	}
-	return old, news, came
+	return c
 }
 
 // reassignRefs gives every document its ref after a page came or went. It
@@ -84,18 +97,7 @@ func (x *Index) unpost(old []*Doc, prevRefs map[string]uint32, dirtyT, dirtyD ma
 	for _, d := range old {
 		ref := prevRefs[d.ID]
 		for _, t := range d.Terms {
-			s := x.termShard(t.Term)
-			ps := x.shards[s][t.Term]
-			if i, ok := slices.BinarySearchFunc(ps, ref, cmpRef); ok {
-				ps = slices.Delete(ps, i, i+1)
-				x.nPostings--
-				dirtyT[s] = true
-			}
-			if len(ps) == 0 {
-				delete(x.shards[s], t.Term)
-			} else {
-				x.shards[s][t.Term] = ps
-			}
+			x.unpostTerm(t.Term, ref, dirtyT)
 		}
 		if x.byRef[ref] == d {
 			delete(x.byRef, ref)
@@ -111,13 +113,65 @@ func (x *Index) post(news []*Doc, dirtyT, dirtyD map[int]bool) {
 		ref := x.refs[d.ID]
 		x.byRef[ref] = d
 		for _, t := range d.Terms {
-			s := x.termShard(t.Term)
-			ps := x.shards[s][t.Term]
-			i, _ := slices.BinarySearchFunc(ps, ref, cmpRef)
-			x.shards[s][t.Term] = slices.Insert(ps, i, posting{ref, meta(t.Field, d.Date)})
-			x.nPostings++
-			dirtyT[s] = true
+			x.postTerm(t.Term, posting{ref, meta(t.Field, d.Date)}, dirtyT)
 		}
 		dirtyD[int(ref%uint32(len(x.dFiles)))] = true
 	}
+}
+
+// repost moves a page's postings from old to d (the same ID and ref),
+// touching only the terms whose posting differs: both term lists are sorted,
+// so one merge finds the terms lost, gained and changed.
+func (x *Index) repost(old, d *Doc, dirtyT, dirtyD map[int]bool) {
+	ref := x.refs[d.ID]
+	x.byRef[ref] = d
+	if !old.sameRecord(d) {
+		dirtyD[int(ref%uint32(len(x.dFiles)))] = true
+	}
+	a, b := old.Terms, d.Terms
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0].Term < b[0].Term:
+			x.unpostTerm(a[0].Term, ref, dirtyT)
+			a = a[1:]
+		case len(a) == 0 || b[0].Term < a[0].Term:
+			x.postTerm(b[0].Term, posting{ref, meta(b[0].Field, d.Date)}, dirtyT)
+			b = b[1:]
+		default:
+			if m := meta(b[0].Field, d.Date); m != meta(a[0].Field, old.Date) {
+				s := x.termShard(b[0].Term)
+				ps := x.shards[s][b[0].Term]
+				i, _ := slices.BinarySearchFunc(ps, ref, cmpRef)
+				ps[i].meta = m
+				dirtyT[s] = true
+			}
+			a, b = a[1:], b[1:]
+		}
+	}
+}
+
+// unpostTerm removes ref's posting of term.
+func (x *Index) unpostTerm(term string, ref uint32, dirtyT map[int]bool) {
+	s := x.termShard(term)
+	ps := x.shards[s][term]
+	if i, ok := slices.BinarySearchFunc(ps, ref, cmpRef); ok {
+		ps = slices.Delete(ps, i, i+1)
+		x.nPostings--
+		dirtyT[s] = true
+	}
+	if len(ps) == 0 {
+		delete(x.shards[s], term)
+	} else {
+		x.shards[s][term] = ps
+	}
+}
+
+// postTerm inserts p among term's postings, in ref order.
+func (x *Index) postTerm(term string, p posting, dirtyT map[int]bool) {
+	s := x.termShard(term)
+	ps := x.shards[s][term]
+	i, _ := slices.BinarySearchFunc(ps, p.ref, cmpRef)
+	x.shards[s][term] = slices.Insert(ps, i, p)
+	x.nPostings++
+	dirtyT[s] = true
 }
