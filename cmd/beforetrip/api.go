@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 )
 
 // runAPI is `beforetrip api`: the API for production, behind nginx, which
@@ -88,7 +87,7 @@ func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				return
 			case <-hup:
 				logger.Info("api: SIGHUP: reading config, content and theme again for a full build")
-				site.worker.ConfigChanged(time.Now())
+				site.hangUp()
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
@@ -24,6 +25,7 @@ import (
 	"github.com/beforetrip/beforetrip/live"
 	"github.com/beforetrip/beforetrip/mail"
 	"github.com/beforetrip/beforetrip/metrics"
+	"github.com/beforetrip/beforetrip/pgstore"
 )
 
 // liveOptions are what serve and api decide before wiring the running site.
@@ -80,9 +82,15 @@ type liveSite struct {
 	api    *api.Server
 	mail   *mail.Sender
 	log    *slog.Logger
-	// release lets go of the output folder (build.LockOutput).
-	release   func()
-	command   string // "serve" or "api", for the start log
+	// release lets go of the output folder (build.LockOutput; on
+	// PostgreSQL the leader takes and releases it in lead).
+	release func()
+	command string // "serve" or "api", for the start log
+	holder  string // who holds the output folder's lock, as its lock file says
+	// pg is the store when it is PostgreSQL: the rebuild worker runs only
+	// while this process is the rebuild leader (leader.go).
+	pg        *pgstore.DB
+	leading   atomic.Bool
 	outDir    string
 	storeName string // store.url without secrets, for the start log
 	// metrics and metricsLn are nil unless metrics.addr is set.
@@ -100,9 +108,18 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	if o.served != "" {
 		holder += " at " + o.served
 	}
-	release, err := build.LockOutput(o.outDir, holder)
+	kind, _, err := parseStoreURL(o.storeURL, o.dataDir)
 	if err != nil {
 		return nil, err
+	}
+	// On bbolt this process is the one writer of the output folder: a
+	// second serve or api on it is refused. On PostgreSQL only the rebuild
+	// leader writes it, and takes the lock while it leads (lead).
+	release := func() {}
+	if kind == storeBolt {
+		if release, err = build.LockOutput(o.outDir, holder); err != nil {
+			return nil, err
+		}
 	}
 	db, err := openStore(context.Background(), o.storeURL, o.dataDir)
 	if err != nil {
@@ -110,7 +127,8 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		return nil, err
 	}
 	s := &liveSite{db: db, log: o.log, release: release, command: o.command, outDir: o.outDir,
-		storeName: redactURL(o.storeURL)}
+		storeName: redactURL(o.storeURL), holder: holder}
+	s.pg, _ = db.(*pgstore.DB)
 	if s.storeName == "" {
 		s.storeName = "bbolt:" + filepath.Join(o.dataDir, "beforetrip.db")
 	}
@@ -123,6 +141,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		// (pages added, removed or renamed); a like rebuild does not.
 		if r.Err == nil && r.Build.Manifest != nil {
 			s.pages.Set(r.Build.Manifest)
+			s.announceBuilt()
 		}
 	}}
 	var svc metrics.Store = db
@@ -157,7 +176,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	}
 	s.api, err = api.New(o.apiConfig(observer), api.Services{
 		Users: svc, Sessions: svc, Likes: svc, Comments: svc, Moderation: svc, Reviews: svc, Popular: svc,
-		Pages: s.pages, Accounts: svc, Mail: s.mail, Notifier: s.worker, Health: db,
+		Pages: s.pages, Accounts: svc, Mail: s.mail, Notifier: s.notifier(), Health: db,
 	})
 	if err != nil {
 		s.close()
@@ -214,18 +233,7 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var wg sync.WaitGroup
-	sub, unsub := s.worker.Subscribe()
-	wg.Go(func() { s.worker.Run(ctx) })
-	first, err := live.WaitBuild(ctx, sub, nil)
-	unsub()
-	switch {
-	case err != nil: // ctx ended during the first build
-	case first.Err != nil:
-		fmt.Fprintf(stdout, "beforetrip: build failed; serving the last good output until it is fixed:\n%v\n", first.Err)
-	default:
-		fmt.Fprintf(stdout, "beforetrip: built %d pages (%d written) in %s\n", first.Build.Pages,
-			len(first.Build.Written), first.Build.Duration.Round(time.Millisecond))
-	}
+	s.startWorker(ctx, &wg, stdout)
 	for _, t := range tasks {
 		wg.Go(func() { t(ctx) })
 	}
@@ -252,6 +260,7 @@ func (s *liveSite) run(ctx context.Context, ln net.Listener, socket string, stdo
 	s.logStart(ln.Addr()) // before the banner: tests read the metrics address from it
 	fmt.Fprintln(stdout, banner)
 
+	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-serveErr:

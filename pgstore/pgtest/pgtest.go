@@ -2,7 +2,9 @@
 // and pg_ctl in a temporary folder, on a free loopback port, owned by an
 // unprivileged user (PostgreSQL refuses to run as root, and tests here run
 // as root). One cluster serves a whole test binary; each test gets its own
-// database in it. Tests skip only when the PostgreSQL binaries are absent.
+// database in it. Tests that stop and start PostgreSQL get a crash-safe
+// cluster of their own (NewCluster). Tests skip only when the PostgreSQL
+// binaries are absent.
 package pgtest
 
 import (
@@ -58,9 +60,15 @@ func URL(tb testing.TB) string {
 	if cluster.err != nil {
 		tb.Fatalf("postgres test cluster: %v", cluster.err)
 	}
+	return createDB(tb, cluster.baseURL)
+}
+
+// createDB creates a new database on the cluster at baseURL.
+func createDB(tb testing.TB, baseURL string) string {
+	tb.Helper()
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), cluster.dbs.Add(1))
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, cluster.baseURL+"postgres")
+	conn, err := pgx.Connect(ctx, baseURL+"postgres")
 	if err != nil {
 		tb.Fatalf("postgres test cluster: %v", err)
 	}
@@ -68,7 +76,7 @@ func URL(tb testing.TB) string {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		tb.Fatalf("create database %s: %v", name, err)
 	}
-	return cluster.baseURL + name
+	return baseURL + name
 }
 
 // binDir finds the folder holding initdb and pg_ctl: PATH first, then the
@@ -107,44 +115,118 @@ func start() {
 }
 
 func startIn(bin string) error {
-	dir, err := os.MkdirTemp("", "beforetrip-pg-")
+	c, err := initCluster(bin, false)
+	cluster.dir, cluster.runAs = c.dir, c.runAs
 	if err != nil {
 		return err
 	}
-	cluster.dir = dir
+	if err := c.Start(); err != nil {
+		return err
+	}
+	cluster.baseURL = c.baseURL
+	return nil
+}
+
+// Cluster is a cluster of one test's own, for tests that stop and start
+// PostgreSQL under load. Unlike the shared cluster it is crash safe
+// (fsync and synchronous_commit on, PostgreSQL's defaults), so that
+// `pg_ctl stop -m immediate` loses no committed transaction.
+type Cluster struct {
+	dir, bin, runAs string
+	port            int
+	durable         bool
+	baseURL         string
+}
+
+// NewCluster starts a crash-safe cluster for tb; it is stopped and removed
+// when tb ends. It skips tb when the PostgreSQL binaries are not installed.
+func NewCluster(tb testing.TB) *Cluster {
+	tb.Helper()
+	bin, ok := binDir()
+	if !ok {
+		tb.Skip("PostgreSQL binaries (initdb, pg_ctl) not installed: apt-get install postgresql")
+	}
+	c, err := initCluster(bin, true)
+	if c.dir != "" {
+		tb.Cleanup(func() {
+			c.Stop("fast")
+			os.RemoveAll(c.dir)
+		})
+	}
+	if err != nil {
+		tb.Fatalf("postgres cluster: %v", err)
+	}
+	if err := c.Start(); err != nil {
+		tb.Fatalf("postgres cluster: %v", err)
+	}
+	return c
+}
+
+// URL returns the URL of a new, empty database in c.
+func (c *Cluster) URL(tb testing.TB) string {
+	tb.Helper()
+	return createDB(tb, c.baseURL)
+}
+
+// initCluster runs initdb in a new temporary folder (owned by the postgres
+// user when running as root) and picks a free port.
+func initCluster(bin string, durable bool) (*Cluster, error) {
+	c := &Cluster{bin: bin, durable: durable}
+	dir, err := os.MkdirTemp("", "beforetrip-pg-")
+	if err != nil {
+		return c, err
+	}
+	c.dir = dir
 	if os.Geteuid() == 0 {
 		// PostgreSQL will not run as root: hand the folder to the
 		// unprivileged user Debian's package creates.
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			return fmt.Errorf("running as root needs a 'postgres' user to own the cluster: %w", err)
+			return c, fmt.Errorf("running as root needs a 'postgres' user to own the cluster: %w", err)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		if err := os.Chown(dir, uid, gid); err != nil {
-			return err
+			return c, err
 		}
-		cluster.runAs = "postgres"
+		c.runAs = "postgres"
 	}
-	data, sock := filepath.Join(dir, "data"), dir
-	if out, err := run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust",
+	if out, err := run(c.runAs, filepath.Join(bin, "initdb"), "-D", c.data(), "-U", "postgres", "-A", "trust",
 		"-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
-		return fmt.Errorf("initdb: %w\n%s", err, out)
+		return c, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
-	port, err := freePort()
-	if err != nil {
-		return err
+	if c.port, err = freePort(); err != nil {
+		return c, err
 	}
-	// fsync off: a test cluster needs no crash safety, and a loaded
-	// 2-core machine spends its time on the tests instead.
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off "+
-		"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, sock)
-	if out, err := run(filepath.Join(bin, "pg_ctl"), "start", "-w", "-t", "120", "-D", data,
-		"-l", filepath.Join(dir, "log"), "-o", opts); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+	c.baseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/", c.port)
+	return c, nil
+}
+
+func (c *Cluster) data() string { return filepath.Join(c.dir, "data") }
+
+// Start starts (or starts again) the cluster and waits until it accepts
+// connections.
+func (c *Cluster) Start() error {
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", c.port, c.dir)
+	if !c.durable {
+		// fsync off: a test cluster needs no crash safety, and a loaded
+		// 2-core machine spends its time on the tests instead.
+		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
+	if out, err := run(c.runAs, filepath.Join(c.bin, "pg_ctl"), "start", "-w", "-t", "120", "-D", c.data(),
+		"-l", filepath.Join(c.dir, "log"), "-o", opts); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
 		return fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
 	}
-	cluster.baseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/", port)
+	return nil
+}
+
+// Stop runs pg_ctl stop with mode "fast" or "immediate" (no checkpoint:
+// a crash as far as the data is concerned).
+func (c *Cluster) Stop(mode string) error {
+	if out, err := run(c.runAs, filepath.Join(c.bin, "pg_ctl"), "stop", "-m", mode, "-w", "-D", c.data()); err != nil {
+		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)
+	}
 	return nil
 }
 
@@ -153,20 +235,20 @@ func stop() {
 	if cluster.dir == "" {
 		return
 	}
-	data := filepath.Join(cluster.dir, "data")
 	if cluster.baseURL != "" {
-		if out, err := run(filepath.Join(cluster.bin, "pg_ctl"), "stop", "-m", "fast", "-w", "-D", data); err != nil {
-			fmt.Fprintf(os.Stderr, "pgtest: pg_ctl stop: %v\n%s\n", err, out)
+		c := Cluster{dir: cluster.dir, bin: cluster.bin, runAs: cluster.runAs}
+		if err := c.Stop("fast"); err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
 		}
 	}
 	os.RemoveAll(cluster.dir)
 }
 
-// run runs a PostgreSQL program as the cluster's owner.
-func run(prog string, args ...string) ([]byte, error) {
+// run runs a PostgreSQL program as runAs ("": this process's user).
+func run(runAs, prog string, args ...string) ([]byte, error) {
 	var cmd *exec.Cmd
-	if cluster.runAs != "" {
-		cmd = exec.Command("runuser", append([]string{"-u", cluster.runAs, "--", prog}, args...)...)
+	if runAs != "" {
+		cmd = exec.Command("runuser", append([]string{"-u", runAs, "--", prog}, args...)...)
 	} else {
 		cmd = exec.Command(prog, args...)
 	}

@@ -25,6 +25,20 @@ func checkStore(t *testing.T, path string, workers []*worker) {
 	if err := db.Verify(); err != nil {
 		t.Errorf("Verify: %v", err)
 	}
+	checkRows(t, db, workers)
+}
+
+// rows is what the checks read of a store: *store.DB or *pgstore.DB.
+type rows interface {
+	beforetrip.UserService
+	beforetrip.LikeService
+	beforetrip.CommentService
+	beforetrip.ReviewService
+}
+
+// checkRows compares the rows of db with what the workers were told.
+func checkRows(t *testing.T, db rows, workers []*worker) {
+	t.Helper()
 	ctx := context.Background()
 	pages := map[string]bool{}
 	checked := 0
@@ -79,7 +93,7 @@ func verifyAfterKill(t *testing.T, path, when string) time.Duration {
 // checkComments lists every comment of the pages written to: each is one
 // the workers sent, whole; each acknowledged one is there; none of those
 // refused is.
-func checkComments(t *testing.T, db *store.DB, workers []*worker, pages map[string]bool) {
+func checkComments(t *testing.T, db rows, workers []*worker, pages map[string]bool) {
 	t.Helper()
 	ctx := context.Background()
 	all := map[string]*sent{}
@@ -132,7 +146,7 @@ func checkComments(t *testing.T, db *store.DB, workers []*worker, pages map[stri
 }
 
 // checkReviews does for reader reviews what checkComments does for comments.
-func checkReviews(t *testing.T, db *store.DB, workers []*worker) {
+func checkReviews(t *testing.T, db rows, workers []*worker) {
 	t.Helper()
 	ctx := context.Background()
 	all := map[string]*sent{}

@@ -153,11 +153,13 @@ func (w *worker) run(ctx context.Context) {
 }
 
 // outcome classifies a response: acknowledged (2xx), certainly not
-// applied (refused connection, or a 4xx/5xx answer), or unknown.
+// applied (refused connection, or a 4xx answer), or unknown: no answer, or
+// a 5xx, which may come after the store committed (PostgreSQL stopping
+// between the commit and its reply).
 func outcome(status int, err error) (ok, unknown bool) {
 	switch {
 	case err == nil:
-		return status/100 == 2, false
+		return status/100 == 2, status/100 == 5
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return false, false
 	}
