@@ -1,5 +1,5 @@
 // beforetrip service worker, written by `beforetrip build`.
-var BT = {"version":"93e2508559d1","shell":["/saved/","/css/main.6f59e438.css","/css/widget.c1887f33.css","/js/widget.c1887f33.js","/js/search-box.a0685898.js","/js/passport.d727e3f8.js","/js/offline.fe73c0ec.js","/img/favicon.svg"],"trips":{"japan":"/offline/japan.0425e2d5.json","south-korea":"/offline/south-korea.06493487.json"}};
+var BT = {"version":"3677643b7c23","shell":["/saved/","/css/main.2d7730ce.css","/css/widget.c1887f33.css","/js/widget.c1887f33.js","/js/search-box.a0685898.js","/js/passport.d727e3f8.js","/js/offline.fe73c0ec.js","/img/favicon.svg"],"trips":{"japan":"/offline/japan.0ab33655.json","south-korea":"/offline/south-korea.6737edf5.json"}};
 /* beforetrip service worker (build/sw.js; the builder writes it as /sw.js
    with the line "var BT = {version, shell, trips}" in front).
 
