@@ -3,10 +3,13 @@
 #
 #   bench/build.sh                 # 1k and 10k pages, 3 runs each, median shown
 #   SIZES="1000 10000 20000" RUNS=5 bench/build.sh
+#   SIZES=10000 IMAGES=1000 TOOLS=beforetrip bench/build.sh   # 1,000 of them with a cover photo
 #
 # Generates sites into bench/out/<n>/ (gitignored), builds the binary once,
 # and times `beforetrip build` cold (empty public/) and warm (nothing changed)
-# with /usr/bin/time -v: wall clock, user and system CPU, and max RSS. When `hugo`
+# with /usr/bin/time -v: wall clock, user and system CPU, and max RSS. A cold
+# build also starts without the image cache; a warm one must resize nothing
+# (the script fails if its summary says it resized images). When `hugo`
 # is on PATH, the same content is built with Hugo (bench/out/<n>/hugo). The
 # machine may be shared: compare ratios within one run, not across runs.
 set -euo pipefail
@@ -17,6 +20,7 @@ OUT=$ROOT/bench/out
 SIZES=${SIZES:-"1000 10000"}
 RUNS=${RUNS:-3}
 SEED=${SEED:-1}
+IMAGES=${IMAGES:-0} # page bundles with a generated cover photo (bench/gensite --images)
 TOOLS=${TOOLS:-"beforetrip hugo"} # which builders to time
 
 [ -x /usr/bin/time ] || { echo "bench/build.sh: /usr/bin/time missing (apt-get install -y time)" >&2; exit 1; }
@@ -72,14 +76,19 @@ timed() {
 for n in $SIZES; do
 	site=$OUT/$n
 	echo "generating $n pages into $site..." >&2
-	"$OUT/gensite" --pages "$n" --out "$site" --seed "$SEED" --hugo >&2
+	"$OUT/gensite" --pages "$n" --images "$IMAGES" --out "$site" --seed "$SEED" --hugo >&2
 	pages=$( (find "$site/content" -name '*.md' | wc -l) )
 
 	built=-
 	if has beforetrip; then
-		clean_bt() { rm -rf "$site/public"; }
+		clean_bt() { rm -rf "$site/public" "$site/data/cache"; }
 		timed beforetrip "$pages" cold clean_bt "$OUT/beforetrip" build --config "$site/config.yaml"
+		notes+=("- $n pages, cold: $(grep -h 'images resized' "$OUT/last.log" || echo 'no images resized')")
 		timed beforetrip "$pages" warm "" "$OUT/beforetrip" build --config "$site/config.yaml"
+		if grep -q 'images resized' "$OUT/last.log"; then
+			echo "bench/build.sh: the warm build resized images: $(grep -h 'images resized' "$OUT/last.log")" >&2
+			exit 1
+		fi
 		built=$(find "$site/public" -name '*.html' | wc -l)
 	fi
 

@@ -27,6 +27,7 @@ type Result struct {
 	Unchanged int      // rendered but identical bytes: not rewritten
 	Removed   []string // output paths deleted (pages that no longer exist)
 	Scheduled int      // tips and reviews dated in the future, held back until their date (not with Future)
+	Resized   int      // images resized in this run; the others came from the image cache
 	// Manifest is the site's page list (what the manifest file holds)
 	// when this build wrote the manifest, i.e. when pages may have come,
 	// gone or changed title; nil otherwise. The API's page index takes it
@@ -70,7 +71,7 @@ func (b *Builder) commit(st *state, s *site) {
 // not 10k rendered bodies. Everything else is rendered once the site is
 // assembled. Staged bytes reach the output folder only if all went well.
 func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
-	start := time.Now()
+	start, resized := time.Now(), b.imgs.Processed()
 	b.asOf = b.now()
 	th, err := loadTheme(b.cfg.ThemeDir, b.cfg.Language, b.templateFuncs)
 	if err != nil {
@@ -131,6 +132,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	res.Rendered += len(early.done)
 	b.tally(st.files)
 	res.Scheduled = b.nScheduled
+	res.Resized = b.imgs.Processed() - resized
 	if publish {
 		b.commit(st, s)
 		b.search, b.searchFiles = idx, b.nextSearchFiles

@@ -29,11 +29,15 @@ type Config struct {
 	BaseURL                      string // absolute, ends with "/"
 	Title                        string
 	Language                     string // "en" | "ko": themes/default/i18n/<lang>.yaml
-	UnsafeHTML                   bool   // editors' raw HTML allowed (default false)
-	Drafts                       bool
-	Future                       bool   // publish tips and reviews dated in the future (previews)
-	APIOrigin                    string // "" = same origin; written into <meta name="bt-api">
-	LiveReload                   bool   // serve mode only: inject the live-reload script
+	// ContentLanguage is the language tag of pages that name none and are
+	// not mostly Hangul (those are Korean); default Language. An English
+	// sample site built with the Korean theme texts says "en" here.
+	ContentLanguage string
+	UnsafeHTML      bool // editors' raw HTML allowed (default false)
+	Drafts          bool
+	Future          bool   // publish tips and reviews dated in the future (previews)
+	APIOrigin       string // "" = same origin; written into <meta name="bt-api">
+	LiveReload      bool   // serve mode only: inject the live-reload script
 	// CacheDir keeps resized images between builds (by content hash and
 	// settings); default: .beforetrip-cache/images beside OutDir. Never
 	// inside OutDir: the builder removes files it did not publish there.
@@ -144,6 +148,11 @@ func New(cfg Config, opts ...Option) (*Builder, error) {
 	case "en", "ko":
 	default:
 		return nil, fmt.Errorf("build: language %q: want en or ko", cfg.Language)
+	}
+	if cfg.ContentLanguage == "" {
+		cfg.ContentLanguage = cfg.Language
+	} else if !beforetrip.ValidLang(cfg.ContentLanguage) {
+		return nil, fmt.Errorf("build: content language %q: want a language tag like en or ko", cfg.ContentLanguage)
 	}
 	if cfg.Title == "" {
 		cfg.Title = "beforetrip"

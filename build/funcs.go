@@ -44,6 +44,7 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 			}
 			return coverHTML(p.Cover, p.CoverAlt, sizes, lazy)
 		},
+		"coverIcon": coverIcon,
 		"stars": func(n int) string {
 			n = max(0, min(n, 5))
 			return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)

@@ -47,6 +47,35 @@ func TestPageLanguage(t *testing.T) {
 	}
 }
 
+// TestContentLanguage: English content in the ko build with
+// content_language en is English (<html lang>, list entries) while Korean
+// pages stay Korean, and the home page's Korean parts (search box, country
+// grid, popular, latest) say so; without it every page takes the site's
+// language, as before.
+func TestContentLanguage(t *testing.T) {
+	ts := MustSite(t)
+	MustBuild(t, MustBuilder(t, ts, func(c *Config) { c.Language, c.ContentLanguage = "ko", "en" }))
+	if en := MustRead(t, filepath.Join(ts.Out, "countries/japan/tips/jr-pass/index.html")); !strings.Contains(en, `<html lang="en">`) ||
+		!strings.Contains(en, `<header class="site-header" lang="ko">`) {
+		t.Errorf("English tip in the ko build: want html lang=en, header lang=ko")
+	}
+	if ko := MustRead(t, filepath.Join(ts.Out, "countries/south-korea/tips/서울-지하철/index.html")); !strings.Contains(ko, `<html lang="ko">`) {
+		t.Errorf("Korean tip is not lang=ko")
+	}
+	home := MustRead(t, filepath.Join(ts.Out, "index.html"))
+	for _, want := range []string{`<html lang="en">`, `<form class="home-search" role="search" lang="ko"`,
+		`<section aria-labelledby="countries-title" lang="ko">`, `<section aria-labelledby="popular-title" lang="ko">`,
+		`<section aria-labelledby="latest-title" lang="ko">`,
+		`data-page="countries/south-korea/tips/서울-지하철" lang="ko">`, `data-page="countries/japan/tips/jr-pass" lang="en">`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("ko home page with English content lacks %s", want)
+		}
+	}
+	if _, err := New(Config{ContentDir: ts.Content, ThemeDir: ts.Theme, OutDir: t.TempDir(), BaseURL: "http://x/", ContentLanguage: "en GB"}); err == nil {
+		t.Error("content language \"en GB\" accepted")
+	}
+}
+
 // TestKoreanLabels: every label the card can show has a text in both
 // languages: the checklist labels, every emergency key and passport of
 // the shipped content, the continents. A missing key would show as a bare

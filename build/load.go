@@ -259,7 +259,7 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	}
 	p.Images = pageImages(p, imgs)
 	p.Body = template.HTML(doc.HTML)
-	p.Lang = beforetrip.PageLang(p.Lang, p.Title+"\n"+doc.Plain, b.cfg.Language)
+	p.Lang = beforetrip.PageLang(p.Lang, p.Title+"\n"+doc.Plain, b.cfg.ContentLanguage)
 	p.TOC = tocOf(doc)
 	if p.Summary == "" {
 		p.Summary = summarize(doc.Plain, summaryLen)

@@ -148,3 +148,10 @@ func coverHTML(im *images.Image, alt, sizes string, lazy bool) template.HTML {
 	w.WriteString(` decoding="async">`)
 	return template.HTML(w.String())
 }
+
+// coverIcon renders a cover as an icon beside the page's name (the country
+// grid): decorative (alt="", lazy), as the flag it stands in for, since the
+// name beside it already names the link.
+func coverIcon(p *Page, sizes string) template.HTML {
+	return coverHTML(p.Cover, "", sizes, true)
+}

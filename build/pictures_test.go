@@ -91,9 +91,8 @@ func TestPageBundleImages(t *testing.T) {
 	cache := t.TempDir()
 	withCache := func(c *Config) { c.CacheDir = cache }
 	b := MustBuilder(t, ts, withCache)
-	MustBuild(t, b)
-	if b.imgs.Processed != 2 {
-		t.Errorf("processed %d images, want 2", b.imgs.Processed)
+	if res := MustBuild(t, b); b.imgs.Processed() != 2 || res.Resized != 2 {
+		t.Errorf("processed %d images (result says %d), want 2", b.imgs.Processed(), res.Resized)
 	}
 	page := MustRead(t, filepath.Join(ts.Out, "countries/japan/tips/onsen/index.html"))
 	body := page[strings.Index(page, `<div class="prose">`):]
@@ -135,11 +134,15 @@ func TestPageBundleImages(t *testing.T) {
 	// the cache, and so does a one-file edit.
 	other := testSite{Content: ts.Content, Theme: ts.Theme, Out: t.TempDir()}
 	b2 := MustBuilder(t, other, withCache)
-	MustBuild(t, b2)
+	if res := MustBuild(t, b2); res.Resized != 0 {
+		t.Errorf("warm build: result says %d resized, want 0", res.Resized)
+	}
 	MustWrite(t, filepath.Join(dir, "index.md"), bundleTip+"\nMore.\n")
-	MustRebuild(t, b2, Changes{Files: []string{filepath.Join(dir, "index.md")}})
-	if b2.imgs.Processed != 0 {
-		t.Errorf("warm build and edit resized %d images, want 0", b2.imgs.Processed)
+	if res := MustRebuild(t, b2, Changes{Files: []string{filepath.Join(dir, "index.md")}}); res.Resized != 0 {
+		t.Errorf("one-file edit: result says %d resized, want 0", res.Resized)
+	}
+	if b2.imgs.Processed() != 0 {
+		t.Errorf("warm build and edit resized %d images, want 0", b2.imgs.Processed())
 	}
 
 	// Replacing the map: the page shows the new file, the old one goes.

@@ -26,7 +26,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	if b.site == nil {
 		return b.Build(ctx)
 	}
-	start := time.Now()
+	start, resized := time.Now(), b.imgs.Processed()
 	old := b.site
 	// Pages whose date came since the last build are published now, as if
 	// their files had been edited. The clock never goes back: a page once
@@ -88,6 +88,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	b.commit(st, s)
 	b.tally(st.files)
 	res.Scheduled = b.nScheduled
+	res.Resized = b.imgs.Processed() - resized
 	b.searchFiles = b.nextSearchFiles
 	res.Duration = time.Since(start)
 	return res, nil

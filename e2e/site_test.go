@@ -14,17 +14,18 @@ import (
 
 // SiteOptions are the config.yaml settings a test varies.
 type SiteOptions struct {
-	BaseURL        string
-	APIAddr        string
-	APIOrigin      string   // api.origin: "" = same origin
-	CORSOrigins    []string // api.cors_origins
-	TrustedProxies []string // api.trusted_proxies
-	CrossSite      bool     // cookies SameSite=None; Secure (widget on another site)
-	Language       string   // "" = en
-	OwnContent     bool     // a copy of the content the test may edit
-	Moderation     string   // comments.moderation: "" = post
-	SMTPURL        string   // mail.smtp_url: "" = .eml files in data/outbox
-	Content        string   // "" = e2e/testdata/site/content
+	BaseURL         string
+	APIAddr         string
+	APIOrigin       string   // api.origin: "" = same origin
+	CORSOrigins     []string // api.cors_origins
+	TrustedProxies  []string // api.trusted_proxies
+	CrossSite       bool     // cookies SameSite=None; Secure (widget on another site)
+	Language        string   // "" = en
+	ContentLanguage string   // content_language: "" = Language
+	OwnContent      bool     // a copy of the content the test may edit
+	Moderation      string   // comments.moderation: "" = post
+	SMTPURL         string   // mail.smtp_url: "" = .eml files in data/outbox
+	Content         string   // "" = e2e/testdata/site/content
 }
 
 // Site is a test site: testdata/site/content with the repo's theme, and
@@ -63,13 +64,14 @@ func NewSite(tb testing.TB, o SiteOptions) *Site {
 		sameSite, secure = "None", true
 	}
 	cfg := map[string]any{
-		"title":       "beforetrip e2e",
-		"base_url":    o.BaseURL,
-		"language":    o.Language,
-		"content_dir": s.Content,
-		"theme_dir":   filepath.Join(repoRoot, "themes", "default"),
-		"out_dir":     s.Out,
-		"data_dir":    s.Data,
+		"title":            "beforetrip e2e",
+		"base_url":         o.BaseURL,
+		"language":         o.Language,
+		"content_language": o.ContentLanguage,
+		"content_dir":      s.Content,
+		"theme_dir":        filepath.Join(repoRoot, "themes", "default"),
+		"out_dir":          s.Out,
+		"data_dir":         s.Data,
 		"api": map[string]any{
 			"addr":            o.APIAddr,
 			"origin":          o.APIOrigin,

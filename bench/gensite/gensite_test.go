@@ -121,6 +121,7 @@ func TestRunFlags(t *testing.T) {
 	}{
 		{"no out", []string{"--pages", "3"}, true},
 		{"negative", []string{"--pages", "-1", "--out", dir}, true},
+		{"more images than pages", []string{"--pages", "3", "--images", "4", "--out", dir}, true},
 		{"ok", []string{"--pages", "3", "--out", dir, "--seed", "9"}, false},
 	}
 	for _, tt := range tests {
@@ -174,5 +175,59 @@ func TestGeneratedSiteChecks(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
 		t.Errorf("Check wrote %s (stat error %v)", filepath.Join(dir, "public"), err)
+	}
+}
+
+// TestGeneratedImages: --images makes that many page bundles with a cover
+// photo, byte-identical for the same seed; the real builder resizes them
+// on a cold build and none on a warm one (the bench's warm figure).
+func TestGeneratedImages(t *testing.T) {
+	gen := func() string {
+		dir := t.TempDir()
+		o := sitegen.Options{Pages: 12, Images: 3, Out: dir, Seed: 5, Theme: MustTheme(t)}
+		if err := sitegen.Generate(o); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	dir := gen()
+	a, b := MustTree(t, dir), MustTree(t, gen())
+	var photos []string
+	for name, sum := range a {
+		if b[name] != sum {
+			t.Errorf("same seed: %s differs", name)
+		}
+		if strings.HasSuffix(name, "/photo.jpg") {
+			photos = append(photos, name)
+			if _, ok := a[strings.TrimSuffix(name, "photo.jpg")+"index.md"]; !ok {
+				t.Errorf("%s has no index.md beside it", name)
+			}
+		}
+	}
+	if len(photos) != 3 {
+		t.Fatalf("photos = %v, want 3", photos)
+	}
+	cfg := build.Config{ContentDir: filepath.Join(dir, "content"), ThemeDir: MustTheme(t),
+		OutDir: filepath.Join(dir, "public"), CacheDir: filepath.Join(dir, "cache"),
+		BaseURL: "http://127.0.0.1:1313/", Language: "en"}
+	for i, want := range []int{3, 0} {
+		bl, err := build.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := bl.Build(context.Background())
+		if err != nil {
+			t.Fatalf("build %d: %v", i+1, err)
+		}
+		if res.Resized != want {
+			t.Errorf("build %d resized %d images, want %d", i+1, res.Resized, want)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "public", strings.TrimSuffix(strings.TrimPrefix(photos[0], "content/"), "photo.jpg"), "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `1600w" sizes=`) || !strings.Contains(string(page), `alt="A generated landscape for `) {
+		t.Errorf("%s: no responsive cover with alt text", photos[0])
 	}
 }

@@ -3,9 +3,10 @@
 // with full checklists and N tips and reviews of about 900 words each. The
 // same seed gives byte-identical output. With --hugo it also writes a
 // minimal Hugo project (OUT/hugo) that builds the same content into
-// OUT/public-hugo: `hugo --source OUT/hugo`.
+// OUT/public-hugo: `hugo --source OUT/hugo`. With --images M the first M
+// tips and reviews are page bundles with a generated cover photo.
 //
-//	go run ./bench/gensite --pages 10000 --out bench/out/10000 [--seed 1] [--hugo]
+//	go run ./bench/gensite --pages 10000 --out bench/out/10000 [--images 1000] [--seed 1] [--hugo]
 package main
 
 import (
@@ -34,6 +35,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var o sitegen.Options
 	fs.IntVar(&o.Pages, "pages", 1000, "number of tips and reviews")
+	fs.IntVar(&o.Images, "images", 0, "how many of them are page bundles with a cover photo")
 	fs.StringVar(&o.Out, "out", "", "output folder (its content/ is replaced)")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same bytes")
 	fs.BoolVar(&o.Hugo, "hugo", false, "also write a Hugo project into OUT/hugo")
@@ -41,8 +43,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if o.Out == "" || o.Pages < 0 {
-		return errors.New("usage: gensite --pages N --out DIR [--seed S] [--hugo]")
+	if o.Out == "" || o.Pages < 0 || o.Images < 0 || o.Images > o.Pages {
+		return errors.New("usage: gensite --pages N --out DIR [--images M ≤ N] [--seed S] [--hugo]")
 	}
 	if o.Theme == "" {
 		root, err := sitegen.ModuleRoot()
@@ -55,6 +57,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := sitegen.Generate(o); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "gensite: %d pages + %d countries in %s (%v)\n", o.Pages, sitegen.Countries, o.Out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "gensite: %d pages (%d with a photo) + %d countries in %s (%v)\n", o.Pages, o.Images, sitegen.Countries, o.Out, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -107,6 +107,8 @@ type article struct {
 	review bool
 	slug   string
 	topic  topic
+	index  int
+	photo  bool // a page bundle with a cover photo
 }
 
 // Path is the file path relative to the content folder.
@@ -115,12 +117,15 @@ func (a *article) Path() string {
 	if a.review {
 		section = "reviews"
 	}
+	if a.photo {
+		return "countries/" + a.c.Slug + "/" + section + "/" + a.slug + "/index.md"
+	}
 	return "countries/" + a.c.Slug + "/" + section + "/" + a.slug + ".md"
 }
 
 func planArticle(seed uint64, i int, countries []country) *article {
 	r := rand.New(rand.NewPCG(seed, uint64(i)))
-	a := &article{r: r, c: countries[r.IntN(len(countries))], review: r.IntN(4) == 0}
+	a := &article{r: r, c: countries[r.IntN(len(countries))], review: r.IntN(4) == 0, index: i}
 	a.topic = topics[r.IntN(len(topics))]
 	// About one slug in twenty is Korean: Unicode slugs must work everywhere.
 	base := strings.ReplaceAll(strings.ToLower(a.topic.En), " ", "-")
@@ -168,6 +173,9 @@ func (a *article) render(all []country) []byte {
 	}
 	if r.IntN(5) < 2 {
 		b.WriteString("summary: " + q(w.fill(enSentences[r.IntN(len(enSentences))])) + "\n")
+	}
+	if a.photo {
+		b.WriteString("cover: " + photoName + "\ncover_alt: " + q("A generated landscape for "+title) + "\n")
 	}
 	b.WriteString("---\n\n")
 	w.article(760+r.IntN(80), a.review)

@@ -21,11 +21,15 @@ const Countries = 50
 
 // Options say what to generate.
 type Options struct {
-	Pages int    // tips and reviews (about 3:1)
-	Out   string // site folder: config.yaml, content/ (replaced), hugo/
-	Seed  uint64
-	Hugo  bool   // also write a Hugo project into Out/hugo
-	Theme string // theme folder written into config.yaml (made absolute)
+	Pages int // tips and reviews (about 3:1)
+	// Images makes the first Images articles page bundles
+	// (<slug>/index.md) with a JPEG cover beside them (photo.jpg,
+	// 1800x1200, about 300 KB).
+	Images int
+	Out    string // site folder: config.yaml, content/ (replaced), hugo/
+	Seed   uint64
+	Hugo   bool   // also write a Hugo project into Out/hugo
+	Theme  string // theme folder written into config.yaml (made absolute)
 }
 
 // ModuleRoot walks up from the working directory to the beforetrip module,
@@ -51,8 +55,8 @@ func ModuleRoot() (string, error) {
 // Generate writes the whole site. Any earlier content/ under o.Out is
 // removed first so a smaller o.Pages leaves no stale pages behind.
 func Generate(o Options) error {
-	if o.Out == "" || o.Theme == "" || o.Pages < 0 {
-		return errors.New("sitegen: Out and Theme are required, Pages ≥ 0")
+	if o.Out == "" || o.Theme == "" || o.Pages < 0 || o.Images < 0 || o.Images > o.Pages {
+		return errors.New("sitegen: Out and Theme are required, 0 ≤ Images ≤ Pages")
 	}
 	theme, err := filepath.Abs(o.Theme)
 	if err != nil {
@@ -80,6 +84,7 @@ func Generate(o Options) error {
 	dirs := map[string]bool{}
 	for i := range arts {
 		arts[i] = planArticle(o.Seed, i, countries)
+		arts[i].photo = i < o.Images
 		dirs[filepath.Dir(filepath.Join(content, arts[i].Path()))] = true
 	}
 	for name := range files {
@@ -95,12 +100,12 @@ func Generate(o Options) error {
 			return fmt.Errorf("sitegen: %w", err)
 		}
 	}
-	return writeArticles(content, arts, countries)
+	return writeArticles(content, arts, countries, o.Seed)
 }
 
 // writeArticles renders and writes the articles on all cores. Each article
 // owns its random source, so the bytes do not depend on the schedule.
-func writeArticles(content string, arts []*article, countries []country) error {
+func writeArticles(content string, arts []*article, countries []country, seed uint64) error {
 	var (
 		wg    sync.WaitGroup
 		once  sync.Once
@@ -111,7 +116,11 @@ func writeArticles(content string, arts []*article, countries []country) error {
 		wg.Go(func() {
 			for a := range next {
 				path := filepath.Join(content, a.Path())
-				if err := os.WriteFile(path, a.render(countries), 0o644); err != nil {
+				err := os.WriteFile(path, a.render(countries), 0o644)
+				if err == nil && a.photo {
+					err = os.WriteFile(filepath.Join(filepath.Dir(path), photoName), photo(seed, a.index), 0o644)
+				}
+				if err != nil {
 					once.Do(func() { first = fmt.Errorf("sitegen: %w", err) })
 				}
 			}

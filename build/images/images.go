@@ -88,15 +88,22 @@ type Cache struct {
 	dir string
 	mu  sync.Mutex
 	// mem remembers results in this process by source bytes' hash.
-	mem      map[string]*Image
-	inflight map[string]*sync.WaitGroup
-	// Processed counts the images resized in this process (tests, bench).
-	Processed int
+	mem       map[string]*Image
+	inflight  map[string]*sync.WaitGroup
+	processed int // images resized in this process
 }
 
 // NewCache returns a cache in dir (created when first needed).
 func NewCache(dir string) *Cache {
 	return &Cache{dir: dir, mem: map[string]*Image{}, inflight: map[string]*sync.WaitGroup{}}
+}
+
+// Processed returns how many images this cache resized in this process
+// (the others came from the cache folder or from memory).
+func (c *Cache) Processed() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.processed
 }
 
 // File returns the bytes of a published variant from the cache.
@@ -206,7 +213,7 @@ func (c *Cache) process(key string, src []byte, svg bool) (*Image, error) {
 		return nil, err
 	}
 	c.mu.Lock()
-	c.Processed++
+	c.processed++
 	c.mu.Unlock()
 	return im, nil
 }

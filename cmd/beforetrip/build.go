@@ -72,15 +72,16 @@ func tuneGC() {
 // buildConfig maps config.yaml to the builder's configuration.
 func (c *Config) buildConfig() build.Config {
 	return build.Config{
-		ContentDir: c.Path(c.ContentDir),
-		ThemeDir:   c.Path(c.ThemeDir),
-		OutDir:     c.Path(c.OutDir),
-		BaseURL:    c.BaseURL,
-		Title:      c.Title,
-		Language:   c.Language,
-		UnsafeHTML: c.Markdown.UnsafeHTML,
-		APIOrigin:  c.API.Origin,
-		CacheDir:   imageCache(c),
+		ContentDir:      c.Path(c.ContentDir),
+		ThemeDir:        c.Path(c.ThemeDir),
+		OutDir:          c.Path(c.OutDir),
+		BaseURL:         c.BaseURL,
+		Title:           c.Title,
+		Language:        c.Language,
+		UnsafeHTML:      c.Markdown.UnsafeHTML,
+		ContentLanguage: c.ContentLanguage,
+		APIOrigin:       c.API.Origin,
+		CacheDir:        imageCache(c),
 	}
 }
 
@@ -122,6 +123,9 @@ func printSummary(w io.Writer, res *build.Result, outDir string) {
 	fmt.Fprintf(w, "%-16s| %6d\n\n", "total", res.Pages)
 	fmt.Fprintf(w, "Rendered %d files: %d written, %d unchanged, %d removed.\n",
 		res.Rendered, len(res.Written), res.Unchanged, len(res.Removed))
+	if res.Resized > 0 {
+		fmt.Fprintf(w, "%d images resized (kept in the image cache: the next build reuses them).\n", res.Resized)
+	}
 	if res.Scheduled > 0 {
 		fmt.Fprintf(w, "%d scheduled: dated in the future, published on their date by serve and api (--future includes them now).\n", res.Scheduled)
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/api"
 	"go.yaml.in/yaml/v3"
 )
@@ -22,14 +23,17 @@ import (
 // Config is config.yaml. Packages never see it: cmd maps it to each
 // package's own constructor arguments.
 type Config struct {
-	Title      string `yaml:"title"`
-	BaseURL    string `yaml:"base_url"`
-	Language   string `yaml:"language"`
-	ContentDir string `yaml:"content_dir"`
-	ThemeDir   string `yaml:"theme_dir"`
-	OutDir     string `yaml:"out_dir"`
-	DataDir    string `yaml:"data_dir"`
-	Markdown   struct {
+	Title    string `yaml:"title"`
+	BaseURL  string `yaml:"base_url"`
+	Language string `yaml:"language"`
+	// ContentLanguage is the language the content is written in ("":
+	// Language); pages of mostly Hangul are Korean whatever it says.
+	ContentLanguage string `yaml:"content_language"`
+	ContentDir      string `yaml:"content_dir"`
+	ThemeDir        string `yaml:"theme_dir"`
+	OutDir          string `yaml:"out_dir"`
+	DataDir         string `yaml:"data_dir"`
+	Markdown        struct {
 		UnsafeHTML bool `yaml:"unsafe_html"`
 	} `yaml:"markdown"`
 	Server struct {
@@ -213,6 +217,9 @@ func (c *Config) validate() error {
 	case "en", "ko":
 	default:
 		return fmt.Errorf("config: language %q: want en or ko", c.Language)
+	}
+	if c.ContentLanguage != "" && !beforetrip.ValidLang(c.ContentLanguage) {
+		return fmt.Errorf("config: content_language %q: want a language tag like en or ko", c.ContentLanguage)
 	}
 	switch strings.ToLower(c.API.Limits) {
 	case "on", "off", "true", "false":

@@ -69,6 +69,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"samesite none without secure", "api:\n  cookies:\n    same_site: None\n", "SameSite=None needs Secure"},
 		{"wildcard cors", "api:\n  cors_origins: [\"*\"]\n", "cannot be combined with credentials"},
 		{"bad language", "language: fr\n", "want en or ko"},
+		{"bad content language", "content_language: \"English\"\n", "content_language \"English\""},
 		{"bad moderation", "comments:\n  moderation: later\n", "want post or pre"},
 		{"zero hide after reports", "comments:\n  hide_after_reports: 0\n", "hide_after_reports: hide after 0 reports: want at least 1"},
 		{"negative edit window", "comments:\n  edit_window: -1m\n", "edit_window: edit window -1m0s: want a positive duration"},
