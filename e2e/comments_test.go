@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 
@@ -119,5 +121,32 @@ func TestOthersCommentsReadOnly(t *testing.T) {
 	tab.Open(base + tipPath)
 	tab.Wait("thread loaded for the logged-in reader", `q('.bt-account-name') !== null && qa('.bt-comment').length === 2`)
 	check("after reload")
+	tab.NoExceptions()
+}
+
+// TestCommentDatesInSiteLanguage: a Korean tip in the English site is
+// lang=ko, but its comments' dates are the site's, as the page's own date
+// is: English relative time and an English exact time on hover (they took
+// <html lang> and came out in Korean).
+func TestCommentDatesInSiteLanguage(t *testing.T) {
+	browser := NewBrowser(t)
+	port := harness.FreePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080", Content: filepath.Join(repoRoot, "content")})
+	site.StartServe(t, port)
+	token := bearer(t, base, "dater", "dater@example.com")
+	apiCall(t, base, token, "POST", "/api/comments", map[string]any{"page": koTip, "body": "수고하셨습니다"}, http.StatusCreated)
+
+	tab := NewTab(t, browser, `delete window.EventSource;`)
+	tab.Open(base + "/" + koTip + "/")
+	tab.Wait("the comment", `qa('.bt-comment time').length === 1`)
+	if lang := Eval[string](tab, `document.documentElement.lang`); lang != "ko" {
+		t.Fatalf("the Korean tip's <html lang> = %q, want ko", lang)
+	}
+	when := Eval[[]string](tab, `[q('.bt-comment time').textContent, q('.bt-comment time').title]`)
+	hangul := regexp.MustCompile(`\p{Hangul}`)
+	if hangul.MatchString(when[0]) || hangul.MatchString(when[1]) || !regexp.MustCompile(`\d{4}`).MatchString(when[1]) {
+		t.Errorf("comment date %q, on hover %q: want English (the site's language) with the exact time", when[0], when[1])
+	}
 	tab.NoExceptions()
 }

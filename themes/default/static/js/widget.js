@@ -343,9 +343,10 @@ function initLikes() {
 }
 
 // ---- comments
-// The pages' date format (date_format = Intl's long date for <html lang>);
-// under a week: how long ago; the exact time on hover.
-const L = d.documentElement.lang;
+// The pages' date format (date_format = Intl's long date for the site's
+// language, which the texts' script names: <html lang> is the page's, maybe
+// another); under a week: how long ago; the exact time on hover.
+const L = $('#bt-i18n')?.lang || d.documentElement.lang;
 const rel = new Intl.RelativeTimeFormat(L, { numeric: 'auto' });
 const stamp = (s, text, cls) => {
   const x = new Date(s);
