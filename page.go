@@ -17,6 +17,7 @@ const (
 	KindList         = "list"          // section lists, country lists
 	KindTag          = "tag"
 	KindPopular      = "popular"
+	KindPage         = "page" // a page of its own: content/pages/<slug>.md at /<slug>/ (about, privacy)
 )
 
 // Sections of a country that hold pages.

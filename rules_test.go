@@ -36,6 +36,8 @@ func TestReservedSlug(t *testing.T) {
 	}{
 		{beforetrip.KindReview, "u-12", true}, {beforetrip.KindReview, "u-kyoto", true},
 		{beforetrip.KindReview, "kyoto", false}, {beforetrip.KindTip, "u-turns", false},
+		{beforetrip.KindPage, "countries", true}, {beforetrip.KindPage, "api", true},
+		{beforetrip.KindPage, "privacy", false}, {beforetrip.KindPage, "u-12", false}, {beforetrip.KindTip, "search", false},
 	}
 	for _, tt := range tests {
 		if got := beforetrip.ReservedSlug(tt.kind, tt.slug); got != tt.want {

@@ -1,6 +1,7 @@
 package beforetrip
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -33,12 +34,30 @@ func ValidSlug(s string) bool {
 	return true
 }
 
-// ReservedSlugRule says ReservedSlug's rule in words, for error messages.
+// ReservedSlugRule says ReservedSlug's rule for reviews in words, for
+// error messages.
 const ReservedSlugRule = `review slugs must not start with "u-" (reserved for reader reviews)`
+
+// sitePaths are the first path segments of the site's own pages and
+// files and of the API: a page of its own (KindPage), published at
+// /<slug>/, may not take one.
+var sitePaths = []string{"_live", "account", "admin", "api", "changes", "countries", "css", "js", "media",
+	"offline", "popular", "saved", "search", "tags"}
+
+// ReservedPageRule says ReservedSlug's rule for pages of their own.
+var ReservedPageRule = "the site uses this path for its own pages; a page of its own may not be named " +
+	strings.Join(sitePaths, ", ")
 
 // ReservedSlug reports whether an editorial page of kind (Kind*) may not
 // use slug: reviews may not start with ReaderReviewPrefix, which names
-// reader reviews (countries/<c>/reviews/u-<id>).
+// reader reviews (countries/<c>/reviews/u-<id>), and a page of its own
+// may not take one of the site's own paths.
 func ReservedSlug(kind, slug string) bool {
-	return kind == KindReview && strings.HasPrefix(slug, ReaderReviewPrefix)
+	switch kind {
+	case KindReview:
+		return strings.HasPrefix(slug, ReaderReviewPrefix)
+	case KindPage:
+		return slices.Contains(sitePaths, slug)
+	}
+	return false
 }

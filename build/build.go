@@ -164,12 +164,21 @@ func (b *Builder) loadHeads(ctx context.Context, st *state) (items []string, pre
 		return nil, nil, nil, err
 	}
 	pre = &site{pages: map[string]*Page{}, counts: st.counts}
+	own := map[string]*Page{}
 	for i, p := range headPages {
 		st.files[heads[i]] = p
 		if p != nil && p.Kind == beforetrip.KindCountry && (!p.Draft || b.cfg.Drafts) {
 			pre.pages[p.ID] = p
 		}
+		// The footer of the pages rendered early is the site's: the pages
+		// of their own as collect chooses them.
+		if p != nil && p.Kind == beforetrip.KindPage && b.published(p) && b.ownLanguage(p) {
+			if o := own[p.ID]; o == nil || translation(o, p) == p {
+				own[p.ID] = p
+			}
+		}
 	}
+	pre.footer = footerOf(own)
 	return items, pre, errs, nil
 }
 
@@ -239,7 +248,9 @@ func (b *Builder) assembleState(st *state, prev *site) (*site, error) {
 	return assemble(pages, st.counts, st.month, st.theme, prev, b.lim, !b.cfg.LiveReload), nil
 }
 
-// isHead reports whether a content path is the home or a country page.
+// isHead reports whether a content path is the home, a country page or a
+// page of its own (every page's footer may link one).
 func isHead(rel string) bool {
-	return rel == "_index.md" || (strings.Count(rel, "/") == 2 && strings.HasSuffix(rel, "/_index.md"))
+	return rel == "_index.md" || (strings.Count(rel, "/") == 2 && strings.HasSuffix(rel, "/_index.md")) ||
+		(strings.Count(rel, "/") == 1 && strings.HasPrefix(rel, "pages/"))
 }

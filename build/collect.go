@@ -48,6 +48,13 @@ func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (
 				continue // the country is a draft or invalid (reported there)
 			}
 		}
+		if !b.ownLanguage(p) {
+			continue // a translation for the other language's build
+		}
+		if other := pages[p.ID]; other != nil && translation(other, p) != nil {
+			pages[p.ID] = translation(other, p)
+			continue
+		}
 		if other := pages[p.ID]; other != nil {
 			// Two files, one ID: the first by file name keeps it, so the
 			// report does not depend on map order.
@@ -83,6 +90,25 @@ func (b *Builder) collect(files map[string]*Page, readers []beforetrip.Review) (
 		pages[p.ID] = p
 	}
 	return pages, errs
+}
+
+// ownLanguage reports whether p is for this build's language: a page's
+// translation (<slug>.<lang>.md) is for the build in that language only.
+func (b *Builder) ownLanguage(p *Page) bool {
+	return p.FileLang == "" || p.FileLang == b.cfg.Language
+}
+
+// translation returns which of two pages of their own with one ID the
+// build shows when one is the other's translation into the build's
+// language (<slug>.<lang>.md beside <slug>.md), else nil.
+func translation(a, b *Page) *Page {
+	if a.Kind != beforetrip.KindPage || b.Kind != beforetrip.KindPage || (a.FileLang == "") == (b.FileLang == "") {
+		return nil
+	}
+	if a.FileLang != "" {
+		return a
+	}
+	return b
 }
 
 // readerPage returns a reader review as a page, from the cache when the

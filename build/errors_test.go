@@ -55,6 +55,14 @@ func TestContentErrors(t *testing.T) {
 		{"country continent", "countries/japan/_index.md", countryWith("continent: Asia", "continent: Atlantis"), 5, "continent", "must be one of"},
 		{"country police", "countries/japan/_index.md", countryWith(`police: "110", `, ""), 13, "emergency.police", "required"},
 		{"country emergency number", "countries/japan/_index.md", countryWith(`police: "110"`, `police: "call us"`), 13, "emergency.police", "phone number"},
+		{"page missing title", "pages/terms.md", "---\nfooter: true\n---\nText.\n", 2, "title", "required"},
+		{"page footer not bool", "pages/terms.md", "---\ntitle: Terms\nfooter: yes please\n---\n", 3, "footer", "true or false"},
+		{"page with tags", "pages/terms.md", "---\ntitle: Terms\ntags: [x]\n---\n", 3, "tags", "unknown field"},
+		{"page bad YAML", "pages/privacy.ko.md", "---\ntitle: A\nsummary: a: b\n---\n", 3, "", "invalid YAML at `summary: a: b`"},
+		{"page takes a site path", "pages/countries.md", "---\ntitle: C\n---\n", 1, "slug", "the site uses this path"},
+		{"page bad slug", "pages/Terms.md", "---\ntitle: T\n---\n", 1, "slug", "not a valid slug"},
+		{"page unknown language", "pages/terms.fr.md", "---\ntitle: T\n---\n", 1, "", "translation is pages/<slug>.<language>.md"},
+		{"page in a folder", "pages/legal/terms.md", "---\ntitle: T\n---\n", 1, "", "not part of the content model"},
 		{"country languages empty", "countries/japan/_index.md", countryWith("languages: [Japanese]", "languages: []"), 7, "languages", "must not be empty"},
 	}
 	for _, tt := range tests {

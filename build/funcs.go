@@ -69,6 +69,11 @@ func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 		"shared": func(name, key string) (template.HTML, error) {
 			return th.sharedHTML(name, key, func() any { return &view{Site: b.siteView(th), ID: key} })
 		},
+		// sharedWith is shared for a partial whose data the page passes:
+		// key must tell apart everything of data the partial shows.
+		"sharedWith": func(name, key string, data any) (template.HTML, error) {
+			return th.sharedHTML(name, key, func() any { return data })
+		},
 		// crumbs renders partials/crumbs.html for a breadcrumb trail once
 		// per distinct trail (every tip of a country shares one), and
 		// tagLink partials/tag-link.html once per tag: each would otherwise

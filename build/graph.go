@@ -3,6 +3,7 @@ package build
 import (
 	"reflect"
 	"slices"
+	"strconv"
 
 	"github.com/beforetrip/beforetrip"
 )
@@ -46,7 +47,7 @@ func diffPage(old, new *Page) effect {
 	}
 	if old.Title != new.Title || !old.Date.Equal(new.Date) || old.Weight != new.Weight ||
 		!slices.Equal(old.Tags, new.Tags) || old.Rating != new.Rating || old.Author != new.Author || old.Lang != new.Lang ||
-		!reflect.DeepEqual(old.Edited, new.Edited) {
+		!reflect.DeepEqual(old.Edited, new.Edited) || old.Footer != new.Footer {
 		ef |= efPage | efListing
 	}
 	if new.Kind == beforetrip.KindCountry && !reflect.DeepEqual(old.Checklist.Changes, new.Checklist.Changes) {
@@ -56,6 +57,15 @@ func diffPage(old, new *Page) effect {
 		ef |= efEverything
 	}
 	return ef
+}
+
+// footerShown is what the footer shows of a page of its own: nothing
+// unless it has `footer: true`, else its title and place.
+func footerShown(p *Page) string {
+	if p == nil || !p.Footer {
+		return ""
+	}
+	return p.Title + "\x00" + strconv.Itoa(p.Weight)
 }
 
 // coverOf identifies what a page's cover shows.
@@ -142,9 +152,6 @@ func (g *graph) page(id string, ef effect) {
 	}
 	p := cmpOr(newP, oldP)
 	if p.Kind == beforetrip.KindHome {
-		if ef&efPage != 0 {
-			g.add(pathAbout) // the home page's body
-		}
 		if ef&efListing != 0 {
 			g.add(pathManifest)
 		}
@@ -165,6 +172,15 @@ func (g *graph) page(id string, ef effect) {
 			g.add(pathCountries)
 		}
 		return
+	}
+	if p.Kind == beforetrip.KindPage {
+		if footerShown(oldP) != footerShown(newP) {
+			g.all = true // every page's footer links it
+			return
+		}
+		if id == aboutPage && (oldP == nil) != (newP == nil) {
+			g.add(pagePath("")) // the home page links /about/ when it exists
+		}
 	}
 	if ef&(efListing) != 0 {
 		// The manifest lists title and date, the sitemap the date.

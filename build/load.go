@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -23,8 +24,11 @@ var (
 	countryKeys = []string{"name", "native_name", "flag", "continent", "capital", "languages", "currency",
 		"timezone", "plugs", "voltage", "visa", "emergency", "tipping", "sim", "tap_water", "tap_water_note",
 		"driving_side", "best_time", "name_ko", "passport_validity", "arrival_card", "entry", "sources", "changes"}
+	// Pages of their own are in no list: no tags, no cover.
+	pageKeys    = []string{"title", "date", "summary", "draft", "weight", "author", "slug", "lang", "footer"}
 	allowedKeys = map[string]map[string]bool{
 		beforetrip.KindHome:    keySet(commonKeys),
+		beforetrip.KindPage:    keySet(pageKeys),
 		beforetrip.KindTip:     keySet(commonKeys),
 		beforetrip.KindReview:  keySet(append([]string{"rating"}, commonKeys...)),
 		beforetrip.KindCountry: keySet(append(countryKeys, commonKeys...)),
@@ -42,7 +46,12 @@ func keySet(keys []string) map[string]bool {
 // place is where a content file sits in the content model.
 type place struct {
 	kind, country, section, slug string
+	lang                         string // pages of their own: the language of a <slug>.<lang>.md
 }
+
+// siteLangs are the languages a site is built in (config language); a
+// page of its own may have a translation file for each.
+var siteLangs = []string{"en", beforetrip.LangKorean}
 
 // classify maps a slash-separated path relative to the content folder to
 // its place, or explains why the content model has no such place. The
@@ -70,10 +79,17 @@ func classify(rel string) (place, string) {
 			kind = beforetrip.KindReview
 		}
 		return place{kind: kind, country: parts[1], section: parts[2], slug: parts[3]}, ""
+	case len(parts) == 2 && parts[0] == "pages" && strings.HasSuffix(parts[1], ".md"):
+		slug, lang, translated := strings.Cut(strings.TrimSuffix(parts[1], ".md"), ".")
+		if translated && !slices.Contains(siteLangs, lang) {
+			return place{}, fmt.Sprintf("a page's translation is pages/<slug>.<language>.md with a language of %s, got %q",
+				strings.Join(siteLangs, " or "), lang)
+		}
+		return place{kind: beforetrip.KindPage, slug: slug, lang: lang}, ""
 	}
 	return place{}, "not part of the content model: expected _index.md, countries/<country>/_index.md, " +
-		"countries/<country>/tips/<slug>.md or countries/<country>/reviews/<slug>.md (or <slug>/index.md " +
-		"with its images beside it); images belong next to the page that shows them"
+		"countries/<country>/tips/<slug>.md, countries/<country>/reviews/<slug>.md (or <slug>/index.md " +
+		"with its images beside it) or pages/<slug>.md; images belong next to the page that shows them"
 }
 
 // ignored reports whether a path under the content folder is not content
@@ -224,8 +240,14 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		return nil, Errors{ferr}
 	}
 	r := newFieldReader(file, fm, allowedKeys[pl.kind])
-	p := &Page{Kind: pl.kind, Country: pl.country, Section: pl.section, Slug: pl.slug, File: file, Path: path}
+	p := &Page{Kind: pl.kind, Country: pl.country, Section: pl.section, Slug: pl.slug, File: file, Path: path, FileLang: pl.lang}
 	b.readCommon(r, p)
+	if p.Kind == beforetrip.KindPage {
+		p.Footer = r.boolean("footer")
+		if p.Lang == "" {
+			p.Lang = pl.lang
+		}
+	}
 	if p.Kind == beforetrip.KindCountry {
 		p.Checklist = readChecklist(r)
 		if c := p.Checklist; b.cfg.Language == beforetrip.LangKorean && c.NameKo != "" {
@@ -242,6 +264,13 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	}
 	p.ID = pageID(p)
 	checkSlugs(r, p)
+	if p.Kind == beforetrip.KindHome && len(bytes.TrimSpace(fm.body)) > 0 {
+		// The home page starts with the countries; its introduction moved
+		// to a page of its own. A warning, not an error: older sites
+		// still build.
+		b.log.Warn("build: the home page shows no body text: move it to content/pages/about.md (shown at /about/)",
+			"file", file)
+	}
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}
@@ -271,6 +300,9 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 // review slug reserved for reader reviews (the root package's rules).
 func checkSlugs(r *fieldReader, p *Page) {
 	for _, seg := range []struct{ name, field string }{{p.Country, ""}, {p.Slug, "slug"}} {
+		if p.Kind == beforetrip.KindPage && seg.field == "" {
+			continue // in no country
+		}
 		if p.Kind != beforetrip.KindHome && !beforetrip.ValidSlug(seg.name) {
 			line := 1
 			if seg.field == "slug" && r.values["slug"] != nil {
@@ -281,8 +313,11 @@ func checkSlugs(r *fieldReader, p *Page) {
 		}
 	}
 	if beforetrip.ReservedSlug(p.Kind, p.Slug) {
-		r.errs = append(r.errs, &FileError{File: r.file, Line: 1, Field: "slug",
-			Msg: beforetrip.ReservedSlugRule})
+		msg := beforetrip.ReservedSlugRule
+		if p.Kind == beforetrip.KindPage {
+			msg = fmt.Sprintf("%q: %s", p.Slug, beforetrip.ReservedPageRule)
+		}
+		r.errs = append(r.errs, &FileError{File: r.file, Line: 1, Field: "slug", Msg: msg})
 	}
 }
 
@@ -367,6 +402,8 @@ func pageID(p *Page) string {
 		return ""
 	case beforetrip.KindCountry:
 		return "countries/" + p.Country
+	case beforetrip.KindPage:
+		return p.Slug
 	}
 	return "countries/" + p.Country + "/" + p.Section + "/" + p.Slug
 }

@@ -30,7 +30,6 @@ const (
 	outOffline                    // /sw.js, /offline/<country>.<hash>.json (bytes made when planned)
 	outWebManifest                // /manifest.webmanifest
 	outSaved                      // /saved/: the reader's saved trips (offline.js fills it)
-	outAbout                      // /about/: the home page's long introduction
 )
 
 // Fixed output paths.
@@ -40,7 +39,6 @@ const (
 	path404         = "404.html"
 	pathAdmin       = "admin/index.html"
 	pathSearchPage  = "search/index.html"
-	pathAbout       = "about/index.html"
 	pathFeed        = "feed.xml"
 	pathSitemap     = "sitemap.xml"
 	pathPopularJSON = "popular.json"
@@ -91,6 +89,8 @@ func planOutputs(s *site, th *theme, offline bool) map[string]*output {
 			tmpl = "home"
 		case beforetrip.KindCountry:
 			tmpl = "country"
+		case beforetrip.KindPage:
+			tmpl = "page"
 		}
 		outs[pagePath(p.ID)] = &output{kind: outPage, tmpl: tmpl, id: p.ID, page: p}
 		for _, img := range p.Images {
@@ -120,7 +120,6 @@ func planOutputs(s *site, th *theme, offline bool) map[string]*output {
 		outs[pagePath(id)] = &output{kind: outAccount, tmpl: "account", id: id}
 	}
 	outs[pathSearchPage] = &output{kind: outSearchPage, tmpl: "search", id: "search"}
-	outs[pathAbout] = &output{kind: outAbout, tmpl: "about", id: "about"}
 	outs[path404] = &output{kind: out404, tmpl: "404", id: "404"}
 	outs[pathAdmin] = &output{kind: outAdmin, tmpl: "admin", id: "admin"}
 	outs[pathFeed] = &output{kind: outFeed}

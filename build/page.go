@@ -36,6 +36,12 @@ type Page struct {
 
 	Checklist *Checklist // country pages only
 
+	// Pages of their own (content/pages/): FileLang is the language of a
+	// translation file (<slug>.<lang>.md, "" for <slug>.md); Footer links
+	// the page from every page's footer.
+	FileLang string
+	Footer   bool
+
 	// Cover is the front matter's cover picture (nil if none); Images
 	// are the output files of the page's pictures, cover included.
 	Cover    *images.Image

@@ -31,7 +31,7 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 		}
 		swaps = append(swaps, [2]*Page{prev, next})
 	}
-	s = &site{pages: maps.Clone(old.pages), home: old.home, countries: old.countries,
+	s = &site{pages: maps.Clone(old.pages), home: old.home, countries: old.countries, footer: old.footer,
 		lists: maps.Clone(old.lists), tags: old.tags, tagBySlug: old.tagBySlug, counts: st.counts,
 		outputs: maps.Clone(old.outputs), lim: old.lim, kinds: old.kinds}
 	defer s.setMonth(st.month)    // after the swaps: it lists the new pages
@@ -119,7 +119,7 @@ func countsOnly(changes []beforetrip.Change) bool {
 // site (~150 ms at 10k pages) for each like. The previous site is left
 // untouched (the graph compares both).
 func recount(old *site, counts map[string]beforetrip.Counts, month map[string]int64) *site {
-	s := &site{pages: old.pages, home: old.home, countries: old.countries,
+	s := &site{pages: old.pages, home: old.home, countries: old.countries, footer: old.footer,
 		lists: maps.Clone(old.lists), tags: old.tags, tagBySlug: old.tagBySlug, counts: counts,
 		outputs: maps.Clone(old.outputs), lim: old.lim, kinds: old.kinds}
 	s.setMonth(month)

@@ -33,7 +33,12 @@ type itemEntry struct {
 }
 
 func (b *Builder) newRenderer(s *site, th *theme) *renderer {
-	return &renderer{b: b, s: s, th: th, sv: b.siteView(th)}
+	sv := b.siteView(th)
+	for _, p := range s.footer {
+		sv.Footer = append(sv.Footer, footerLink{Title: p.Title, URL: beforetrip.PageURL(p.ID)})
+		sv.FooterKey += p.Title + "\x00" + p.ID + "\x00"
+	}
+	return &renderer{b: b, s: s, th: th, sv: sv}
 }
 
 func (b *Builder) siteView(th *theme) *siteView {
@@ -101,8 +106,6 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		v.Crumbs = []crumb{{r.th.T("home"), ""}}
 		v.NoIndex = true
 		return r.th.execute(w, o.tmpl, v)
-	case outAbout:
-		return r.aboutPage(w, o)
 	case out404:
 		v := r.baseView("404", "404", r.th.T("notfound_title"))
 		v.NoIndex = true
@@ -131,21 +134,6 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		return nil
 	}
 	return fmt.Errorf("build: unknown output kind %d", o.kind)
-}
-
-// aboutPage renders /about/: the body of content/_index.md, which the
-// home page leaves out so that it starts with the countries.
-func (r *renderer) aboutPage(w *bytes.Buffer, o *output) error {
-	v := r.baseView(o.id, "about", r.th.T("about_title"))
-	v.Crumbs = []crumb{{r.th.T("home"), ""}}
-	if home := r.s.home; home != nil {
-		body, _, err := r.b.pageBody(home)
-		if err != nil {
-			return err
-		}
-		v.Body, v.Description = body, home.Summary
-	}
-	return r.th.execute(w, o.tmpl, v)
 }
 
 func (r *renderer) baseView(id, kind, title string) *view {
@@ -224,6 +212,9 @@ func (r *renderer) pageView(o *output) (*view, error) {
 			return nil, err
 		}
 		v.Continents = r.continents()
+		v.About = r.s.pages[aboutPage] != nil
+	case beforetrip.KindPage:
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
 	case beforetrip.KindCountry:
 		v.Country, v.Likeable = p, true
 		v.Crumbs = []crumb{{r.th.T("home"), ""}, {r.th.T("countries_title"), "countries"}}

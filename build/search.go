@@ -26,9 +26,9 @@ type searchCtx struct {
 }
 
 // indexed reports whether a page is in the search index: countries, tips
-// and reviews (reader reviews included).
+// and reviews (reader reviews included), pages of their own.
 func indexed(p *Page) bool {
-	return p.Kind == beforetrip.KindCountry || p.isItem()
+	return p.Kind == beforetrip.KindCountry || p.Kind == beforetrip.KindPage || p.isItem()
 }
 
 // analyse computes p's search doc from its HTML; a page whose HTML was

@@ -121,6 +121,7 @@ type site struct {
 	pages     map[string]*Page
 	home      *Page
 	countries []*Page          // by name
+	footer    []*Page          // pages of their own linked from every footer (byFooterOrder)
 	lists     map[string]*list // by key
 	tags      []*tagInfo       // by name
 	tagBySlug map[string]*tagInfo
@@ -165,6 +166,32 @@ func byListOrder(a, b *Page) int {
 	return byNewest(a, b)
 }
 
+// footerOf returns the pages of their own that every footer links, in
+// byFooterOrder.
+func footerOf(pages map[string]*Page) []*Page {
+	var out []*Page
+	for _, p := range pages {
+		if p.Kind == beforetrip.KindPage && p.Footer {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, byFooterOrder)
+	return out
+}
+
+// byFooterOrder sorts the footer's pages: weighted first (ascending),
+// then by title and ID.
+func byFooterOrder(a, b *Page) int {
+	aw, bw := a.Weight != 0, b.Weight != 0
+	if aw != bw {
+		if aw {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(cmp.Compare(a.Weight, b.Weight), strings.Compare(a.Title, b.Title), strings.Compare(a.ID, b.ID))
+}
+
 // byNewest sorts newest first; ties by title, then ID.
 func byNewest(a, b *Page) int {
 	if c := b.Date.Compare(a.Date); c != 0 {
@@ -201,10 +228,12 @@ func assemble(pages map[string]*Page, counts map[string]beforetrip.Counts, month
 			s.home = p
 		case beforetrip.KindCountry:
 			s.countries = append(s.countries, p)
+		case beforetrip.KindPage:
 		default:
 			items = append(items, p)
 		}
 	}
+	s.footer = footerOf(pages)
 	slices.SortFunc(s.countries, func(a, b *Page) int {
 		return cmp.Or(strings.Compare(a.Title, b.Title), strings.Compare(a.ID, b.ID))
 	})

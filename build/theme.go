@@ -20,7 +20,7 @@ import (
 
 // Page templates of the theme (layouts/<name>.html). Each is parsed on top
 // of layouts/baseof.html and every file in layouts/partials/.
-var pageTemplates = []string{"home", "country", "single", "list", "countries", "tags", "changes", "search", "about", "404", "admin", "account", "saved"}
+var pageTemplates = []string{"home", "country", "single", "list", "countries", "tags", "changes", "search", "page", "404", "admin", "account", "saved"}
 
 // theme is the parsed theme: templates, UI strings, fingerprinted assets.
 type theme struct {

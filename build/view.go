@@ -23,7 +23,20 @@ type siteView struct {
 	// AccountI18N is the JSON of the account_* strings, written only into
 	// the account pages for their own script.
 	AccountI18N template.JS
+	// Footer links the pages of their own marked `footer: true`;
+	// FooterKey identifies them for the footer's shared rendering.
+	Footer    []footerLink
+	FooterKey string
 }
+
+// footerLink is a link in every page's footer.
+type footerLink struct {
+	Title, URL string
+}
+
+// aboutPage is the ID of the page of its own the home page links to
+// ("About this site") when it exists.
+const aboutPage = "about"
 
 // view is the data of one HTML page.
 type view struct {
@@ -64,6 +77,7 @@ type view struct {
 
 	// Home and /countries/.
 	Popular    []item // home: the first of /popular/month/
+	About      bool   // home: the site has /about/
 	Latest     []item
 	Continents []continent
 

@@ -44,7 +44,13 @@ func TestJourneyAccountMail(t *testing.T) {
 	tab := NewTab(t, browser, `delete window.EventSource;`)
 
 	tab.Open(base + tipPath)
+	if n := Eval[int](tab, `qa('.site-footer a[href="/privacy/"]').length`); n != 1 {
+		t.Errorf("the footer has %d links to /privacy/, want 1", n)
+	}
 	tab.Click(".bt-account .bt-register")
+	if href := Eval[string](tab, `q('.bt-dialog a[href="/privacy/"]')?.getAttribute('href') ?? 'none'`); href != "/privacy/" {
+		t.Errorf("the register dialog does not link /privacy/ (%s)", href)
+	}
 	tab.Type("#bt-f-username", "traveller")
 	tab.Type("#bt-f-email", "traveller@example.com")
 	tab.Type("#bt-f-password", readerPass)

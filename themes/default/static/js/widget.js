@@ -216,7 +216,8 @@ function openDialog(mode, after) {
     reg
       ? [field('username', 'text', t('username'), 'username', { maxlength: '32', ...plain }),
         field('email', 'email', t('email'), 'email'),
-        field('password', 'password', t('new_password'), 'new-password', { minlength: '8' })]
+        field('password', 'password', t('new_password'), 'new-password', { minlength: '8' }),
+        h('p', 0, h('a', { href: '/privacy/' }, t('privacy')))]
       : [field('login', 'text', t('login_name'), 'username', plain),
         field('password', 'password', t('password'), 'current-password')],
     h('p', { class: 'bt-form-actions' }, submit, ' ', button('bt-button', () => dlg.close(), t('cancel'))),
