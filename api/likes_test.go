@@ -154,3 +154,38 @@ func TestConcurrentLikes(t *testing.T) {
 		t.Fatal("liker does not see the page liked")
 	}
 }
+
+// TestPagesNeverStale: the counts come from the store's in-memory copy
+// (issue 20); an acknowledged like, unlike or comment is what the next
+// read shows, to its author and to an anonymous reader alike.
+func TestPagesNeverStale(t *testing.T) {
+	ts := MustServer(t)
+	c, _ := ts.MustUser(t, "jack")
+	anon := ts.client(t)
+	const id = "countries/japan/tips/jr-pass"
+	read := func(who *client) beforetrip.PageStats {
+		var out pagesResponse
+		r := who.do("GET", "/api/pages?ids="+q(id), nil)
+		r.want(t, 200, "")
+		r.decode(t, &out)
+		return out.Pages[id]
+	}
+	for i := range 20 {
+		liked := i%2 == 0
+		method, want := "DELETE", int64(0)
+		if liked {
+			method, want = "PUT", 1
+		}
+		c.do(method, pagePath(id), nil).want(t, 200, "")
+		if got := read(anon); got.Likes != want {
+			t.Fatalf("step %d: anonymous read %d likes right after the %s, want %d", i, got.Likes, method, want)
+		}
+		if got := read(c); got.Likes != want || got.Liked != liked {
+			t.Fatalf("step %d: the author reads %+v right after the %s", i, got, method)
+		}
+	}
+	c.do("POST", "/api/comments", map[string]string{"page": id, "body": "Worth it"}).want(t, 201, "")
+	if got := read(anon); got.Comments != 1 {
+		t.Fatalf("anonymous read %d comments right after one was posted", got.Comments)
+	}
+}

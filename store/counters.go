@@ -48,7 +48,10 @@ func addCounts(tx *bolt.Tx, page string, likes, comments int64) (beforetrip.Coun
 	return c, putCounts(tx, page, c)
 }
 
+// putCounts writes a page's counters (no row when both are zero) and
+// updates the count cache when tx commits.
 func putCounts(tx *bolt.Tx, page string, c beforetrip.Counts) error {
+	committed(tx, page, c)
 	b := tx.Bucket(bucketCounters)
 	if c.Likes == 0 && c.Comments == 0 {
 		return b.Delete([]byte(page))

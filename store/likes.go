@@ -114,17 +114,17 @@ func (db *DB) PageStats(ctx context.Context, ids []string, viewer uint64) (map[s
 		}
 	}
 	out := make(map[string]beforetrip.PageStats, len(ids))
+	db.counts.stats(ids, out)
+	if viewer == 0 {
+		return out, nil
+	}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		byPage := tx.Bucket(bucketLikesByPage)
 		for _, id := range ids {
-			c, err := getCounts(tx, id)
-			if err != nil {
-				return err
-			}
-			out[id] = beforetrip.PageStats{
-				Likes:    c.Likes,
-				Comments: c.Comments,
-				Liked:    viewer != 0 && byPage.Get(pageUserKey(id, viewer)) != nil,
+			if byPage.Get(pageUserKey(id, viewer)) != nil {
+				s := out[id]
+				s.Liked = true
+				out[id] = s
 			}
 		}
 		return nil

@@ -238,7 +238,7 @@ func deletePage(tx *bolt.Tx, pop *popIndex, page string) error {
 	if err := deletePageComments(tx, page); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketCounters).Delete([]byte(page))
+	return putCounts(tx, page, beforetrip.Counts{})
 }
 
 // putReview writes r and keeps the review approval queue in step with its

@@ -32,6 +32,9 @@ type DB struct {
 	now   func() time.Time
 	likes likeGate
 	pop   *popIndex // the popular index, derived from the file at Open
+	// counts is every page's counters (countcache.go), derived from the
+	// file at Open.
+	counts *countCache
 }
 
 type options struct {
@@ -82,18 +85,23 @@ func Open(path string, opts ...Option) (*DB, error) {
 	}
 	bdb.MaxBatchDelay = BatchDelay
 	var pop *popIndex
+	var counts *countCache
 	err = bdb.Update(func(tx *bolt.Tx) error {
 		if err := migrate(tx, migrations); err != nil {
 			return err
 		}
-		pop, err = loadPopIndex(tx)
+		if pop, err = loadPopIndex(tx); err != nil {
+			return err
+		}
+		counts, err = loadCountCache(tx)
 		return err
 	})
 	if err != nil {
 		bdb.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	return &DB{bolt: bdb, path: path, now: o.now, pop: pop}, nil
+	caches.Store(bdb, counts)
+	return &DB{bolt: bdb, path: path, now: o.now, pop: pop, counts: counts}, nil
 }
 
 // Path returns the file the store was opened from.
@@ -101,6 +109,7 @@ func (db *DB) Path() string { return db.path }
 
 // Close releases the file. Pending Batch calls finish first.
 func (db *DB) Close() error {
+	defer caches.Delete(db.bolt)
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("store %s: close: %w", db.path, err)
 	}

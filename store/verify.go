@@ -39,7 +39,10 @@ func (db *DB) Verify() error {
 				return err
 			}
 		}
-		return verifyPopIndex(tx, db.pop, report)
+		if err := verifyPopIndex(tx, db.pop, report); err != nil {
+			return err
+		}
+		return verifyCountCache(tx, db.counts, report)
 	})
 	if err != nil {
 		return fmt.Errorf("store: verify: %w", err)
