@@ -78,15 +78,32 @@ func BenchmarkRebuildOneFile10k(b *testing.B) {
 }
 
 // BenchmarkWarmBuild10k: a full build over an unchanged output folder by
-// a new Builder (a new process): everything is rendered, nothing written.
+// a new Builder (a new process) without the render cache: everything is
+// rendered, nothing written.
 func BenchmarkWarmBuild10k(b *testing.B) {
+	ts := MustBenchSite(b, 10000)
+	noCache := func(c *Config) { c.NoRenderCache = true }
+	MustBuild(b, MustBuilder(b, ts, noCache))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res := MustBuild(b, MustBuilder(b, ts, noCache))
+		if len(res.Written) != 0 {
+			b.Fatalf("warm build wrote %d files", len(res.Written))
+		}
+	}
+}
+
+// BenchmarkRestartBuild10k: the same with the render cache (a restart of
+// build, serve or api over unchanged content): tips and reviews are
+// neither converted nor rendered again.
+func BenchmarkRestartBuild10k(b *testing.B) {
 	ts := MustBenchSite(b, 10000)
 	MustBuild(b, MustBuilder(b, ts, nil))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		res := MustBuild(b, MustBuilder(b, ts, nil))
-		if len(res.Written) != 0 {
-			b.Fatalf("warm build wrote %d files", len(res.Written))
+		if len(res.Written) != 0 || res.Cached < 10000 {
+			b.Fatalf("restart wrote %d files, %d from the cache", len(res.Written), res.Cached)
 		}
 	}
 }

@@ -25,6 +25,9 @@ type Result struct {
 	Rendered  int      // output files produced in this run (pages, lists, feed, sitemap, JSON, static files): Written + Unchanged
 	Written   []string // output paths (relative to OutDir, slash-separated) whose bytes changed or were created
 	Unchanged int      // rendered but identical bytes: not rewritten
+	// Cached are the pages of Unchanged taken from the render cache
+	// without rendering them (a full build by a new process).
+	Cached    int
 	Removed   []string // output paths deleted (pages that no longer exist)
 	Scheduled int      // tips and reviews dated in the future, held back until their date (not with Future)
 	Resized   int      // images resized in this run; the others came from the image cache
@@ -91,6 +94,8 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 			return nil, err
 		}
 		b.out.full = true
+		b.rc = b.openRenderCache()
+		defer func() { b.rc = nil }()
 	}
 	early := &earlyPages{b: b, r: b.newRenderer(pre, th), pre: pre, bt: bt, done: map[string]bool{}}
 	itemPages, itemErrs, err := b.loadFiles(ctx, items, b.workers(bt), early.emit)
@@ -130,12 +135,14 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		return nil, err
 	}
 	res.Rendered += len(early.done)
+	res.Cached = early.cached
 	b.tally(st.files)
 	res.Scheduled = b.nScheduled
 	res.Resized = b.imgs.Processed() - resized
 	if publish {
 		b.commit(st, s)
 		b.search, b.searchFiles = idx, b.nextSearchFiles
+		b.saveRenderCache(st.files)
 	}
 	res.Duration = time.Since(start)
 	return res, nil
@@ -190,32 +197,71 @@ type earlyPages struct {
 	pre *site  // the published countries
 	bt  *batch // nil for Check
 	mu  sync.Mutex
-	// done are the outputs rendered already.
-	done map[string]bool
+	// done are the outputs rendered already (or kept from the render
+	// cache: cached of them).
+	done   map[string]bool
+	cached int
 }
 
 // emit renders p into buf and stages it; called by loadFiles' workers.
+// A page from the render cache whose published file is still the one it
+// rendered, from the same theme and country page, is kept as it is.
 func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
-	if !e.b.published(p) || e.pre.pages["countries/"+p.Country] == nil {
+	country := e.pre.pages["countries/"+p.Country]
+	if !e.b.published(p) || country == nil {
 		return nil // not published (or an error collect reports)
 	}
 	path := pagePath(p.ID)
-	if err := e.r.render(&output{kind: outPage, tmpl: "single", id: p.ID, page: p}, buf); err != nil {
-		return fmt.Errorf("build: render %s: %w", path, err)
+	c := p.cached
+	var key uint64
+	if c != nil {
+		key = e.b.rc.renderKey(country)
 	}
-	if e.bt != nil {
-		if _, err := e.bt.stage(path, buf.Bytes()); err != nil {
-			return err
+	kept := c != nil && c.render == key && e.bt != nil && e.bt.keep(path, c.out)
+	if !kept {
+		if err := e.r.render(&output{kind: outPage, tmpl: "single", id: p.ID, page: p}, buf); err != nil {
+			return fmt.Errorf("build: render %s: %w", path, err)
+		}
+		if e.bt != nil {
+			if _, err := e.bt.stage(path, buf.Bytes()); err != nil {
+				return err
+			}
+		}
+		if sum := contentSum(buf.Bytes()); c != nil && (c.render != key || c.out != sum) {
+			c.render, c.out, c.raw = key, sum, ""
 		}
 	}
 	if err := e.b.analyse(p); err != nil {
 		return err
 	}
+	if c != nil && c.doc != p.search.doc {
+		c.doc, c.raw = p.search.doc, ""
+	}
 	p.Body, p.TOC = "", nil
 	e.mu.Lock()
 	e.done[path] = true
+	if kept {
+		e.cached++
+	}
 	e.mu.Unlock()
 	return nil
+}
+
+// saveRenderCache writes the render cache of the full build that loaded
+// files. The cache only saves time: a failure to write it is logged, and
+// the build stands.
+func (b *Builder) saveRenderCache(files map[string]*Page) {
+	if b.rc == nil {
+		return
+	}
+	if err := b.rc.save(files); err != nil {
+		b.log.Warn("render cache not saved", "file", b.rc.file, "err", err)
+	}
+	for _, p := range files {
+		if p != nil {
+			p.cached = nil
+		}
+	}
 }
 
 // loadData reads counts, reader reviews and the likes in the window from

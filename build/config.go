@@ -42,6 +42,14 @@ type Config struct {
 	// settings); default: .beforetrip-cache/images beside OutDir. Never
 	// inside OutDir: the builder removes files it did not publish there.
 	CacheDir string
+	// RenderCacheDir keeps the render cache of full builds (rendercache.go):
+	// what each tip and review file loaded and rendered to, by a hash of
+	// its bytes, its images, the theme, the configuration and the build.
+	// Default: .beforetrip-cache/render beside OutDir; never inside it.
+	RenderCacheDir string
+	// NoRenderCache makes full builds load and render every page
+	// (`build --no-cache`); the image cache stays on.
+	NoRenderCache bool
 }
 
 // Option configures a Builder.
@@ -109,6 +117,8 @@ type Builder struct {
 	rootOnce    sync.Once
 	realRoot    string
 	realRootErr error
+	// rc is the render cache while a full build runs (rendercache.go).
+	rc *renderCache
 	// now is the clock (WithClock); asOf the moment the current site
 	// was built for: pages dated after it are scheduled (schedule.go).
 	now  func() time.Time
@@ -126,7 +136,10 @@ func New(cfg Config, opts ...Option) (*Builder, error) {
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = filepath.Join(filepath.Dir(filepath.Clean(cfg.OutDir)), ".beforetrip-cache", "images")
 	}
-	for _, p := range []*string{&cfg.ContentDir, &cfg.ThemeDir, &cfg.OutDir, &cfg.CacheDir} {
+	if cfg.RenderCacheDir == "" {
+		cfg.RenderCacheDir = filepath.Join(filepath.Dir(filepath.Clean(cfg.OutDir)), ".beforetrip-cache", "render")
+	}
+	for _, p := range []*string{&cfg.ContentDir, &cfg.ThemeDir, &cfg.OutDir, &cfg.CacheDir, &cfg.RenderCacheDir} {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
 			return nil, fmt.Errorf("build: %w", err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/cespare/xxhash/v2"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/beforetrip/beforetrip"
@@ -231,6 +232,12 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	if err != nil {
 		return nil, Errors{{File: file, Line: 1, Msg: "cannot read: " + err.Error()}}
 	}
+	cacheable := b.rc != nil && (pl.kind == beforetrip.KindTip || pl.kind == beforetrip.KindReview)
+	if cacheable {
+		if p := b.cachedPage(b.rc, rel, path, data); p != nil {
+			return p, nil
+		}
+	}
 	fm, ferr := splitFrontMatter(data)
 	if ferr != nil {
 		ferr.File = file
@@ -240,7 +247,8 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		return nil, Errors{ferr}
 	}
 	r := newFieldReader(file, fm, allowedKeys[pl.kind])
-	p := &Page{Kind: pl.kind, Country: pl.country, Section: pl.section, Slug: pl.slug, File: file, Path: path, FileLang: pl.lang}
+	p := &Page{Kind: pl.kind, Country: pl.country, Section: pl.section, Slug: pl.slug, File: file, Path: path, FileLang: pl.lang,
+		src: xxhash.Sum64(data)}
 	b.readCommon(r, p)
 	if p.Kind == beforetrip.KindPage {
 		p.Footer = r.boolean("footer")
@@ -274,11 +282,11 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}
-	b.readCover(r, p)
+	cover := b.readCover(r, p)
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}
-	var imgs []string
+	var imgs imageUse
 	doc, err := b.md.ConvertWith(fm.body, b.imageFunc(path, &imgs))
 	if err != nil {
 		return nil, Errors{{File: file, Line: 1, Msg: "render Markdown: " + err.Error()}}
@@ -286,12 +294,18 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	if errs := b.imageErrors(file, fm, doc); len(errs) > 0 {
 		return nil, errs
 	}
-	p.Images = pageImages(p, imgs)
+	if p.Cover != nil {
+		imgs.add(cover, p.Cover)
+	}
+	p.Images = imgs.outs
 	p.Body = template.HTML(doc.HTML)
 	p.Lang = beforetrip.PageLang(p.Lang, p.Title+"\n"+doc.Plain, b.cfg.ContentLanguage)
 	p.TOC = tocOf(doc)
 	if p.Summary == "" {
 		p.Summary = summarize(doc.Plain, summaryLen)
+	}
+	if cacheable {
+		p.cached = newCacheEntry(rel, p, data, cover, imgs.deps)
 	}
 	return p, nil
 }

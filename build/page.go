@@ -52,6 +52,10 @@ type Page struct {
 	TOC  []markdown.Heading
 
 	search pageSearch // the search index's view (search.go)
+	// src is a hash of the file's bytes (XXH64): what the render cache
+	// knows a page's source by; cached is its entry (full builds only).
+	src    uint64
+	cached *cacheEntry
 }
 
 // Tag is a tag as written and its URL slug.

@@ -38,16 +38,30 @@ func imageOwner(rel string) (owner string, isImage bool) {
 	return "", true
 }
 
-// imageFunc resolves the Markdown images of the content file at file;
-// the output paths of what they publish are appended to *outs.
-func (b *Builder) imageFunc(file string, outs *[]string) markdown.ImageFunc {
+// imageUse is what a page's pictures publish and where they come from.
+type imageUse struct {
+	outs []string   // output paths
+	deps []imageDep // source files and their outputs (render cache)
+}
+
+// add records image im, read from the file src.
+func (u *imageUse) add(src string, im *images.Image) {
+	u.outs = appendOuts(u.outs, im)
+	if dep := (imageDep{src: src, outs: joinOuts(imageOuts(im))}); !slices.Contains(u.deps, dep) {
+		u.deps = append(u.deps, dep)
+	}
+}
+
+// imageFunc resolves the Markdown images of the content file at file and
+// records them in use (nil: not recorded).
+func (b *Builder) imageFunc(file string, use *imageUse) markdown.ImageFunc {
 	return func(dest string) (*markdown.Picture, error) {
-		im, err := b.image(file, dest)
+		im, src, err := b.image(file, dest)
 		if err != nil {
 			return nil, err
 		}
-		if outs != nil {
-			*outs = appendOuts(*outs, im)
+		if use != nil {
+			use.add(src, im)
 		}
 		pic := &markdown.Picture{Src: imgURL(im.Variants[min(1, len(im.Variants)-1)].Out),
 			Width: im.Largest().Width, Height: im.Largest().Height}
@@ -70,46 +84,48 @@ func appendOuts(outs []string, im *images.Image) []string {
 func imgURL(out string) string { return "/" + out }
 
 // image processes the image dest (as written in the Markdown or the front
-// matter of file), which must lie in the page's own folder.
-func (b *Builder) image(file, dest string) (*images.Image, error) {
+// matter of file), which must lie in the page's own folder. It returns
+// the image and its file.
+func (b *Builder) image(file, dest string) (*images.Image, string, error) {
 	name, err := url.PathUnescape(dest)
 	if err != nil || name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return nil, fmt.Errorf("write the name of an image in the page's own folder, like photo.jpg")
+		return nil, "", fmt.Errorf("write the name of an image in the page's own folder, like photo.jpg")
 	}
 	if !images.IsImage(name) {
-		return nil, fmt.Errorf("not an image: use %s", strings.Join(images.Extensions, ", "))
+		return nil, "", fmt.Errorf("not an image: use %s", strings.Join(images.Extensions, ", "))
 	}
 	abs := filepath.Join(filepath.Dir(file), name)
 	rel, _ := b.relPath(abs)
 	self, _ := b.relPath(file)
 	if owner, _ := imageOwner(rel); owner != self {
-		return nil, fmt.Errorf("a page file of its own has no folder for images: make it <slug>/index.md and put %s beside it", name)
+		return nil, "", fmt.Errorf("a page file of its own has no folder for images: make it <slug>/index.md and put %s beside it", name)
 	}
 	im, err := b.imgs.Get(abs)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return im, nil
+	return im, abs, nil
 }
 
 // readCover reads cover (an image in the page's folder) and cover_alt,
-// which a cover requires.
-func (b *Builder) readCover(r *fieldReader, p *Page) {
+// which a cover requires; it returns the picture's file ("" for none).
+func (b *Builder) readCover(r *fieldReader, p *Page) string {
 	name := r.str("cover", false)
 	p.CoverAlt = r.str("cover_alt", false)
 	if name == "" {
-		return
+		return ""
 	}
 	if strings.TrimSpace(p.CoverAlt) == "" {
 		r.errAt(r.values["cover"], "cover_alt", "required with cover: say what the picture shows")
-		return
+		return ""
 	}
-	im, err := b.image(p.Path, name)
+	im, src, err := b.image(p.Path, name)
 	if err != nil {
 		r.errAt(r.values["cover"], "cover", "%v", err)
-		return
+		return ""
 	}
 	p.Cover = im
+	return src
 }
 
 // imageErrors turns a document's image problems into content errors with
@@ -120,14 +136,6 @@ func (b *Builder) imageErrors(file string, fm *frontMatter, doc *markdown.Doc) E
 		errs = append(errs, &FileError{File: file, Line: fm.bodyLine + e.Line, Msg: e.Msg})
 	}
 	return errs
-}
-
-// pageImages lists the output files a page publishes for its images.
-func pageImages(p *Page, body []string) []string {
-	if p.Cover != nil {
-		body = appendOuts(body, p.Cover)
-	}
-	return body
 }
 
 // coverHTML renders a cover picture: sizes says how wide it is shown.

@@ -192,6 +192,20 @@ func (bt *batch) stage(p string, data []byte) (bool, error) {
 	return true, nil
 }
 
+// keep counts the output at p as unchanged, without its bytes, when the
+// published file is the one whose sum is sum (the writer's record, its
+// size and mtime as unchanged checks them). A cold build keeps nothing.
+func (bt *batch) keep(p, sum string) bool {
+	if bt.cold != nil || sum == "" || !bt.unchanged(p, sum, nil) {
+		return false
+	}
+	bt.mu.Lock()
+	bt.same++
+	bt.w.trusted[p] = true
+	bt.mu.Unlock()
+	return true
+}
+
 // abortIfAny drops everything staged; a nil batch has nothing.
 func (bt *batch) abortIfAny() {
 	if bt != nil {

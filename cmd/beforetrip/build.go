@@ -18,11 +18,12 @@ import (
 )
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("build", "build [--config FILE] [--out DIR] [--drafts] [--future]", stderr)
+	fs := newFlagSet("build", "build [--config FILE] [--out DIR] [--drafts] [--future] [--no-cache]", stderr)
 	loadCfg := configFlag(fs)
 	out := fs.String("out", "", "output `DIR` (default: out_dir of the config)")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
 	future := fs.Bool("future", false, "include tips and reviews dated in the future (scheduled)")
+	noCache := fs.Bool("no-cache", false, "load and render every page again instead of reusing the render cache")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out != "" {
 		bc.OutDir = *out
 	}
-	bc.Drafts, bc.Future = *drafts, *future
+	bc.Drafts, bc.Future, bc.NoRenderCache = *drafts, *future, *noCache
 	opts := []build.Option{build.WithLogger(slog.New(slog.NewTextHandler(stderr, nil)))}
 	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opts = append(opts, build.WithProgress(stdout))
@@ -81,14 +82,11 @@ func (c *Config) buildConfig() build.Config {
 		UnsafeHTML:      c.Markdown.UnsafeHTML,
 		ContentLanguage: c.ContentLanguage,
 		APIOrigin:       c.API.Origin,
-		CacheDir:        imageCache(c),
+		CacheDir:        filepath.Join(c.Path(c.DataDir), "cache", "images"),
+		// The render cache sits beside the images: in the data folder,
+		// which build, serve and api share.
+		RenderCacheDir: filepath.Join(c.Path(c.DataDir), "cache", "render"),
 	}
-}
-
-// imageCache is where resized images are kept between builds: in the
-// data folder, which build, serve and api share.
-func imageCache(cfg *Config) string {
-	return filepath.Join(cfg.Path(cfg.DataDir), "cache", "images")
 }
 
 // contentError prints build.Errors one per line and returns a short error;
@@ -121,8 +119,8 @@ func printSummary(w io.Writer, res *build.Result, outDir string) {
 		}
 	}
 	fmt.Fprintf(w, "%-16s| %6d\n\n", "total", res.Pages)
-	fmt.Fprintf(w, "Rendered %d files: %d written, %d unchanged, %d removed.\n",
-		res.Rendered, len(res.Written), res.Unchanged, len(res.Removed))
+	fmt.Fprintf(w, "Rendered %d files: %d written, %d unchanged, %d removed; %d pages from the render cache.\n",
+		res.Rendered, len(res.Written), res.Unchanged, len(res.Removed), res.Cached)
 	if res.Resized > 0 {
 		fmt.Fprintf(w, "%d images resized (kept in the image cache: the next build reuses them).\n", res.Resized)
 	}

@@ -170,3 +170,24 @@ func TestBuildScheduled(t *testing.T) {
 		t.Errorf("--future did not write the tip: %v", err)
 	}
 }
+
+// TestBuildRenderCache: a second build takes the tips and reviews from
+// the render cache in the data folder; --no-cache renders them all again.
+func TestBuildRenderCache(t *testing.T) {
+	root := MustBuildSite(t)
+	cfg := filepath.Join(root, "config.yaml")
+	if out, _, err := runCLI(t, "build", "--config", cfg); err != nil || !strings.Contains(out, "; 0 pages from the render cache") {
+		t.Fatalf("first build: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(root, "data/cache/render/pages.bin")); err != nil {
+		t.Fatalf("render cache not in the data folder: %v", err)
+	}
+	out, _, err := runCLI(t, "build", "--config", cfg)
+	if err != nil || !strings.Contains(out, " 0 written") || strings.Contains(out, "; 0 pages from the render cache") {
+		t.Errorf("second build: %v\n%s", err, out)
+	}
+	out, _, err = runCLI(t, "build", "--config", cfg, "--no-cache")
+	if err != nil || !strings.Contains(out, " 0 written") || !strings.Contains(out, "; 0 pages from the render cache") {
+		t.Errorf("--no-cache: %v\n%s", err, out)
+	}
+}

@@ -180,6 +180,7 @@ func (s *localSite) rebuild(ctx context.Context, db *store.DB, res ...beforetrip
 	}
 	bc := s.cfg.buildConfig()
 	bc.CacheDir = filepath.Join(s.dataDir, "cache", "images") // --data may differ from data_dir
+	bc.RenderCacheDir = filepath.Join(s.dataDir, "cache", "render")
 	b, err := build.New(bc, build.WithSiteData(db), build.WithLogger(slog.New(slog.NewTextHandler(s.stderr, nil))))
 	if err != nil {
 		return "", err

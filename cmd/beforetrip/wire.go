@@ -63,6 +63,7 @@ func (o liveOptions) newBuilder(db beforetrip.SiteData) live.NewBuilder {
 		bc := c.buildConfig()
 		bc.OutDir, bc.Drafts, bc.Future, bc.LiveReload = o.outDir, o.drafts, o.future, o.liveReload
 		bc.CacheDir = filepath.Join(o.dataDir, "cache", "images") // --data may differ from data_dir
+		bc.RenderCacheDir = filepath.Join(o.dataDir, "cache", "render")
 		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
 		// Count rebuilds render on half the cores: during a like storm
 		// they would otherwise take both cores of a small server from

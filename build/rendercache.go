@@ -1,0 +1,290 @@
+package build
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/beforetrip/beforetrip/build/images"
+	"github.com/beforetrip/beforetrip/search"
+)
+
+// renderCache is the persistent render cache of full builds: for each tip
+// and review file, what loading it produced (page fields, search doc) and
+// the sum of the page it rendered to, in one file (cacheFile) in
+// Config.RenderCacheDir. A new process over unchanged content then neither
+// converts the Markdown nor analyses the words nor renders the page: it
+// checks the file's bytes against the entry and the published page
+// against the output folder's record, and moves on.
+//
+// An entry is used only when everything its result depends on is the
+// same: the file's bytes (XXH64 and length) and the images it shows (their
+// output names carry a hash of their bytes), under the same build (a hash
+// of the running executable: code, embedded assets) and configuration
+// (the file's header); the rendered page also needs the same theme (every
+// file of the theme folder) and country page (its bytes and images), which
+// is all a tip's or review's page shows (see earlyPages). Anything else
+// is a miss and takes the ordinary road. Every entry carries a checksum:
+// a damaged one is a miss too, and the file is written again.
+type renderCache struct {
+	file    string            // <dir>/cacheFile
+	head    string            // magic, build and config fingerprints
+	theme   uint64            // fingerprint of the theme folder
+	entries map[string]string // content path (slash-separated, relative) → entry, as read
+}
+
+// cacheFile is the render cache's file name in its folder.
+const cacheFile = "pages.bin"
+
+// cacheMagic starts the file; a new format gets a new one.
+const cacheMagic = "beforetrip render cache 1\n"
+
+// cacheEntry is what the cache knows of one tip or review file.
+type cacheEntry struct {
+	rel    string
+	sum    uint64 // XXH64 of the file's bytes
+	size   int
+	deps   []imageDep
+	meta   string      // the page, encoded (encoder.page)
+	doc    *search.Doc // nil: not analysed (an unpublished page)
+	render uint64      // renderKey the page was rendered with; 0: never
+	out    string      // contentSum of that page
+	// raw is the entry as read, while nothing changed it: saved as is.
+	raw string
+}
+
+// exeSum is a hash of the running executable, read once per process: a
+// new build of beforetrip (other code, other embedded files) must not
+// reuse what an older one rendered.
+var exeSum = sync.OnceValues(func() (uint64, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		return 0, err
+	}
+	return xxhash.Sum64(data), nil
+})
+
+// openRenderCache reads the render cache of a full build; nil when the
+// cache is off or cannot be used (the build then renders everything).
+// A file of another build, configuration or format is ignored.
+func (b *Builder) openRenderCache() *renderCache {
+	if b.cfg.NoRenderCache {
+		return nil
+	}
+	exe, err := exeSum()
+	if err != nil {
+		b.log.Warn("render cache off: cannot read the executable", "err", err)
+		return nil
+	}
+	cfg := b.cfg
+	cfg.CacheDir, cfg.RenderCacheDir = "", ""
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return nil
+	}
+	theme, err := dirSum(b.cfg.ThemeDir)
+	if err != nil {
+		b.log.Warn("render cache off: cannot read the theme", "err", err)
+		return nil
+	}
+	head := binary.AppendUvarint([]byte(cacheMagic), exe)
+	head = binary.AppendUvarint(head, xxhash.Sum64(cfgJSON))
+	rc := &renderCache{file: filepath.Join(b.cfg.RenderCacheDir, cacheFile), head: string(head),
+		theme: theme, entries: map[string]string{}}
+	data, err := os.ReadFile(rc.file)
+	if err != nil || !strings.HasPrefix(string(data), rc.head) {
+		return rc
+	}
+	rc.read(string(data[len(head):]))
+	return rc
+}
+
+// read indexes the entries of s (the file after its header), skipping
+// any whose checksum does not match; it stops where the file is cut off.
+func (rc *renderCache) read(s string) {
+	for len(s) > 0 {
+		d := decoder{s: s}
+		n := d.uint()
+		if d.err != nil || uint64(len(d.s)) < 8+n {
+			return
+		}
+		sum := binary.LittleEndian.Uint64([]byte(d.s[:8]))
+		payload := d.s[8 : 8+n]
+		s = d.s[8+n:]
+		if xxhash.Sum64String(payload) != sum {
+			continue
+		}
+		rel := (&decoder{s: payload}).str()
+		rc.entries[rel] = payload
+	}
+}
+
+// cachedPage returns the page of the content file rel (at path, with
+// bytes data) from the cache, or nil when the cache has no valid entry.
+func (b *Builder) cachedPage(rc *renderCache, rel, path string, data []byte) *Page {
+	raw, ok := rc.entries[rel]
+	if !ok {
+		return nil
+	}
+	e := &cacheEntry{raw: raw}
+	d := decoder{s: raw}
+	e.rel, e.sum, e.size = d.str(), d.uint(), int(d.uint())
+	e.deps, e.meta, e.doc = d.deps(), d.str(), d.doc()
+	e.render, e.out = d.uint(), d.str()
+	if d.err != nil || d.s != "" || e.rel != rel || e.size != len(data) || e.sum != xxhash.Sum64(data) {
+		return nil
+	}
+	p := &Page{File: b.displayPath(rel), Path: path, src: e.sum, cached: e}
+	md := decoder{s: e.meta}
+	md.page(p)
+	cover := md.str()
+	if md.err != nil || md.s != "" {
+		return nil
+	}
+	for _, dep := range e.deps {
+		if r, ok := b.relPath(dep.src); !ok || ignored(r) {
+			return nil
+		}
+		im, err := b.imgs.Get(dep.src)
+		if err != nil || joinOuts(imageOuts(im)) != dep.outs {
+			return nil // changed or gone: loading reports it
+		}
+		if dep.src == cover {
+			p.Cover = im
+		}
+	}
+	if (cover == "") != (p.Cover == nil) {
+		return nil
+	}
+	p.search.doc = e.doc
+	return p
+}
+
+// newCacheEntry describes a tip or review just loaded from its file.
+func newCacheEntry(rel string, p *Page, data []byte, cover string, deps []imageDep) *cacheEntry {
+	var e encoder
+	e.page(p)
+	e.str(cover)
+	return &cacheEntry{rel: rel, sum: p.src, size: len(data), deps: deps, meta: string(e.b)}
+}
+
+// encode returns the entry's bytes.
+func (c *cacheEntry) encode() string {
+	if c.raw != "" {
+		return c.raw
+	}
+	var e encoder
+	e.str(c.rel)
+	e.uint(c.sum)
+	e.uint(uint64(c.size))
+	e.deps(c.deps)
+	e.str(c.meta)
+	e.doc(c.doc)
+	e.uint(c.render)
+	e.str(c.out)
+	return string(e.b)
+}
+
+// renderKey identifies what a tip's or review's page is rendered from
+// besides the page itself: the theme and its country page.
+func (rc *renderCache) renderKey(country *Page) uint64 {
+	h := xxhash.New()
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], rc.theme)
+	h.Write(n[:])
+	binary.LittleEndian.PutUint64(n[:], country.src)
+	h.Write(n[:])
+	h.WriteString(joinOuts(country.Images))
+	return max(1, h.Sum64()) // 0 means "never rendered"
+}
+
+// save writes the entries of the tips and reviews in files, when they
+// differ from what was read. Like every file, through a temp file and a
+// rename: a crash leaves the old cache or the new one.
+func (rc *renderCache) save(files map[string]*Page) error {
+	var entries []*cacheEntry
+	changed := false
+	for _, p := range files {
+		if p != nil && p.cached != nil {
+			entries = append(entries, p.cached)
+			changed = changed || p.cached.raw == ""
+		}
+	}
+	if !changed && len(entries) == len(rc.entries) {
+		return nil
+	}
+	slices.SortFunc(entries, func(a, b *cacheEntry) int { return strings.Compare(a.rel, b.rel) })
+	out := []byte(rc.head)
+	for _, c := range entries {
+		payload := c.encode()
+		out = binary.AppendUvarint(out, uint64(len(payload)))
+		out = binary.LittleEndian.AppendUint64(out, xxhash.Sum64String(payload))
+		out = append(out, payload...)
+	}
+	return replaceFile(rc.file, out)
+}
+
+// replaceFile writes file through a temp file of a name of its own (two
+// processes may share the cache folder) and a rename.
+func replaceFile(file string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), tmpPrefix+"*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), file); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// imageOuts lists an image's output paths.
+func imageOuts(im *images.Image) []string {
+	outs := make([]string, len(im.Variants))
+	for i, v := range im.Variants {
+		outs[i] = v.Out
+	}
+	return outs
+}
+
+// dirSum hashes every file of a folder with its path.
+func dirSum(dir string) (uint64, error) {
+	h := xxhash.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.ToSlash(p[len(dir):]), len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return 0, err
+	}
+	return h.Sum64(), nil
+}

@@ -1,0 +1,191 @@
+package build
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beforetrip/beforetrip"
+)
+
+var builtTime = regexp.MustCompile(`"built":"[^"]*"`)
+
+// TestRenderCacheMatchesNoCache applies random edits (tips and reviews
+// written, rewritten, renamed and deleted, page bundles with covers and
+// pictures and their images changed, country pages, a template, a UI
+// string, a static file, the configuration, likes and reader reviews, the
+// output folder wiped, the cache file damaged) and after each one builds
+// the site as a new process would, with the render cache, and without it
+// into an empty folder: the two outputs must be byte for byte the same.
+func TestRenderCacheMatchesNoCache(t *testing.T) {
+	ts := MustSite(t)
+	data := &memData{}
+	images := t.TempDir() // the image cache, shared: only the render cache differs
+	renderDir := t.TempDir()
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := WithClock(func() time.Time { return day.AddDate(0, 0, 90) })
+	title := "beforetrip test"
+	r := rand.New(rand.NewPCG(3, 4))
+	pick := func(list []string) string { return list[r.IntN(len(list))] }
+	countries := []string{"japan", "south-korea"}
+	var files []string // tips and reviews we created
+	write := func(path string) {
+		fm := fmt.Sprintf("---\ntitle: %q\ndate: %s\ntags: [%s]\nweight: %d\ndraft: %v\n", pick([]string{"One", "Two", "여행"}),
+			day.AddDate(0, 0, r.IntN(60)).Format(time.DateOnly), pick([]string{"rail", "food, 교통", ""}), r.IntN(3), r.IntN(8) == 0)
+		if strings.Contains(path, "/reviews/") {
+			fm += fmt.Sprintf("rating: %d\n", 1+r.IntN(5))
+		}
+		if r.IntN(3) == 0 {
+			fm += "summary: " + pick([]string{"Short.", "Another summary."}) + "\n"
+		}
+		body := strings.Repeat(pick([]string{"Some words here. ", "한국어 문장입니다. ", "## Part\n\nText.\n\n"}), 1+r.IntN(6))
+		if strings.HasSuffix(path, "/index.md") {
+			fm += "cover: a.png\ncover_alt: A picture\n"
+			body += "\n\n![Another picture](b.png)\n"
+			for _, name := range []string{"a.png", "b.png"} {
+				if _, err := os.Stat(filepath.Join(filepath.Dir(path), name)); err != nil {
+					MustWrite(t, filepath.Join(filepath.Dir(path), name), string(pngOf(t, 40+r.IntN(3), 30)))
+				}
+			}
+		}
+		MustWrite(t, path, fm+"---\n"+body+"\n")
+	}
+	newPath := func() string {
+		c, sec := pick(countries), pick([]string{"tips", "reviews"})
+		if r.IntN(3) == 0 {
+			return ts.Path(fmt.Sprintf("countries/%s/%s/b%d/index.md", c, sec, r.IntN(4)))
+		}
+		return ts.Path(fmt.Sprintf("countries/%s/%s/p%d.md", c, sec, r.IntN(10)))
+	}
+	build := func(cached bool, out string) *Result {
+		return MustBuild(t, MustBuilder(t, testSite{Content: ts.Content, Theme: ts.Theme, Out: out}, func(c *Config) {
+			c.CacheDir, c.RenderCacheDir, c.NoRenderCache, c.Title = images, renderDir, !cached, title
+		}, WithSiteData(data), clock))
+	}
+	hits := 0
+	for step := 0; step < 60; step++ {
+		var what string
+		switch op := r.IntN(12); {
+		case op <= 2 || len(files) == 0:
+			path := newPath()
+			if _, err := os.Stat(path); err != nil {
+				files = append(files, path)
+			}
+			write(path)
+			what = "write " + path
+		case op == 3: // delete or rename
+			i := r.IntN(len(files))
+			path := files[i]
+			files = append(files[:i], files[i+1:]...)
+			what = "delete " + path
+			if r.IntN(2) == 0 {
+				// Into the same section of either country, under a new name.
+				to := filepath.Join(filepath.Dir(path), fmt.Sprintf("r%d.md", r.IntN(10)))
+				to = strings.Replace(to, "/"+pick(countries)+"/", "/"+pick(countries)+"/", 1)
+				if _, err := os.Stat(to); err != nil && !strings.HasSuffix(path, "/index.md") {
+					os.MkdirAll(filepath.Dir(to), 0o755)
+					if err := os.Rename(path, to); err != nil {
+						t.Fatal(err)
+					}
+					files = append(files, to)
+					what = "rename " + path + " to " + to
+					break
+				}
+			}
+			os.Remove(path)
+			if strings.HasSuffix(path, "/index.md") {
+				os.RemoveAll(filepath.Dir(path))
+			}
+		case op == 4: // an image of a bundle changes
+			path := pick(files)
+			if !strings.HasSuffix(path, "/index.md") {
+				continue
+			}
+			img := filepath.Join(filepath.Dir(path), pick([]string{"a.png", "b.png"}))
+			MustWrite(t, img, string(pngOf(t, 40+r.IntN(5), 20+r.IntN(20))))
+			what = "image " + img
+		case op == 5: // a country page: its name shows on its tips' pages
+			c := pick(countries)
+			path := ts.Path("countries/" + c + "/_index.md")
+			src := MustRead(t, "testdata/site/content/countries/"+c+"/_index.md")
+			MustWrite(t, path, strings.Replace(src, "\n---\n", fmt.Sprintf("\ntitle: Country %d\n---\n", r.IntN(3)), 1))
+			what = "country " + c
+		case op == 6: // a template or a UI string
+			n := r.IntN(3)
+			if r.IntN(2) == 0 {
+				file := filepath.Join(ts.Theme, "layouts", "single.html")
+				src := MustRead(t, file)
+				src = src[:strings.Index(src, "<div class=\"prose\"")+len("<div class=\"prose\"")] + src[strings.Index(src, ">{{.Body}}"):]
+				MustWrite(t, file, strings.Replace(src, "<div class=\"prose\">", fmt.Sprintf("<div class=\"prose\" data-v=\"%d\">", n), 1))
+				what = fmt.Sprintf("template v%d", n)
+				break
+			}
+			file := filepath.Join(ts.Theme, "i18n", "en.yaml")
+			lines := strings.Split(MustRead(t, file), "\n")
+			for i, l := range lines {
+				if strings.HasPrefix(l, "kind_tip:") {
+					lines[i] = fmt.Sprintf("kind_tip: Tip %d", n)
+				}
+			}
+			MustWrite(t, file, strings.Join(lines, "\n"))
+			what = fmt.Sprintf("UI string v%d", n)
+		case op == 7: // a static file: every page links its new name
+			file := filepath.Join(ts.Theme, "static", "css", "main.css")
+			MustWrite(t, file, MustRead(t, file)+fmt.Sprintf("\n/* %d */\n", step))
+			what = "css"
+		case op == 8: // the configuration
+			title = pick([]string{"beforetrip test", "Another title"})
+			what = "title " + title
+		case op == 9: // likes and reader reviews
+			id := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(pick(files), ts.Content+"/"), ".md"), "/index")
+			data.setCounts(id, beforetrip.Counts{Likes: int64(r.IntN(4)), Comments: int64(r.IntN(3))})
+			data.mu.Lock()
+			data.reviews = []beforetrip.Review{{ID: 1, Country: pick(countries), Title: "Reader", Rating: 4, Body: "Nice.",
+				Author: beforetrip.Author{ID: 1, Username: "kim"}, CreatedAt: day}}
+			data.mu.Unlock()
+			what = "data " + id
+		case op == 10: // the output folder is gone (a fresh checkout), the cache stays
+			os.RemoveAll(ts.Out)
+			what = "wipe output"
+		default: // the cache file is damaged: a byte flipped or cut short
+			file := filepath.Join(renderDir, cacheFile)
+			raw, err := os.ReadFile(file)
+			if err != nil || len(raw) < 100 {
+				continue
+			}
+			if i := len(cacheMagic) + r.IntN(len(raw)-len(cacheMagic)); r.IntN(2) == 0 {
+				raw[i] ^= 0x20
+			} else {
+				raw = raw[:i]
+			}
+			MustWrite(t, file, string(raw))
+			what = "damage cache"
+		}
+		res := build(true, ts.Out)
+		hits += res.Cached
+		want := t.TempDir()
+		build(false, want)
+		got, exp := snapshotBytes(t, ts.Out), snapshotBytes(t, want)
+		for p, w := range exp {
+			if p == beforetrip.ManifestFile { // its "built" is the wall clock's
+				w, got[p] = builtTime.ReplaceAllString(w, ""), builtTime.ReplaceAllString(got[p], "")
+			}
+			if p != outputsFile && got[p] != w {
+				t.Fatalf("step %d (%s): %s differs from a build without the cache:\n%s\nwant:\n%s", step, what, p, got[p], w)
+			}
+		}
+		for p := range got {
+			if _, ok := exp[p]; !ok {
+				t.Fatalf("step %d (%s): %s left behind", step, what, p)
+			}
+		}
+	}
+	if hits == 0 {
+		t.Fatal("no page came from the cache: the test does not test it")
+	}
+}
