@@ -30,7 +30,7 @@ import (
 // same: the file's bytes (XXH64 and length) and the images it shows (their
 // output names carry a hash of their bytes), under the same build (a hash
 // of the running executable: code, embedded assets) and configuration
-// (the file's header); the rendered page also needs the same theme (every
+// (both in the file's header); the rendered page also needs the same theme (every
 // file of the theme folder) and country page (its bytes and images), which
 // is all a tip's or review's page shows (see earlyPages). Anything else
 // is a miss and takes the ordinary road. Every entry carries a checksum:
@@ -89,8 +89,12 @@ func (b *Builder) openRenderCache() *renderCache {
 		b.log.Warn("render cache off: cannot read the executable", "err", err)
 		return nil
 	}
+	// What a page loads and renders to depends on the rest of the
+	// configuration, not on where the output and caches are, nor on which
+	// pages are published (drafts, scheduled pages): a `build --out` or a
+	// `serve --drafts` shares the file of the plain build.
 	cfg := b.cfg
-	cfg.CacheDir, cfg.RenderCacheDir = "", ""
+	cfg.CacheDir, cfg.RenderCacheDir, cfg.OutDir, cfg.Drafts, cfg.Future = "", "", "", false, false
 	cfgJSON, err := json.Marshal(cfg)
 	if err != nil {
 		return nil
@@ -102,7 +106,13 @@ func (b *Builder) openRenderCache() *renderCache {
 	}
 	head := binary.AppendUvarint([]byte(cacheMagic), exe)
 	head = binary.AppendUvarint(head, xxhash.Sum64(cfgJSON))
-	rc := &renderCache{file: filepath.Join(b.cfg.RenderCacheDir, cacheFile), head: string(head),
+	name := cacheFile
+	if b.cfg.LiveReload {
+		// serve's pages differ (live reload, no offline reading): a file
+		// of its own, so serve and build do not overwrite each other's.
+		name = "serve-" + cacheFile
+	}
+	rc := &renderCache{file: filepath.Join(b.cfg.RenderCacheDir, name), head: string(head),
 		theme: theme, entries: map[string]string{}}
 	data, err := os.ReadFile(rc.file)
 	if err != nil || !strings.HasPrefix(string(data), rc.head) {
