@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -187,5 +188,52 @@ func TestRenderCacheMatchesNoCache(t *testing.T) {
 	}
 	if hits == 0 {
 		t.Fatal("no page came from the cache: the test does not test it")
+	}
+}
+
+// TestCachedPageEqualsLoaded: a tip or review taken from the render cache
+// has every field loading its file gives (its body and table of contents
+// aside, which a render converts again), a page bundle's cover included;
+// a field added to Page and forgotten by the cache fails here.
+func TestCachedPageEqualsLoaded(t *testing.T) {
+	ts := MustSite(t)
+	dir := ts.Path("countries/japan/tips/onsen")
+	MustWrite(t, filepath.Join(dir, "index.md"), bundleTip)
+	MustWrite(t, filepath.Join(dir, "onsen.jpg"), string(pngOf(t, 60, 40)))
+	MustWrite(t, filepath.Join(dir, "map.png"), string(pngOf(t, 30, 20)))
+	MustWrite(t, ts.Path("countries/japan/tips/dated.md"), "---\ntitle: Dated\ndate: 2025-03-01T09:00:00+09:00\n"+
+		"tags: [Rail, 교통]\nweight: 2\nauthor: Kim\nlang: en-GB\nsummary: Short.\n---\n한국어 본문입니다.\n")
+	b := MustBuilder(t, ts, nil)
+	MustBuild(t, b)
+	b.rc = b.openRenderCache()
+	if len(b.rc.entries) == 0 {
+		t.Fatal("no entries in the cache")
+	}
+	n := 0
+	for rel := range b.rc.entries {
+		path := ts.Path(rel)
+		cached, _ := b.loadFile(path)
+		if cached == nil || cached.cached == nil || cached.cached.raw == "" {
+			t.Fatalf("%s: not taken from the cache", rel)
+		}
+		b.rc = nil
+		loaded, errs := b.loadFile(path)
+		b.rc = b.openRenderCache()
+		if loaded == nil {
+			t.Fatalf("%s: %v", rel, errs)
+		}
+		if cached.search.doc == nil && !loaded.Draft {
+			t.Errorf("%s: no search doc in the cache", rel)
+		}
+		for _, p := range []*Page{cached, loaded} {
+			p.Body, p.TOC, p.search, p.cached = "", nil, pageSearch{}, nil
+		}
+		if !reflect.DeepEqual(cached, loaded) {
+			t.Errorf("%s: from the cache\n%+v\nloaded\n%+v", rel, cached, loaded)
+		}
+		n++
+	}
+	if n < 6 {
+		t.Errorf("compared %d pages", n)
 	}
 }
