@@ -6,7 +6,9 @@
 #   SIZES=10000 IMAGES=1000 TOOLS=beforetrip bench/build.sh   # 1,000 of them with a cover photo
 #
 # Generates sites into bench/out/<n>/ (gitignored), builds the binary once,
-# and times `beforetrip build` cold (empty public/) and warm (nothing changed)
+# and times `beforetrip build` cold (empty public/ and caches), warm with
+# --no-cache (nothing changed, everything rendered again) and restart
+# (nothing changed, the render cache of the previous run: a new process)
 # with /usr/bin/time -v: wall clock, user and system CPU, and max RSS. A cold
 # build also starts without the image cache; a warm one must resize nothing
 # (the script fails if its summary says it resized images). When `hugo`
@@ -63,6 +65,7 @@ median() {
 
 rows=()
 notes=()
+declare -A WALL CPU RSS # "tool/kind/pages" → median run's wall s, user+sys s, MiB
 # timed TOOL PAGES BUILD PREPARE CMD...: adds the median run of CMD as a row.
 timed() {
 	local tool=$1 pages=$2 kind=$3 prep=$4 w u s r
@@ -71,7 +74,14 @@ timed() {
 	read -r w u s r < <(PREPARE=$prep median "$@") || true
 	[ -n "${w:-}" ] || { echo "bench/build.sh: $tool $kind failed" >&2; exit 1; }
 	rows+=("| $tool | $pages | $kind | $w s | $u s | $s s | $r MiB |")
+	WALL[$tool/$kind/$pages]=$w
+	CPU[$tool/$kind/$pages]=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
+	RSS[$tool/$kind/$pages]=$r
 }
+
+# ratio A B: A/B to two decimals ("-" when either is missing).
+ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+ratios=()
 
 for n in $SIZES; do
 	site=$OUT/$n
@@ -81,10 +91,17 @@ for n in $SIZES; do
 
 	built=-
 	if has beforetrip; then
+		# cold: empty output folder, empty image and render caches.
 		clean_bt() { rm -rf "$site/public" "$site/data/cache"; }
 		timed beforetrip "$pages" cold clean_bt "$OUT/beforetrip" build --config "$site/config.yaml"
 		notes+=("- $n pages, cold: $(grep -h 'images resized' "$OUT/last.log" || echo 'no images resized')")
-		timed beforetrip "$pages" warm "" "$OUT/beforetrip" build --config "$site/config.yaml"
+		# warm without the render cache: a new process renders every page
+		# again over an unchanged output folder (what restarts cost before).
+		timed beforetrip "$pages" "warm --no-cache" "" "$OUT/beforetrip" build --no-cache --config "$site/config.yaml"
+		# restart: a new process over unchanged content with the render
+		# cache of the previous build (deploys, CI keeping data/, serve restarts).
+		timed beforetrip "$pages" restart "" "$OUT/beforetrip" build --config "$site/config.yaml"
+		notes+=("- $n pages, restart: $(grep -h 'from the render cache' "$OUT/last.log")")
 		if grep -q 'images resized' "$OUT/last.log"; then
 			echo "bench/build.sh: the warm build resized images: $(grep -h 'images resized' "$OUT/last.log")" >&2
 			exit 1
@@ -98,6 +115,9 @@ for n in $SIZES; do
 		timed hugo "$pages" warm "" "$HUGO" --source "$site/hugo" --quiet
 		hbuilt=$(find "$site/public-hugo" -name '*.html' | wc -l)
 		notes+=("- $n pages: HTML files written: beforetrip $built, Hugo $hbuilt")
+		for k in cold "warm --no-cache" restart; do
+			ratios+=("| $n | beforetrip $k | $(ratio "${WALL[beforetrip/$k/$pages]:-}" "${WALL[hugo/cold/$pages]}") | $(ratio "${WALL[beforetrip/$k/$pages]:-}" "${WALL[hugo/warm/$pages]}") | $(ratio "${CPU[beforetrip/$k/$pages]:-}" "${CPU[hugo/cold/$pages]}") | $(ratio "${RSS[beforetrip/$k/$pages]:-}" "${RSS[hugo/cold/$pages]}") |")
+		done
 	fi
 done
 
@@ -109,3 +129,11 @@ echo "|---|---:|---|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 printf '%s\n' "${notes[@]}"
+if [ ${#ratios[@]} -gt 0 ]; then
+	echo
+	echo "Ratios to Hugo in this run (issue 20 targets: cold wall ≤ 0.2× Hugo, restart wall ≤ 0.1×, RSS ≤ 0.1×):"
+	echo
+	echo "| pages | build | wall / Hugo cold | wall / Hugo warm | CPU / Hugo cold | RSS / Hugo cold |"
+	echo "|---:|---|---:|---:|---:|---:|"
+	printf '%s\n' "${ratios[@]}"
+fi
