@@ -15,7 +15,8 @@ import (
 )
 
 // TestRebuildMatchesFullBuild applies random edits (titles, bodies, dates,
-// tags, weights, drafts, new and deleted pages, likes, comments, reader
+// tags, weights, drafts, new and deleted pages, pages of their own and
+// their translations, likes, comments, reader
 // reviews, time passing over scheduled pages) one at a time and checks after every Rebuild that the output
 // folder equals a full build of the same input: the dependency graph
 // misses nothing, pagination and truncated lists included, and the search
@@ -68,7 +69,7 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 	for step := 0; step < 50; step++ {
 		var ch Changes
 		var what string
-		switch op := r.IntN(7); {
+		switch op := r.IntN(8); {
 		case op <= 1 || len(files) == 0: // new or rewritten page
 			c, sec := pick(countries), pick([]string{"tips", "reviews"})
 			path := ts.Path(fmt.Sprintf("countries/%s/%s/p%d.md", c, sec, r.IntN(12)))
@@ -121,6 +122,15 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 			}
 			MustWrite(t, path, "---\n"+fm+"\n---\n"+body)
 			ch.Files, what = []string{path}, "changes of "+c
+		case op == 7: // a page of its own (or its translation) written or deleted: footers, manifest, home
+			path := ts.Path("pages/" + pick([]string{"about", "privacy", "terms"}) + pick([]string{"", ".ko"}) + ".md")
+			ch.Files, what = []string{path}, "page of its own "+path
+			if r.IntN(4) == 0 {
+				os.Remove(path)
+				break
+			}
+			MustWrite(t, path, fmt.Sprintf("---\ntitle: %q\nfooter: %v\nweight: %d\ndraft: %v\n---\n%s\n",
+				fmt.Sprintf("Own %d", r.IntN(3)), r.IntN(2) == 0, r.IntN(2), r.IntN(6) == 0, pick(wordPool)))
 		default: // body-only edit
 			path := pick(files)
 			src, err := os.ReadFile(path)
