@@ -93,14 +93,22 @@ func (s *Server) checkLogin(c *fiber.Ctx) (*beforetrip.User, error) {
 	}
 	// An account locked by guesses under its other spelling (username or
 	// e-mail) answers like an unknown user: see limits.accountAttempt.
-	if u == nil || err != nil || !s.limits.accountAttempt(u.ID) {
+	allowed := false
+	if u != nil && err == nil {
+		if allowed, err = s.limits.accountAttempt(c.UserContext(), u.ID); err != nil {
+			return nil, err
+		}
+	}
+	if !allowed {
 		s.hasher.verify(s.hasher.dummy(), req.Password)
 		return nil, errLogin
 	}
 	if !s.hasher.verify(u.PasswordHash, req.Password) {
 		return nil, errLogin
 	}
-	s.limits.loginSucceeded(ip, login, u.ID)
+	if err := s.limits.loginSucceeded(c.UserContext(), ip, login, u.ID); err != nil {
+		return nil, err
+	}
 	if u.IsBlocked(s.tokens.now()) {
 		return nil, blocked(u)
 	}

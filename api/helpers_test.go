@@ -125,7 +125,7 @@ func mustServerWith(tb testing.TB, services func(*Services), setup func(*Server)
 		ts.mu.Unlock()
 	})
 	svc := Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db,
-		Popular: db, Pages: index, Accounts: db, Mail: db, Health: db, Notifier: notifier}
+		Popular: db, Pages: index, Accounts: db, Mail: db, Health: db, Logins: db, Notifier: notifier}
 	if services != nil {
 		services(&svc)
 	}

@@ -128,8 +128,7 @@ func (s *Server) checkCurrentPassword(c *fiber.Ctx, u *beforetrip.User, password
 	if !s.hasher.verify(u.PasswordHash, password) {
 		return beforetrip.Invalid(field, "Wrong password.")
 	}
-	s.limits.loginSucceeded(ip, u.Username, u.ID)
-	return nil
+	return s.limits.loginSucceeded(c.UserContext(), ip, u.Username, u.ID)
 }
 
 // verifyTokenMail is the compose step of a verification mail for the

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"sync"
@@ -107,13 +108,22 @@ func (b *bucketSet) sweep(now time.Time) {
 
 // limits are the API's rate limits (DESIGN.md): failed logins per IP, per
 // login name as typed and per account, registrations per IP, writes per
-// user, stored bytes per user.
+// user, stored bytes per user. The failed-login buckets are kept in the
+// store (logins), so every instance on one store counts the same guesses;
+// the others are per process (docs/scale.md).
 type limits struct {
-	loginIP, loginName, loginAccount, register, writes, storage, reads *bucketSet
+	logins                           beforetrip.LoginLimits
+	now                              func() time.Time
+	register, writes, storage, reads *bucketSet
 	// mailIP and mailAccount bound the account mails (reset links,
 	// verification) a stranger can make us send: 5 an hour each.
 	mailIP, mailAccount *bucketSet
 }
+
+// loginRate is the bucket of every failed-login key: 10 a minute. The
+// account's is the same size as the name's: one spelling alone empties
+// both at once, and the name answers first with its visible 429.
+var loginRate = beforetrip.Rate{Burst: 10, Per: time.Minute}
 
 // Defaults of Config.ReadLimit and Config.IPv6Prefix.
 const (
@@ -132,19 +142,16 @@ const (
 // folder by 265 MB).
 const StorageQuota = 1 << 20
 
-func newLimits(now func() time.Time, readsPerMinute int) *limits {
+func newLimits(now func() time.Time, readsPerMinute int, logins beforetrip.LoginLimits) *limits {
 	return &limits{
-		loginIP:   newBucketSet(10, time.Minute, now),
-		loginName: newBucketSet(10, time.Minute, now),
-		// Same size as loginName: one spelling alone empties both at
-		// once, and loginName answers first with its visible 429.
-		loginAccount: newBucketSet(10, time.Minute, now),
-		register:     newBucketSet(20, time.Hour, now),
-		writes:       newBucketSet(120, time.Minute, now),
-		mailIP:       newBucketSet(5, time.Hour, now),
-		mailAccount:  newBucketSet(5, time.Hour, now),
-		storage:      newBucketSet(StorageQuota, 24*time.Hour, now),
-		reads:        newBucketSet(readsPerMinute, time.Minute, now),
+		logins:      logins,
+		now:         now,
+		register:    newBucketSet(20, time.Hour, now),
+		writes:      newBucketSet(120, time.Minute, now),
+		mailIP:      newBucketSet(5, time.Hour, now),
+		mailAccount: newBucketSet(5, time.Hour, now),
+		storage:     newBucketSet(StorageQuota, 24*time.Hour, now),
+		reads:       newBucketSet(readsPerMinute, time.Minute, now),
 	}
 }
 
@@ -155,20 +162,25 @@ func rateLimited(c *fiber.Ctx, wait time.Duration) error {
 		int(math.Ceil(wait.Seconds())))
 }
 
+// Keys of the failed-login buckets in the store.
+func loginIPKey(ip string) string      { return "ip:" + ip }
+func loginNameKey(name string) string  { return "name:" + name }
+func loginAccountKey(id uint64) string { return "account:" + strconv.FormatUint(id, 10) }
+
 // loginAttempt spends one token of the IP and one of the name before the
 // password is checked, so a burst of parallel guesses cannot all pass the
 // check before the first failure is counted; loginSucceeded gives them
 // back, so readers who log in correctly are never limited. While either
-// bucket is empty every attempt is refused.
+// bucket is empty every attempt is refused (and spends nothing).
 func (l *limits) loginAttempt(c *fiber.Ctx, ip, name string) error {
 	if l == nil {
 		return nil
 	}
-	if w := l.loginIP.take(ip); w > 0 {
-		return rateLimited(c, w)
+	w, err := l.logins.TakeLoginTokens(c.UserContext(), []string{loginIPKey(ip), loginNameKey(name)}, loginRate, l.now())
+	if err != nil {
+		return err
 	}
-	if w := l.loginName.take(name); w > 0 {
-		l.loginIP.give(ip)
+	if w > 0 {
 		return rateLimited(c, w)
 	}
 	return nil
@@ -181,21 +193,21 @@ func (l *limits) loginAttempt(c *fiber.Ctx, ip, name string) error {
 // ten guesses on a public username, then one on a candidate e-mail, would
 // tell whether that e-mail is the user's. The tokens loginAttempt took
 // stay spent, as for any failed login, so nothing else differs either.
-func (l *limits) accountAttempt(userID uint64) bool {
+func (l *limits) accountAttempt(ctx context.Context, userID uint64) (bool, error) {
 	if l == nil {
-		return true
+		return true, nil
 	}
-	return l.loginAccount.take(strconv.FormatUint(userID, 10)) == 0
+	w, err := l.logins.TakeLoginTokens(ctx, []string{loginAccountKey(userID)}, loginRate, l.now())
+	return w == 0, err
 }
 
 // loginSucceeded gives back the tokens of a correct login.
-func (l *limits) loginSucceeded(ip, name string, userID uint64) {
+func (l *limits) loginSucceeded(ctx context.Context, ip, name string, userID uint64) error {
 	if l == nil {
-		return
+		return nil
 	}
-	l.loginIP.give(ip)
-	l.loginName.give(name)
-	l.loginAccount.give(strconv.FormatUint(userID, 10))
+	keys := []string{loginIPKey(ip), loginNameKey(name), loginAccountKey(userID)}
+	return l.logins.GiveLoginTokens(ctx, keys, loginRate, l.now())
 }
 
 func (l *limits) registration(c *fiber.Ctx, ip string) error {

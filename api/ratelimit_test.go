@@ -18,7 +18,9 @@ func withLimits(c *Config) { c.Limits = true }
 func limitedServer(t *testing.T, opts ...func(*Config)) *testServer {
 	t.Helper()
 	stopped := time.Now()
-	return mustServerSetup(t, func(s *Server) { s.limits = newLimits(func() time.Time { return stopped }, s.cfg.ReadLimit) },
+	return mustServerSetup(t, func(s *Server) {
+		s.limits = newLimits(func() time.Time { return stopped }, s.cfg.ReadLimit, s.svc.Logins)
+	},
 		append(opts, withLimits)...)
 }
 
@@ -182,7 +184,7 @@ func TestLimitsOffWarns(t *testing.T) {
 		var buf bytes.Buffer
 		ts := MustServer(t)
 		_, err := New(Config{JWTSecret: testSecret, BaseURL: "http://site.test/", Limits: on, Logger: slog.New(slog.NewTextHandler(&buf, nil))},
-			Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Moderation: ts.DB, Reviews: ts.DB, Popular: ts.DB, Pages: ts.Index, Accounts: ts.DB, Mail: ts.DB, Health: ts.DB})
+			Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Moderation: ts.DB, Reviews: ts.DB, Popular: ts.DB, Pages: ts.Index, Accounts: ts.DB, Mail: ts.DB, Health: ts.DB, Logins: ts.DB})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -122,6 +122,9 @@ type Services struct {
 	Notifier beforetrip.Notifier
 	// Health answers /api/readyz.
 	Health beforetrip.StoreHealth
+	// Logins keeps the failed-login limits (the store, shared by every
+	// instance on it).
+	Logins beforetrip.LoginLimits
 }
 
 // Server is the API: a fiber app with every route under /api.
@@ -149,7 +152,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if svc.Users == nil || svc.Sessions == nil || svc.Likes == nil || svc.Comments == nil ||
 		svc.Reviews == nil || svc.Popular == nil || svc.Pages == nil || svc.Moderation == nil ||
-		svc.Accounts == nil || svc.Mail == nil || svc.Health == nil {
+		svc.Accounts == nil || svc.Mail == nil || svc.Health == nil || svc.Logins == nil {
 		return nil, errors.New("api: every service but Notifier is required")
 	}
 	if svc.Notifier == nil {
@@ -175,7 +178,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		}
 	}
 	if cfg.Limits {
-		s.limits = newLimits(time.Now, s.cfg.ReadLimit)
+		s.limits = newLimits(time.Now, s.cfg.ReadLimit, svc.Logins)
 	} else {
 		logger.Warn("api: RATE LIMITS ARE OFF: logins, registrations and writes are unlimited; use only for load tests")
 	}

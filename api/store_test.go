@@ -33,6 +33,7 @@ type testStore interface {
 	beforetrip.Outbox
 	beforetrip.MailQueue
 	beforetrip.StoreHealth
+	beforetrip.LoginLimits
 	Verify() error
 	Close() error
 	Backup(w io.Writer) (int64, error)

@@ -22,6 +22,7 @@ type Store interface {
 	beforetrip.Outbox
 	beforetrip.MailQueue
 	beforetrip.SiteData
+	beforetrip.LoginLimits
 }
 
 // Store returns s with every call timed into
@@ -31,7 +32,7 @@ type Store interface {
 func (m *Metrics) Store(s Store) Store {
 	return timedStore{
 		users{m, s}, sessions{m, s}, likes{m, s}, popular{m, s}, comments{m, s}, reviews{m, s},
-		moderation{m, s}, accounts{m, s}, outbox{m, s}, mailQueue{m, s}, siteData{m, s},
+		moderation{m, s}, accounts{m, s}, outbox{m, s}, mailQueue{m, s}, siteData{m, s}, loginLimits{m, s},
 	}
 }
 
@@ -59,6 +60,7 @@ type timedStore struct {
 	outbox
 	mailQueue
 	siteData
+	loginLimits
 }
 
 // The wrappers below each time one interface; each method names its op.
@@ -386,4 +388,19 @@ func (w siteData) ReaderReview(ctx context.Context, id uint64) (*beforetrip.Revi
 func (w siteData) LikesSince(ctx context.Context, since time.Time) (map[string]int64, error) {
 	defer w.m.observeStore("LikesSince", time.Now())
 	return w.next.LikesSince(ctx, since)
+}
+
+type loginLimits struct {
+	m    *Metrics
+	next beforetrip.LoginLimits
+}
+
+func (w loginLimits) TakeLoginTokens(ctx context.Context, keys []string, r beforetrip.Rate, now time.Time) (time.Duration, error) {
+	defer w.m.observeStore("TakeLoginTokens", time.Now())
+	return w.next.TakeLoginTokens(ctx, keys, r, now)
+}
+
+func (w loginLimits) GiveLoginTokens(ctx context.Context, keys []string, r beforetrip.Rate, now time.Time) error {
+	defer w.m.observeStore("GiveLoginTokens", time.Now())
+	return w.next.GiveLoginTokens(ctx, keys, r, now)
 }

@@ -41,6 +41,11 @@ func (db *DB) PurgeSessionsEvery(ctx context.Context, interval time.Duration, lo
 		} else if n > 0 {
 			log.Info("store: purged expired account tokens", "tokens", n)
 		}
+		if n, err := db.purgeLoginLimits(ctx); err != nil && ctx.Err() == nil {
+			log.Error("store: purging login limits failed", "err", err)
+		} else if n > 0 {
+			log.Info("store: forgot refilled failed-login buckets", "buckets", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -42,6 +42,7 @@ var (
 	bucketOutbox         = []byte("outbox")             // mailID → Mail JSON (schema 6)
 	bucketOutboxDue      = []byte("outbox_due")         // sendAt unix ns(8) mailID(8) → "" (schema 6)
 	bucketReplyBatches   = []byte("outbox_batches")     // userID → mailID of the open reply batch (schema 6)
+	bucketLoginLimits    = []byte("login_limits")       // key → failed-login bucket (loginlimits.go, schema 9)
 )
 
 var keySchema = []byte("schema")
@@ -61,6 +62,7 @@ var migrations = []migration{
 	createV6MailBuckets,
 	createV7LikeTimes,
 	markV8Unseen,
+	createV9LoginLimits,
 }
 
 // createV1Buckets is schema version 1: every bucket the store uses.
@@ -125,6 +127,15 @@ func createV6MailBuckets(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// createV9LoginLimits is schema version 9: the failed-login token buckets,
+// kept in the store (beforetrip.LoginLimits) rather than in memory.
+func createV9LoginLimits(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketLoginLimits); err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketLoginLimits, err)
 	}
 	return nil
 }

@@ -30,6 +30,7 @@ type siteStore interface {
 	beforetrip.Outbox
 	beforetrip.MailQueue
 	beforetrip.StoreHealth
+	beforetrip.LoginLimits
 	admin.Store
 	PurgeSessionsEvery(ctx context.Context, interval time.Duration, log *slog.Logger)
 	Close() error

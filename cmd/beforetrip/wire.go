@@ -177,7 +177,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	}
 	s.api, err = api.New(o.apiConfig(observer), api.Services{
 		Users: svc, Sessions: svc, Likes: svc, Comments: svc, Moderation: svc, Reviews: svc, Popular: svc,
-		Pages: s.pages, Accounts: svc, Mail: s.mail, Notifier: s.notifier(), Health: db,
+		Pages: s.pages, Accounts: svc, Mail: s.mail, Notifier: s.notifier(), Health: db, Logins: svc,
 	})
 	if err != nil {
 		s.close()

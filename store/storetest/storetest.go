@@ -27,6 +27,7 @@ type Store interface {
 	beforetrip.MailQueue
 	beforetrip.AccountService
 	beforetrip.ModerationService
+	beforetrip.LoginLimits
 }
 
 // Backend is one store implementation under test.
@@ -87,6 +88,7 @@ func Run(t *testing.T, b Backend) {
 		{"FirstShownOnce", b.testFirstShownOnce},
 		{"BlockTimedAndPurge", b.testBlockTimedAndPurge},
 		{"LocksAndPins", b.testLocksAndPins},
+		{"LoginLimits", b.testLoginLimits},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, tt.fn)
