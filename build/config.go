@@ -113,6 +113,9 @@ type Builder struct {
 	nextSearchFiles map[string][]byte
 	searchCtxs      map[string]*searchCtx
 	searchOpts      []search.Option // tests: tiny shards
+	// noIndex leaves the search index out of full builds: only
+	// BenchmarkIndexOverhead10k sets it, to measure what indexing adds.
+	noIndex bool
 	// The content folder with symbolic links resolved (see resolvesInside).
 	rootOnce    sync.Once
 	realRoot    string

@@ -34,7 +34,7 @@ func indexed(p *Page) bool {
 // analyse computes p's search doc from its HTML; a page whose HTML was
 // dropped after rendering is read again.
 func (b *Builder) analyse(p *Page) error {
-	if p.search.doc != nil || !indexed(p) {
+	if p.search.doc != nil || !indexed(p) || b.noIndex {
 		return nil
 	}
 	body, _, err := b.pageBody(p)
@@ -115,6 +115,9 @@ func (b *Builder) searchDocs(s *site) ([]*search.Doc, []search.Country, error) {
 // ones in dirty (nil: a full build renders them all). It returns the
 // index files published before that s no longer has.
 func (b *Builder) syncSearch(s *site, idx *search.Index, dirty map[string]bool) ([]string, error) {
+	if b.noIndex {
+		return nil, nil
+	}
 	docs, countries, err := b.searchDocs(s)
 	if err != nil {
 		return nil, fmt.Errorf("build: search index: %w", err)

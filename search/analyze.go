@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
-	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -25,38 +24,6 @@ func Terms(text string) []string {
 	var out []string
 	eachWord(text, func(w string) { out = append(out, wordTerms(w)...) })
 	return out
-}
-
-// eachWord calls f with the words of text: UAX #29 word segments that hold
-// a letter or a digit, with adjacent segments of bigram scripts merged
-// (segmenters differ on where such runs break: uniseg cuts Han character
-// by character, a browser's Intl.Segmenter by dictionary).
-func eachWord(text string, f func(string)) {
-	text = norm.NFC.String(text)
-	state := -1
-	var seg, pending string
-	pendingEnd := -1
-	pos := 0
-	for text != "" {
-		seg, text, state = uniseg.FirstWordInString(text, state)
-		start := pos
-		pos += len(seg)
-		if !isWord(seg) {
-			continue
-		}
-		if pending != "" && pendingEnd == start && allBigram(seg) && endsBigram(pending) {
-			pending += seg
-			pendingEnd = pos
-			continue
-		}
-		if pending != "" {
-			f(pending)
-		}
-		pending, pendingEnd = seg, pos
-	}
-	if pending != "" {
-		f(pending)
-	}
 }
 
 func isWord(seg string) bool {

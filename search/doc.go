@@ -63,13 +63,24 @@ type Source struct {
 // NewDoc analyses src.
 func NewDoc(src Source) *Doc {
 	best := map[string]Field{}
+	// Each distinct word of a field is analysed once: a page repeats
+	// most of its words, and fields come lowest first, so a word seen in
+	// this field already gave its terms this field.
+	seen := map[string]bool{}
 	add := func(f Field, texts ...string) {
+		clear(seen)
 		for _, s := range texts {
-			for _, t := range Terms(s) {
-				if old, ok := best[t]; !ok || f > old {
-					best[t] = f
+			eachWord(s, func(w string) {
+				if seen[w] {
+					return
 				}
-			}
+				seen[w] = true
+				for _, t := range wordTerms(w) {
+					if old, ok := best[t]; !ok || f > old {
+						best[t] = f
+					}
+				}
+			})
 		}
 	}
 	add(FieldBody, src.Body)

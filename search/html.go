@@ -3,6 +3,8 @@ package search
 import (
 	"html"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // PlainText extracts the text of rendered page HTML (goldmark's output or
@@ -10,7 +12,8 @@ import (
 // block elements separated by spaces. Anchor links marked aria-hidden
 // (the "#" after headings) are left out, so are <script> and <style>.
 func PlainText(h string) (headings []string, text string) {
-	var body, head strings.Builder
+	var head strings.Builder
+	body := spaced{b: make([]byte, 0, len(h)/2)}
 	inHead, skip := false, ""
 	for h != "" {
 		i := strings.IndexByte(h, '<')
@@ -22,7 +25,7 @@ func PlainText(h string) (headings []string, text string) {
 			if strings.IndexByte(t, '&') >= 0 {
 				t = html.UnescapeString(t)
 			}
-			body.WriteString(t)
+			body.write(t)
 			if inHead {
 				head.WriteString(t)
 			}
@@ -55,11 +58,43 @@ func PlainText(h string) (headings []string, text string) {
 			inHead = !closing
 		}
 		if !inline[name] {
-			body.WriteByte(' ')
+			body.space = len(body.b) > 0
 		}
 	}
-	return headings, strings.Join(strings.Fields(body.String()), " ")
+	return headings, string(body.b)
 }
+
+// spaced collects text with runs of white space (unicode.IsSpace) written
+// as one space and none at the ends, as strings.Fields then Join would,
+// without the copy of the whole page they cost.
+type spaced struct {
+	b     []byte
+	space bool // a space is due before the next non-space
+}
+
+func (w *spaced) write(s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		n, sp := 1, asciiSpace[c]
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			sp = unicode.IsSpace(r)
+		}
+		if sp {
+			w.space = len(w.b) > 0
+		} else {
+			if w.space {
+				w.b = append(w.b, ' ')
+				w.space = false
+			}
+			w.b = append(w.b, s[i:i+n]...)
+		}
+		i += n
+	}
+}
+
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // inline elements do not separate words.
 var inline = map[string]bool{"a": true, "em": true, "strong": true, "code": true, "del": true, "span": true,

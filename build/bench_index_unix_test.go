@@ -1,0 +1,49 @@
+//go:build unix
+
+package build
+
+import (
+	"os"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkIndexOverhead10k: cold builds of the 10k site with the search
+// index and without it (noIndex), in alternating pairs so that a shared
+// machine's load weighs on both alike; index-cpu-% is what indexing adds
+// to the build's CPU time (user+sys of the process), index-wall-% to its
+// wall time. The target is ≤ 15 %.
+func BenchmarkIndexOverhead10k(b *testing.B) {
+	ts := MustBenchSite(b, 10000)
+	var cpu, wall [2]time.Duration // with, without
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for k, off := range []bool{false, true} {
+			b.StopTimer()
+			os.RemoveAll(ts.Out)
+			bl := MustBuilder(b, ts, nil)
+			bl.noIndex = off
+			runtime.GC()
+			c, t := cpuTime(b), time.Now()
+			b.StartTimer()
+			MustBuild(b, bl)
+			wall[k] += time.Since(t)
+			cpu[k] += cpuTime(b) - c
+		}
+	}
+	b.ReportMetric(100*float64(cpu[0]-cpu[1])/float64(cpu[1]), "index-cpu-%")
+	b.ReportMetric(100*float64(wall[0]-wall[1])/float64(wall[1]), "index-wall-%")
+	b.ReportMetric(cpu[0].Seconds()/float64(b.N), "cpu-s-with")
+	b.ReportMetric(cpu[1].Seconds()/float64(b.N), "cpu-s-without")
+}
+
+// cpuTime is the user and system time of this process so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
