@@ -81,7 +81,6 @@ func (b *bucketSet) takeN(key string, n float64) time.Duration {
 	return 0
 }
 
-// give returns a token taken by take.
 func (b *bucketSet) give(key string) { b.giveN(key, 1) }
 
 // giveN returns n tokens taken by takeN.

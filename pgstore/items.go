@@ -109,11 +109,3 @@ func (it *item) result(old *item) *beforetrip.ModResult {
 	return &beforetrip.ModResult{Kind: it.kind, Comment: it.c, Review: it.r,
 		WasPublic: old.shown(), IsPublic: it.shown(), FirstShown: it.mod().Shown(it.shown())}
 }
-
-// pending: the item waits for a moderator (pre-moderation).
-func (it *item) pending() bool {
-	if it.c != nil {
-		return it.c.Pending
-	}
-	return it.r.Pending
-}

@@ -99,13 +99,6 @@ func (it *item) mod() *beforetrip.Moderation {
 	return &it.r.Moderation
 }
 
-func (it *item) pending() bool {
-	if it.c != nil {
-		return it.c.Pending
-	}
-	return it.r.Pending
-}
-
 func (it *item) setPending(p bool) {
 	if it.c != nil {
 		it.c.Pending = p
