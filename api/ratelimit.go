@@ -81,8 +81,6 @@ func (b *bucketSet) takeN(key string, n float64) time.Duration {
 	return 0
 }
 
-func (b *bucketSet) give(key string) { b.giveN(key, 1) }
-
 // giveN returns n tokens taken by takeN.
 func (b *bucketSet) giveN(key string, n float64) {
 	b.mu.Lock()
