@@ -88,6 +88,23 @@ func New(health beforetrip.StoreHealth, log *slog.Logger) *Metrics {
 	return m
 }
 
+// WatchLeader adds the gauge beforetrip_rebuild_leader, read from leading
+// on every scrape: 1 while this process runs the rebuild worker (always,
+// on bbolt; on PostgreSQL while it is the elected leader), else 0. Summed
+// over the instances of one database it must be 1: 0 means no instance
+// rebuilds the pages.
+func (m *Metrics) WatchLeader(leading func() bool) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "beforetrip_rebuild_leader",
+		Help: "1 while this process runs the rebuild worker (the elected leader on PostgreSQL), else 0.",
+	}, func() float64 {
+		if leading() {
+			return 1
+		}
+		return 0
+	}))
+}
+
 // ObserveRequest records one finished API request (api.RequestObserver).
 func (m *Metrics) ObserveRequest(method, route string, status int, d time.Duration) {
 	k := requestKey{method, route, status}

@@ -22,6 +22,7 @@ func (s *liveSite) startWorker(ctx context.Context, wg *sync.WaitGroup, stdout i
 	defer unsub()
 	following := make(chan error, 1)
 	if s.pg == nil {
+		s.leading.Store(true)
 		wg.Go(func() { s.worker.Run(ctx) })
 	} else {
 		wg.Go(func() {

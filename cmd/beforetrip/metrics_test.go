@@ -51,7 +51,8 @@ func scrape(tb testing.TB, s *testServer) map[string]float64 {
 // TestServeMetrics scrapes a real `serve` after real requests and a like's
 // real rebuild: request counts carry the route pattern (not the path), the
 // builds their kind, the store calls their method, the backlog gauges are
-// read, and the Go and process collectors are there.
+// read, the process leads the rebuilds, and the Go and process collectors
+// are there.
 func TestServeMetrics(t *testing.T) {
 	t.Setenv("BEFORETRIP_METRICS_ADDR", "127.0.0.1:0")
 	s := MustStartServe(t)
@@ -92,6 +93,7 @@ func TestServeMetrics(t *testing.T) {
 		{`beforetrip_moderation_queue_items{queue="pending"}`, 0},
 		{`beforetrip_moderation_queue_items{queue="reported"}`, 0},
 		{`beforetrip_outbox_mails`, 0},
+		{`beforetrip_rebuild_leader`, 1}, // on bbolt the one process rebuilds
 		{`go_goroutines`, 1},
 		{`process_cpu_seconds_total`, 0},
 	} {

@@ -90,7 +90,9 @@ type liveSite struct {
 	holder  string // who holds the output folder's lock, as its lock file says
 	// pg is the store when it is PostgreSQL: the rebuild worker runs only
 	// while this process is the rebuild leader (leader.go).
-	pg        *pgstore.DB
+	pg *pgstore.DB
+	// leading is true while the rebuild worker runs here: from start on
+	// bbolt, while this process is the elected leader on PostgreSQL.
 	leading   atomic.Bool
 	outDir    string
 	storeName string // store.url without secrets, for the start log
@@ -155,6 +157,7 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		}
 		s.metrics = metrics.New(db, o.log)
 		svc, observer = s.metrics.Store(db), s.metrics
+		s.metrics.WatchLeader(s.leading.Load)
 		hooks = append(hooks, func(r live.Result) { s.metrics.ObserveRebuild(r.Full, r.Err, r.Done.Sub(r.Started)) })
 	}
 	opts := []live.Option{

@@ -3,7 +3,9 @@ package durability
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +32,9 @@ const takeover = 5 * time.Second
 //   - kill -9 of the instance that follows;
 //   - `pg_ctl stop -m immediate` and a restart of PostgreSQL;
 //
-// and at the end no acknowledged write is lost, nothing refused is stored,
+// through all of which the gauge beforetrip_rebuild_leader on each
+// instance's metrics listener says which one leads (1) and which follow
+// (0); and at the end no acknowledged write is lost, nothing refused is stored,
 // pgstore's Verify finds counters equal to the likes, and the published
 // page shows the store's count.
 func TestScaleOutPostgres(t *testing.T) {
@@ -41,8 +45,17 @@ func TestScaleOutPostgres(t *testing.T) {
 	bin := harness.MustBinary(t)
 	a, b := harness.NewServer(t, bin), harness.NewServer(t, bin)
 	b.Out = a.Out // one host, one published folder
+	metricsOf := map[*harness.Server]string{}
 	for _, s := range []*harness.Server{a, b} {
-		s.Env = append(s.Env, "BEFORETRIP_STORE_URL="+url)
+		metricsOf[s] = fmt.Sprintf("127.0.0.1:%d", harness.FreePort(t))
+		s.Env = append(s.Env, "BEFORETRIP_STORE_URL="+url, "BEFORETRIP_METRICS_ADDR="+metricsOf[s])
+	}
+	// gauges waits until the leader gauges of the servers are want.
+	gauges := func(want map[*harness.Server]float64) {
+		t.Helper()
+		for s, v := range want {
+			waitLeaderGauge(t, metricsOf[s], v)
+		}
 	}
 	step("cluster up")
 	a.MustBuildSite()
@@ -53,6 +66,7 @@ func TestScaleOutPostgres(t *testing.T) {
 	if !strings.Contains(b.Log(), "another instance leads") {
 		t.Fatalf("second instance does not follow:\n%s", b.Log())
 	}
+	gauges(map[*harness.Server]float64{a: 1, b: 0})
 
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
@@ -96,6 +110,7 @@ func TestScaleOutPostgres(t *testing.T) {
 	underLoad(workers, &acked, 40, func() { a.Kill(); killed = time.Now() })
 	waitLog(t, b, "rebuild: leading", takeover-time.Since(killed))
 	t.Logf("b leads %s after a was killed", time.Since(killed).Round(time.Millisecond))
+	gauges(map[*harness.Server]float64{b: 1})
 	liker := b.MustAccount(t, "survivor")
 	if st, _, err := liker.Do(context.Background(), "PUT", "/api/likes?page="+tip.ID, nil); err != nil || st != 200 {
 		t.Fatalf("like through the survivor: %d %v", st, err)
@@ -108,6 +123,7 @@ func TestScaleOutPostgres(t *testing.T) {
 	if !strings.Contains(a.Log(), "another instance leads") {
 		t.Fatalf("restarted instance does not follow:\n%s", a.Log())
 	}
+	gauges(map[*harness.Server]float64{a: 0, b: 1})
 	spread(a, b)
 	underLoad(workers, &acked, 40, a.Kill)
 	a.Start()
@@ -133,6 +149,20 @@ func TestScaleOutPostgres(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	harness.WaitFor(t, time.Minute, "one leader gauge at 1, the other at 0", func() error {
+		ga, err := leaderGauge(metricsOf[a])
+		if err != nil {
+			return err
+		}
+		gb, err := leaderGauge(metricsOf[b])
+		if err != nil {
+			return err
+		}
+		if ga+gb != "01" && ga+gb != "10" {
+			return fmt.Errorf("a %s, b %s", ga, gb)
+		}
+		return nil
+	})
 	if st, _, err := liker.Do(context.Background(), "DELETE", "/api/likes?page="+tip.ID, nil); err != nil || st != 200 {
 		t.Fatalf("unlike after the restart: %d %v", st, err)
 	}
@@ -177,6 +207,39 @@ func waitLog(t *testing.T, s *harness.Server, want string, within time.Duration)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// waitLeaderGauge waits (up to a minute: the machine may be loaded) until
+// the metrics listener at addr reports beforetrip_rebuild_leader = want.
+func waitLeaderGauge(t *testing.T, addr string, want float64) {
+	t.Helper()
+	harness.WaitFor(t, time.Minute, fmt.Sprintf("beforetrip_rebuild_leader %v at %s", want, addr), func() error {
+		got, err := leaderGauge(addr)
+		if err == nil && got != fmt.Sprint(want) {
+			err = fmt.Errorf("beforetrip_rebuild_leader %s", got)
+		}
+		return err
+	})
+}
+
+// leaderGauge scrapes the metrics listener at addr and returns the value
+// of beforetrip_rebuild_leader as written there.
+func leaderGauge(addr string) (string, error) {
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	_, rest, ok := strings.Cut(string(body), "\nbeforetrip_rebuild_leader ")
+	if !ok {
+		return "", fmt.Errorf("no beforetrip_rebuild_leader in %d bytes of metrics", len(body))
+	}
+	got, _, _ := strings.Cut(rest, "\n")
+	return got, nil
 }
 
 // waitPublished waits until the country's tips list in out shows the like
