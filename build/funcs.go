@@ -12,9 +12,9 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-// templateFuncs are the functions the theme's templates call. It is one
-// table, longer than a function should be, on purpose: the theme's whole
-// vocabulary in one place.
+// templateFuncs are the functions the theme's templates call. It is long
+// because it is one table on purpose: the theme's whole vocabulary in one
+// place.
 func (b *Builder) templateFuncs(th *theme) template.FuncMap {
 	dateLayout := th.T("date_format")
 	if dateLayout == "date_format" {

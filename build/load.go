@@ -250,13 +250,35 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	p := &Page{Kind: pl.kind, Country: pl.country, Section: pl.section, Slug: pl.slug, File: file, Path: path, FileLang: pl.lang,
 		src: xxhash.Sum64(data)}
 	b.readCommon(r, p)
-	if p.Kind == beforetrip.KindPage {
+	b.readKindFields(r, p, fm)
+	if len(r.errs) > 0 {
+		return nil, r.errs
+	}
+	cover := b.readCover(r, p)
+	if len(r.errs) > 0 {
+		return nil, r.errs
+	}
+	deps, errs := b.convertBody(p, fm, cover)
+	if errs != nil {
+		return nil, errs
+	}
+	if cacheable {
+		p.cached = newCacheEntry(rel, p, data, cover, deps)
+	}
+	return p, nil
+}
+
+// readKindFields reads the fields only pages and countries have, gives p
+// its ID and checks its slugs; problems go to r.errs. It warns about a home
+// page with body text, which is no longer shown.
+func (b *Builder) readKindFields(r *fieldReader, p *Page, fm *frontMatter) {
+	switch p.Kind {
+	case beforetrip.KindPage:
 		p.Footer = r.boolean("footer")
 		if p.Lang == "" {
-			p.Lang = pl.lang
+			p.Lang = p.FileLang
 		}
-	}
-	if p.Kind == beforetrip.KindCountry {
+	case beforetrip.KindCountry:
 		p.Checklist = readChecklist(r)
 		if c := p.Checklist; b.cfg.Language == beforetrip.LangKorean && c.NameKo != "" {
 			// The ko build names countries in Korean everywhere.
@@ -268,7 +290,7 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		if p.Title == "" {
 			p.Title = p.Checklist.Name
 		}
-		p.Slug = pl.country
+		p.Slug = p.Country
 	}
 	p.ID = pageID(p)
 	checkSlugs(r, p)
@@ -277,21 +299,21 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 		// to a page of its own. A warning, not an error: older sites
 		// still build.
 		b.log.Warn("build: the home page shows no body text: move it to content/pages/about.md (shown at /about/)",
-			"file", file)
+			"file", p.File)
 	}
-	if len(r.errs) > 0 {
-		return nil, r.errs
-	}
-	cover := b.readCover(r, p)
-	if len(r.errs) > 0 {
-		return nil, r.errs
-	}
+}
+
+// convertBody renders the page's Markdown and fills in what derives from
+// it: body, images, language, table of contents and summary. cover is the
+// source file of the cover image, if any. It returns the image files the
+// page depends on, for the render cache.
+func (b *Builder) convertBody(p *Page, fm *frontMatter, cover string) ([]imageDep, Errors) {
 	var imgs imageUse
-	doc, err := b.md.ConvertWith(fm.body, b.imageFunc(path, &imgs))
+	doc, err := b.md.ConvertWith(fm.body, b.imageFunc(p.Path, &imgs))
 	if err != nil {
-		return nil, Errors{{File: file, Line: 1, Msg: "render Markdown: " + err.Error()}}
+		return nil, Errors{{File: p.File, Line: 1, Msg: "render Markdown: " + err.Error()}}
 	}
-	if errs := b.imageErrors(file, fm, doc); len(errs) > 0 {
+	if errs := b.imageErrors(p.File, fm, doc); len(errs) > 0 {
 		return nil, errs
 	}
 	if p.Cover != nil {
@@ -304,10 +326,7 @@ func (b *Builder) loadFile(path string) (*Page, Errors) {
 	if p.Summary == "" {
 		p.Summary = summarize(doc.Plain, summaryLen)
 	}
-	if cacheable {
-		p.cached = newCacheEntry(rel, p, data, cover, imgs.deps)
-	}
-	return p, nil
+	return imgs.deps, nil
 }
 
 // checkSlugs reports a country or slug that is not a valid slug, and a

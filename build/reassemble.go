@@ -19,17 +19,9 @@ import (
 // It returns nil when the edit is not of that kind; added and gone are the
 // outputs this site has and the previous one had not, and the reverse.
 func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *site, swaps [][2]*Page, added, gone []string) {
-	for path, prev := range prevs {
-		next := st.files[path]
-		if prev == nil && next == nil {
-			continue // an ignored file: no page before or after
-		}
-		if prev == nil || next == nil || prev.ID != next.ID || prev.Kind != next.Kind ||
-			(prev.Kind != beforetrip.KindTip && prev.Kind != beforetrip.KindReview) ||
-			old.pages[prev.ID] != prev || !b.published(next) || !slices.Equal(prev.Images, next.Images) {
-			return nil, nil, nil, nil
-		}
-		swaps = append(swaps, [2]*Page{prev, next})
+	swaps, ok := b.movedPages(old, prevs, st)
+	if !ok {
+		return nil, nil, nil, nil
 	}
 	s = &site{pages: maps.Clone(old.pages), home: old.home, countries: old.countries, footer: old.footer,
 		lists: maps.Clone(old.lists), tags: old.tags, tagBySlug: old.tagBySlug, counts: st.counts,
@@ -78,6 +70,34 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 	if tagsChanged {
 		s.retag(touched, old)
 	}
+	s.noteMoves(old, swaps, touched)
+	return s, swaps, added, gone
+}
+
+// movedPages pairs each page of prevs with the page its file has now. ok
+// is false when some edit is not one reassemble handles: a page added,
+// removed, renamed or unpublished, not a tip or review, not the one old
+// shows, or with other images.
+func (b *Builder) movedPages(old *site, prevs map[string]*Page, st *state) (swaps [][2]*Page, ok bool) {
+	for path, prev := range prevs {
+		next := st.files[path]
+		if prev == nil && next == nil {
+			continue // an ignored file: no page before or after
+		}
+		if prev == nil || next == nil || prev.ID != next.ID || prev.Kind != next.Kind ||
+			(prev.Kind != beforetrip.KindTip && prev.Kind != beforetrip.KindReview) ||
+			old.pages[prev.ID] != prev || !b.published(next) || !slices.Equal(prev.Images, next.Images) {
+			return nil, false
+		}
+		swaps = append(swaps, [2]*Page{prev, next})
+	}
+	return swaps, true
+}
+
+// noteMoves tells s which manifest entries to compute again after swaps,
+// the moved pages and the touched tags (the others are old's), and counts
+// a tag that appeared or vanished.
+func (s *site) noteMoves(old *site, swaps [][2]*Page, touched map[string]*list) {
 	if old.metaErr == nil {
 		// nil when never computed: then computed whole.
 		s.metaBase, s.metaBaseJSON = old.metas, old.metaJSON
@@ -98,7 +118,6 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 			}
 		}
 	}
-	return s, swaps, added, gone
 }
 
 // countsOnly reports whether changes are only like and comment counts.

@@ -47,70 +47,14 @@ func (b *Builder) siteView(th *theme) *siteView {
 		AccountI18N: th.account}
 }
 
-// render writes the bytes of o into w.
+// render writes the bytes of o into w: outputs made of data are written
+// as they are, the others execute their theme template with view(o).
 func (r *renderer) render(o *output, w *bytes.Buffer) error {
 	switch o.kind {
-	case outPage:
-		v, err := r.pageView(o)
-		if err != nil {
-			return err
-		}
-		return r.th.execute(w, o.tmpl, v)
-	case outList:
-		v, err := r.listView(o)
-		if err != nil {
-			return err
-		}
-		return r.th.execute(w, o.tmpl, v)
-	case outCountries:
-		v := r.baseView(o.id, beforetrip.KindList, r.th.T("countries_title"))
-		v.Continents = r.continents()
-		v.Crumbs = []crumb{{r.th.T("home"), ""}}
-		return r.th.execute(w, o.tmpl, v)
-	case outTags:
-		v := r.baseView(o.id, beforetrip.KindList, r.th.T("tags_title"))
-		v.Crumbs = []crumb{{r.th.T("home"), ""}}
-		for _, t := range r.s.tags {
-			v.Tags = append(v.Tags, tagView{Name: t.Name, Slug: t.Slug, Count: len(t.list.items)})
-		}
-		return r.th.execute(w, o.tmpl, v)
-	case outChanges:
-		return r.th.execute(w, o.tmpl, r.changesView(o))
-	case outAccount:
-		// The account pages are shells the account script fills from the
-		// API; they say nothing worth indexing.
-		view := strings.TrimPrefix(strings.TrimPrefix(o.id, "account"), "/")
-		if view == "" {
-			view = "account"
-		}
-		v := r.baseView(o.id, "account", r.th.T("account_title_"+view))
-		v.NoIndex, v.AccountView = true, view
-		v.Crumbs = []crumb{{r.th.T("home"), ""}}
-		return r.th.execute(w, o.tmpl, v)
-	case outAdmin:
-		v := r.baseView("admin", "admin", r.th.T("admin_title"))
-		v.NoIndex = true
-		v.Canonical = ""
-		return r.th.execute(w, o.tmpl, v)
-	case outSearchPage:
-		v := r.baseView(o.id, beforetrip.KindList, r.th.T("search_title"))
-		v.Crumbs = []crumb{{r.th.T("home"), ""}}
-		v.NoIndex = true
-		return r.th.execute(w, o.tmpl, v)
 	case outWebManifest:
 		data, err := r.webManifest()
 		w.Write(data)
 		return err
-	case outSaved:
-		v := r.baseView(o.id, "saved", r.th.T("saved_title"))
-		v.Crumbs = []crumb{{r.th.T("home"), ""}}
-		v.NoIndex = true
-		return r.th.execute(w, o.tmpl, v)
-	case out404:
-		v := r.baseView("404", "404", r.th.T("notfound_title"))
-		v.NoIndex = true
-		v.Canonical = ""
-		return r.th.execute(w, o.tmpl, v)
 	case outFeed:
 		return r.feed(w)
 	case outSitemap:
@@ -133,7 +77,67 @@ func (r *renderer) render(o *output, w *bytes.Buffer) error {
 		w.Write(data)
 		return nil
 	}
-	return fmt.Errorf("build: unknown output kind %d", o.kind)
+	v, err := r.view(o)
+	if err != nil {
+		return err
+	}
+	return r.th.execute(w, o.tmpl, v)
+}
+
+// view is what the theme template of o is executed with.
+func (r *renderer) view(o *output) (*view, error) {
+	switch o.kind {
+	case outPage:
+		return r.pageView(o)
+	case outList:
+		return r.listView(o)
+	case outChanges:
+		return r.changesView(o), nil
+	case outCountries:
+		v := r.baseView(o.id, beforetrip.KindList, r.th.T("countries_title"))
+		v.Continents = r.continents()
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		return v, nil
+	case outTags:
+		v := r.baseView(o.id, beforetrip.KindList, r.th.T("tags_title"))
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		for _, t := range r.s.tags {
+			v.Tags = append(v.Tags, tagView{Name: t.Name, Slug: t.Slug, Count: len(t.list.items)})
+		}
+		return v, nil
+	case outAccount:
+		// The account pages are shells the account script fills from the
+		// API; they say nothing worth indexing.
+		view := strings.TrimPrefix(strings.TrimPrefix(o.id, "account"), "/")
+		if view == "" {
+			view = "account"
+		}
+		v := r.baseView(o.id, "account", r.th.T("account_title_"+view))
+		v.NoIndex, v.AccountView = true, view
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		return v, nil
+	case outAdmin:
+		v := r.baseView("admin", "admin", r.th.T("admin_title"))
+		v.NoIndex = true
+		v.Canonical = ""
+		return v, nil
+	case outSearchPage:
+		v := r.baseView(o.id, beforetrip.KindList, r.th.T("search_title"))
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		v.NoIndex = true
+		return v, nil
+	case outSaved:
+		v := r.baseView(o.id, "saved", r.th.T("saved_title"))
+		v.Crumbs = []crumb{{r.th.T("home"), ""}}
+		v.NoIndex = true
+		return v, nil
+	case out404:
+		v := r.baseView("404", "404", r.th.T("notfound_title"))
+		v.NoIndex = true
+		v.Canonical = ""
+		return v, nil
+	}
+	return nil, fmt.Errorf("build: unknown output kind %d", o.kind)
 }
 
 func (r *renderer) baseView(id, kind, title string) *view {

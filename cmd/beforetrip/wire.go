@@ -107,22 +107,9 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	holder := o.command
-	if o.served != "" {
-		holder += " at " + o.served
-	}
-	kind, _, err := parseStoreURL(o.storeURL, o.dataDir)
+	holder, release, err := claimOutput(o)
 	if err != nil {
 		return nil, err
-	}
-	// On bbolt this process is the one writer of the output folder: a
-	// second serve or api on it is refused. On PostgreSQL only the rebuild
-	// leader writes it, and takes the lock while it leads (lead).
-	release := func() {}
-	if kind == storeBolt {
-		if release, err = build.LockOutput(o.outDir, holder); err != nil {
-			return nil, err
-		}
 	}
 	db, err := openStore(context.Background(), o.storeURL, o.dataDir)
 	if err != nil {
@@ -139,36 +126,12 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		s.close()
 		return nil, err
 	}
-	hooks := []func(live.Result){func(r live.Result) {
-		// The builder hands over its pages when it wrote the manifest
-		// (pages added, removed or renamed); a like rebuild does not.
-		if r.Err == nil && r.Build.Manifest != nil {
-			s.pages.Set(r.Build.Manifest)
-			s.announceBuilt()
-		}
-	}}
-	var svc metrics.Store = db
-	var observer api.RequestObserver // a nil *Metrics would be a non-nil observer
-	if addr := o.cfg.Metrics.Addr; addr != "" {
-		// Bound here, before the first build: a port in use fails at once.
-		if s.metricsLn, err = net.Listen("tcp", addr); err != nil {
-			s.close()
-			return nil, fmt.Errorf("metrics.addr: %w", err)
-		}
-		s.metrics = metrics.New(db, o.log)
-		svc, observer = s.metrics.Store(db), s.metrics
-		s.metrics.WatchLeader(s.leading.Load)
-		hooks = append(hooks, func(r live.Result) { s.metrics.ObserveRebuild(r.Full, r.Err, r.Done.Sub(r.Started)) })
+	svc, observer, err := s.openMetrics(o, db)
+	if err != nil {
+		s.close()
+		return nil, err
 	}
-	opts := []live.Option{
-		live.WithDebounce(o.cfg.Rebuild.Debounce),
-		live.WithMaxWait(o.cfg.Rebuild.MaxWait),
-		live.WithLogger(o.log),
-	}
-	for _, h := range append(hooks, o.hooks...) {
-		opts = append(opts, live.WithHook(h))
-	}
-	s.worker = live.NewWorker(o.newBuilder(svc), opts...)
+	s.worker = s.newWorker(o, svc)
 	s.mail, err = mail.New(svc, mail.Config{
 		SMTPURL: o.cfg.Mail.SMTPURL, From: o.cfg.MailFrom(),
 		Dir: filepath.Join(o.dataDir, "outbox"), Terminal: o.terminal,
@@ -187,6 +150,74 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// claimOutput names this process as the output folder's holder and, on
+// bbolt, takes the folder's lock: this process is then its one writer, and
+// a second serve or api on it is refused. On PostgreSQL only the rebuild
+// leader writes it, and takes the lock while it leads (lead): release is
+// then a no-op.
+func claimOutput(o liveOptions) (holder string, release func(), err error) {
+	holder = o.command
+	if o.served != "" {
+		holder += " at " + o.served
+	}
+	kind, _, err := parseStoreURL(o.storeURL, o.dataDir)
+	if err != nil {
+		return "", nil, err
+	}
+	release = func() {}
+	if kind == storeBolt {
+		if release, err = build.LockOutput(o.outDir, holder); err != nil {
+			return "", nil, err
+		}
+	}
+	return holder, release, nil
+}
+
+// openMetrics binds metrics.addr when it is set, before the first build so
+// that a port in use fails at once. svc is the store the API, mail and
+// builders use: db itself, or db counted by the metrics, which then
+// observe requests too.
+func (s *liveSite) openMetrics(o liveOptions, db siteStore) (svc metrics.Store, observer api.RequestObserver, err error) {
+	// observer stays a nil interface without metrics: a nil *Metrics
+	// would be a non-nil observer.
+	addr := o.cfg.Metrics.Addr
+	if addr == "" {
+		return db, nil, nil
+	}
+	if s.metricsLn, err = net.Listen("tcp", addr); err != nil {
+		return nil, nil, fmt.Errorf("metrics.addr: %w", err)
+	}
+	s.metrics = metrics.New(db, o.log)
+	s.metrics.WatchLeader(s.leading.Load)
+	return s.metrics.Store(db), s.metrics, nil
+}
+
+// newWorker makes the rebuild worker, whose builders read the site's data
+// from svc. Its hooks, in order: hand the page index the builder's pages,
+// count the rebuild in the metrics (when on), then o.hooks.
+func (s *liveSite) newWorker(o liveOptions, svc metrics.Store) *live.Worker {
+	hooks := []func(live.Result){func(r live.Result) {
+		// The builder hands over its pages when it wrote the manifest
+		// (pages added, removed or renamed); a like rebuild does not.
+		if r.Err == nil && r.Build.Manifest != nil {
+			s.pages.Set(r.Build.Manifest)
+			s.announceBuilt()
+		}
+	}}
+	if s.metrics != nil {
+		hooks = append(hooks, func(r live.Result) { s.metrics.ObserveRebuild(r.Full, r.Err, r.Done.Sub(r.Started)) })
+	}
+	opts := []live.Option{
+		live.WithDebounce(o.cfg.Rebuild.Debounce),
+		live.WithMaxWait(o.cfg.Rebuild.MaxWait),
+		live.WithLogger(o.log),
+	}
+	for _, h := range append(hooks, o.hooks...) {
+		opts = append(opts, live.WithHook(h))
+	}
+	return live.NewWorker(o.newBuilder(svc), opts...)
 }
 
 // apiConfig maps the checked configuration onto the API's.
