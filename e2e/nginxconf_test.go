@@ -30,7 +30,9 @@ import (
 // TestNginxConfig runs deploy/nginx.conf in Debian's nginx in front of a
 // real `beforetrip api` and a site built by `beforetrip build`, and checks
 // what the config promises: caching, gzip, security headers, the 404 page,
-// dotfile denial and the /api/ proxy.
+// dotfile denial and the /api/ proxy. It is long because every case runs
+// against the one build, api and nginx it starts: a start per case would
+// multiply its time.
 func TestNginxConfig(t *testing.T) {
 	harness.MustNginx(t)
 	apiPort := harness.FreePort(t)

@@ -17,7 +17,9 @@ import (
 
 // TestServe runs `beforetrip serve` as a user would and changes its site
 // the way editors and readers do, waiting on live-reload events for every
-// build. Subtests share the server and run in order.
+// build. Subtests share the server and run in order. It is long because
+// they are one session: each step starts from the site the previous one
+// left, with one reader hammering pages throughout.
 func TestServe(t *testing.T) {
 	s := MustStartServe(t)
 	const tipURL = "/countries/japan/tips/jr-pass/"
