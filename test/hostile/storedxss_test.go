@@ -61,10 +61,21 @@ func TestStoredXSS(t *testing.T) {
 	// published files alone are not enough: popular.json appears while the
 	// same build still writes later paths and holds its temp files, which
 	// the walk below would meet half-way.
-	waitFor(t, 30*time.Second, func() bool {
+	harness.WaitFor(t, 30*time.Second, "the review and the like published", func() error {
+		if n := builtChanges(srv.Log()); n < 2 {
+			return fmt.Errorf("%d change(s) built", n)
+		}
+		if _, err := os.Stat(page); err != nil {
+			return err
+		}
 		data, err := os.ReadFile(filepath.Join(srv.Out, "popular.json"))
-		_, statErr := os.Stat(page)
-		return builtChanges(srv.Log()) >= 2 && statErr == nil && err == nil && strings.Contains(string(data), id)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(string(data), id) {
+			return fmt.Errorf("popular.json lacks %s", id)
+		}
+		return nil
 	})
 
 	if data, err := os.ReadFile(page); err != nil || !strings.Contains(html.UnescapeString(string(data)), xssTitle) {
@@ -123,18 +134,6 @@ func builtChanges(log string) int {
 		}
 	}
 	return n
-}
-
-// waitFor polls cond every 50 ms until it holds or timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", timeout)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // unsafeHTML returns what in a published page could run script: a script
