@@ -241,3 +241,16 @@ func TestComparePopular(t *testing.T) {
 		t.Errorf("order\n got %q\nwant %q", got, want)
 	}
 }
+
+func TestPageLimit(t *testing.T) {
+	tests := []struct{ limit, want int }{
+		{0, beforetrip.DefaultCommentLimit}, {-1, beforetrip.DefaultCommentLimit},
+		{1, 1}, {beforetrip.MaxCommentLimit, beforetrip.MaxCommentLimit},
+		{beforetrip.MaxCommentLimit + 1, beforetrip.MaxCommentLimit},
+	}
+	for _, tt := range tests {
+		if got := beforetrip.PageLimit(tt.limit, beforetrip.DefaultCommentLimit, beforetrip.MaxCommentLimit); got != tt.want {
+			t.Errorf("PageLimit(%d) = %d, want %d", tt.limit, got, tt.want)
+		}
+	}
+}

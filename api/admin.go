@@ -8,7 +8,7 @@ import (
 // pending lists comments awaiting approval, oldest first (admins only);
 // GET /api/admin/queue is the fuller view.
 func (s *Server) pending(c *fiber.Ctx) error {
-	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
+	limit, err := queryLimit(c, beforetrip.DefaultCommentLimit, beforetrip.MaxCommentLimit)
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (s *Server) pending(c *fiber.Ctx) error {
 // queue lists the pending or the reported queue, oldest first, each item
 // with its page's title and its open reports.
 func (s *Server) queue(c *fiber.Ctx) error {
-	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
+	limit, err := queryLimit(c, beforetrip.DefaultQueueLimit, beforetrip.MaxQueueLimit)
 	if err != nil {
 		return err
 	}
@@ -75,9 +75,14 @@ func (s *Server) decide(kind beforetrip.ItemKind, d beforetrip.Decision) fiber.H
 	}
 }
 
+// maxAuditPage is the most audit entries one API request gets: 100, as
+// every list of the API (docs/openapi.yaml's limit parameter), although
+// the store allows beforetrip.MaxAuditLimit.
+const maxAuditPage = 100
+
 // audit lists the audit log, newest first (admins).
 func (s *Server) audit(c *fiber.Ctx) error {
-	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
+	limit, err := queryLimit(c, beforetrip.DefaultAuditLimit, maxAuditPage)
 	if err != nil {
 		return err
 	}

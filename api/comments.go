@@ -9,12 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Comment list page sizes.
-const (
-	defaultCommentLimit = 50
-	maxCommentLimit     = 100
-)
-
 type commentResponse struct {
 	Comment *beforetrip.Comment `json:"comment"`
 }
@@ -26,7 +20,7 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
+	limit, err := queryLimit(c, beforetrip.DefaultCommentLimit, beforetrip.MaxCommentLimit)
 	if err != nil {
 		return err
 	}

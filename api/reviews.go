@@ -9,12 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Review list page sizes.
-const (
-	defaultReviewLimit = 20
-	maxReviewLimit     = 100
-)
-
 type reviewResponse struct {
 	Review *beforetrip.Review `json:"review"`
 }
@@ -22,7 +16,7 @@ type reviewResponse struct {
 // listReviews lists reader reviews, newest first, optionally of one
 // country and of one author (by user ID, as in a review's author.id).
 func (s *Server) listReviews(c *fiber.Ctx) error {
-	limit, err := queryLimit(c, defaultReviewLimit, maxReviewLimit)
+	limit, err := queryLimit(c, beforetrip.DefaultReviewLimit, beforetrip.MaxReviewLimit)
 	if err != nil {
 		return err
 	}

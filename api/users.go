@@ -7,7 +7,7 @@ import (
 
 // listUsers lists users whose name or email starts with ?q= (admins).
 func (s *Server) listUsers(c *fiber.Ctx) error {
-	limit, err := queryLimit(c, defaultCommentLimit, maxCommentLimit)
+	limit, err := queryLimit(c, beforetrip.DefaultUserLimit, beforetrip.MaxUserLimit)
 	if err != nil {
 		return err
 	}

@@ -11,12 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Comment list limits, as in package store.
-const (
-	DefaultCommentLimit = 50
-	MaxCommentLimit     = 100
-)
-
 // CreateComment stores c (assigning ID and CreatedAt) for an active user,
 // on a live page whose thread is open; a reply's parent must be a comment
 // of the same page that the author may see.
@@ -85,7 +79,7 @@ func (db *DB) Comments(ctx context.Context, q beforetrip.CommentQuery) (*beforet
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(q.Limit, DefaultCommentLimit, MaxCommentLimit)
+	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultCommentLimit, beforetrip.MaxCommentLimit)
 	page := &beforetrip.CommentPage{Comments: []beforetrip.Comment{}}
 	order, bound := "id < $2 ORDER BY id DESC", below(cursor)
 	if q.Oldest {
@@ -157,7 +151,7 @@ func (db *DB) PendingComments(ctx context.Context, cursor string, limit int) (*b
 	if err != nil {
 		return nil, err
 	}
-	limit = pageLimit(limit, DefaultCommentLimit, MaxCommentLimit)
+	limit = beforetrip.PageLimit(limit, beforetrip.DefaultCommentLimit, beforetrip.MaxCommentLimit)
 	rows, err := db.pool.Query(ctx, "SELECT id, doc FROM comments WHERE pending AND id > $1 ORDER BY id LIMIT $2",
 		above(after), limit+1)
 	if err != nil {

@@ -44,11 +44,3 @@ func above(after uint64) int64 {
 	}
 	return int64(after)
 }
-
-// pageLimit applies a list's default and maximum.
-func pageLimit(limit, def, max int) int {
-	if limit <= 0 {
-		return def
-	}
-	return min(limit, max)
-}

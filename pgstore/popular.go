@@ -7,12 +7,6 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-// Popular limits, as in package store.
-const (
-	DefaultPopularLimit = 10
-	MaxPopularLimit     = 1000
-)
-
 // Popular ranks liked pages in beforetrip.ComparePopular order: most likes,
 // then newest, then by ID.
 func (db *DB) Popular(ctx context.Context, q beforetrip.PopularQuery) ([]beforetrip.PopularItem, error) {
@@ -25,11 +19,7 @@ func (db *DB) Popular(ctx context.Context, q beforetrip.PopularQuery) ([]beforet
 	if !validLabel(q.Country) {
 		return nil, beforetrip.Invalid("country", "malformed country")
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = DefaultPopularLimit
-	}
-	limit = min(limit, MaxPopularLimit)
+	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultPopularLimit, beforetrip.MaxPopularLimit)
 	// The C collation orders IDs bytewise, as strings.Compare does.
 	rows, err := db.pool.Query(ctx, `SELECT c.page, c.likes, p.date FROM counters c JOIN pages p USING (page)
 		WHERE c.likes > 0 AND ($1 = '' OR p.section = $1) AND ($2 = '' OR p.country = $2)

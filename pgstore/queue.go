@@ -13,12 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Moderation queue page sizes, as in package store.
-const (
-	DefaultQueueLimit = 50
-	MaxQueueLimit     = 100
-)
-
 // queueEntry is one item in a queue, ordered by when it entered it.
 type queueEntry struct {
 	since time.Time
@@ -73,7 +67,7 @@ func (db *DB) Queue(ctx context.Context, q beforetrip.QueueKind, cursor string, 
 	if err != nil {
 		return nil, err
 	}
-	limit = pageLimit(limit, DefaultQueueLimit, MaxQueueLimit)
+	limit = beforetrip.PageLimit(limit, beforetrip.DefaultQueueLimit, beforetrip.MaxQueueLimit)
 	page := &beforetrip.QueuePage{Items: []beforetrip.QueueItem{}}
 	err = pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		entries, err := queueEntries(ctx, tx, q)

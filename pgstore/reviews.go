@@ -11,12 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Review list limits, as in package store.
-const (
-	DefaultReviewLimit = 20
-	MaxReviewLimit     = 100
-)
-
 // CreateReview stores r for an active user, assigning ID and CreatedAt.
 func (db *DB) CreateReview(ctx context.Context, r *beforetrip.Review) error {
 	if err := ctxErr(ctx); err != nil {
@@ -86,7 +80,7 @@ func (db *DB) Reviews(ctx context.Context, q beforetrip.ReviewQuery) (*beforetri
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(q.Limit, DefaultReviewLimit, MaxReviewLimit)
+	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultReviewLimit, beforetrip.MaxReviewLimit)
 	rows, err := db.pool.Query(ctx, `SELECT id, doc FROM reviews
 		WHERE ($1 = '' OR country = $1) AND ($2 = 0 OR author_id = $2) AND id < $3
 		AND (public OR $4 OR ($5 <> 0 AND author_id = $5)) ORDER BY id DESC LIMIT $6`,

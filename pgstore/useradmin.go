@@ -9,12 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Audit log page sizes, as in package store.
-const (
-	DefaultAuditLimit = 50
-	MaxAuditLimit     = 200
-)
-
 // SetRole changes the role of the user named username, audited as done
 // from the command line.
 func (db *DB) SetRole(ctx context.Context, username string, role beforetrip.Role) error {
@@ -133,7 +127,7 @@ func (db *DB) Audit(ctx context.Context, cursor string, limit int) (*beforetrip.
 	if err != nil {
 		return nil, err
 	}
-	limit = pageLimit(limit, DefaultAuditLimit, MaxAuditLimit)
+	limit = beforetrip.PageLimit(limit, beforetrip.DefaultAuditLimit, beforetrip.MaxAuditLimit)
 	rows, err := db.pool.Query(ctx, "SELECT doc FROM audit WHERE id < $1 ORDER BY id DESC LIMIT $2", below(before), limit+1)
 	if err != nil {
 		return nil, wrap(err, "audit log")

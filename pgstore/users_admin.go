@@ -9,12 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// User list page sizes, as in package store.
-const (
-	DefaultUserLimit = 50
-	MaxUserLimit     = 100
-)
-
 // Users lists users whose name or email starts with q.Prefix
 // (case-insensitively), by name, with their comments, reviews and the
 // reports against them. The cursor is the last name of the previous page.
@@ -22,7 +16,7 @@ func (db *DB) Users(ctx context.Context, q beforetrip.UserQuery) (*beforetrip.Us
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
-	limit := pageLimit(q.Limit, DefaultUserLimit, MaxUserLimit)
+	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultUserLimit, beforetrip.MaxUserLimit)
 	rows, err := db.pool.Query(ctx, `SELECT `+userColumns+`,
 			(SELECT count(*) FROM comments c WHERE c.author_id = u.id AND NOT coalesce((c.doc->>'deleted')::boolean, false)),
 			(SELECT count(*) FROM reviews r WHERE r.author_id = u.id),

@@ -10,12 +10,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Audit page sizes.
-const (
-	DefaultAuditLimit = 50
-	MaxAuditLimit     = 200
-)
-
 // audit appends an entry to the audit log inside the caller's
 // transaction, so an action and its record commit together or not at all.
 func audit(tx *bolt.Tx, at func() time.Time, actor beforetrip.Author, action, target, reason string) error {
@@ -41,7 +35,7 @@ func (db *DB) Audit(ctx context.Context, cursor string, limit int) (*beforetrip.
 	if err != nil {
 		return nil, err
 	}
-	limit = pageLimit(limit, DefaultAuditLimit, MaxAuditLimit)
+	limit = beforetrip.PageLimit(limit, beforetrip.DefaultAuditLimit, beforetrip.MaxAuditLimit)
 	page := &beforetrip.AuditPage{Entries: []beforetrip.AuditEntry{}}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		return scanDesc(tx.Bucket(bucketAudit).Cursor(), nil, before, func(id uint64, v []byte) (bool, error) {

@@ -11,12 +11,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Comment page sizes.
-const (
-	DefaultCommentLimit = 50
-	MaxCommentLimit     = 100
-)
-
 // CreateComment stores c, assigning c.ID and c.CreatedAt. A visible comment
 // (not pending) adds one to its page's comment counter in the same
 // transaction; a pending one joins the approval queue instead. A ParentID
@@ -97,7 +91,7 @@ func (db *DB) Comments(ctx context.Context, q beforetrip.CommentQuery) (*beforet
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(q.Limit, DefaultCommentLimit, MaxCommentLimit)
+	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultCommentLimit, beforetrip.MaxCommentLimit)
 	page := &beforetrip.CommentPage{Comments: []beforetrip.Comment{}}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		page.Locked = tx.Bucket(bucketPageLocks).Get([]byte(q.Page)) != nil
@@ -173,7 +167,7 @@ func (db *DB) PendingComments(ctx context.Context, cursor string, limit int) (*b
 	if err != nil {
 		return nil, err
 	}
-	limit = pageLimit(limit, DefaultCommentLimit, MaxCommentLimit)
+	limit = beforetrip.PageLimit(limit, beforetrip.DefaultCommentLimit, beforetrip.MaxCommentLimit)
 	page := &beforetrip.CommentPage{Comments: []beforetrip.Comment{}}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		return scanAsc(tx.Bucket(bucketPending).Cursor(), nil, after, func(id uint64, _ []byte) (bool, error) {

@@ -230,12 +230,6 @@ func putOpen(tx *bolt.Tx, kind beforetrip.ItemKind, id uint64, rec openRecord) e
 	return tx.Bucket(bucketReportsOpen).Put(itemKey(kind, id), v)
 }
 
-// Queue page sizes.
-const (
-	DefaultQueueLimit = 50
-	MaxQueueLimit     = 100
-)
-
 // queueEntry places an item in a queue: by the time it entered, then kind
 // and ID, which is also the cursor.
 type queueEntry struct {
@@ -292,7 +286,7 @@ func (db *DB) Queue(ctx context.Context, q beforetrip.QueueKind, cursor string, 
 	if err != nil {
 		return nil, err
 	}
-	limit = pageLimit(limit, DefaultQueueLimit, MaxQueueLimit)
+	limit = beforetrip.PageLimit(limit, beforetrip.DefaultQueueLimit, beforetrip.MaxQueueLimit)
 	page := &beforetrip.QueuePage{Items: []beforetrip.QueueItem{}}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		entries, err := queueEntries(tx, q)

@@ -11,13 +11,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Popular limits: a query without a limit gets DefaultPopularLimit entries,
-// and never more than MaxPopularLimit (the index is read entry by entry).
-const (
-	DefaultPopularLimit = 10
-	MaxPopularLimit     = 1000
-)
-
 // pageRecord is what the popular index needs to find a page's keys again:
 // stored for every page with at least one like, so an unlike (or a changed
 // date) can delete the old keys even if the caller's PageMeta changed.
@@ -40,11 +33,7 @@ func (db *DB) Popular(ctx context.Context, q beforetrip.PopularQuery) ([]beforet
 	if !validLabel(q.Country) {
 		return nil, beforetrip.Invalid("country", "malformed country")
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = DefaultPopularLimit
-	}
-	limit = min(limit, MaxPopularLimit)
+	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultPopularLimit, beforetrip.MaxPopularLimit)
 	return db.pop.top(q.Section, q.Country, limit), nil
 }
 

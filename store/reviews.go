@@ -12,12 +12,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Review page sizes.
-const (
-	DefaultReviewLimit = 20
-	MaxReviewLimit     = 100
-)
-
 // CreateReview stores a reader review, assigning r.ID and r.CreatedAt, and
 // indexes it by country and by author (and in the approval queue when
 // pending).
@@ -110,7 +104,7 @@ func (db *DB) Reviews(ctx context.Context, q beforetrip.ReviewQuery) (*beforetri
 	if err != nil {
 		return nil, err
 	}
-	limit := pageLimit(q.Limit, DefaultReviewLimit, MaxReviewLimit)
+	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultReviewLimit, beforetrip.MaxReviewLimit)
 	page := &beforetrip.ReviewPage{Reviews: []beforetrip.Review{}}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		// The author index is the narrower one when both filters are set.

@@ -55,11 +55,3 @@ func scanDesc(c *bolt.Cursor, p []byte, before uint64, fn func(id uint64, v []by
 	}
 	return nil
 }
-
-// pageLimit clamps a requested page size.
-func pageLimit(limit, def, max int) int {
-	if limit <= 0 {
-		return def
-	}
-	return min(limit, max)
-}

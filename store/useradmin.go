@@ -12,12 +12,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// User list page sizes.
-const (
-	DefaultUserLimit = 50
-	MaxUserLimit     = 100
-)
-
 // Users lists users by name whose name or email starts with q.Prefix
 // (case-insensitive), with their counts of comments, reviews and open and
 // closed reports against them. The counts scan the comments, reviews and
@@ -27,7 +21,7 @@ func (db *DB) Users(ctx context.Context, q beforetrip.UserQuery) (*beforetrip.Us
 		return nil, err
 	}
 	prefix := []byte(strings.ToLower(q.Prefix))
-	limit := pageLimit(q.Limit, DefaultUserLimit, MaxUserLimit)
+	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultUserLimit, beforetrip.MaxUserLimit)
 	page := &beforetrip.UserPage{Users: []beforetrip.UserSummary{}}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		ids, next, err := matchUsers(tx, prefix, q.Cursor, limit)
