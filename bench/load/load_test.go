@@ -97,6 +97,27 @@ func TestLoad(t *testing.T) {
 			}
 		})
 	}
+	t.Run("dump tokens", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "tokens.txt")
+		var out, errOut strings.Builder
+		if err := run(context.Background(), append(common, "--dump-tokens", file, "--users", "2", "--prefix", "wrk"), &out, &errOut); err != nil {
+			t.Fatalf("run: %v\n%s", err, errOut.String())
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens := strings.Fields(string(data))
+		if len(tokens) != 2 {
+			t.Fatalf("%d tokens written, want 2: %q", len(tokens), data)
+		}
+		c := newClient(options{URL: url, Conns: 1, Timeout: time.Minute})
+		for _, tok := range tokens {
+			if status, body, err := c.do("GET", "/api/auth/me", nil, tok); err != nil || status != 200 {
+				t.Errorf("GET /api/auth/me with a dumped token: %d %s %v", status, body, err)
+			}
+		}
+	})
 	counts, err := db.PageCounts(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -175,13 +175,22 @@ func userToken(c *client, name string) (string, error) {
 
 // dumpIDs writes one URL-escaped page ID per line.
 func dumpIDs(path string, ids []string) error {
+	escaped := make([]string, len(ids))
+	for i, id := range ids {
+		escaped[i] = url.QueryEscape(id)
+	}
+	return writeLines(path, escaped)
+}
+
+// writeLines writes lines to path, one a line.
+func writeLines(path string, lines []string) error {
 	var b strings.Builder
-	for _, id := range ids {
-		b.WriteString(url.QueryEscape(id))
+	for _, l := range lines {
+		b.WriteString(l)
 		b.WriteByte('\n')
 	}
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("dump ids: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
