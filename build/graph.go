@@ -227,6 +227,10 @@ func (g *graph) list(key, id string, ef effect, country string) {
 	counts := ef&(efLikes|efComments) != 0
 	summary := ef&efSummary != 0
 	member := func(limit int) bool { return (oi >= 0 && oi < limit) || (ni >= 0 && ni < limit) }
+	// shown: among the items the list shows, before or after. Each list
+	// by its own length: a page that left a list shorter than its old
+	// place was shown all the same.
+	shown := (oi >= 0 && oi < ol.len()) || (ni >= 0 && ni < nl.len())
 	if (ol == nil) != (nl == nil) {
 		// The list itself appeared or disappeared (a tag's first or last page).
 		g.add(pathTags)
@@ -250,14 +254,14 @@ func (g *graph) list(key, id string, ef effect, country string) {
 		if key == "popular" {
 			lim = g.new.lim.popularJSONTop
 		}
-		if (listing || summary || counts) && member(nl.len()) {
+		if (listing || summary || counts) && shown {
 			g.ranked(ol, nl, oi, ni)
 		}
 		if (listing || counts) && member(lim) {
 			g.add(pathPopularJSON)
 		}
 	case "month":
-		if (listing || summary || counts) && member(nl.len()) {
+		if (listing || summary || counts) && shown {
 			g.add(pagePath(nl.id))
 		}
 		if (listing || summary || counts) && member(g.new.lim.homePopular) {

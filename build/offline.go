@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 
@@ -51,19 +52,63 @@ type offlineList struct {
 	Assets  []string `json:"assets"` // fingerprinted or static files
 }
 
-// planOffline adds the offline outputs of s to outs.
+// planOffline adds the offline outputs of s to outs, and records in
+// s.trips where each country's list is.
 func planOffline(s *site, th *theme, outs map[string]*output) {
-	trips := map[string]string{}
+	s.trips = map[string]string{}
 	for _, c := range s.countries {
-		data, _ := json.Marshal(countryOffline(s, th, c)) // plain strings: cannot fail
-		sum := sha256.Sum256(data)
-		p := "offline/" + c.Country + "." + hex.EncodeToString(sum[:4]) + ".json"
-		outs[p] = &output{kind: outOffline, data: data}
-		trips[c.Country] = "/" + p
+		p, o := offlineOutput(s, th, c)
+		outs[p] = o
+		s.trips[c.Country] = "/" + p
 	}
-	outs[pathSW] = &output{kind: outOffline, data: serviceWorker(th, trips)}
+	outs[pathSW] = &output{kind: outOffline, data: serviceWorker(th, s.trips)}
 	outs[pathSaved] = &output{kind: outSaved, tmpl: "saved", id: "saved"}
 	outs[pathWebManifest] = &output{kind: outWebManifest}
+}
+
+// offlineOutput is the path and output of country c's offline list.
+func offlineOutput(s *site, th *theme, c *Page) (string, *output) {
+	data, _ := json.Marshal(countryOffline(s, th, c)) // plain strings: cannot fail
+	sum := sha256.Sum256(data)
+	return "offline/" + c.Country + "." + hex.EncodeToString(sum[:4]) + ".json", &output{kind: outOffline, data: data}
+}
+
+// replanOffline makes again, on a reassembled site (reassemble.go), the
+// offline lists of the countries whose section lists changed (the keys of
+// touched) and the service worker that names them: a list names its
+// pages in section order and its pager pages, which a new date, weight or
+// title moves. Every other input of the lists (country pages, pictures,
+// theme) is as on the previous site. It returns the outputs that are new
+// and those that are gone.
+func (s *site) replanOffline(old *site, th *theme, touched map[string]*list) (added, gone []string) {
+	if old.trips == nil {
+		return nil, nil // no offline outputs (serve's live-reload builds)
+	}
+	s.trips = maps.Clone(old.trips) // the previous site keeps its own
+	for key := range touched {
+		rest, ok := strings.CutPrefix(key, "section:")
+		if !ok {
+			continue
+		}
+		country, _, _ := strings.Cut(rest, "/")
+		c := s.pages["countries/"+country]
+		if c == nil {
+			continue
+		}
+		p, o := offlineOutput(s, th, c)
+		was := strings.TrimPrefix(s.trips[country], "/")
+		if p == was {
+			continue // nothing moved, or its other section did it already
+		}
+		delete(s.outputs, was)
+		s.outputs[p] = o
+		s.trips[country] = "/" + p
+		added, gone = append(added, p), append(gone, was)
+	}
+	if !maps.Equal(s.trips, old.trips) {
+		s.outputs[pathSW] = &output{kind: outOffline, data: serviceWorker(th, s.trips)}
+	}
+	return added, gone
 }
 
 // countryOffline lists what a saved country needs: its page, its tip and

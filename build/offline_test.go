@@ -200,3 +200,29 @@ func TestOfflineVersion(t *testing.T) {
 		t.Errorf("japan's new list %v lacks the new tip (%v)", l.Pages, err)
 	}
 }
+
+// TestOfflineAfterReorder: an edit that moves a tip within its section
+// (here a new date) changes the order of the pages its country's
+// offline list names, so the list gets a new name and sw.js names it.
+// The fast path for such edits (reassemble) once kept the old list and
+// worker, and a saved trip missed what a full build would give it
+// (found by the property test, seed 3,9).
+func TestOfflineAfterReorder(t *testing.T) {
+	ts := MustSite(t)
+	b := MustBuilder(t, ts, nil)
+	MustBuild(t, b)
+	before := swConf(t, ts.Out).Trips["japan"]
+	file := ts.Path("countries/japan/tips/script.md")
+	MustWrite(t, file, strings.Replace(MustRead(t, file), "date: 2025-02-01", "date: 2025-04-01", 1))
+	res := MustRebuild(t, b, Changes{Files: []string{file}})
+	after := swConf(t, ts.Out).Trips["japan"]
+	if after == before || !slices.Contains(res.Written, strings.TrimPrefix(after, "/")) ||
+		!slices.Contains(res.Removed, strings.TrimPrefix(before, "/")) {
+		t.Errorf("japan's offline list %s -> %s; written %v, removed %v", before, after, res.Written, res.Removed)
+	}
+	pages := MustRead(t, fileOf(t, ts.Out, after))
+	if i, j := strings.Index(pages, "/tips/script/"), strings.Index(pages, "/tips/jr-pass/"); i < 0 || j < i {
+		t.Errorf("japan's offline list does not name the moved tip first:\n%s", pages)
+	}
+	MustMatchFullBuild(t, ts)
+}

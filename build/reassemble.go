@@ -67,6 +67,8 @@ func (b *Builder) reassemble(old *site, prevs map[string]*Page, st *state) (s *s
 		a, g := s.relist(ol, l)
 		added, gone = append(added, a...), append(gone, g...)
 	}
+	a, g := s.replanOffline(old, st.theme, touched)
+	added, gone = append(added, a...), append(gone, g...)
 	if tagsChanged {
 		s.retag(touched, old)
 	}
@@ -140,7 +142,7 @@ func countsOnly(changes []beforetrip.Change) bool {
 func recount(old *site, counts map[string]beforetrip.Counts, month map[string]int64) *site {
 	s := &site{pages: old.pages, home: old.home, countries: old.countries, footer: old.footer,
 		lists: maps.Clone(old.lists), tags: old.tags, tagBySlug: old.tagBySlug, counts: counts,
-		outputs: maps.Clone(old.outputs), lim: old.lim, kinds: old.kinds}
+		outputs: maps.Clone(old.outputs), trips: old.trips, lim: old.lim, kinds: old.kinds}
 	s.setMonth(month)
 	if old.metaErr == nil {
 		s.metaBase, s.metaBaseJSON = old.metas, old.metaJSON // counts are not in the manifest

@@ -1,17 +1,28 @@
 package build
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/search"
+)
+
+// The property test's seed and length: BEFORETRIP_PROP_SEED ("7" or
+// "7,9", the two words of the PCG seed) and BEFORETRIP_PROP_STEPS
+// override the shipped ones, so a failure seen with any seed can be
+// replayed: the failure message prints the command.
+const (
+	propSeedEnv  = "BEFORETRIP_PROP_SEED"
+	propStepsEnv = "BEFORETRIP_PROP_STEPS"
 )
 
 // TestRebuildMatchesFullBuild applies random edits (titles, bodies, dates,
@@ -22,143 +33,99 @@ import (
 // misses nothing, pagination and truncated lists included, and the search
 // index (search/) is byte for byte the one a full build writes.
 func TestRebuildMatchesFullBuild(t *testing.T) {
-	ts := MustSite(t)
-	data := &memData{}
+	seed, steps := [2]uint64{1, 2}, 50
+	if v := os.Getenv(propSeedEnv); v != "" {
+		a, b, _ := strings.Cut(v, ",")
+		s1, err1 := strconv.ParseUint(a, 10, 64)
+		s2, err2 := strconv.ParseUint(cmp.Or(b, "0"), 10, 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s=%q: want N or N,M", propSeedEnv, v)
+		}
+		seed = [2]uint64{s1, s2}
+	}
+	if v := os.Getenv(propStepsEnv); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("%s=%q: want a positive number", propStepsEnv, v)
+		}
+		steps = n
+	}
+	runProp(t, seed, steps)
+}
+
+// TestRebuildMatchesFullBuildSeeds runs the property over more seeds than
+// the shipped one: each walks other edit sequences, and the shipped seed
+// alone missed the bugs TestRebuildLastRankedPageDeleted and
+// TestOfflineAfterReorder now pin. -short walks fewer steps.
+func TestRebuildMatchesFullBuildSeeds(t *testing.T) {
+	steps := 80
+	if testing.Short() {
+		steps = 25
+	}
+	for _, seed := range [][2]uint64{{1, 9}, {3, 9}, {6, 9}, {42, 9}, {5, 9}} {
+		t.Run(fmt.Sprintf("%d,%d", seed[0], seed[1]), func(t *testing.T) {
+			t.Parallel()
+			runProp(t, seed, steps)
+		})
+	}
+}
+
+// propRun is one run of the property test: a site, its builder and the
+// random edits made to it so far.
+type propRun struct {
+	t     *testing.T
+	ts    testSite
+	data  *memData
+	b     *Builder
+	r     *rand.Rand
+	now   time.Time
+	files []string // tips and reviews we created
+}
+
+var (
+	propDay       = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	propCountries = []string{"japan", "south-korea"}
+	propTags      = []string{"rail", "Rail", "money", "food", "교통", "hotels"}
+	propWords     = []string{"visas", "tipping", "교통카드를", "교통카드로", "café", "Việt", "ferries", "ferry", "## Heading", "sim"}
 	// Tiny lists, so pagination and truncation happen on a small site.
-	small := limits{perPage: 3, homeLatest: 2, countryLatest: 2, popular: 3, feed: 4, popularJSONTop: 5, popularJSONPer: 2}
-	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	propLimits = limits{perPage: 3, homeLatest: 2, countryLatest: 2, popular: 3, feed: 4, popularJSONTop: 5, popularJSONPer: 2}
+)
+
+// builder returns a builder of the run's site writing to out, with tiny
+// lists and tiny search shards (so that edits touch some shards and not
+// others).
+func (pr *propRun) builder(ts testSite) *Builder {
+	b := MustBuilder(pr.t, ts, nil, WithSiteData(pr.data), WithClock(func() time.Time { return pr.now }))
+	b.lim = propLimits
+	b.searchOpts = []search.Option{search.ShardSizes(16, 1)}
+	return b
+}
+
+func runProp(t *testing.T, seed [2]uint64, steps int) {
 	// Pages are dated over 60 days and the clock starts in the middle,
 	// so about half of them are scheduled until the clock passes them.
-	now := day.AddDate(0, 0, 30)
-	clock := WithClock(func() time.Time { return now })
-	b := MustBuilder(t, ts, nil, WithSiteData(data), clock)
-	b.lim = small
-	// Tiny shards too, so that edits touch some shards and not others.
-	tiny := []search.Option{search.ShardSizes(16, 1)}
-	b.searchOpts = tiny
-	MustBuild(t, b)
-	r := rand.New(rand.NewPCG(1, 2))
-	countries := []string{"japan", "south-korea"}
-	tagPool := []string{"rail", "Rail", "money", "food", "교통", "hotels"}
-	wordPool := []string{"visas", "tipping", "교통카드를", "교통카드로", "café", "Việt", "ferries", "ferry", "## Heading", "sim"}
-	var files []string // tips and reviews we created
-	pick := func(list []string) string { return list[r.IntN(len(list))] }
-	write := func(path, title string, date time.Time, review bool) {
-		var tags []string
-		for i := r.IntN(3); i > 0; i-- {
-			tags = append(tags, pick(tagPool))
-		}
-		fm := fmt.Sprintf("---\ntitle: %q\ndate: %s\ntags: [%s]\nweight: %d\ndraft: %v\n", title,
-			date.Format(time.DateOnly), strings.Join(tags, ", "), r.IntN(3), r.IntN(8) == 0)
-		if review {
-			fm += fmt.Sprintf("rating: %d\n", 1+r.IntN(5))
-		}
-		// A Korean body makes a Korean page (lang on the page and its
-		// list entries), so rewrites also flip a page's language.
-		words := "Some words here. "
-		if r.IntN(4) == 0 {
-			words = "한국어로 쓴 문장입니다. "
-		}
-		MustWrite(t, path, fm+"---\n"+strings.Repeat(words, 1+r.IntN(20))+"\n")
-	}
+	pr := &propRun{t: t, ts: MustSite(t), data: &memData{}, r: rand.New(rand.NewPCG(seed[0], seed[1])), now: propDay.AddDate(0, 0, 30)}
+	pr.b = pr.builder(pr.ts)
+	MustBuild(t, pr.b)
 	var e struct{ Terms, Docs []string }
-	if err := json.Unmarshal([]byte(MustRead(t, filepath.Join(ts.Out, search.EntryPath))), &e); err != nil || len(e.Terms) < 4 || len(e.Docs) < 4 {
+	if err := json.Unmarshal([]byte(MustRead(t, filepath.Join(pr.ts.Out, search.EntryPath))), &e); err != nil || len(e.Terms) < 4 || len(e.Docs) < 4 {
 		t.Fatalf("want several index shards to edit: %v %v", e, err)
 	}
-	scheduled, cameDue := 0, 0 // pages held back; clock steps that published some
-	for step := 0; step < 50; step++ {
-		var ch Changes
-		var what string
-		switch op := r.IntN(8); {
-		case op <= 1 || len(files) == 0: // new or rewritten page
-			c, sec := pick(countries), pick([]string{"tips", "reviews"})
-			path := ts.Path(fmt.Sprintf("countries/%s/%s/p%d.md", c, sec, r.IntN(12)))
-			if _, err := os.Stat(path); err != nil {
-				files = append(files, path)
-			}
-			write(path, fmt.Sprintf("Page %d", r.IntN(5)), day.AddDate(0, 0, r.IntN(60)), sec == "reviews")
-			ch.Files, what = []string{path}, "write "+path
-		case op == 2: // delete
-			i := r.IntN(len(files))
-			path := files[i]
-			files = append(files[:i], files[i+1:]...)
-			os.Remove(path)
-			ch.Files, what = []string{path}, "delete "+path
-		case op == 3: // likes or comments
-			id := strings.TrimSuffix(strings.TrimPrefix(pick(files), ts.Content+"/"), ".md")
-			data.setCounts(id, beforetrip.Counts{Likes: int64(r.IntN(4)), Comments: int64(r.IntN(3))})
-			ch.Data, what = []beforetrip.Change{{Kind: beforetrip.ChangeLikes, Page: id}}, "counts "+id
-		case op == 4: // reader review created, edited or deleted
-			id := uint64(1 + r.IntN(3))
-			data.mu.Lock()
-			var kept []beforetrip.Review
-			for _, rv := range data.reviews {
-				if rv.ID != id {
-					kept = append(kept, rv)
-				}
-			}
-			if r.IntN(3) > 0 {
-				kept = append(kept, beforetrip.Review{ID: id, Country: pick(countries), Title: fmt.Sprintf("Reader %d", r.IntN(4)),
-					Rating: 1 + r.IntN(5), Body: "Nice **trip**, " + pick(wordPool) + ".", Author: beforetrip.Author{ID: 1, Username: "kim"},
-					CreatedAt: day.AddDate(0, 0, r.IntN(60))})
-			}
-			data.reviews = kept
-			data.mu.Unlock()
-			ch.Data, what = []beforetrip.Change{{Kind: beforetrip.ChangeReview}}, fmt.Sprintf("reader review %d", id)
-		case op == 5: // time passes: scheduled pages come due, with no change announced
-			now = now.Add(time.Duration(r.IntN(5*24)) * time.Hour)
-			what = "clock " + now.Format(time.DateTime)
-		case op == 6: // a country's changes: its page, /changes/, the feed
-			c := pick(countries)
-			path := ts.Path("countries/" + c + "/_index.md")
-			src := MustRead(t, "testdata/site/content/countries/"+c+"/_index.md")
-			fm, body, _ := strings.Cut(strings.TrimPrefix(src, "---\n"), "\n---\n")
-			fm, _, _ = strings.Cut(fm, "\nchanges:")
-			if n := r.IntN(4); n > 0 {
-				fm += "\nchanges:"
-				for range n {
-					fm += fmt.Sprintf("\n  - {date: %s, text: \"Change %d\"}", day.AddDate(0, 0, r.IntN(60)).Format(time.DateOnly), r.IntN(3))
-				}
-			}
-			MustWrite(t, path, "---\n"+fm+"\n---\n"+body)
-			ch.Files, what = []string{path}, "changes of "+c
-		case op == 7: // a page of its own (or its translation) written or deleted: footers, manifest, home
-			path := ts.Path("pages/" + pick([]string{"about", "privacy", "terms"}) + pick([]string{"", ".ko"}) + ".md")
-			ch.Files, what = []string{path}, "page of its own "+path
-			if r.IntN(4) == 0 {
-				os.Remove(path)
-				break
-			}
-			MustWrite(t, path, fmt.Sprintf("---\ntitle: %q\nfooter: %v\nweight: %d\ndraft: %v\n---\n%s\n",
-				fmt.Sprintf("Own %d", r.IntN(3)), r.IntN(2) == 0, r.IntN(2), r.IntN(6) == 0, pick(wordPool)))
-		default: // body-only edit
-			path := pick(files)
-			src, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ch.Files, what = []string{path}, "append "+path
-			if r.IntN(3) == 0 {
-				// Only the body changes, and with it the page's language
-				// (shown on the page and its list entries).
-				fm, _, _ := strings.Cut(string(src), "\n---\n")
-				body := "English only now.\n"
-				if !strings.Contains(string(src), "한국어") {
-					body = "이제 한국어로 씁니다.\n"
-				}
-				MustWrite(t, path, fm+"\n---\n"+body)
-				what = "language of " + path
-				break
-			}
-			// New words change the page's index terms, not only its text.
-			MustWrite(t, path, string(src)+pick(wordPool)+" "+pick(wordPool)+".\n")
+	var history []string
+	defer func() {
+		if t.Failed() {
+			t.Logf("edits:\n%s", strings.Join(history, "\n"))
+			t.Logf("replay: %s=%d,%d %s=%d go test ./build/ -run 'TestRebuildMatchesFullBuild$'",
+				propSeedEnv, seed[0], seed[1], propStepsEnv, len(history))
 		}
-		res := MustRebuild(t, b, ch)
-		full := testSite{Content: ts.Content, Theme: ts.Theme, Out: t.TempDir()}
-		fb := MustBuilder(t, full, nil, WithSiteData(data), clock)
-		fb.lim = small
-		fb.searchOpts = tiny
-		fres := MustBuild(t, fb)
+	}()
+	scheduled, cameDue := 0, 0 // pages held back; clock steps that published some
+	for step := range steps {
+		ch, what := pr.edit()
+		history = append(history, fmt.Sprintf("%d: %s", step, what))
+		res := MustRebuild(t, pr.b, ch)
+		full := testSite{Content: pr.ts.Content, Theme: pr.ts.Theme, Out: t.TempDir()}
+		fres := MustBuild(t, pr.builder(full))
 		if res.Scheduled != fres.Scheduled {
 			t.Fatalf("step %d (%s): %d scheduled, a full build says %d", step, what, res.Scheduled, fres.Scheduled)
 		}
@@ -166,19 +133,172 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 			cameDue++
 		}
 		scheduled = res.Scheduled
-		want, got := snapshotBytes(t, full.Out), snapshotBytes(t, ts.Out)
-		for p, w := range want {
-			if p != beforetrip.ManifestFile && p != outputsFile && got[p] != w {
-				t.Fatalf("step %d (%s): %s differs from a full build", step, what, p)
-			}
-		}
-		for p := range got {
-			if _, ok := want[p]; !ok {
-				t.Fatalf("step %d (%s): %s left behind", step, what, p)
-			}
+		if p, why := sameOutput(t, full.Out, pr.ts.Out); p != "" {
+			t.Fatalf("step %d (%s): %s %s", step, what, p, why)
 		}
 	}
-	if cameDue == 0 {
+	if cameDue == 0 && steps >= 50 {
 		t.Fatal("no scheduled page came due: the test does not cover the schedule")
 	}
+}
+
+// sameOutput compares an incremental output folder with a full build's
+// and returns the first path that differs, and how.
+func sameOutput(t *testing.T, full, incr string) (path, why string) {
+	want, got := snapshotBytes(t, full), snapshotBytes(t, incr)
+	for p, w := range want {
+		if p != beforetrip.ManifestFile && p != outputsFile && got[p] != w {
+			return p, "differs from a full build"
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			return p, "left behind"
+		}
+	}
+	return "", ""
+}
+
+// rel is path relative to the content folder, for messages.
+func (pr *propRun) rel(path string) string { return strings.TrimPrefix(path, pr.ts.Content+"/") }
+
+func (pr *propRun) pick(list []string) string { return list[pr.r.IntN(len(list))] }
+
+// write writes a tip or review with random front matter and body.
+func (pr *propRun) write(path, title string, date time.Time, review bool) {
+	r := pr.r
+	var tags []string
+	for i := r.IntN(3); i > 0; i-- {
+		tags = append(tags, pr.pick(propTags))
+	}
+	fm := fmt.Sprintf("---\ntitle: %q\ndate: %s\ntags: [%s]\nweight: %d\ndraft: %v\n", title,
+		date.Format(time.DateOnly), strings.Join(tags, ", "), r.IntN(3), r.IntN(8) == 0)
+	if review {
+		fm += fmt.Sprintf("rating: %d\n", 1+r.IntN(5))
+	}
+	// A Korean body makes a Korean page (lang on the page and its
+	// list entries), so rewrites also flip a page's language.
+	words := "Some words here. "
+	if r.IntN(4) == 0 {
+		words = "한국어로 쓴 문장입니다. "
+	}
+	MustWrite(pr.t, path, fm+"---\n"+strings.Repeat(words, 1+r.IntN(20))+"\n")
+}
+
+// edit makes one random edit and returns the changes to announce and
+// what it did.
+func (pr *propRun) edit() (Changes, string) {
+	r, ts := pr.r, pr.ts
+	switch op := r.IntN(8); {
+	case op <= 1 || len(pr.files) == 0: // new or rewritten page
+		c, sec := pr.pick(propCountries), pr.pick([]string{"tips", "reviews"})
+		path := ts.Path(fmt.Sprintf("countries/%s/%s/p%d.md", c, sec, r.IntN(12)))
+		if _, err := os.Stat(path); err != nil {
+			pr.files = append(pr.files, path)
+		}
+		pr.write(path, fmt.Sprintf("Page %d", r.IntN(5)), propDay.AddDate(0, 0, r.IntN(60)), sec == "reviews")
+		return Changes{Files: []string{path}}, "write " + pr.rel(path)
+	case op == 2: // delete
+		i := r.IntN(len(pr.files))
+		path := pr.files[i]
+		pr.files = append(pr.files[:i], pr.files[i+1:]...)
+		os.Remove(path)
+		return Changes{Files: []string{path}}, "delete " + pr.rel(path)
+	case op == 3: // likes or comments
+		id := strings.TrimSuffix(strings.TrimPrefix(pr.pick(pr.files), ts.Content+"/"), ".md")
+		c := beforetrip.Counts{Likes: int64(r.IntN(4)), Comments: int64(r.IntN(3))}
+		pr.data.setCounts(id, c)
+		return Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeLikes, Page: id}}}, fmt.Sprintf("counts %s %+v", id, c)
+	case op == 4:
+		return pr.readerReview()
+	case op == 5: // time passes: scheduled pages come due, with no change announced
+		pr.now = pr.now.Add(time.Duration(r.IntN(5*24)) * time.Hour)
+		return Changes{}, "clock " + pr.now.Format(time.DateTime)
+	case op == 6:
+		return pr.countryChanges()
+	case op == 7:
+		return pr.ownPage()
+	}
+	return pr.bodyEdit()
+}
+
+// readerReview creates, edits or deletes a reader review.
+func (pr *propRun) readerReview() (Changes, string) {
+	r := pr.r
+	id := uint64(1 + r.IntN(3))
+	pr.data.mu.Lock()
+	defer pr.data.mu.Unlock()
+	var kept []beforetrip.Review
+	for _, rv := range pr.data.reviews {
+		if rv.ID != id {
+			kept = append(kept, rv)
+		}
+	}
+	what := fmt.Sprintf("delete reader review %d", id)
+	if r.IntN(3) > 0 {
+		rv := beforetrip.Review{ID: id, Country: pr.pick(propCountries), Title: fmt.Sprintf("Reader %d", r.IntN(4)),
+			Rating: 1 + r.IntN(5), Body: "Nice **trip**, " + pr.pick(propWords) + ".", Author: beforetrip.Author{ID: 1, Username: "kim"},
+			CreatedAt: propDay.AddDate(0, 0, r.IntN(60))}
+		kept = append(kept, rv)
+		what = fmt.Sprintf("reader review %d: %s %q rating %d %s", id, rv.Country, rv.Title, rv.Rating, rv.CreatedAt.Format(time.DateOnly))
+	}
+	pr.data.reviews = kept
+	return Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeReview}}}, what
+}
+
+// countryChanges rewrites a country's changes: its page, /changes/, the feed.
+func (pr *propRun) countryChanges() (Changes, string) {
+	r := pr.r
+	c := pr.pick(propCountries)
+	path := pr.ts.Path("countries/" + c + "/_index.md")
+	src := MustRead(pr.t, "testdata/site/content/countries/"+c+"/_index.md")
+	fm, body, _ := strings.Cut(strings.TrimPrefix(src, "---\n"), "\n---\n")
+	fm, _, _ = strings.Cut(fm, "\nchanges:")
+	if n := r.IntN(4); n > 0 {
+		fm += "\nchanges:"
+		for range n {
+			fm += fmt.Sprintf("\n  - {date: %s, text: \"Change %d\"}", propDay.AddDate(0, 0, r.IntN(60)).Format(time.DateOnly), r.IntN(3))
+		}
+	}
+	MustWrite(pr.t, path, "---\n"+fm+"\n---\n"+body)
+	return Changes{Files: []string{path}}, "changes of " + c
+}
+
+// ownPage writes or deletes a page of its own (or its translation):
+// footers, manifest, home.
+func (pr *propRun) ownPage() (Changes, string) {
+	r := pr.r
+	path := pr.ts.Path("pages/" + pr.pick([]string{"about", "privacy", "terms"}) + pr.pick([]string{"", ".ko"}) + ".md")
+	ch := Changes{Files: []string{path}}
+	if r.IntN(4) == 0 {
+		os.Remove(path)
+		return ch, "delete page of its own " + pr.rel(path)
+	}
+	MustWrite(pr.t, path, fmt.Sprintf("---\ntitle: %q\nfooter: %v\nweight: %d\ndraft: %v\n---\n%s\n",
+		fmt.Sprintf("Own %d", r.IntN(3)), r.IntN(2) == 0, r.IntN(2), r.IntN(6) == 0, pr.pick(propWords)))
+	return ch, "page of its own " + pr.rel(path)
+}
+
+// bodyEdit changes only the body of a page: its language, or new words.
+func (pr *propRun) bodyEdit() (Changes, string) {
+	path := pr.pick(pr.files)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		pr.t.Fatal(err)
+	}
+	ch := Changes{Files: []string{path}}
+	if pr.r.IntN(3) == 0 {
+		// Only the body changes, and with it the page's language
+		// (shown on the page and its list entries).
+		fm, _, _ := strings.Cut(string(src), "\n---\n")
+		body := "English only now.\n"
+		if !strings.Contains(string(src), "한국어") {
+			body = "이제 한국어로 씁니다.\n"
+		}
+		MustWrite(pr.t, path, fm+"\n---\n"+body)
+		return ch, "language of " + pr.rel(path)
+	}
+	// New words change the page's index terms, not only its text.
+	MustWrite(pr.t, path, string(src)+pr.pick(propWords)+" "+pr.pick(propWords)+".\n")
+	return ch, "append " + pr.rel(path)
 }

@@ -128,6 +128,7 @@ type site struct {
 	counts    map[string]beforetrip.Counts
 	month     map[string]int64   // likes in the window (SiteData.LikesSince)
 	outputs   map[string]*output // by output path
+	trips     map[string]string  // country → URL of its offline list; nil without offline outputs
 	lim       limits
 	kinds     map[string]int // manifest pages per kind (Result.Kinds); shared, never changed in place
 
