@@ -53,6 +53,13 @@ type Manifest struct {
 // ManifestVersion is the current Manifest.Version.
 const ManifestVersion = 1
 
+// ValidPageSegment reports whether s is one segment of a page ID, as a
+// country slug or a section name is: what the API accepts as a country and
+// the stores as a label inside their keys. "" is not a segment.
+func ValidPageSegment(s string) bool {
+	return s != "" && !strings.Contains(s, "/") && ValidPageID(s)
+}
+
 // MaxPageIDLen bounds page IDs accepted anywhere.
 const MaxPageIDLen = 512
 

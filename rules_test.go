@@ -254,3 +254,19 @@ func TestPageLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestValidPageSegment(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"japan", true}, {"tips", true}, {"서울", true},
+		{"", false}, {"countries/japan", false}, {"/japan", false}, {"japan/", false},
+		{"..", false}, {".", false}, {"a b", false}, {"a\\b", false}, {"\xff", false},
+	}
+	for _, tt := range tests {
+		if got := beforetrip.ValidPageSegment(tt.s); got != tt.want {
+			t.Errorf("ValidPageSegment(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

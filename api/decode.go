@@ -117,14 +117,8 @@ func queryPage(c *fiber.Ctx, name string) (string, error) {
 // (beforetrip.NormalizePageID), and checks its shape.
 func queryCountry(c *fiber.Ctx) (string, error) {
 	country := beforetrip.NormalizePageID(c.Query("country"))
-	if country != "" && !validCountry(country) {
+	if country != "" && !beforetrip.ValidPageSegment(country) {
 		return "", beforetrip.Invalid("country", "Not a valid country.")
 	}
 	return country, nil
-}
-
-// validCountry reports whether c has the shape of a country slug: one page
-// ID segment.
-func validCountry(c string) bool {
-	return c != "" && !strings.Contains(c, "/") && beforetrip.ValidPageID(c)
 }

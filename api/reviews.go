@@ -102,7 +102,7 @@ func (f *reviewFields) edit(create bool) (*beforetrip.ReviewEdit, error) {
 
 // countryExists checks that the site has the country's page.
 func (s *Server) countryExists(country string) error {
-	if !validCountry(country) {
+	if !beforetrip.ValidPageSegment(country) {
 		return beforetrip.Invalid("country", "Not a valid country.")
 	}
 	if m, ok := s.svc.Pages.Page("countries/" + country); !ok || m.Kind != beforetrip.KindCountry {

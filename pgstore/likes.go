@@ -3,7 +3,6 @@ package pgstore
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
@@ -165,5 +164,5 @@ func validPage(id string) error {
 
 // validLabel accepts "" or one page ID segment (a section or a country).
 func validLabel(s string) bool {
-	return s == "" || (beforetrip.ValidPageID(s) && !strings.Contains(s, "/"))
+	return s == "" || beforetrip.ValidPageSegment(s)
 }

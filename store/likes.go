@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
@@ -147,5 +146,5 @@ func validPage(id string) error {
 // validLabel accepts sections and country slugs: one path segment, so it
 // can sit inside a composite key.
 func validLabel(s string) bool {
-	return s == "" || (beforetrip.ValidPageID(s) && !strings.Contains(s, "/"))
+	return s == "" || beforetrip.ValidPageSegment(s)
 }
