@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,7 +28,8 @@ const (
 
 // TestRebuildMatchesFullBuild applies random edits (titles, bodies, dates,
 // tags, weights, drafts, new and deleted pages, pages of their own and
-// their translations, likes, comments, reader
+// their translations, likes (in the window ranking until the clock moves
+// past them), comments, reader
 // reviews, time passing over scheduled pages) one at a time and checks after every Rebuild that the output
 // folder equals a full build of the same input: the dependency graph
 // misses nothing, pagination and truncated lists included, and the search
@@ -120,6 +122,7 @@ func runProp(t *testing.T, seed [2]uint64, steps int) {
 		}
 	}()
 	scheduled, cameDue := 0, 0 // pages held back; clock steps that published some
+	ranked := 0                // steps whose window ranking listed pages
 	for step := range steps {
 		ch, what := pr.edit()
 		history = append(history, fmt.Sprintf("%d: %s", step, what))
@@ -136,9 +139,15 @@ func runProp(t *testing.T, seed [2]uint64, steps int) {
 		if p, why := sameOutput(t, full.Out, pr.ts.Out); p != "" {
 			t.Fatalf("step %d (%s): %s %s", step, what, p, why)
 		}
+		if strings.Contains(MustRead(t, filepath.Join(full.Out, pagePath(monthID))), `class="bt-item`) {
+			ranked++
+		}
 	}
 	if cameDue == 0 && steps >= 50 {
 		t.Fatal("no scheduled page came due: the test does not cover the schedule")
+	}
+	if ranked == 0 && steps >= 50 {
+		t.Fatal("the window ranking never listed a page: the test does not cover it")
 	}
 }
 
@@ -208,6 +217,9 @@ func (pr *propRun) edit() (Changes, string) {
 		id := strings.TrimSuffix(strings.TrimPrefix(pr.pick(pr.files), ts.Content+"/"), ".md")
 		c := beforetrip.Counts{Likes: int64(r.IntN(4)), Comments: int64(r.IntN(3))}
 		pr.data.setCounts(id, c)
+		// Made now: the window ranking (/popular/month/ and the home
+		// page) counts them until the clock moves past the window.
+		pr.data.likesAt(id, c.Likes, pr.now)
 		return Changes{Data: []beforetrip.Change{{Kind: beforetrip.ChangeLikes, Page: id}}}, fmt.Sprintf("counts %s %+v", id, c)
 	case op == 4:
 		return pr.readerReview()
@@ -220,6 +232,16 @@ func (pr *propRun) edit() (Changes, string) {
 		return pr.ownPage()
 	}
 	return pr.bodyEdit()
+}
+
+// likesAt makes page id's likes in the window n, made at t.
+func (m *memData) likesAt(id string, n int64, t time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.likedAt == nil {
+		m.likedAt = map[string][]time.Time{}
+	}
+	m.likedAt[id] = slices.Repeat([]time.Time{t}, int(n))
 }
 
 // readerReview creates, edits or deletes a reader review.
