@@ -202,11 +202,13 @@ wrk_figures() {
 		END { printf "%.0f %.2f %d\n", rps, p99, err }'
 }
 
-# median COL RUNS...: the median of column COL of "req/s p99 errors" runs.
+# median COL RUNS...: the median of column COL of "req/s p99 errors" runs
+# (of an even number: the mean of the middle two).
 median_of() {
 	local col=$1
 	shift
-	printf '%s\n' "$@" | awk -v c="$col" '{ print $c }' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+	printf '%s\n' "$@" | awk -v c="$col" '{ print $c }' | sort -n |
+		awk '{ a[NR] = $1 } END { m = int((NR + 1) / 2); printf "%.0f\n", NR % 2 ? a[m] : (a[m] + a[m + 1]) / 2 }'
 }
 sum_of() {
 	local col=$1
