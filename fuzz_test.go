@@ -123,3 +123,37 @@ func TestValidPageIDSameAsSplit(t *testing.T) {
 		check(b.String())
 	}
 }
+
+// splitSplitPageID is SplitPageID as it was written before its
+// allocation-free form (issue 20): the definition the fast form must keep.
+func splitSplitPageID(id string) (country, section string, ok bool) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 || parts[0] != "countries" {
+		return "", "", false
+	}
+	return parts[1], parts[2], true
+}
+
+// TestSplitPageIDSameAsSplit compares SplitPageID with its earlier
+// definition on the seeds and on random IDs made of slashes and segments.
+func TestSplitPageIDSameAsSplit(t *testing.T) {
+	alphabet := []string{"countries", "countries/", "/", "//", "japan", "tips", "reviews", "u-1", "", "a", "countrie", "한"}
+	check := func(id string) {
+		c, s, ok := beforetrip.SplitPageID(id)
+		wc, ws, wok := splitSplitPageID(id)
+		if c != wc || s != ws || ok != wok {
+			t.Fatalf("SplitPageID(%q) = %q, %q, %v; the split definition says %q, %q, %v", id, c, s, ok, wc, ws, wok)
+		}
+	}
+	for _, id := range pageIDSeeds {
+		check(id)
+	}
+	r := rand.New(rand.NewPCG(20, 21))
+	for range 200000 {
+		var b strings.Builder
+		for n := r.IntN(8); n >= 0; n-- {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		check(b.String())
+	}
+}

@@ -44,9 +44,11 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 		// endpoint's pattern, or the middleware's ("/api") that answered.
 		s.cfg.Observer.ObserveRequest(c.Method(), c.Route().Path, status, d)
 	}
-	if s.log.Enabled(c.UserContext(), slog.LevelInfo) {
-		s.log.Info("request", "method", c.Method(), "path", c.Path(),
-			"status", status, "duration", d, "ip", s.clientIP(c), "request_id", id)
+	if ctx := c.UserContext(); s.log.Enabled(ctx, slog.LevelInfo) {
+		// LogAttrs: typed attributes, not ...any boxed on every request.
+		s.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", c.Method()),
+			slog.String("path", c.Path()), slog.Int("status", status), slog.Duration("duration", d),
+			slog.String("ip", s.clientIP(c)), slog.String("request_id", id))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/beforetrip/beforetrip"
@@ -47,30 +48,14 @@ var errNoPage = beforetrip.Errorf(beforetrip.ENOTFOUND, "No such page.")
 // behind the manifest. A malformed ID, an empty one (the home page is asked
 // for with /api/page?id=) or more than 100 IDs is 400.
 func (s *Server) pages(c *fiber.Ctx) error {
-	raw := c.Query("ids")
-	var ids []string
-	if raw != "" {
-		parts := strings.Split(raw, ",")
-		if len(parts) > maxBatchIDs {
-			return beforetrip.Invalid("ids", "At most %d page IDs per request.", maxBatchIDs)
-		}
-		seen := make(map[string]bool, len(parts))
-		for _, id := range parts {
-			id = beforetrip.NormalizePageID(id)
-			if id == "" || !beforetrip.ValidPageID(id) {
-				return beforetrip.Invalid("ids", "Not a valid page ID: %q.", id)
-			}
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			if _, ok := s.svc.Pages.Page(id); ok {
-				ids = append(ids, id)
-			}
-		}
+	ids, err := s.knownPages(c.Query("ids"))
+	if err != nil {
+		return err
 	}
+	buf := pagesBuffers.Get().(*[]byte)
+	defer pagesBuffers.Put(buf)
 	if len(ids) == 0 {
-		return sendJSON(c, appendPagesJSON(nil, nil, nil))
+		return sendJSONCopy(c, appendPagesJSON((*buf)[:0], nil, nil))
 	}
 	v, err := s.optionalViewer(c)
 	if err != nil {
@@ -80,13 +65,55 @@ func (s *Server) pages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendJSON(c, appendPagesJSON(make([]byte, 0, 64+len(raw)+48*len(ids)), ids, stats))
+	*buf = appendPagesJSON((*buf)[:0], ids, stats)
+	return sendJSONCopy(c, *buf)
 }
 
-// sendJSON answers 200 with body, already JSON.
-func sendJSON(c *fiber.Ctx, body []byte) error {
+// knownPages parses the ids parameter of GET /api/pages: every ID
+// normalised and checked (the first bad one is the 400), then the distinct
+// ones the site has, sorted. It allocates only the slice it returns: this
+// runs for every page view, and each allocation here is garbage collected
+// while requests wait (issue 20).
+func (s *Server) knownPages(raw string) ([]string, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	n := strings.Count(raw, ",") + 1
+	if n > maxBatchIDs {
+		return nil, beforetrip.Invalid("ids", "At most %d page IDs per request.", maxBatchIDs)
+	}
+	ids := make([]string, 0, n)
+	for id := range strings.SplitSeq(raw, ",") {
+		id = beforetrip.NormalizePageID(id)
+		if id == "" || !beforetrip.ValidPageID(id) {
+			return nil, beforetrip.Invalid("ids", "Not a valid page ID: %q.", id)
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	known := ids[:0]
+	for _, id := range ids {
+		if _, ok := s.svc.Pages.Page(id); ok {
+			known = append(known, id)
+		}
+	}
+	return known, nil
+}
+
+// pagesBuffers holds the buffers GET /api/pages writes its answer in; the
+// response keeps a copy (sendJSONCopy), so a buffer is reused at once.
+var pagesBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4<<10)
+	return &b
+}}
+
+// sendJSONCopy answers 200 with a copy of body, already JSON, in the
+// response's own (pooled) buffer, so the caller may reuse body.
+func sendJSONCopy(c *fiber.Ctx, body []byte) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(body)
+	c.Response().SetBody(body)
+	return nil
 }
 
 // appendPagesJSON appends {"pages":{ID:stats,…}} for ids (distinct) to b:

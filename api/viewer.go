@@ -51,7 +51,7 @@ func (s *Server) authenticate(c *fiber.Ctx) (*viewer, error) {
 		raw = c.Cookies(cookieAccess)
 	}
 	if raw == "" {
-		return nil, beforetrip.Errorf(beforetrip.EUNAUTHENTICATED, "Log in first.")
+		return nil, errLogIn
 	}
 	uid, sid, err := s.tokens.parse(raw)
 	if err != nil {
@@ -82,6 +82,11 @@ func (s *Server) authenticate(c *fiber.Ctx) (*viewer, error) {
 	c.Locals(localViewer, v)
 	return v, nil
 }
+
+// errLogIn is the 401 of a request without credentials, made once:
+// every anonymous read asks for its viewer (issue 20: allocations of the
+// read path).
+var errLogIn = beforetrip.Errorf(beforetrip.EUNAUTHENTICATED, "Log in first.")
 
 // blocked is the 403 a blocked user gets: it says until when and why.
 func blocked(u *beforetrip.User) error {
