@@ -75,7 +75,8 @@ for ((i = 0; i < 300; i++)); do
 done
 curl -fsS "$URL/api/healthz" >/dev/null || { echo "bench/api.sh: API not healthy after 30 s" >&2; cat "$LOG" >&2; exit 1; }
 
-# wrk_figures reads wrk --latency output and prints "req/s p99_ms errors".
+# wrk_figures reads wrk --latency output and prints "req/s p99_ms errors
+# requests".
 wrk_figures() {
 	awk '
 		function ms(v) {
@@ -85,9 +86,33 @@ wrk_figures() {
 			return v
 		}
 		/Requests\/sec:/ { rps = $2 }
+		/ requests in / { n = $1 }
 		$1 == "99%" { p99 = ms($2) }
 		/Non-2xx|Socket errors/ { err = 1 }
-		END { printf "%.0f %.2f %d\n", rps, p99, err }'
+		END { printf "%.0f %.2f %d %d\n", rps, p99, err, n }'
+}
+
+# cpu_ticks PID...: the user+system CPU ticks the processes used so far.
+cpu_ticks() {
+	local t=0 p
+	for p in "$@"; do
+		[ -r "/proc/$p/stat" ] && t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+	done
+	echo "$t"
+}
+
+# wrk_round URL PID... runs one wrk round against URL (its output kept in
+# $OUT/wrk-round.txt) and prints "req/s p99_ms errors cpu_us": cpu_us is the server's
+# CPU time (of PIDs) per request, the figure that moves least with the
+# load of a shared machine.
+wrk_round() {
+	local url=$1 before after
+	shift
+	before=$(cpu_ticks "$@")
+	wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$url" -- "$OUT/ids.txt" 20 >"$OUT/wrk-round.txt"
+	after=$(cpu_ticks "$@")
+	wrk_figures <"$OUT/wrk-round.txt" | awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+		'{ printf "%s %s %s %.0f\n", $1, $2, $3, ($4 > 0 ? t / hz * 1e6 / $4 : 0) }'
 }
 
 # start_nginx serves one API answer for 20 IDs at /api/pages on NGINX_PORT,
@@ -140,6 +165,8 @@ ratio_line() {
 	np=$(median_of 2 "${nginx_runs[@]}")
 	printf '\nnginx, same JSON as a static file: %s req/s, p99 %s ms (rounds: %s)' "$n" "$np" "$(printf '%s; ' "${nginx_runs[@]}")"
 	awk -v a="$a" -v n="$n" 'BEGIN { printf "\nratio API/nginx: %.2fx (target >= 0.5x)", a / n }'
+	awk -v a="$(median_of 4 "${api_runs[@]}")" -v n="$(median_of 4 "${nginx_runs[@]}")" \
+		'BEGIN { printf "\nserver CPU per request (medians): API %d us, nginx %d us; nginx/API %.2fx", a, n, (a > 0 ? n / a : 0) }'
 }
 
 rows=()
@@ -165,11 +192,11 @@ if [ "$ONLY" != likes ] && command -v wrk >/dev/null; then
 	api_runs=() nginx_runs=()
 	for ((r = 1; r <= REPS; r++)); do
 		echo "wrk GET /api/pages, round $r/$REPS..." >&2
-		WRK=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$URL" -- "$OUT/ids.txt" 20)
-		api_runs+=("$(wrk_figures <<<"$WRK")")
+		api_runs+=("$(wrk_round "$URL" "$SERVER")")
+		WRK=$(cat "$OUT/wrk-round.txt")
 		if [ -n "$NGINX_URL" ]; then
 			echo "wrk nginx, same JSON, round $r/$REPS..." >&2
-			nginx_runs+=("$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/wrk/pages.lua "$NGINX_URL" -- "$OUT/ids.txt" 20 | wrk_figures)")
+			nginx_runs+=("$(wrk_round "$NGINX_URL" "$NGINX_PID" $(pgrep -P "$NGINX_PID"))")
 		fi
 	done
 	RATIO=$(ratio_line)
@@ -253,7 +280,7 @@ if [ -n "$REBUILDS" ]; then
 fi
 if [ -n "$RATIO" ]; then
 	echo
-	echo "wrk -t2 -c$CONNS -d$DURATION, GET /api/pages (20 IDs), anonymous, request log on; rounds as \"req/s p99_ms errors\":"
+	echo "wrk -t2 -c$CONNS -d$DURATION, GET /api/pages (20 IDs), anonymous, request log on; rounds as \"req/s p99_ms errors server_cpu_us_per_request\":"
 	echo
 	echo "$RATIO"
 fi
