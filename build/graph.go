@@ -97,22 +97,36 @@ type graph struct {
 	// added, when known (non-nil), lists the outputs new has and old has
 	// not, which spares paths a scan of every output.
 	added []string
-	// pos indexes the long lists by page ID once looked up: a like storm
-	// asks for the place of every page in each of its lists, and a scan
-	// each time made that quadratic (6.8 of 9.4 s of CPU at 10k pages).
-	pos map[*list]map[string]int
+	// pos indexes the long lists by page ID once looked up a few times:
+	// a like storm asks for the place of every page in each of its
+	// lists, and a scan each time made that quadratic (6.8 of 9.4 s of
+	// CPU at 10k pages); scans counts the lookups by scan per list, as
+	// building the map for one edit's lookup cost 7 ms at 10k pages.
+	pos   map[*list]map[string]int
+	scans map[*list]int
 }
+
+// scansBeforeIndex is how many lookups in a long list scan it before
+// graph.index builds its map.
+const scansBeforeIndex = 8
 
 func newGraph(old, new *site) *graph {
 	return &graph{old: old, new: new, dirty: map[string]bool{}}
 }
 
-// index is l.index(id), from a map for lists longer than a short scan.
+// index is l.index(id), from a map for long lists looked up often.
 func (g *graph) index(l *list, id string) int {
 	if l == nil || len(l.items) <= 64 {
 		return l.index(id)
 	}
 	m, ok := g.pos[l]
+	if !ok && g.scans[l] < scansBeforeIndex {
+		if g.scans == nil {
+			g.scans = map[*list]int{}
+		}
+		g.scans[l]++
+		return l.index(id)
+	}
 	if !ok {
 		m = make(map[string]int, len(l.items))
 		for i, p := range l.items {

@@ -36,7 +36,7 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 		if _, ok := w.files[p]; !ok {
 			setChanged = true
 		}
-		w.files[p] = recs[i]
+		w.set(p, recs[i])
 		w.trusted[p] = true
 	}
 	slices.Sort(written)
@@ -129,7 +129,7 @@ func (bt *batch) removeAll(remove []string) (removed []string, err error) {
 		}
 		_ = os.Remove(filepath.Join(filepath.Dir(dst), tmpPrefix+filepath.Base(dst))) // a crash's leftover
 		removeEmptyDirs(w.dir, filepath.Dir(dst))
-		delete(w.files, p)
+		w.unset(p)
 		removed = append(removed, p)
 	}
 	return removed, nil
@@ -144,7 +144,7 @@ func (bt *batch) publishCold() (written, removed []string, err error) {
 		return nil, nil, err
 	}
 	for p, r := range recs {
-		w.files[p] = r
+		w.set(p, r)
 		w.trusted[p] = true
 		written = append(written, p)
 	}

@@ -65,7 +65,12 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	gone, err := b.syncSearch(s, b.search, g.dirty)
+	var gone []string
+	if scan {
+		gone, err = b.syncSearch(s, b.search, g.dirty)
+	} else {
+		gone, err = b.syncSearchPages(s, e.changed, g.dirty)
+	}
 	if err != nil {
 		return nil, err
 	}

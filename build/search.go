@@ -123,6 +123,49 @@ func (b *Builder) syncSearch(s *site, idx *search.Index, dirty map[string]bool) 
 		return nil, fmt.Errorf("build: search index: %w", err)
 	}
 	idx.Sync(docs, countries)
+	return b.searchOutputs(s, idx, dirty, false), nil
+}
+
+// syncSearchPages is syncSearch for a rebuild that kept the set of pages
+// and changed only the pages ids (their file or their counts), none of
+// them a country (whose names its pages are indexed with): only those
+// pages are analysed and handed to the index, instead of walking all
+// 10k (a third of a one-file rebuild). s's outputs hold the index files
+// of the last build.
+func (b *Builder) syncSearchPages(s *site, ids []string, dirty map[string]bool) ([]string, error) {
+	if b.noIndex {
+		return nil, nil
+	}
+	var put []*search.Doc
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+		p := s.pages[id]
+		if p == nil || p.Kind == beforetrip.KindCountry {
+			return b.syncSearch(s, b.search, dirty)
+		}
+		if !indexed(p) {
+			continue
+		}
+		if err := b.analyse(p); err != nil {
+			return nil, fmt.Errorf("build: search index: %w", err)
+		}
+		ctx := b.searchCtxs[p.Country]
+		if p.search.full == nil || p.search.ctx != ctx {
+			p.search.full, p.search.ctx = p.search.doc, ctx
+			if ctx != nil {
+				p.search.full = p.search.doc.WithContext(ctx.names)
+			}
+		}
+		put = append(put, p.search.full)
+	}
+	b.search.Put(put)
+	return b.searchOutputs(s, b.search, dirty, true), nil
+}
+
+// searchOutputs makes idx's files s's outputs, marking the changed ones
+// in dirty (nil: a full build renders them all), and returns those
+// published before that idx no longer has. kept says s's outputs already
+// hold the files published last: only the changed ones are set.
+func (b *Builder) searchOutputs(s *site, idx *search.Index, dirty map[string]bool, kept bool) []string {
 	files := idx.Files()
 	var gone []string
 	for p := range b.searchFiles {
@@ -132,11 +175,15 @@ func (b *Builder) syncSearch(s *site, idx *search.Index, dirty map[string]bool) 
 		}
 	}
 	for p, data := range files {
-		s.outputs[p] = &output{kind: outSearch, data: data}
-		if old, ok := b.searchFiles[p]; dirty != nil && (!ok || !bytes.Equal(old, data)) {
+		old, ok := b.searchFiles[p]
+		changed := !ok || !bytes.Equal(old, data)
+		if changed || !kept {
+			s.outputs[p] = &output{kind: outSearch, data: data}
+		}
+		if changed && dirty != nil {
 			dirty[p] = true
 		}
 	}
 	b.nextSearchFiles = files
-	return gone, nil
+	return gone
 }

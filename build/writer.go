@@ -42,6 +42,7 @@ type writer struct {
 	files   map[string]record // output path → what is on disk
 	trusted map[string]bool   // records checked against the disk in this process
 	full    bool              // a full build: save the records even if the set is unchanged
+	enc     recordsJSON       // outputsFile's encoding, kept up to date by set and unset
 }
 
 func newWriter(dir string) *writer {
@@ -149,7 +150,7 @@ func (bt *batch) unchanged(p, sum string, data []byte) bool {
 		return false
 	}
 	bt.mu.Lock()
-	bt.w.files[p] = record{Sum: sum, Size: st.Size(), MTime: st.ModTime().UnixNano()}
+	bt.w.set(p, record{Sum: sum, Size: st.Size(), MTime: st.ModTime().UnixNano()})
 	bt.mu.Unlock()
 	return true
 }
@@ -239,22 +240,6 @@ func mkdirs(made map[string]bool, dir string) error {
 	}
 	made[dir] = true
 	return nil
-}
-
-// save writes outputsFile atomically, and only when its bytes change, as
-// every output: rsync-style deploys would otherwise see a change on each
-// build.
-func (w *writer) save() error {
-	data, err := json.Marshal(w.files)
-	if err != nil {
-		return err
-	}
-	file := filepath.Join(w.dir, outputsFile)
-	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
-		return nil
-	}
-	_, err = writeAtomic(file, data)
-	return err
 }
 
 // writeAtomic writes a file through a temp file in the same folder and a
