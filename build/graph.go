@@ -232,7 +232,9 @@ func listKeys(p *Page) []string {
 // list shows some fields of its items: the item partial (section, tag,
 // popular pages and the home page) shows summary and counts; the country
 // page's compact lists show counts but no summary; the feed shows the
-// summary but no counts; popular.json shows counts.
+// summary but no counts; popular.json shows counts. It is long because
+// it is one switch over the kinds of list, each case the outputs that show
+// that list: the rebuild rules for lists read in one place.
 func (g *graph) list(key, id string, ef effect, country string) {
 	ol, nl := g.old.lists[key], g.new.lists[key]
 	oi, ni := g.index(ol, id), g.index(nl, id)
