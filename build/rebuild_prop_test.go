@@ -17,14 +17,25 @@ import (
 	"github.com/beforetrip/beforetrip/search"
 )
 
-// The property test's seed and length: BEFORETRIP_PROP_SEED ("7" or
-// "7,9", the two words of the PCG seed) and BEFORETRIP_PROP_STEPS
-// override the shipped ones, so a failure seen with any seed can be
-// replayed: the failure message prints the command.
+// The property test's seed, length and batch size: BEFORETRIP_PROP_SEED
+// ("7" or "7,9", the two words of the PCG seed), BEFORETRIP_PROP_STEPS and
+// BEFORETRIP_PROP_BATCH override the shipped ones, so a failure seen with
+// any seed can be replayed: the failure message prints the command.
 const (
 	propSeedEnv  = "BEFORETRIP_PROP_SEED"
 	propStepsEnv = "BEFORETRIP_PROP_STEPS"
+	propBatchEnv = "BEFORETRIP_PROP_BATCH"
 )
+
+// propConfig says which edits a run of the property test makes.
+type propConfig struct {
+	seed  [2]uint64
+	steps int
+	// batch, when over 1, makes each step 1 to batch random edits
+	// announced in one Rebuild, as the watcher's debounce and the live
+	// worker's queue merge them.
+	batch int
+}
 
 // TestRebuildMatchesFullBuild applies random edits (titles, bodies, dates,
 // tags, weights, drafts, new and deleted pages, pages of their own and
@@ -35,7 +46,7 @@ const (
 // misses nothing, pagination and truncated lists included, and the search
 // index (search/) is byte for byte the one a full build writes.
 func TestRebuildMatchesFullBuild(t *testing.T) {
-	seed, steps := [2]uint64{1, 2}, 50
+	cfg := propConfig{seed: [2]uint64{1, 2}, steps: 50}
 	if v := os.Getenv(propSeedEnv); v != "" {
 		a, b, _ := strings.Cut(v, ",")
 		s1, err1 := strconv.ParseUint(a, 10, 64)
@@ -43,31 +54,35 @@ func TestRebuildMatchesFullBuild(t *testing.T) {
 		if err1 != nil || err2 != nil {
 			t.Fatalf("%s=%q: want N or N,M", propSeedEnv, v)
 		}
-		seed = [2]uint64{s1, s2}
+		cfg.seed = [2]uint64{s1, s2}
 	}
-	if v := os.Getenv(propStepsEnv); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("%s=%q: want a positive number", propStepsEnv, v)
+	for env, n := range map[string]*int{propStepsEnv: &cfg.steps, propBatchEnv: &cfg.batch} {
+		if v := os.Getenv(env); v != "" {
+			var err error
+			if *n, err = strconv.Atoi(v); err != nil || *n < 1 {
+				t.Fatalf("%s=%q: want a positive number", env, v)
+			}
 		}
-		steps = n
 	}
-	runProp(t, seed, steps)
+	runProp(t, cfg)
 }
 
 // TestRebuildMatchesFullBuildSeeds runs the property over more seeds than
 // the shipped one: each walks other edit sequences, and the shipped seed
 // alone missed the bugs TestRebuildLastRankedPageDeleted and
-// TestOfflineAfterReorder now pin. -short walks fewer steps.
+// TestOfflineAfterReorder now pin. The last two runs batch edits.
+// -short walks fewer steps.
 func TestRebuildMatchesFullBuildSeeds(t *testing.T) {
 	steps := 80
 	if testing.Short() {
 		steps = 25
 	}
-	for _, seed := range [][2]uint64{{1, 9}, {3, 9}, {6, 9}, {42, 9}, {5, 9}} {
-		t.Run(fmt.Sprintf("%d,%d", seed[0], seed[1]), func(t *testing.T) {
+	for _, cfg := range []propConfig{{seed: [2]uint64{1, 9}}, {seed: [2]uint64{3, 9}}, {seed: [2]uint64{6, 9}},
+		{seed: [2]uint64{42, 9}}, {seed: [2]uint64{5, 9}}, {seed: [2]uint64{1, 4}, batch: 3}, {seed: [2]uint64{2, 4}, batch: 3}} {
+		cfg.steps = steps
+		t.Run(fmt.Sprintf("%d,%d/%d", cfg.seed[0], cfg.seed[1], cfg.batch), func(t *testing.T) {
 			t.Parallel()
-			runProp(t, seed, steps)
+			runProp(t, cfg)
 		})
 	}
 }
@@ -103,7 +118,8 @@ func (pr *propRun) builder(ts testSite) *Builder {
 	return b
 }
 
-func runProp(t *testing.T, seed [2]uint64, steps int) {
+func runProp(t *testing.T, cfg propConfig) {
+	seed := cfg.seed
 	// Pages are dated over 60 days and the clock starts in the middle,
 	// so about half of them are scheduled until the clock passes them.
 	pr := &propRun{t: t, ts: MustSite(t), data: &memData{}, r: rand.New(rand.NewPCG(seed[0], seed[1])), now: propDay.AddDate(0, 0, 30)}
@@ -117,14 +133,15 @@ func runProp(t *testing.T, seed [2]uint64, steps int) {
 	defer func() {
 		if t.Failed() {
 			t.Logf("edits:\n%s", strings.Join(history, "\n"))
-			t.Logf("replay: %s=%d,%d %s=%d go test ./build/ -run 'TestRebuildMatchesFullBuild$'",
-				propSeedEnv, seed[0], seed[1], propStepsEnv, len(history))
+			t.Logf("replay: %s=%d,%d %s=%d %s=%d go test ./build/ -run 'TestRebuildMatchesFullBuild$'",
+				propSeedEnv, seed[0], seed[1], propStepsEnv, len(history), propBatchEnv, max(cfg.batch, 1))
 		}
 	}()
-	scheduled, cameDue := 0, 0 // pages held back; clock steps that published some
+	scheduled, cameDue := 0, 0 // pages held back; steps that moved the clock and published some
 	ranked := 0                // steps whose window ranking listed pages
-	for step := range steps {
-		ch, what := pr.edit()
+	for step := range cfg.steps {
+		before := pr.now
+		ch, what := pr.edits(cfg.batch)
 		history = append(history, fmt.Sprintf("%d: %s", step, what))
 		res := MustRebuild(t, pr.b, ch)
 		full := testSite{Content: pr.ts.Content, Theme: pr.ts.Theme, Out: t.TempDir()}
@@ -132,7 +149,7 @@ func runProp(t *testing.T, seed [2]uint64, steps int) {
 		if res.Scheduled != fres.Scheduled {
 			t.Fatalf("step %d (%s): %d scheduled, a full build says %d", step, what, res.Scheduled, fres.Scheduled)
 		}
-		if ch.Files == nil && ch.Data == nil && res.Scheduled < scheduled {
+		if pr.now.After(before) && res.Scheduled < scheduled {
 			cameDue++
 		}
 		scheduled = res.Scheduled
@@ -143,10 +160,10 @@ func runProp(t *testing.T, seed [2]uint64, steps int) {
 			ranked++
 		}
 	}
-	if cameDue == 0 && steps >= 50 {
+	if cameDue == 0 && cfg.steps >= 50 {
 		t.Fatal("no scheduled page came due: the test does not cover the schedule")
 	}
-	if ranked == 0 && steps >= 50 {
+	if ranked == 0 && cfg.steps >= 50 {
 		t.Fatal("the window ranking never listed a page: the test does not cover it")
 	}
 }
@@ -192,6 +209,23 @@ func (pr *propRun) write(path, title string, date time.Time, review bool) {
 		words = "한국어로 쓴 문장입니다. "
 	}
 	MustWrite(pr.t, path, fm+"---\n"+strings.Repeat(words, 1+r.IntN(20))+"\n")
+}
+
+// edits makes one random edit, or with batch over 1 from 1 to batch
+// edits merged into one Changes.
+func (pr *propRun) edits(batch int) (Changes, string) {
+	if batch <= 1 {
+		return pr.edit()
+	}
+	var all Changes
+	var whats []string
+	for range 1 + pr.r.IntN(batch) {
+		ch, what := pr.edit()
+		all.Files = append(all.Files, ch.Files...)
+		all.Data = append(all.Data, ch.Data...)
+		whats = append(whats, what)
+	}
+	return all, strings.Join(whats, "; ")
 }
 
 // edit makes one random edit and returns the changes to announce and
