@@ -2,6 +2,7 @@ package build
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -111,8 +112,8 @@ var (
 // builder returns a builder of the run's site writing to out, with tiny
 // lists and tiny search shards (so that edits touch some shards and not
 // others).
-func (pr *propRun) builder(ts testSite) *Builder {
-	b := MustBuilder(pr.t, ts, nil, WithSiteData(pr.data), WithClock(func() time.Time { return pr.now }))
+func (pr *propRun) builder(ts testSite, data beforetrip.SiteData) *Builder {
+	b := MustBuilder(pr.t, ts, nil, WithSiteData(data), WithClock(func() time.Time { return pr.now }))
 	b.lim = propLimits
 	b.searchOpts = []search.Option{search.ShardSizes(16, 1)}
 	return b
@@ -123,7 +124,7 @@ func runProp(t *testing.T, cfg propConfig) {
 	// Pages are dated over 60 days and the clock starts in the middle,
 	// so about half of them are scheduled until the clock passes them.
 	pr := &propRun{t: t, ts: MustSite(t), data: &memData{}, r: rand.New(rand.NewPCG(seed[0], seed[1])), now: propDay.AddDate(0, 0, 30)}
-	pr.b = pr.builder(pr.ts)
+	pr.b = pr.builder(pr.ts, pr.data)
 	MustBuild(t, pr.b)
 	var e struct{ Terms, Docs []string }
 	if err := json.Unmarshal([]byte(MustRead(t, filepath.Join(pr.ts.Out, search.EntryPath))), &e); err != nil || len(e.Terms) < 4 || len(e.Docs) < 4 {
@@ -145,7 +146,13 @@ func runProp(t *testing.T, cfg propConfig) {
 		history = append(history, fmt.Sprintf("%d: %s", step, what))
 		res := MustRebuild(t, pr.b, ch)
 		full := testSite{Content: pr.ts.Content, Theme: pr.ts.Theme, Out: t.TempDir()}
-		fres := MustBuild(t, pr.builder(full))
+		// Without a like, a rebuild reads the window counts again only
+		// once they are monthRefresh old (month.go): the full build
+		// reads them as of the same time, which must be that recent.
+		if age := pr.now.Sub(pr.b.monthAt); age >= monthRefresh {
+			t.Fatalf("step %d (%s): window counts %v old", step, what, age)
+		}
+		fres := MustBuild(t, pr.builder(full, windowAsOf{pr.data, pr.b.monthAt}))
 		if res.Scheduled != fres.Scheduled {
 			t.Fatalf("step %d (%s): %d scheduled, a full build says %d", step, what, res.Scheduled, fres.Scheduled)
 		}
@@ -266,6 +273,16 @@ func (pr *propRun) edit() (Changes, string) {
 		return pr.ownPage()
 	}
 	return pr.bodyEdit()
+}
+
+// windowAsOf is site data whose window counts are those as of at.
+type windowAsOf struct {
+	*memData
+	at time.Time
+}
+
+func (w windowAsOf) LikesSince(ctx context.Context, _ time.Time) (map[string]int64, error) {
+	return w.memData.LikesSince(ctx, beforetrip.WindowStart(w.at))
 }
 
 // likesAt makes page id's likes in the window n, made at t.
