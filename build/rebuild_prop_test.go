@@ -239,7 +239,8 @@ func (pr *propRun) edits(batch int) (Changes, string) {
 // what it did.
 func (pr *propRun) edit() (Changes, string) {
 	r, ts := pr.r, pr.ts
-	switch op := r.IntN(8); {
+	// One more op than the cases below: the last one is a body-only edit.
+	switch op := r.IntN(9); {
 	case op <= 1 || len(pr.files) == 0: // new or rewritten page
 		c, sec := pr.pick(propCountries), pr.pick([]string{"tips", "reviews"})
 		path := ts.Path(fmt.Sprintf("countries/%s/%s/p%d.md", c, sec, r.IntN(12)))

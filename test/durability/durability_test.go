@@ -110,6 +110,11 @@ type likeState struct {
 	// never reached the server (connection refused). Otherwise it may or
 	// may not have been applied and the key is not checked.
 	known bool
+	// abandoned: a request on this key got no answer. The server may
+	// still be holding it (waiting for PostgreSQL to come back) and apply
+	// it after a later request was acknowledged, so the key stays
+	// unchecked for the rest of the run.
+	abandoned bool
 }
 
 // sent is a comment or review a worker sent, keyed by its unique text.
@@ -179,10 +184,11 @@ func (w *worker) like(ctx context.Context, page string, liked bool) {
 	}
 	switch ok, unknown := outcome(st, err); {
 	case ok:
-		*s = likeState{liked: liked, known: true}
+		*s = likeState{liked: liked, known: !s.abandoned, abandoned: s.abandoned}
 		w.acked.Add(1)
 	case unknown:
 		s.known = false
+		s.abandoned = s.abandoned || err != nil
 	}
 }
 
