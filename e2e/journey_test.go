@@ -222,7 +222,7 @@ func journey(t *testing.T, browser context.Context, dep deployment, initScripts 
 		if err != nil {
 			return err
 		}
-		if n := bakedItemCount(body, tipID, "bt-item-likes"); n != "1" {
+		if n := harness.ListedLikes(body, tipID); n != "1" {
 			return fmt.Errorf("like count baked into the list: %q, want 1", n)
 		}
 		return nil
@@ -322,19 +322,4 @@ func postLogin(tb testing.TB, api, login, password string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-// bakedItemCount returns the count (class bt-item-likes or bt-item-comments)
-// a static list shows for page id, "" if the list does not show the page:
-// the first such count after the item's data-page attribute.
-func bakedItemCount(html, id, class string) string {
-	_, rest, ok := strings.Cut(html, `data-page="`+id+`"`)
-	if !ok {
-		return ""
-	}
-	if _, rest, ok = strings.Cut(rest, `class="`+class+`" data-count="`); !ok {
-		return ""
-	}
-	n, _, _ := strings.Cut(rest, `"`)
-	return n
 }

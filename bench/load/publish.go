@@ -9,10 +9,10 @@ import (
 	"net/url"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // publishPoll is how often publish mode reads the watched page: far below
@@ -87,7 +87,7 @@ func waitShown(ctx context.Context, file, page string, likes int, within time.Du
 	for ctx.Err() == nil {
 		html, err := os.ReadFile(file)
 		if err == nil {
-			if shown = listedLikes(string(html), page); shown == want {
+			if shown = harness.ListedLikes(string(html), page); shown == want {
 				return nil
 			}
 		}
@@ -97,20 +97,4 @@ func waitShown(ctx context.Context, file, page string, likes int, within time.Du
 		time.Sleep(publishPoll)
 	}
 	return ctx.Err()
-}
-
-// listedLikes is the like count a built list shows for page ("" if the
-// list does not show it): the item's data-page, then its count's
-// data-count (themes/default/layouts/partials/counts.html).
-func listedLikes(html, page string) string {
-	_, rest, ok := strings.Cut(html, `data-page="`+page+`"`)
-	if !ok {
-		return ""
-	}
-	_, rest, ok = strings.Cut(rest, `class="bt-item-likes" data-count="`)
-	if !ok {
-		return ""
-	}
-	n, _, _ := strings.Cut(rest, `"`)
-	return n
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/beforetrip/beforetrip/watch"
 )
 
@@ -75,7 +76,7 @@ func TestAPIReloadsOnHangup(t *testing.T) {
 		t.Fatalf("like: %d", code)
 	}
 	waitForFile(t, s, written, list, "the like", func(html string) bool {
-		return itemLikes(html, "countries/japan/tips/suica") == "1"
+		return harness.ListedLikes(html, "countries/japan/tips/suica") == "1"
 	})
 	if data, _ := os.ReadFile(list); !strings.Contains(string(data), "Suica after the hang-up") {
 		t.Error("the like's rebuild brought back the old title")
@@ -151,25 +152,10 @@ func TestAPIRebuildsOnLikes(t *testing.T) {
 	// The country's tips list shows the count; the page itself does not
 	// (the widget asks the API), so the like leaves it untouched.
 	list := filepath.Join(out, "countries/japan/tips/index.html")
-	waitForFile(t, s, written, list, "the like", func(html string) bool { return itemLikes(html, page) == "1" })
+	waitForFile(t, s, written, list, "the like", func(html string) bool { return harness.ListedLikes(html, page) == "1" })
 	if after, err := os.ReadFile(file); err != nil || string(after) != string(data) {
 		t.Errorf("the like rewrote the liked page %s (err %v)", file, err)
 	}
-}
-
-// itemLikes returns the like count a list shows for page id ("" if absent):
-// the first item count after the item's data-page attribute.
-func itemLikes(html, id string) string {
-	_, rest, ok := strings.Cut(html, `data-page="`+id+`"`)
-	if !ok {
-		return ""
-	}
-	_, rest, ok = strings.Cut(rest, `class="bt-item-likes" data-count="`)
-	if !ok {
-		return ""
-	}
-	n, _, _ := strings.Cut(rest, `"`)
-	return n
 }
 
 // TestOneWriterPerOutputFolder: while `beforetrip api` writes its output

@@ -11,6 +11,7 @@ import (
 	"github.com/beforetrip/beforetrip/pgstore"
 	"github.com/beforetrip/beforetrip/pgstore/pgtest"
 	"github.com/beforetrip/beforetrip/store"
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -82,7 +83,7 @@ func TestAPIOnPostgres(t *testing.T) {
 		t.Fatalf("like: %d", code)
 	}
 	list := filepath.Join(out, "countries/japan/tips/index.html")
-	waitForFile(t, s, written, list, "the like", func(html string) bool { return itemLikes(html, page) == "1" })
+	waitForFile(t, s, written, list, "the like", func(html string) bool { return harness.ListedLikes(html, page) == "1" })
 
 	ctx := context.Background()
 	db, err := pgstore.Open(ctx, url)

@@ -255,7 +255,7 @@ func waitPublished(t *testing.T, db *pgstore.DB, out string, tip beforetrip.Page
 		}
 		want := fmt.Sprint(stats[tip.ID].Likes)
 		html, _ := os.ReadFile(list)
-		got := itemLikes(string(html), tip.ID)
+		got := harness.ListedLikes(string(html), tip.ID)
 		if got == want {
 			return
 		}
@@ -264,18 +264,4 @@ func waitPublished(t *testing.T, db *pgstore.DB, out string, tip beforetrip.Page
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// itemLikes returns the like count a list shows for page id ("" if absent).
-func itemLikes(html, id string) string {
-	_, rest, ok := strings.Cut(html, `data-page="`+id+`"`)
-	if !ok {
-		return ""
-	}
-	_, rest, ok = strings.Cut(rest, `class="bt-item-likes" data-count="`)
-	if !ok {
-		return ""
-	}
-	n, _, _ := strings.Cut(rest, `"`)
-	return n
 }
