@@ -108,6 +108,18 @@ func ValidPageID(id string) bool {
 	return true
 }
 
+// CheckPageKey checks an ID under which a store keeps a page's likes,
+// comments or thread lock: a valid page ID other than the home page's ""
+// (the home page carries no widget, and a bbolt key cannot be empty). Its
+// error is EINVALID on field "page". Both stores call it, so they refuse
+// the same IDs with the same error.
+func CheckPageKey(id string) error {
+	if id == "" || !ValidPageID(id) {
+		return Invalid("page", "malformed page ID")
+	}
+	return nil
+}
+
 // PageURL returns the site-relative URL of a page ID.
 func PageURL(id string) string {
 	if id == "" {

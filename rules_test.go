@@ -270,3 +270,18 @@ func TestValidPageSegment(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckPageKey(t *testing.T) {
+	for _, id := range []string{"countries/japan", "countries/japan/tips/jr-pass", "countries/japan/reviews/u-12"} {
+		if err := beforetrip.CheckPageKey(id); err != nil {
+			t.Errorf("CheckPageKey(%q) = %v, want nil", id, err)
+		}
+	}
+	for _, id := range []string{"", "/countries/japan", "countries//japan", "countries/../x", "a b", "\xff"} {
+		err := beforetrip.CheckPageKey(id)
+		var e *beforetrip.Error
+		if !errors.As(err, &e) || e.Code != beforetrip.EINVALID || e.Field != "page" || e.Message != "malformed page ID" {
+			t.Errorf("CheckPageKey(%q) = %#v, want EINVALID on page, \"malformed page ID\"", id, err)
+		}
+	}
+}

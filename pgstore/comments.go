@@ -72,7 +72,7 @@ func (db *DB) Comments(ctx context.Context, q beforetrip.CommentQuery) (*beforet
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
-	if err := validPage(q.Page); err != nil {
+	if err := beforetrip.CheckPageKey(q.Page); err != nil {
 		return nil, err
 	}
 	cursor, err := decodeCursor(q.Cursor)

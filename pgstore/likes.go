@@ -20,7 +20,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 	if err := ctxErr(ctx); err != nil {
 		return 0, err
 	}
-	if err := validPage(page.ID); err != nil {
+	if err := beforetrip.CheckPageKey(page.ID); err != nil {
 		return 0, err
 	}
 	if !validLabel(page.Section) || !validLabel(page.Country) {
@@ -125,7 +125,7 @@ func (db *DB) PageStats(ctx context.Context, ids []string, viewer uint64) (map[s
 		return nil, beforetrip.Invalid("ids", "at most %d page IDs", MaxStatsIDs)
 	}
 	for _, id := range ids {
-		if err := validPage(id); err != nil {
+		if err := beforetrip.CheckPageKey(id); err != nil {
 			return nil, beforetrip.Invalid("ids", "malformed page ID %q", id)
 		}
 	}
@@ -152,14 +152,6 @@ func (db *DB) PageStats(ctx context.Context, ids []string, viewer uint64) (map[s
 		out[id] = s
 	}
 	return out, wrap(rows.Err(), "page stats")
-}
-
-// validPage accepts the ID of any page but the home page.
-func validPage(id string) error {
-	if id == "" || !beforetrip.ValidPageID(id) {
-		return beforetrip.Invalid("page", "malformed page ID")
-	}
-	return nil
 }
 
 // validLabel accepts "" or one page ID segment (a section or a country).

@@ -23,7 +23,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 	if err := ctxErr(ctx); err != nil {
 		return 0, err
 	}
-	if err := validPage(page.ID); err != nil {
+	if err := beforetrip.CheckPageKey(page.ID); err != nil {
 		return 0, err
 	}
 	if !validLabel(page.Section) || !validLabel(page.Country) {
@@ -108,7 +108,7 @@ func (db *DB) PageStats(ctx context.Context, ids []string, viewer uint64) (map[s
 		return nil, beforetrip.Invalid("ids", "at most %d page IDs", MaxStatsIDs)
 	}
 	for _, id := range ids {
-		if err := validPage(id); err != nil {
+		if err := beforetrip.CheckPageKey(id); err != nil {
 			return nil, beforetrip.Invalid("ids", "malformed page ID %q", id)
 		}
 	}
@@ -132,15 +132,6 @@ func (db *DB) PageStats(ctx context.Context, ids []string, viewer uint64) (map[s
 		return nil, wrap(err, "page stats")
 	}
 	return out, nil
-}
-
-// validPage accepts IDs that can key likes and comments: well-formed and not
-// empty (bbolt keys cannot be empty, and the home page takes neither).
-func validPage(id string) error {
-	if id == "" || !beforetrip.ValidPageID(id) {
-		return beforetrip.Invalid("page", "malformed page ID")
-	}
-	return nil
 }
 
 // validLabel accepts sections and country slugs: one path segment, so it

@@ -22,7 +22,7 @@ func (db *DB) LockPage(ctx context.Context, actor beforetrip.Author, page string
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
-	if err := validPage(page); err != nil {
+	if err := beforetrip.CheckPageKey(page); err != nil {
 		return err
 	}
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
