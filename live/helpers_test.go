@@ -2,7 +2,6 @@ package live_test
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,25 +51,11 @@ func (s *testSite) Config() build.Config {
 		BaseURL: "http://127.0.0.1:1313/", Title: "beforetrip test", Language: "en", LiveReload: true}
 }
 
-// MustCopyDir copies a folder tree.
+// MustCopyDir copies a folder tree (os.CopyFS: dst may exist, its files
+// may not).
 func MustCopyDir(tb testing.TB, src, dst string) {
 	tb.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -44,25 +44,11 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// MustCopyTree copies a folder tree.
+// MustCopyTree copies a folder tree (os.CopyFS: dst may exist, its files
+// may not).
 func MustCopyTree(tb testing.TB, src, dst string) {
 	tb.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
 		tb.Fatal(err)
 	}
 }
