@@ -17,6 +17,19 @@ import (
 	"github.com/beforetrip/beforetrip/test/harness"
 )
 
+// registerInWidget registers the reader name (mail name@example.com,
+// password readerPass) through the widget's dialog on the open tip page and
+// waits until the widget shows them logged in, with a comment box.
+func registerInWidget(tab *Tab, name string) {
+	tab.tb.Helper()
+	tab.Click(".bt-account .bt-register")
+	tab.Type("#bt-f-username", name)
+	tab.Type("#bt-f-email", name+"@example.com")
+	tab.Type("#bt-f-password", readerPass)
+	tab.Click(".bt-dialog button[type=submit]")
+	tab.Wait("logged in as "+name, `q('.bt-account-name') !== null && q('.bt-composer textarea') !== null`)
+}
+
 // mailLink waits for a mail to addr whose subject contains subject and
 // returns its link starting with prefix (from the text part).
 func mailLink(t *testing.T, mp *mailtest.Mailpit, addr, subject, prefix string) string {
@@ -120,12 +133,7 @@ func TestJourneyAccountLifecycle(t *testing.T) {
 	tab := NewTab(t, browser, `delete window.EventSource;`)
 
 	tab.Open(base + tipPath)
-	tab.Click(".bt-account .bt-register")
-	tab.Type("#bt-f-username", "asker")
-	tab.Type("#bt-f-email", "asker@example.com")
-	tab.Type("#bt-f-password", readerPass)
-	tab.Click(".bt-dialog button[type=submit]")
-	tab.Wait("registered", `q('.bt-composer textarea') !== null`)
+	registerInWidget(tab, "asker")
 	tab.Type(".bt-composer textarea", "Which ATM takes foreign cards?")
 	tab.Click(".bt-composer button[type=submit]")
 	tab.Wait("comment posted", `document.querySelector('.bt-comments') && document.querySelector('.bt-comments').textContent.includes('Which ATM')`)

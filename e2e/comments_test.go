@@ -93,12 +93,7 @@ func TestOthersCommentsReadOnly(t *testing.T) {
 
 	tab := NewTab(t, browser, `delete window.EventSource;`)
 	tab.Open(base + tipPath)
-	tab.Click(".bt-account .bt-register")
-	tab.Type("#bt-f-username", "second")
-	tab.Type("#bt-f-email", "second@example.com")
-	tab.Type("#bt-f-password", readerPass)
-	tab.Click(".bt-dialog button[type=submit]")
-	tab.Wait("logged in", `q('.bt-account-name') !== null && q('.bt-composer textarea') !== null`)
+	registerInWidget(tab, "second")
 	tab.Type(".bt-composer textarea", "written by second")
 	tab.Click(".bt-composer button[type=submit]")
 	tab.Wait("both comments", `qa('.bt-comment').length === 2`)

@@ -21,12 +21,7 @@ func TestNetworkErrors(t *testing.T) {
 	base, server := site.StartServeProc(t, port)
 	tab := NewTab(t, browser, `delete window.EventSource;`)
 	tab.Open(base + tipPath)
-	tab.Click(".bt-account .bt-register")
-	tab.Type("#bt-f-username", "offline")
-	tab.Type("#bt-f-email", "offline@example.com")
-	tab.Type("#bt-f-password", readerPass)
-	tab.Click(".bt-dialog button[type=submit]")
-	tab.Wait("logged in", `q('.bt-account-name') !== null && q('.bt-composer textarea') !== null`)
+	registerInWidget(tab, "offline")
 
 	server.Stop()
 	tab.Click(".bt-like-button")
@@ -48,12 +43,7 @@ func TestSessionRefresh(t *testing.T) {
 	base, server := site.StartServeProc(t, port)
 	tab := NewTab(t, browser, `delete window.EventSource;`)
 	tab.Open(base + tipPath)
-	tab.Click(".bt-account .bt-register")
-	tab.Type("#bt-f-username", "refresher")
-	tab.Type("#bt-f-email", "refresher@example.com")
-	tab.Type("#bt-f-password", readerPass)
-	tab.Click(".bt-dialog button[type=submit]")
-	tab.Wait("logged in", `q('.bt-account-name') !== null`)
+	registerInWidget(tab, "refresher")
 
 	expireAccess := func() {
 		t.Helper()
