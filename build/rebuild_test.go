@@ -1,7 +1,6 @@
 package build
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -259,11 +258,11 @@ func splitSearch(t *testing.T, res *Result, out string) bool {
 	if !changed {
 		return false
 	}
-	var e struct{ Terms, Docs []string }
-	if err := json.Unmarshal([]byte(MustRead(t, filepath.Join(out, search.EntryPath))), &e); err != nil {
+	files, err := search.EntryFiles([]byte(MustRead(t, filepath.Join(out, search.EntryPath))))
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range append(prefixed("t/", e.Terms), prefixed("d/", e.Docs)...) {
+	for _, f := range files {
 		if _, err := os.Stat(filepath.Join(out, search.Dir, f)); err != nil {
 			t.Errorf("index.json names %s: %v", f, err)
 		}
@@ -292,12 +291,4 @@ func splitOffline(t *testing.T, res *Result) string {
 		return ""
 	}
 	return country(written[0])
-}
-
-func prefixed(p string, names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = p + n
-	}
-	return out
 }

@@ -2,14 +2,15 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/search"
 	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -186,16 +187,19 @@ func checkIndexCaching(t *testing.T, base string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var e struct{ Terms []string }
-	err = json.NewDecoder(resp.Body).Decode(&e)
+	entry, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if err != nil || len(e.Terms) == 0 {
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := search.EntryFiles(entry)
+	if err != nil || len(files) == 0 {
 		t.Fatalf("index.json: %v", err)
 	}
 	if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=0, must-revalidate" {
 		t.Errorf("index.json Cache-Control %q", cc)
 	}
-	req, _ := http.NewRequest("GET", base+"/search/t/"+e.Terms[0], nil)
+	req, _ := http.NewRequest("GET", base+"/search/"+files[0], nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err = http.DefaultTransport.RoundTrip(req)
 	if err != nil {

@@ -54,11 +54,12 @@ func TestSyncEqualsSet(t *testing.T) {
 }
 
 // TestTermShardFormat decodes a term shard and finds each page under its
-// terms with its best field and date.
+// terms with its best field and date, and the records of its first hits
+// with a snippet window around the term.
 func TestTermShardFormat(t *testing.T) {
 	a := NewDoc(Source{ID: "a", URL: "/a/", Title: "Visa rules", Body: "visas and tipping",
-		Date: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)})
-	b := NewDoc(Source{ID: "b", URL: "/b/", Title: "Tipping", Body: "no visa needed 교통카드를"})
+		Date: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Country: "japan", Section: "tips"})
+	b := NewDoc(Source{ID: "b", URL: "/b/", Title: "Tipping", Body: strings.Repeat("Long text before. ", 10) + "no visa needed 교통카드를"})
 	x := New()
 	x.Set([]*Doc{a, b}, []Country{{Slug: "japan", Name: "Japan", Names: []string{"일본"}}})
 	files := x.Files()
@@ -66,10 +67,11 @@ func TestTermShardFormat(t *testing.T) {
 	if err := json.Unmarshal(files[EntryPath], &e); err != nil {
 		t.Fatal(err)
 	}
-	if len(e.Terms) != 1 || len(e.Docs) != 1 || e.Countries[0].Names[0] != "일본" {
-		t.Fatalf("entry %s", files[EntryPath])
+	paths, err := EntryFiles(files[EntryPath])
+	if err != nil || len(paths) != 2 || e.Countries[0].Names[0] != "일본" {
+		t.Fatalf("entry %s: %v %v", files[EntryPath], paths, err)
 	}
-	post := decodeTerms(t, gunzip(t, files[Dir+"/t/"+e.Terms[0]]))
+	shard := decodeTerms(t, gunzip(t, files[Dir+"/"+paths[0]]))
 	refs := assignRefs(map[string]*Doc{"a": a, "b": b})
 	day := uint32(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).Sub(epoch).Hours() / 24)
 	want := map[string]map[uint32]uint32{
@@ -78,16 +80,27 @@ func TestTermShardFormat(t *testing.T) {
 		"카드":   {refs["b"]: uint32(FieldBody)},
 	}
 	for term, w := range want {
-		if !maps.Equal(post[term], w) {
-			t.Errorf("%s: postings %v, want %v", term, post[term], w)
+		if !maps.Equal(shard[term].post, w) {
+			t.Errorf("%s: postings %v, want %v", term, shard[term].post, w)
 		}
 	}
-	var recs []docRecord
-	if err := json.Unmarshal(gunzip(t, files[Dir+"/d/"+e.Docs[0]]), &recs); err != nil {
+	// visa: a (title) first, then b, whose window starts a few words before
+	// "visa" (the text goes on before it) and runs to the text's end.
+	recs := shard["visa"].recs
+	if len(recs) != 2 || recs[0].ref != refs["a"] || recs[0].f[0] != "/a/" || recs[0].f[2] != "japan" || recs[0].f[3] != "tips" ||
+		recs[0].f[4] != "visas and tipping" || recs[0].flags != 0 {
+		t.Fatalf("visa records %+v", recs)
+	}
+	if w := recs[1].f[4]; recs[1].ref != refs["b"] || recs[1].f[1] != "Tipping" || !strings.HasSuffix(w, "no visa needed 교통카드를") ||
+		len([]rune(w)) > windowBefore+len([]rune("no visa needed 교통카드를")) || recs[1].flags != winCutStart {
+		t.Errorf("visa record of b %+v", recs[1])
+	}
+	var docs []docRecord
+	if err := json.Unmarshal(gunzip(t, files[Dir+"/"+paths[1]]), &docs); err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 2 || recs[0].Ref > recs[1].Ref {
-		t.Errorf("doc shard %+v", recs)
+	if len(docs) != 2 || docs[0].Ref > docs[1].Ref {
+		t.Errorf("doc shard %+v", docs)
 	}
 }
 
@@ -104,8 +117,21 @@ func gunzip(t *testing.T, b []byte) []byte {
 	return out
 }
 
-// decodeTerms reads a term shard: term → ref → meta.
-func decodeTerms(t *testing.T, b []byte) map[string]map[uint32]uint32 {
+// shardTerm is a term of a decoded term shard.
+type shardTerm struct {
+	post map[uint32]uint32 // ref → meta
+	recs []shardRec
+}
+
+// shardRec is a record: its ref, URL, title, country, section, window.
+type shardRec struct {
+	ref   uint32
+	f     [5]string
+	flags uint64
+}
+
+// decodeTerms reads a term shard.
+func decodeTerms(t *testing.T, b []byte) map[string]shardTerm {
 	t.Helper()
 	next := func() uint64 {
 		v, n := binary.Uvarint(b)
@@ -115,18 +141,37 @@ func decodeTerms(t *testing.T, b []byte) map[string]map[uint32]uint32 {
 		b = b[n:]
 		return v
 	}
-	out := map[string]map[uint32]uint32{}
-	for len(b) > 0 {
+	str := func() string {
 		l := next()
-		term := string(b[:l])
+		s := string(b[:l])
 		b = b[l:]
-		m := map[uint32]uint32{}
+		return s
+	}
+	out := map[string]shardTerm{}
+	for len(b) > 0 {
+		term := str()
+		st := shardTerm{post: map[uint32]uint32{}}
+		var refs []uint32
 		ref := uint32(0)
-		for n := next(); n > 0; n-- {
+		n := int(next())
+		for range n {
 			ref += uint32(next())
-			m[ref] = uint32(next())
+			refs = append(refs, ref)
 		}
-		out[term] = m
+		fields := b[:n]
+		b = b[n:]
+		for i, r := range refs {
+			st.post[r] = uint32(fields[i]) | uint32(next())<<3
+		}
+		for n := next(); n > 0; n-- {
+			r := shardRec{ref: refs[next()]}
+			for i := range r.f {
+				r.f[i] = str()
+			}
+			r.flags = next()
+			st.recs = append(st.recs, r)
+		}
+		out[term] = st
 	}
 	return out
 }
@@ -171,5 +216,45 @@ func TestEditReencodesOnlyChangedTerms(t *testing.T) {
 	fresh.Set(docs, nil)
 	if !maps.EqualFunc(after, fresh.Files(), bytes.Equal) {
 		t.Error("edited index differs from a fresh one")
+	}
+}
+
+// TestEditUpdatesRecords: an edit that changes no term but a record a term
+// shard carries (a title's punctuation, the text around a term's first
+// occurrence) re-encodes the shards holding that record, which then equal
+// a fresh build's, and only those.
+func TestEditUpdatesRecords(t *testing.T) {
+	src := func(title, body string) Source {
+		return Source{ID: "a", URL: "/a/", Title: title, Body: body}
+	}
+	other := NewDoc(Source{ID: "b", URL: "/b/", Title: "Ferry", Body: "ferry rail"})
+	opt := ShardSizes(1, 1)
+	x := New(opt)
+	x.Sync([]*Doc{NewDoc(src("Visa rules", "rail pass, then ferry")), other}, nil)
+	for _, edit := range []Source{src("Visa rules!", "rail pass, then ferry"), src("Visa rules!", "rail pass; then ferry")} {
+		before := x.Files()
+		docs := []*Doc{NewDoc(edit), other}
+		x.Sync(docs, nil)
+		after := x.Files()
+		fresh := New(opt)
+		fresh.Set(docs, nil)
+		if !maps.EqualFunc(after, fresh.Files(), bytes.Equal) {
+			t.Fatalf("%+v: index differs from a fresh one", edit)
+		}
+		var changed []string
+		for p := range after {
+			if _, ok := before[p]; !ok && strings.HasPrefix(p, Dir+"/t/") {
+				changed = append(changed, p)
+			}
+		}
+		// a's records are in the shards of all its terms (rail and ferri
+		// too, which b holds); b's are in other shards.
+		want := map[int]bool{}
+		for _, term := range docs[0].Terms {
+			want[ShardOf(term.Term, len(x.shards))] = true
+		}
+		if len(changed) != len(want) {
+			t.Errorf("%+v: %d term shards re-encoded, want a's %d: %v", edit, len(changed), len(want), changed)
+		}
 	}
 }

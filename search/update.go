@@ -127,6 +127,7 @@ func (x *Index) repost(old, d *Doc, dirtyT, dirtyD map[int]bool) {
 	x.byRef[ref] = d
 	if !old.sameRecord(d) {
 		dirtyD[int(ref%uint32(len(x.dFiles)))] = true
+		defer x.recordsChanged(d, ref, dirtyT)
 	}
 	a, b := old.Terms, d.Terms
 	for len(a) > 0 || len(b) > 0 {

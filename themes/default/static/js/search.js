@@ -2,8 +2,9 @@
 // reader first uses the header's search box, and by the /search/ page.
 // It reads the static index the builder writes under /search/ (see
 // docs/search.md): index.json names gzipped term and doc shards; a query
-// fetches the term shard of each of its terms and the doc shards of the
-// results it shows. The analysis below mirrors Go's package search
+// fetches the term shard of each of its terms, which carry the records of
+// each term's first hits, and a doc shard only for a result shown that no
+// term shard carried. The analysis below mirrors Go's package search
 // (TestJSAnalysisMatchesGo runs both on a table). No API is needed.
 (function (root) {
   'use strict';
@@ -210,6 +211,10 @@
     var stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
+  // decodeTerms reads a term shard: term → {refs, metas, recs}, metas
+  // field | day << 3 of each ref, recs the
+  // records of the term's first hits ({r, u, t, c, s, x, f}: ref, URL,
+  // title, country, section, snippet window and its flags).
   function decodeTerms(b) {
     var pos = 0, m = new Map(), dec = new TextDecoder();
     function uv() {
@@ -217,15 +222,28 @@
       do { c = b[pos++]; v += (c & 0x7f) * mul; mul *= 128; } while (c & 0x80);
       return v;
     }
-    while (pos < b.length) {
-      var l = uv(), term = dec.decode(b.subarray(pos, pos + l));
+    function str() {
+      var l = uv(), s = dec.decode(b.subarray(pos, pos + l));
       pos += l;
-      var n = uv(), refs = new Array(n), metas = new Array(n), ref = 0;
-      for (var i = 0; i < n; i++) { ref += uv(); refs[i] = ref; metas[i] = uv(); }
-      m.set(term, {refs: refs, metas: metas});
+      return s;
+    }
+    while (pos < b.length) {
+      var term = str();
+      var n = uv(), refs = new Array(n), metas = new Array(n), ref = 0, i;
+      for (i = 0; i < n; i++) { ref += uv(); refs[i] = ref; }
+      for (i = 0; i < n; i++) metas[i] = b[pos++];
+      for (i = 0; i < n; i++) metas[i] += uv() * 8;
+      var recs = new Array(uv());
+      for (i = 0; i < recs.length; i++) {
+        var r = {r: refs[uv()]};
+        r.u = str(); r.t = str(); r.c = str(); r.s = str(); r.x = str(); r.f = uv();
+        recs[i] = r;
+      }
+      m.set(term, {refs: refs, metas: metas, recs: recs});
     }
     return m;
   }
+  var NOFILE = '00000000'; // index.json's hash of a shard without a file
 
   // Engine runs queries against the index at base ("/search/"); get is
   // fetch, or a stand-in in tests.
@@ -244,6 +262,15 @@
     }
     return this.entry;
   };
+  // path is the file of shard i of kind ('t' or 'd'), null when empty.
+  Engine.prototype.path = function (kind, i) {
+    var hs = kind === 't' ? this.entry.terms : this.entry.docs, h = hs.substr(8 * i, 8);
+    return h === NOFILE ? null : kind + '/' + i + '.' + h + '.bin';
+  };
+  Engine.prototype.shard = function (kind, i) {
+    var p = this.path(kind, i);
+    return p ? this.file(p) : Promise.resolve(kind === 't' ? new Map() : []);
+  };
   Engine.prototype.file = async function (path) {
     if (!this.shards.has(path)) {
       var self = this;
@@ -261,7 +288,10 @@
       throw e;
     }
   };
-  var WEIGHT = [1, 3, 9, 27, 81]; // body, tags, headings, title, a country's names
+  var WEIGHT = [1, 3, 9, 27, 81];
+  // DEBOUNCE (ms) lets a word typed in one go run as one query, not one
+  // per letter, each fetching the term shard of a prefix.
+  var DEBOUNCE = 40; // body, tags, headings, title, a country's names
 
   // query ranks the pages that hold every term of q (or, when none does,
   // the most terms): by field (title > headings > tags > body), then date.
@@ -269,21 +299,24 @@
     var qs = Array.from(new Set(terms(q)));
     if (!qs.length) return {terms: qs, hits: []};
     var e = await this.load(false), self = this;
+    var fetchAll = function () {
+      var n = e.terms.length / 8;
+      return Promise.all(qs.map(function (t) {
+        return self.shard('t', fnv(t) & (n - 1)).then(function (m) { return m.get(t); });
+      }));
+    };
     var lists;
     try {
-      lists = await Promise.all(qs.map(function (t) {
-        return self.file('t/' + e.terms[fnv(t) & (e.terms.length - 1)]).then(function (m) { return m.get(t); });
-      }));
+      lists = await fetchAll();
     } catch (err) {
       // A newer build replaced the shards this index.json named.
       e = await this.load(true);
-      lists = await Promise.all(qs.map(function (t) {
-        return self.file('t/' + e.terms[fnv(t) & (e.terms.length - 1)]).then(function (m) { return m.get(t); });
-      }));
+      lists = await fetchAll();
     }
-    var acc = new Map();
+    var acc = new Map(), recs = new Map();
     lists.forEach(function (p) {
       if (!p) return;
+      p.recs.forEach(function (r) { if (!recs.has(r.r)) recs.set(r.r, r); });
       for (var i = 0; i < p.refs.length; i++) {
         var h = acc.get(p.refs[i]);
         if (!h) acc.set(p.refs[i], h = {ref: p.refs[i], n: 0, score: 0, day: 0});
@@ -296,13 +329,17 @@
     hits.forEach(function (h) { most = Math.max(most, h.n); });
     hits = hits.filter(function (h) { return h.n === most; });
     hits.sort(function (a, b) { return b.score - a.score || b.day - a.day || a.ref - b.ref; });
-    return {terms: qs, hits: hits};
+    return {terms: qs, hits: hits, recs: recs};
   };
-  // docs returns the records of hits (in order), fetching their shards.
-  Engine.prototype.docs = async function (hits) {
-    var e = this.entry, self = this;
-    var shards = await Promise.all(hits.map(function (h) { return self.file('d/' + e.docs[h.ref % e.docs.length]); }));
-    return hits.map(function (h, i) { return shards[i].find(function (d) { return d.r === h.ref; }); });
+  // docs returns the records of hits (in order): from the term shards
+  // when they carry one (recs), else from the hit's doc shard.
+  Engine.prototype.docs = async function (hits, recs) {
+    var self = this, n = this.entry.docs.length / 8;
+    return Promise.all(hits.map(async function (h) {
+      if (recs.has(h.ref)) return recs.get(h.ref);
+      var shard = await self.shard('d', h.ref % n);
+      return shard.find(function (d) { return d.r === h.ref; });
+    }));
   };
   // results returns up to n records of q's hits that pass the filters
   // (country slug, section: tips, reviews or countries), from offset.
@@ -310,9 +347,11 @@
     var res = await this.query(q), out = [], i = offset || 0;
     filter = filter || {};
     while (out.length < n && i < res.hits.length) {
-      var batch = res.hits.slice(i, i + Math.max(n, 10));
+      // Without filters every record shown is needed and no other; with
+      // them, larger batches save round trips.
+      var batch = res.hits.slice(i, i + (filter.country || filter.section ? Math.max(n, 10) : n - out.length));
       i += batch.length;
-      var docs = await this.docs(batch);
+      var docs = await this.docs(batch, res.recs);
       for (var k = 0; k < docs.length; k++) {
         var d = docs[k];
         if (!d || (filter.country && d.c !== filter.country)) continue;
@@ -324,8 +363,9 @@
   };
 
   // snippet returns pieces of text around the first match of qterms:
-  // [{text, mark}], about len characters.
-  function snippet(text, qterms, len) {
+  // [{text, mark}], about len characters. flags says that the page's text
+  // goes on before (1) or after (2) text, a window of it.
+  function snippet(text, qterms, len, flags) {
     var set = new Set(qterms), ws = words(text), first = -1;
     var hit = ws.map(function (w) { return wordTerms(w.word).some(function (t) { return set.has(t); }); });
     first = hit.indexOf(true);
@@ -336,7 +376,7 @@
       start = ws[k].start;
     }
     var end = Math.min(text.length, start + len), out = [], pos = start;
-    if (start > 0) out.push({text: '… ', mark: false});
+    if (start > 0 || flags & 1) out.push({text: '… ', mark: false});
     ws.forEach(function (w, i) {
       if (!hit[i] || w.start < start || w.end > end) return;
       if (w.start > pos) out.push({text: text.slice(pos, w.start), mark: false});
@@ -344,7 +384,7 @@
       pos = w.end;
     });
     if (end > pos) out.push({text: text.slice(pos, end), mark: false});
-    if (end < text.length) out.push({text: ' …', mark: false});
+    if (end < text.length || flags & 2) out.push({text: ' …', mark: false});
     return out;
   }
 
@@ -357,6 +397,9 @@
     var t = function (k) { return T['widget_search_' + k] || k; };
     var engine = new Engine('/search/', function (u, o) { return fetch(u, o); });
     var nextID = 0;
+    // index.json is needed by the first query: fetch it while the reader
+    // types (a failure shows with that query).
+    engine.load(false).catch(function () {});
 
     function pieces(el, parts) {
       // Text nodes only: nothing from the index is parsed as HTML.
@@ -387,7 +430,7 @@
       if (snipLen) {
         var p = document.createElement('p');
         p.className = 'search-hit-snippet';
-        pieces(p, snippet(d.x, qterms, snipLen));
+        pieces(p, snippet(d.x, qterms, snipLen, d.f || 0));
         li.appendChild(p);
       }
       return li;
@@ -427,6 +470,12 @@
       return function reset() { show(-1); };
     }
 
+    // rendered records how long results took from the last keystroke
+    // (bench/search-render.mjs reads these measures).
+    function rendered(since, q) {
+      if (since && performance.measure) performance.measure('bt-search', {start: since, end: performance.now(), detail: q});
+    }
+
     function fail(el, err) {
       el.textContent = t('error');
       if (root.console) console.error(err);
@@ -452,6 +501,7 @@
       box.setAttribute('aria-expanded', 'false');
       var close = function () { drop.hidden = true; box.setAttribute('aria-expanded', 'false'); };
       var reset = keys(box, list, close);
+      var timer = 0, lastKey = 0;
       var run = async function () {
         var my = ++seq, q = box.value.trim();
         if (!q) { close(); return; }
@@ -469,9 +519,14 @@
           drop.dataset.q = q; // what the list shows (tests wait for it)
           drop.hidden = false;
           box.setAttribute('aria-expanded', 'true');
+          rendered(lastKey, q);
         } catch (err) { if (my === seq) { fail(status, err); drop.hidden = false; } }
       };
-      box.addEventListener('input', run);
+      box.addEventListener('input', function (e) {
+        lastKey = e.timeStamp;
+        clearTimeout(timer);
+        timer = setTimeout(run, DEBOUNCE);
+      });
       document.addEventListener('click', function (e) { if (!box.form.contains(e.target)) close(); });
       if (box.value) run();
     });
@@ -511,6 +566,7 @@
           results.dataset.q = text;
           more.hidden = next < 0;
           pstatus.textContent = r.docs.length || append ? t('count').replace('%d', r.total) : t('none');
+          if (!append) rendered(plast, text);
         } catch (err) { if (my === pseq) fail(pstatus, err); }
       };
       engine.load(false).then(function (e) {
@@ -523,7 +579,12 @@
         country.value = preset.country;
         search(false);
       }, function (err) { fail(pstatus, err); });
-      q.addEventListener('input', function () { search(false); });
+      var ptimer = 0, plast = 0;
+      q.addEventListener('input', function (e) {
+        plast = e.timeStamp;
+        clearTimeout(ptimer);
+        ptimer = setTimeout(function () { search(false); }, DEBOUNCE);
+      });
       country.addEventListener('change', function () { search(false); });
       section.addEventListener('change', function () { search(false); });
       more.addEventListener('click', function () { search(true); });

@@ -1,0 +1,223 @@
+package search
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Records in term shards: each term carries the result records of its
+// first hits (by a one-term query's ranking), with a snippet window cut
+// around the term's first occurrence, so that a query's results render
+// from its term shards alone; a doc shard is fetched only for a hit no
+// term of the query carries.
+const (
+	// defaultRecordsPerTerm is how many of a term's first hits carry a
+	// record: a multi-word query's first six are most often among them.
+	defaultRecordsPerTerm = 32
+	// windowBefore and windowRunes size a snippet window: it starts at a
+	// word at most windowBefore characters before the term and holds
+	// windowRunes characters (the search page shows 240, the box 90).
+	windowBefore = 40
+	windowRunes  = 200
+)
+
+// Window flags: text of the page comes before or after the window.
+const (
+	winCutStart = 1 << iota
+	winCutEnd
+)
+
+// recKey is one record of a term shard.
+type recKey struct {
+	term string
+	ref  uint32
+}
+
+// recVal is an encoded record and the doc it was made from.
+type recVal struct {
+	doc *Doc
+	b   []byte
+}
+
+// better reports whether posting p ranks before q in a one-term query:
+// higher field, then newer, then lower ref (search.js ranks the same way).
+func better(p, q posting) bool {
+	pf, qf := p.meta&7, q.meta&7
+	if pf != qf {
+		return pf > qf
+	}
+	if pd, qd := p.meta>>3, q.meta>>3; pd != qd {
+		return pd > qd
+	}
+	return p.ref < q.ref
+}
+
+// topHits returns the indexes in ps of its k first postings by rank, best
+// first.
+func topHits(ps []posting, k int) []int {
+	top := make([]int, 0, min(k, len(ps)))
+	for i, p := range ps {
+		if len(top) == k && !better(p, ps[top[k-1]]) {
+			continue
+		}
+		j, _ := slices.BinarySearchFunc(top, i, func(a, _ int) int {
+			if better(ps[a], p) {
+				return -1
+			}
+			return 1
+		})
+		if len(top) == k {
+			top = top[:k-1]
+		}
+		top = slices.Insert(top, j, i)
+	}
+	return top
+}
+
+// textWords is a page's text cut into words, for snippet windows.
+type textWords struct {
+	starts []int32          // byte offset of each word
+	first  map[string]int32 // term → index of the first word holding it
+}
+
+// analyseText analyses text (NFC already, as Doc.Text is) word by word.
+func analyseText(text string) *textWords {
+	w := &textWords{first: map[string]int32{}}
+	pos := 0
+	eachWord(text, func(word string) {
+		i := strings.Index(text[pos:], word)
+		if i < 0 {
+			return // not a substring (cannot happen for NFC text): no window
+		}
+		pos += i
+		n := int32(len(w.starts))
+		w.starts = append(w.starts, int32(pos))
+		for _, t := range wordTerms(word) {
+			if _, ok := w.first[t]; !ok {
+				w.first[t] = n
+			}
+		}
+		pos += len(word)
+	})
+	return w
+}
+
+// window cuts text for a snippet of term: from a word at most windowBefore
+// characters before the term's first occurrence (the text's start when
+// the term is not in it), windowRunes characters long.
+func window(text string, w *textWords, term string) (string, uint64) {
+	start := 0
+	if k, ok := w.first[term]; ok {
+		at := int(w.starts[k])
+		p := at
+		for n := 0; n < windowBefore && p > 0; n++ {
+			_, size := utf8.DecodeLastRuneInString(text[:p])
+			p -= size
+		}
+		if p > 0 {
+			// The first word that starts at or after p.
+			j, _ := slices.BinarySearch(w.starts[:k+1], int32(p))
+			start = int(w.starts[j])
+		}
+	}
+	end := start
+	for n := 0; n < windowRunes && end < len(text); n++ {
+		_, size := utf8.DecodeRuneInString(text[end:])
+		end += size
+	}
+	var flags uint64
+	if start > 0 {
+		flags |= winCutStart
+	}
+	if end < len(text) {
+		flags |= winCutEnd
+	}
+	return text[start:end], flags
+}
+
+// appendString appends s as its length (uvarint) and bytes.
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// encodeRecord is the record of d for term: URL, title, country, section
+// and snippet window as length-prefixed strings, then the window's flags.
+func encodeRecord(d *Doc, w *textWords, term string) []byte {
+	win, flags := window(d.Text, w, term)
+	b := make([]byte, 0, 16+len(d.URL)+len(d.Title)+len(d.Country)+len(d.Section)+len(win))
+	for _, s := range []string{d.URL, d.Title, d.Country, d.Section, win} {
+		b = appendString(b, s)
+	}
+	return binary.AppendUvarint(b, flags)
+}
+
+// wordCache holds the analysed text of the docs one encode needs, shared
+// by its workers and dropped after it.
+type wordCache struct {
+	mu sync.Mutex
+	m  map[*Doc]*textWords
+}
+
+func (c *wordCache) of(d *Doc) *textWords {
+	c.mu.Lock()
+	w, ok := c.m[d]
+	c.mu.Unlock()
+	if ok {
+		return w
+	}
+	w = analyseText(d.Text)
+	c.mu.Lock()
+	c.m[d] = w
+	c.mu.Unlock()
+	return w
+}
+
+// records appends to raw the records of term's first hits ps[top[i]]:
+// their number, then each as its index among the postings and its record.
+// Records cached from the last encoding of the shard are reused while
+// their page's record fields are unchanged; kept receives them all.
+func (x *Index) records(raw []byte, term string, ps []posting, old, kept map[recKey]recVal, words *wordCache) []byte {
+	top := topHits(ps, x.perRec)
+	raw = binary.AppendUvarint(raw, uint64(len(top)))
+	for _, i := range top {
+		d := x.byRef[ps[i].ref]
+		k := recKey{term, ps[i].ref}
+		v, ok := old[k]
+		if !ok || (v.doc != d && !v.doc.sameRecord(d)) {
+			v.b = encodeRecord(d, words.of(d), term)
+		}
+		v.doc = d
+		kept[k] = v
+		raw = binary.AppendUvarint(raw, uint64(i))
+		raw = append(raw, v.b...)
+	}
+	return raw
+}
+
+// recordsChanged marks in dirtyT the term shards holding a record of d
+// (under ref) that d, edited, encodes differently: a page's title or
+// snippet text shown from a term shard must follow its edits.
+func (x *Index) recordsChanged(d *Doc, ref uint32, dirtyT map[int]bool) {
+	var w *textWords
+	for s, recs := range x.recs {
+		if dirtyT[s] {
+			continue
+		}
+		for k, v := range recs {
+			if k.ref != ref || v.doc == d {
+				continue
+			}
+			if w == nil {
+				w = analyseText(d.Text)
+			}
+			if !bytes.Equal(v.b, encodeRecord(d, w, k.term)) {
+				dirtyT[s] = true
+				break
+			}
+		}
+	}
+}
