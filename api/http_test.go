@@ -1,15 +1,15 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 func TestRoutingErrorsAndHeaders(t *testing.T) {
@@ -179,26 +179,8 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's and the test's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestRequestLog(t *testing.T) {
-	var logs syncBuffer
+	var logs harness.SyncBuffer
 	ts := MustServer(t, func(c *Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
 	c := ts.client(t)
 	c.do("GET", "/api/page?id=countries/japan&secret=hunter2", nil, "X-Request-ID", "req-42").want(t, 200, "")

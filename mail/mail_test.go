@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
@@ -15,6 +14,7 @@ import (
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/mail/mailtest"
 	"github.com/beforetrip/beforetrip/store"
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 func mustStore(tb testing.TB) *store.DB {
@@ -198,7 +198,7 @@ func waitEmpty(tb testing.TB, db *store.DB) {
 func TestNoSMTPWritesEMLAndPrintsLink(t *testing.T) {
 	db := mustStore(t)
 	dir := filepath.Join(t.TempDir(), "outbox")
-	var term syncBuffer
+	var term harness.SyncBuffer
 	s, err := New(db, Config{From: "noreply@example.com", Dir: dir, Terminal: &term, Site: "beforetrip", Language: "en"})
 	if err != nil {
 		t.Fatal(err)
@@ -241,21 +241,4 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("New(%+v) succeeded, want an error", cfg)
 		}
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

@@ -166,7 +166,7 @@ func TestOneWriterPerOutputFolder(t *testing.T) {
 	s, out := MustStartAPI(t)
 	before := snapshotTree(t, out)
 	MustWriteFile(t, s.P("content/countries/japan/tips/suica.md"), tipMD("Suica from a second writer", "No."))
-	var stdout, stderr syncBuffer
+	var stdout, stderr harness.SyncBuffer
 	err := Main(context.Background(), []string{"build", "--config", s.P("config.yaml"), "--out", out}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "being written by beforetrip api (pid") ||
 		!strings.Contains(err.Error(), "SIGHUP") {

@@ -7,12 +7,14 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // TestBufferedLog: Info lines reach the writer by the flusher, an error
 // line (and everything before it) at once, and Close writes the rest.
 func TestBufferedLog(t *testing.T) {
-	var out syncBuffer
+	var out harness.SyncBuffer
 	logger, closeLog := newBufferedLogger(&out, slog.LevelInfo)
 	logger.Info("request", "path", "/api/pages")
 	for deadline := time.Now().Add(time.Minute); !strings.Contains(out.String(), `"path":"/api/pages"`); {
@@ -41,7 +43,7 @@ func TestBufferedLog(t *testing.T) {
 type blockingWriter struct {
 	entered chan struct{}
 	release chan struct{}
-	out     syncBuffer
+	out     harness.SyncBuffer
 }
 
 func (w *blockingWriter) Write(p []byte) (int, error) {

@@ -12,9 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // testServer is `beforetrip serve` running on a copy of the live/ fixture
@@ -22,26 +23,8 @@ import (
 type testServer struct {
 	Root, URL string
 	events    chan sseEvent
-	stderr    *syncBuffer
-	stdout    *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's logger and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	stderr    *harness.SyncBuffer
+	stdout    *harness.SyncBuffer
 }
 
 // MustCopyTree copies a folder tree (os.CopyFS: dst may exist, its files
@@ -90,7 +73,7 @@ func MustStartServeAt(tb testing.TB, root string, extraArgs ...string) *testServ
 // machine may take minutes for the first build; it is a bound, not a pace.
 func startMain(tb testing.TB, root string, args []string, banner string) *testServer {
 	tb.Helper()
-	s := &testServer{Root: root, stderr: &syncBuffer{}, stdout: &syncBuffer{}}
+	s := &testServer{Root: root, stderr: &harness.SyncBuffer{}, stdout: &harness.SyncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
 // TestServeBaseURL: serve on another port than base_url's builds links to
@@ -91,7 +93,7 @@ func TestPreviewBaseURL(t *testing.T) {
 // before, it got the production advice to send SIGHUP.
 func TestSecondServe(t *testing.T) {
 	s := MustStartServe(t)
-	var stdout, stderr syncBuffer
+	var stdout, stderr harness.SyncBuffer
 	err := Main(context.Background(), []string{"serve", "--config", s.P("config.yaml"), "--addr", "127.0.0.1:0",
 		"--data", t.TempDir()}, &stdout, &stderr)
 	if err == nil {
