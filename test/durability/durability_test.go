@@ -41,29 +41,8 @@ func TestCrashDurability(t *testing.T) {
 	srv.MustBuildSite()
 	srv.Start()
 	site := srv.Pages(t)
-	var pages, countries []string
-	for _, kind := range []string{beforetrip.KindTip, beforetrip.KindReview, beforetrip.KindCountry} {
-		for i, p := range site[kind] {
-			if i < 3 {
-				pages = append(pages, p.ID)
-			}
-			if kind == beforetrip.KindCountry && i < 3 {
-				countries = append(countries, p.Country)
-			}
-		}
-	}
-	if len(pages) < 6 || len(countries) == 0 {
-		t.Fatalf("built site too small: %v", site)
-	}
-
 	var acked atomic.Int64
-	workers := make([]*worker, 6)
-	for i := range workers {
-		name := fmt.Sprintf("crash%d", i)
-		workers[i] = &worker{name: name, c: srv.MustAccount(t, name), pages: pages, countries: countries,
-			rng: rand.New(rand.NewPCG(seed, uint64(i+2))), acked: &acked,
-			likes: map[string]*likeState{}, comments: map[string]*sent{}, reviews: map[string]*sent{}}
-	}
+	workers := newWorkers(t, srv, site, "crash", seed, &acked)
 	var verifying time.Duration // in verifyAfterKill
 	for k := 1; k <= kills; k++ {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -140,6 +119,35 @@ type worker struct {
 	likes            map[string]*likeState
 	comments         map[string]*sent
 	reviews          map[string]*sent
+}
+
+// newWorkers makes six workers, each with its own account (prefix0…
+// prefix5) on srv and random stream from seed, that like, comment on and
+// review the first three tips, reviews and countries of site.
+func newWorkers(t *testing.T, srv *harness.Server, site map[string][]beforetrip.PageMeta, prefix string, seed uint64, acked *atomic.Int64) []*worker {
+	t.Helper()
+	var pages, countries []string
+	for _, kind := range []string{beforetrip.KindTip, beforetrip.KindReview, beforetrip.KindCountry} {
+		for i, p := range site[kind] {
+			if i < 3 {
+				pages = append(pages, p.ID)
+			}
+			if kind == beforetrip.KindCountry && i < 3 {
+				countries = append(countries, p.Country)
+			}
+		}
+	}
+	if len(pages) < 6 || len(countries) == 0 {
+		t.Fatalf("built site too small: %v", site)
+	}
+	workers := make([]*worker, 6)
+	for i := range workers {
+		name := fmt.Sprintf("%s%d", prefix, i)
+		workers[i] = &worker{name: name, c: srv.MustAccount(t, name), pages: pages, countries: countries,
+			rng: rand.New(rand.NewPCG(seed, uint64(i+2))), acked: acked,
+			likes: map[string]*likeState{}, comments: map[string]*sent{}, reviews: map[string]*sent{}}
+	}
+	return workers
 }
 
 func (w *worker) run(ctx context.Context) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -71,26 +70,9 @@ func TestScaleOutPostgres(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	site := a.Pages(t)
-	var pages, countries []string
-	for _, kind := range []string{beforetrip.KindTip, beforetrip.KindReview, beforetrip.KindCountry} {
-		for i, p := range site[kind] {
-			if i < 3 {
-				pages = append(pages, p.ID)
-			}
-			if kind == beforetrip.KindCountry && i < 3 {
-				countries = append(countries, p.Country)
-			}
-		}
-	}
 	tip := site[beforetrip.KindTip][0]
 	var acked atomic.Int64
-	workers := make([]*worker, 6)
-	for i := range workers {
-		name := fmt.Sprintf("scale%d", i)
-		workers[i] = &worker{name: name, c: a.MustAccount(t, name), pages: pages, countries: countries,
-			rng: rand.New(rand.NewPCG(seed, uint64(i+2))), acked: &acked,
-			likes: map[string]*likeState{}, comments: map[string]*sent{}, reviews: map[string]*sent{}}
-	}
+	workers := newWorkers(t, a, site, "scale", seed, &acked)
 	// spread sends the workers' requests to the servers given, in turn.
 	spread := func(servers ...*harness.Server) {
 		for i, w := range workers {
