@@ -3,52 +3,24 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/beforetrip/beforetrip/test/harness/chromium"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumPath is Debian's Chromium; browser tests skip when it is absent.
-const chromiumPath = "/usr/bin/chromium"
-
-// NewBrowser starts headless Chromium with a fresh profile and returns its
-// context; every Tab made from it shares the process. opts come after the
-// defaults and override them (e.g. a phone-sized chromedp.WindowSize).
+// NewBrowser starts headless Chromium (chromium.Start, skipped when it is
+// absent) in a 1280x900 window and returns its context; every Tab made
+// from it shares the process. opts override the defaults (e.g. a
+// phone-sized chromedp.WindowSize).
 func NewBrowser(tb testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
 	tb.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		tb.Skip("chromium is not installed (apt-get install chromium)")
-	}
-	opts = append([]chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(tb.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}, opts...)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		cancelAlloc()
-		tb.Fatalf("start chromium: %v", err)
-	}
-	tb.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	return ctx
+	return chromium.Start(tb, append([]chromedp.ExecAllocatorOption{chromedp.WindowSize(1280, 900)}, opts...)...)
 }
 
 // Tab is one page in its own browser context (its own cookies and

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/test/harness"
+	"github.com/beforetrip/beforetrip/test/harness/chromium"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -41,10 +41,7 @@ const trap = `window.__xss = []; window.alert = window.prompt = window.confirm =
 // in headless Chromium (the widget renders the comments) and checks that
 // nothing ran and no script, handler or script URL reached the DOM.
 func TestBrowserXSS(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("chromium is not installed (apt-get install chromium)")
-	}
+	ctx := chromium.Start(t) // before the server: skipped without Chromium
 	srv := harness.NewServer(t, harness.MustBinary(t))
 	srv.Cmd = "serve"
 	srv.Start()
@@ -61,7 +58,6 @@ func TestBrowserXSS(t *testing.T) {
 		}
 	}
 
-	ctx := newBrowser(t, chromium)
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
 		page.AddScriptToEvaluateOnNewDocumentParams{Source: trap}); err != nil {
 		t.Fatal(err)
@@ -116,29 +112,4 @@ func TestBrowserXSS(t *testing.T) {
 		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Fatalf("the trap missed a running handler: %v", err)
 	}
-}
-
-// newBrowser starts headless Chromium with a fresh profile and the flags
-// of e2e.NewBrowser: no background networking, component updates or sync,
-// so the browser makes no requests of its own during the test.
-func newBrowser(t *testing.T, path string) context.Context {
-	t.Helper()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()))
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		cancelAlloc()
-		t.Fatalf("start chromium: %v", err)
-	}
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	return ctx
 }
