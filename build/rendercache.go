@@ -196,7 +196,11 @@ func (c *cacheEntry) encode() string {
 	if c.raw != "" {
 		return c.raw
 	}
-	var e encoder
+	size := 64 + len(c.rel) + len(c.meta) + len(c.out)
+	if d := c.doc; d != nil {
+		size += len(d.URL) + len(d.Title) + len(d.Text) + 12*len(d.Terms)
+	}
+	e := encoder{b: make([]byte, 0, size)} // one allocation, not a doubling
 	e.str(c.rel)
 	e.uint(c.sum)
 	e.uint(uint64(c.size))
@@ -237,9 +241,16 @@ func (rc *renderCache) save(files map[string]*Page) error {
 		return nil
 	}
 	slices.SortFunc(entries, func(a, b *cacheEntry) int { return strings.Compare(a.rel, b.rel) })
-	out := []byte(rc.head)
-	for _, c := range entries {
-		payload := c.encode()
+	// The file is tens of MB at 10k pages: sized once, not grown by
+	// doubling (which cost as much as encoding it).
+	payloads := make([]string, len(entries))
+	size := len(rc.head)
+	for i, c := range entries {
+		payloads[i] = c.encode()
+		size += binary.MaxVarintLen64 + 8 + len(payloads[i])
+	}
+	out := append(make([]byte, 0, size), rc.head...)
+	for _, payload := range payloads {
 		out = binary.AppendUvarint(out, uint64(len(payload)))
 		out = binary.LittleEndian.AppendUint64(out, xxhash.Sum64String(payload))
 		out = append(out, payload...)

@@ -22,7 +22,7 @@ type pageSearch struct {
 // searchCtx is a country's names as its pages are indexed with them.
 type searchCtx struct {
 	key   string
-	names []string
+	terms []string // search.ContextTerms of the names
 }
 
 // indexed reports whether a page is in the search index: countries, tips
@@ -84,7 +84,7 @@ func (b *Builder) searchDocs(s *site) ([]*search.Doc, []search.Country, error) {
 		key := strings.Join(names, "\x00")
 		old := b.searchCtxs[c.Country]
 		if old == nil || old.key != key {
-			old = &searchCtx{key: key, names: names}
+			old = &searchCtx{key: key, terms: search.ContextTerms(names)}
 		}
 		ctxs[c.Country] = old
 		countries = append(countries, search.Country{Slug: c.Country, Name: c.Title, Names: names[1:]})
@@ -102,7 +102,7 @@ func (b *Builder) searchDocs(s *site) ([]*search.Doc, []search.Country, error) {
 		if p.search.full == nil || p.search.ctx != ctx {
 			p.search.full, p.search.ctx = p.search.doc, ctx
 			if p.Kind != beforetrip.KindCountry && ctx != nil {
-				p.search.full = p.search.doc.WithContext(ctx.names)
+				p.search.full = p.search.doc.WithContext(ctx.terms)
 			}
 		}
 		docs = append(docs, p.search.full)
@@ -152,7 +152,7 @@ func (b *Builder) syncSearchPages(s *site, ids []string, dirty map[string]bool) 
 		if p.search.full == nil || p.search.ctx != ctx {
 			p.search.full, p.search.ctx = p.search.doc, ctx
 			if ctx != nil {
-				p.search.full = p.search.doc.WithContext(ctx.names)
+				p.search.full = p.search.doc.WithContext(ctx.terms)
 			}
 		}
 		put = append(put, p.search.full)

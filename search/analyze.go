@@ -5,7 +5,6 @@ package search
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,9 +20,9 @@ import (
 // that 교통카드 matches 교통카드를 and 교통카드로 (particles attach to
 // nouns) without a dictionary. search.js does the same for queries.
 func Terms(text string) []string {
-	var out []string
-	eachWord(text, func(w string) { out = append(out, wordTerms(w)...) })
-	return out
+	a := getAnalyzer()
+	defer putAnalyzer(a)
+	return a.termsOf(text)
 }
 
 func isWord(seg string) bool {
@@ -53,33 +52,6 @@ func allBigram(s string) bool {
 func endsBigram(s string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return bigramScript(r)
-}
-
-// cache maps a word as written to its terms: a site has far fewer distinct
-// words than words, and stemming is the dear part.
-var cache sync.Map
-
-// cacheSize bounds cache for long-running servers.
-const cacheSize = 200_000
-
-var cacheLen int64
-var cacheMu sync.Mutex
-
-// wordTerms returns the terms of one word (a UAX #29 segment).
-func wordTerms(w string) []string {
-	if v, ok := cache.Load(w); ok {
-		return v.([]string)
-	}
-	terms := analyzeWord(w)
-	cacheMu.Lock()
-	if cacheLen >= cacheSize {
-		cache.Clear()
-		cacheLen = 0
-	}
-	cacheLen++
-	cacheMu.Unlock()
-	cache.Store(w, terms)
-	return terms
 }
 
 func analyzeWord(w string) []string {

@@ -2,8 +2,8 @@ package search
 
 import (
 	"slices"
-	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -55,47 +55,38 @@ type Source struct {
 	// Names are a country page's names (title included, in every
 	// language), indexed as FieldName.
 	Names []string
-	// Context are words about the page shown elsewhere (its country's
-	// names), indexed as tags.
-	Context []string
 }
 
 // NewDoc analyses src.
 func NewDoc(src Source) *Doc {
-	best := map[string]Field{}
-	// Each distinct word of a field is analysed once: a page repeats
-	// most of its words, and fields come lowest first, so a word seen in
-	// this field already gave its terms this field.
-	seen := map[string]bool{}
-	add := func(f Field, texts ...string) {
-		clear(seen)
-		for _, s := range texts {
-			eachWord(s, func(w string) {
-				if seen[w] {
-					return
-				}
-				seen[w] = true
-				for _, t := range wordTerms(w) {
-					if old, ok := best[t]; !ok || f > old {
-						best[t] = f
-					}
-				}
-			})
-		}
-	}
-	add(FieldBody, src.Body)
-	add(FieldTags, src.Context...)
-	add(FieldTags, src.Tags...)
-	add(FieldHeading, src.Headings...)
-	add(FieldTitle, src.Title)
-	add(FieldName, src.Names...)
+	a := getAnalyzer()
+	defer putAnalyzer(a)
+	a.begin()
+	a.add(FieldBody, src.Body)
+	a.add(FieldTags, src.Tags...)
+	a.add(FieldHeading, src.Headings...)
+	a.add(FieldTitle, src.Title)
+	a.add(FieldName, src.Names...)
 	d := &Doc{ID: src.ID, URL: src.URL, Title: src.Title, Country: src.Country, Section: src.Section,
-		Date: src.Date, Text: norm.NFC.String(cut(src.Body, SnippetSource)), Terms: make([]Term, 0, len(best))}
-	for t, f := range best {
-		d.Terms = append(d.Terms, Term{t, f})
-	}
-	slices.SortFunc(d.Terms, func(a, b Term) int { return strings.Compare(a.Term, b.Term) })
+		Date: src.Date, Text: nfc(cut(src.Body, SnippetSource)), Terms: a.result()}
 	return d
+}
+
+// nfc returns s in NFC, without a pass of the normaliser when s holds
+// only ASCII and Hangul syllables (which nothing in s can compose with).
+func nfc(s string) string {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r < 0xAC00 || r > 0xD7A3 {
+			return norm.NFC.String(s)
+		}
+		i += n
+	}
+	return s
 }
 
 // cut returns s cut to at most n bytes at a rune boundary.
@@ -120,27 +111,37 @@ func (d *Doc) sameRecord(o *Doc) bool {
 		d.Section == o.Section && d.Date.Equal(o.Date) && d.Text == o.Text
 }
 
-// WithContext returns d with the terms of words added as tags (a page's
-// country names: "japan rail" finds a Japan tip that says neither).
-func (d *Doc) WithContext(words []string) *Doc {
-	add := map[string]bool{}
+// ContextTerms returns the distinct terms of words, sorted: what
+// WithContext adds to the docs of a country's pages (made once per
+// country, not once per page).
+func ContextTerms(words []string) []string {
+	var out []string
 	for _, w := range words {
-		for _, t := range Terms(w) {
-			add[t] = true
-		}
+		out = append(out, Terms(w)...)
 	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// WithContext returns d with terms (ContextTerms: sorted, distinct) added
+// as tags (a page's country names: "japan rail" finds a Japan tip that
+// says neither). Both lists are sorted, so one merge makes the new one.
+func (d *Doc) WithContext(terms []string) *Doc {
 	out := *d
-	out.Terms = make([]Term, 0, len(d.Terms)+len(add))
-	for _, t := range d.Terms {
-		if add[t.Term] {
-			delete(add, t.Term)
-			t.Field = max(t.Field, FieldTags)
+	out.Terms = make([]Term, 0, len(d.Terms)+len(terms))
+	a := d.Terms
+	for _, t := range terms {
+		for len(a) > 0 && a[0].Term < t {
+			out.Terms = append(out.Terms, a[0])
+			a = a[1:]
 		}
-		out.Terms = append(out.Terms, t)
+		if len(a) > 0 && a[0].Term == t {
+			out.Terms = append(out.Terms, Term{t, max(a[0].Field, FieldTags)})
+			a = a[1:]
+		} else {
+			out.Terms = append(out.Terms, Term{t, FieldTags})
+		}
 	}
-	for t := range add {
-		out.Terms = append(out.Terms, Term{t, FieldTags})
-	}
-	slices.SortFunc(out.Terms, func(a, b Term) int { return strings.Compare(a.Term, b.Term) })
+	out.Terms = append(out.Terms, a...)
 	return &out
 }

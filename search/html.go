@@ -74,6 +74,20 @@ type spaced struct {
 
 func (w *spaced) write(s string) {
 	for i := 0; i < len(s); {
+		// A run of ASCII other than white space is copied at once.
+		j := i
+		for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+			j++
+		}
+		if j > i {
+			if w.space {
+				w.b = append(w.b, ' ')
+				w.space = false
+			}
+			w.b = append(w.b, s[i:j]...)
+			i = j
+			continue
+		}
 		c := s[i]
 		n, sp := 1, asciiSpace[c]
 		if c >= utf8.RuneSelf {

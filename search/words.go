@@ -3,6 +3,8 @@ package search
 import (
 	"strings"
 
+	"unicode/utf8"
+
 	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
 )
@@ -14,23 +16,36 @@ import (
 //
 // UAX #29 always breaks on both sides of an ASCII space (only spaces and
 // combining marks join a space, and neither is a word), so the text is
-// cut at spaces first; a piece of ASCII alone, most of an English page,
-// is segmented by asciiSegments, the rules of UAX #29 for ASCII, without
-// uniseg's table lookups (a third of the build's indexing time).
-// TestEachWordMatchesUniseg and FuzzEachWord check both paths agree.
+// cut at spaces first. A piece of ASCII and Hangul syllables alone (most
+// pieces of our pages, English or Korean) is segmented by simpleWords,
+// the rules of UAX #29 for those characters, without uniseg's table
+// lookups and without a normalisation pass (such a piece is NFC: nothing
+// composes with a precomposed syllable but a conjoining jamo). Other
+// pieces go through NFC and uniseg. TestEachWordMatchesUniseg and
+// FuzzEachWord check both paths agree.
 func eachWord(text string, f func(string)) {
 	w := wordJoiner{f: f, pendingEnd: -1}
-	text = norm.NFC.String(text)
+	var cls [maxSimple]uint8
+	var offs [maxSimple + 1]int32
 	pos := 0
 	for text != "" {
 		i := strings.IndexByte(text, ' ')
 		if i < 0 {
 			i = len(text)
 		}
-		if piece := text[:i]; isASCII(piece) {
-			asciiSegments(piece, pos, w.segment)
+		piece := text[:i]
+		if n, ok := simpleClasses(piece, cls[:], offs[:]); ok {
+			// Two word segments of such a piece are never adjacent,
+			// so the joiner has nothing to merge.
+			w.flush()
+			simpleWords(piece, cls[:n], offs[:n+1], f)
 		} else {
+			// An ASCII space is a boundary of NFC as of UAX #29: no
+			// mark composes with it or is reordered across it, so each
+			// piece is normalised alone.
+			piece = norm.NFC.String(piece)
 			unisegSegments(piece, pos, w.segment)
+			pos += len(piece) - i // offsets only tell adjacent segments
 		}
 		pos += i
 		text = text[i:]
@@ -40,6 +55,42 @@ func eachWord(text string, f func(string)) {
 		}
 	}
 	w.flush()
+}
+
+// maxSimple is the longest piece, in characters, that simpleWords takes;
+// longer ones (a URL, a run of text without spaces) go through uniseg.
+const maxSimple = 96
+
+// simpleClasses writes the word break class of each character of piece
+// into cls and its byte offset into offs (and len(piece) after the last),
+// and returns how many characters there are, when piece holds only ASCII
+// and Hangul syllables (U+AC00–U+D7A3, class ALetter), and at most
+// len(cls) characters.
+func simpleClasses(piece string, cls []uint8, offs []int32) (int, bool) {
+	n := 0
+	for i := 0; i < len(piece); n++ {
+		if n == len(cls) {
+			return 0, false
+		}
+		offs[n] = int32(i)
+		if c := piece[i]; c < utf8.RuneSelf {
+			cls[n] = wbASCII[c]
+			i++
+			continue
+		}
+		// U+AC00–U+D7A3 is EA B0 80 – ED 9E A3 in UTF-8.
+		if i+2 >= len(piece) || piece[i] < 0xEA || piece[i] > 0xED {
+			return 0, false
+		}
+		r, size := utf8.DecodeRuneInString(piece[i:])
+		if r < 0xAC00 || r > 0xD7A3 {
+			return 0, false
+		}
+		cls[n] = wbLetter
+		i += size
+	}
+	offs[n] = int32(len(piece))
+	return n, true
 }
 
 // eachWordUniseg is eachWord by uniseg alone, what the fast path must equal.
@@ -75,15 +126,6 @@ func (w *wordJoiner) flush() {
 		w.f(w.pending)
 		w.pending = ""
 	}
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // unisegSegments calls emit with the UAX #29 word segments of s and their
@@ -124,45 +166,64 @@ var wbASCII = func() (t [128]uint8) {
 	return t
 }()
 
-// asciiSegments calls emit with the UAX #29 word segments of s, ASCII
-// without spaces, and their offsets (s starts at pos). Non-word segments
-// may come out split differently than uniseg splits them (a CR LF pair);
-// words never do, and only words matter.
-func asciiSegments(s string, pos int, emit func(string, int)) {
-	start := 0
-	for i := 1; i <= len(s); i++ {
-		if i == len(s) || asciiBreak(s, i) {
-			emit(s[start:i], pos+start)
-			start = i
+// simpleWords calls f with the UAX #29 word segments of s that hold a
+// letter or a digit, given the class and offset of each of its characters
+// (simpleClasses). A segment that starts with a character of class Other
+// or Mid* is that character alone (a Mid* joins only a word before it,
+// WB6/WB12, and then the segment started earlier), so only segments
+// starting with a letter, a digit or "_" are followed.
+func simpleWords(s string, cls []uint8, offs []int32, f func(string)) {
+	for i := 0; i < len(cls); {
+		c := cls[i]
+		if c != wbLetter && c != wbNumeric && c != wbExtendNumLet {
+			i++
+			continue
+		}
+		start, word := i, c != wbExtendNumLet
+		for i++; i < len(cls) && (wordChar(cls[i-1]) && wordChar(cls[i]) || !wordBreak(cls, i)); i++ {
+			if c := cls[i]; c == wbLetter || c == wbNumeric {
+				word = true
+			}
+		}
+		if word {
+			f(s[offs[start]:offs[i]])
 		}
 	}
 }
 
-// asciiBreak reports whether UAX #29 breaks words between s[i-1] and s[i].
-func asciiBreak(s string, i int) bool {
-	a, b := wbASCII[s[i-1]], wbASCII[s[i]]
-	at := func(j int) uint8 {
-		if j < 0 || j >= len(s) {
-			return wbOther
-		}
-		return wbASCII[s[j]]
-	}
-	word := func(c uint8) bool { return c == wbLetter || c == wbNumeric }
+// wordChar reports whether class c is a letter or a digit: two such never
+// break (WB5, WB8–WB10), the common case simpleWords checks first.
+func wordChar(c uint8) bool { return c == wbLetter || c == wbNumeric }
+
+// wordBreak reports whether UAX #29 breaks words between the characters
+// of classes cls[i-1] and cls[i].
+func wordBreak(cls []uint8, i int) bool {
+	a, b := cls[i-1], cls[i]
 	switch {
-	case word(a) && word(b): // WB5, WB8, WB9, WB10
+	case (a == wbLetter || a == wbNumeric) && (b == wbLetter || b == wbNumeric): // WB5, WB8, WB9, WB10
 		return false
-	case a == wbLetter && (b == wbMidLetter || b == wbMidNumLet) && at(i+1) == wbLetter: // WB6
+	case b == wbOther:
+		return true
+	case a == wbLetter && (b == wbMidLetter || b == wbMidNumLet): // WB6
+		return wbAt(cls, i+1) != wbLetter
+	case (a == wbMidLetter || a == wbMidNumLet) && b == wbLetter: // WB7
+		return wbAt(cls, i-2) != wbLetter
+	case (a == wbMidNum || a == wbMidNumLet) && b == wbNumeric: // WB11
+		return wbAt(cls, i-2) != wbNumeric
+	case a == wbNumeric && (b == wbMidNum || b == wbMidNumLet): // WB12
+		return wbAt(cls, i+1) != wbNumeric
+	case (a == wbLetter || a == wbNumeric || a == wbExtendNumLet) && b == wbExtendNumLet: // WB13a
 		return false
-	case (a == wbMidLetter || a == wbMidNumLet) && b == wbLetter && at(i-2) == wbLetter: // WB7
-		return false
-	case (a == wbMidNum || a == wbMidNumLet) && b == wbNumeric && at(i-2) == wbNumeric: // WB11
-		return false
-	case a == wbNumeric && (b == wbMidNum || b == wbMidNumLet) && at(i+1) == wbNumeric: // WB12
-		return false
-	case (word(a) || a == wbExtendNumLet) && b == wbExtendNumLet: // WB13a
-		return false
-	case a == wbExtendNumLet && word(b): // WB13b
+	case a == wbExtendNumLet && (b == wbLetter || b == wbNumeric): // WB13b
 		return false
 	}
 	return true
+}
+
+// wbAt is the class cls[j], Other outside cls.
+func wbAt(cls []uint8, j int) uint8 {
+	if j < 0 || j >= len(cls) {
+		return wbOther
+	}
+	return cls[j]
 }

@@ -33,7 +33,9 @@ func randomText(r *rand.Rand) string {
 // UAX #29's rules differ.
 func TestEachWordMatchesUniseg(t *testing.T) {
 	cases := []string{"3.5 1,000 10:30", "e-SIM", "don't 'quoted' rock'n'roll'", "a.b.c. x_y _z 1_000", "a:1 1:a a::b",
-		"  lead and trail  ", "a \u0301b", "x \u00adb", "a\r\nb", "KTX를 타고", "교통카드를 샀다", "USD 1,000.50;", ""}
+		"  lead and trail  ", "a \u0301b", "x \u00adb", "a\r\nb", "KTX를 타고", "교통카드를 샀다", "USD 1,000.50;", "",
+		// Pieces longer than maxSimple characters take uniseg's path.
+		strings.Repeat("교통카드를a.b_", 20), strings.Repeat("x", maxSimple) + " " + strings.Repeat("y", maxSimple+1)}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		cases = append(cases, randomText(r))
