@@ -87,6 +87,8 @@ type textWords struct {
 // analyseText analyses text (NFC already, as Doc.Text is) word by word.
 func analyseText(text string) *textWords {
 	w := &textWords{first: map[string]int32{}}
+	a := getAnalyzer()
+	defer putAnalyzer(a)
 	pos := 0
 	eachWord(text, func(word string) {
 		i := strings.Index(text[pos:], word)
@@ -96,9 +98,9 @@ func analyseText(text string) *textWords {
 		pos += i
 		n := int32(len(w.starts))
 		w.starts = append(w.starts, int32(pos))
-		for _, t := range wordTerms(word) {
-			if _, ok := w.first[t]; !ok {
-				w.first[t] = n
+		for _, id := range a.wordIDs(word) {
+			if _, ok := w.first[a.terms[id]]; !ok {
+				w.first[a.terms[id]] = n
 			}
 		}
 		pos += len(word)
