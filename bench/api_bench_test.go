@@ -19,6 +19,7 @@ import (
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/api"
 	"github.com/beforetrip/beforetrip/store"
+	"github.com/beforetrip/beforetrip/test/harness"
 	"github.com/valyala/fasthttp"
 )
 
@@ -158,37 +159,6 @@ func MustAPIServer(tb testing.TB) *apiServer {
 func (s *apiServer) MustTokens(tb testing.TB, n int) {
 	tb.Helper()
 	for i := len(s.tokens); i < n; i++ {
-		s.tokens = append(s.tokens, MustToken(tb, s.url, fmt.Sprintf("benchuser%03d", i)))
+		s.tokens = append(s.tokens, harness.NewClient(s.url, 0).MustRegister(tb, fmt.Sprintf("benchuser%03d", i), "bench passphrase 2026"))
 	}
-}
-
-// MustToken registers name and returns a Bearer token for it.
-func MustToken(tb testing.TB, base, name string) string {
-	tb.Helper()
-	const password = "bench passphrase 2026"
-	post := func(path string, body any) []byte {
-		data, _ := json.Marshal(body)
-		req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-		defer fasthttp.ReleaseRequest(req)
-		defer fasthttp.ReleaseResponse(res)
-		req.SetRequestURI(base + path)
-		req.Header.SetMethod(fasthttp.MethodPost)
-		req.Header.SetContentType("application/json")
-		req.SetBody(data)
-		if err := fasthttp.Do(req, res); err != nil {
-			tb.Fatal(err)
-		}
-		if res.StatusCode() >= 300 {
-			tb.Fatalf("POST %s: status %d: %s", path, res.StatusCode(), res.Body())
-		}
-		return append([]byte(nil), res.Body()...)
-	}
-	post("/api/auth/register", map[string]string{"username": name, "email": name + "@example.com", "password": password})
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.Unmarshal(post("/api/auth/token", map[string]string{"login": name, "password": password}), &tok); err != nil || tok.AccessToken == "" {
-		tb.Fatalf("token for %s: %v", name, err)
-	}
-	return tok.AccessToken
 }

@@ -163,7 +163,7 @@ func TestJourneyAccountLifecycle(t *testing.T) {
 		t.Fatalf("comments = %+v", list.Comments)
 	}
 	top := list.Comments[0].ID
-	tok := bearer(t, base, "answerer", "answerer@example.com")
+	tok := bearer(t, base, "answerer")
 	apiCall(t, base, tok, "POST", "/api/comments", map[string]any{"page": tipID, "body": "The ones at 7-Eleven.", "parent_id": top}, http.StatusCreated)
 
 	var replyMail mailtest.Message

@@ -5,20 +5,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/beforetrip/beforetrip/test/harness"
 )
 
-// bearer registers a user and returns an access token for scripts.
-func bearer(tb testing.TB, api, name, email string) string {
+// bearer registers name (password readerPass) and returns an access token
+// for scripts.
+func bearer(tb testing.TB, api, name string) string {
 	tb.Helper()
-	apiCall(tb, api, "", "POST", "/api/auth/register", map[string]any{"username": name, "email": email, "password": readerPass}, http.StatusCreated)
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	b := apiCall(tb, api, "", "POST", "/api/auth/token", map[string]any{"login": name, "password": readerPass}, http.StatusOK)
-	if err := json.Unmarshal(b, &tok); err != nil || tok.AccessToken == "" {
-		tb.Fatalf("token: %v %s", err, b)
-	}
-	return tok.AccessToken
+	return harness.NewClient(api, 0).MustRegister(tb, name, readerPass)
 }
 
 // apiCall sends a JSON request (with a Bearer token if given) and checks

@@ -22,7 +22,7 @@ func TestCommentPaging(t *testing.T) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
 	site.StartServe(t, port)
-	token := bearer(t, base, "pager", "pager@example.com")
+	token := bearer(t, base, "pager")
 	post := func(body string, parent uint64) uint64 {
 		req := map[string]any{"page": tipID, "body": body}
 		if parent != 0 {
@@ -88,7 +88,7 @@ func TestOthersCommentsReadOnly(t *testing.T) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080"})
 	site.StartServe(t, port)
-	token := bearer(t, base, "first", "first@example.com")
+	token := bearer(t, base, "first")
 	apiCall(t, base, token, "POST", "/api/comments", map[string]any{"page": tipID, "body": "written by first"}, http.StatusCreated)
 
 	tab := NewTab(t, browser, `delete window.EventSource;`)
@@ -129,7 +129,7 @@ func TestCommentDatesInSiteLanguage(t *testing.T) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	site := NewSite(t, SiteOptions{BaseURL: base + "/", APIAddr: "127.0.0.1:8080", Content: filepath.Join(repoRoot, "content")})
 	site.StartServe(t, port)
-	token := bearer(t, base, "dater", "dater@example.com")
+	token := bearer(t, base, "dater")
 	apiCall(t, base, token, "POST", "/api/comments", map[string]any{"page": koTip, "body": "수고하셨습니다"}, http.StatusCreated)
 
 	tab := NewTab(t, browser, `delete window.EventSource;`)

@@ -30,7 +30,7 @@ func TestCountsWithoutLayoutShift(t *testing.T) {
 		t.Fatalf("cp: %v %s", err, out)
 	}
 	site.StartAPI(t, apiPort)
-	token := bearer(t, apiBase, "counter", "counter@example.com")
+	token := bearer(t, apiBase, "counter")
 	apiCall(t, apiBase, token, "PUT", "/api/likes?page="+tipID, nil, http.StatusOK)
 	for i := 0; i < 12; i++ {
 		apiCall(t, apiBase, token, "POST", "/api/comments", map[string]any{"page": tipID, "body": fmt.Sprintf("comment %d", i)}, http.StatusCreated)

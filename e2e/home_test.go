@@ -33,7 +33,7 @@ func TestKoreanHome(t *testing.T) {
 	site.StartServe(t, port)
 
 	// A like this month: serve rebuilds the home page's popular list.
-	tok := bearer(t, base, "seoul", "seoul@example.com")
+	tok := bearer(t, base, "seoul")
 	apiCall(t, base, tok, "PUT", "/api/likes?page="+url.QueryEscape(koTip), nil, http.StatusOK)
 	harness.WaitFor(t, 60*time.Second, "the like on the home page", func() error {
 		resp, err := http.Get(base + "/")

@@ -305,18 +305,7 @@ func (s *testServer) api(tb testing.TB, method, path, token string, body any, ou
 // MustUser registers a reader and returns a Bearer token for it.
 func (s *testServer) MustUser(tb testing.TB, name string) string {
 	tb.Helper()
-	pw := "correct horse " + name
-	if code := s.api(tb, "POST", "/api/auth/register", "",
-		map[string]string{"username": name, "email": name + "@example.com", "password": pw}, nil); code != 201 {
-		tb.Fatalf("register %s: %d", name, code)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if code := s.api(tb, "POST", "/api/auth/token", "", map[string]string{"login": name, "password": pw}, &tok); code != 200 {
-		tb.Fatalf("token %s: %d", name, code)
-	}
-	return tok.AccessToken
+	return harness.NewClient(s.URL, 0).MustRegister(tb, name, "correct horse "+name)
 }
 
 // tipMD is a tip file.

@@ -168,8 +168,13 @@ type Client struct {
 
 // NewClient returns a client of the server with a 10 s timeout per request
 // and its own connection pool.
-func (s *Server) NewClient() *Client {
-	return &Client{Base: s.URL(), HC: &http.Client{Timeout: 10 * time.Second,
+func (s *Server) NewClient() *Client { return NewClient(s.URL(), 10*time.Second) }
+
+// NewClient returns an anonymous client of the API at base
+// (scheme://host) with its own connection pool and timeout per request (0:
+// none, for tests that wait on a loaded machine rather than fail).
+func NewClient(base string, timeout time.Duration) *Client {
+	return &Client{Base: base, HC: &http.Client{Timeout: timeout,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 4}}}
 }
 
@@ -215,13 +220,22 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (int, []
 func (s *Server) MustAccount(tb testing.TB, name string) *Client {
 	tb.Helper()
 	c := s.NewClient()
+	c.MustRegister(tb, name, Password)
+	return c
+}
+
+// MustRegister registers the reader name (mail name@example.com) with
+// password, then logs in through POST /api/auth/token: c holds the Bearer
+// token from then on, and MustRegister returns it.
+func (c *Client) MustRegister(tb testing.TB, name, password string) string {
+	tb.Helper()
 	ctx := context.Background()
 	st, data, err := c.Do(ctx, "POST", "/api/auth/register",
-		map[string]string{"username": name, "email": name + "@example.com", "password": Password})
+		map[string]string{"username": name, "email": name + "@example.com", "password": password})
 	if err != nil || st != http.StatusCreated {
 		tb.Fatalf("register %s: %d %s %v", name, st, data, err)
 	}
-	st, data, err = c.Do(ctx, "POST", "/api/auth/token", map[string]string{"login": name, "password": Password})
+	st, data, err = c.Do(ctx, "POST", "/api/auth/token", map[string]string{"login": name, "password": password})
 	if err != nil || st != http.StatusOK {
 		tb.Fatalf("token %s: %d %s %v", name, st, data, err)
 	}
@@ -232,7 +246,7 @@ func (s *Server) MustAccount(tb testing.TB, name string) *Client {
 		tb.Fatalf("token %s: %s", name, data)
 	}
 	c.Token = tok.AccessToken
-	return c
+	return c.Token
 }
 
 // Pages reads the built site's manifest: its pages by kind.
