@@ -108,6 +108,13 @@ func ValidPageID(id string) bool {
 	return true
 }
 
+// ValidPageLabel reports whether s may stand as a page's section or
+// country, or as a query's filter by one: "" (none) or one page ID segment
+// (ValidPageSegment), so that it can sit inside a store's composite key.
+func ValidPageLabel(s string) bool {
+	return s == "" || ValidPageSegment(s)
+}
+
 // CheckPageKey checks an ID under which a store keeps a page's likes,
 // comments or thread lock: a valid page ID other than the home page's ""
 // (the home page carries no widget, and a bbolt key cannot be empty). Its

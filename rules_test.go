@@ -285,3 +285,12 @@ func TestCheckPageKey(t *testing.T) {
 		}
 	}
 }
+
+func TestValidPageLabel(t *testing.T) {
+	for s, want := range map[string]bool{"": true, "tips": true, "japan": true, "서울": true,
+		"countries/japan": false, "..": false, "a b": false, "\xff": false} {
+		if got := beforetrip.ValidPageLabel(s); got != want {
+			t.Errorf("ValidPageLabel(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

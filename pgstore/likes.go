@@ -23,7 +23,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 	if err := beforetrip.CheckPageKey(page.ID); err != nil {
 		return 0, err
 	}
-	if !validLabel(page.Section) || !validLabel(page.Country) {
+	if !beforetrip.ValidPageLabel(page.Section) || !beforetrip.ValidPageLabel(page.Country) {
 		return 0, beforetrip.Invalid("page", "malformed section or country")
 	}
 	if userID == 0 {
@@ -152,9 +152,4 @@ func (db *DB) PageStats(ctx context.Context, ids []string, viewer uint64) (map[s
 		out[id] = s
 	}
 	return out, wrap(rows.Err(), "page stats")
-}
-
-// validLabel accepts "" or one page ID segment (a section or a country).
-func validLabel(s string) bool {
-	return s == "" || beforetrip.ValidPageSegment(s)
 }

@@ -73,7 +73,7 @@ func (db *DB) Reviews(ctx context.Context, q beforetrip.ReviewQuery) (*beforetri
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
-	if !validLabel(q.Country) {
+	if !beforetrip.ValidPageLabel(q.Country) {
 		return nil, beforetrip.Invalid("country", "malformed country")
 	}
 	cursor, err := decodeCursor(q.Cursor)

@@ -26,7 +26,7 @@ func (db *DB) SetLike(ctx context.Context, page beforetrip.PageMeta, userID uint
 	if err := beforetrip.CheckPageKey(page.ID); err != nil {
 		return 0, err
 	}
-	if !validLabel(page.Section) || !validLabel(page.Country) {
+	if !beforetrip.ValidPageLabel(page.Section) || !beforetrip.ValidPageLabel(page.Country) {
 		return 0, beforetrip.Invalid("page", "malformed section or country")
 	}
 	if userID == 0 {
@@ -132,10 +132,4 @@ func (db *DB) PageStats(ctx context.Context, ids []string, viewer uint64) (map[s
 		return nil, wrap(err, "page stats")
 	}
 	return out, nil
-}
-
-// validLabel accepts sections and country slugs: one path segment, so it
-// can sit inside a composite key.
-func validLabel(s string) bool {
-	return s == "" || beforetrip.ValidPageSegment(s)
 }

@@ -27,10 +27,10 @@ func (db *DB) Popular(ctx context.Context, q beforetrip.PopularQuery) ([]beforet
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
-	if !validLabel(q.Section) {
+	if !beforetrip.ValidPageLabel(q.Section) {
 		return nil, beforetrip.Invalid("section", "malformed section")
 	}
-	if !validLabel(q.Country) {
+	if !beforetrip.ValidPageLabel(q.Country) {
 		return nil, beforetrip.Invalid("country", "malformed country")
 	}
 	limit := beforetrip.PageLimit(q.Limit, beforetrip.DefaultPopularLimit, beforetrip.MaxPopularLimit)
