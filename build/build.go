@@ -222,13 +222,13 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 		if err := e.r.render(&output{kind: outPage, tmpl: "single", id: p.ID, page: p}, buf); err != nil {
 			return fmt.Errorf("build: render %s: %w", path, err)
 		}
-		if e.bt != nil {
-			if _, err := e.bt.stage(path, buf.Bytes()); err != nil {
-				return err
-			}
-		}
 		if sum := contentSum(buf.Bytes()); c != nil && (c.render != key || c.out != sum) {
 			c.render, c.out, c.raw = key, sum, ""
+		}
+		if e.bt != nil {
+			if err := e.bt.stage(path, buf); err != nil {
+				return err
+			}
 		}
 	}
 	if err := e.b.analyse(p); err != nil {

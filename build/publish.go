@@ -23,10 +23,14 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 	if bt.cold != nil {
 		return bt.publishCold()
 	}
-	written = slices.Sorted(maps.Keys(bt.at))
+	written = slices.AppendSeq(slices.Collect(maps.Keys(bt.at)), maps.Keys(bt.mem))
+	slices.Sort(written)
 	recs, err := bt.putAll(written)
 	if err != nil {
 		return nil, nil, err
+	}
+	if data, ok := bt.mem[beforetrip.ManifestFile]; ok {
+		w.manifestArr = data[:0] // on disk now: nothing else holds it
 	}
 	// The record file is rewritten when the set of files changes. A
 	// changed file's new mtime alone does not need it: a later process
@@ -68,10 +72,13 @@ func (bt *batch) putAll(written []string) ([]record, error) {
 	recs := make([]record, len(written))
 	put := func(i int) error {
 		p := written[i]
-		loc := bt.at[p]
-		data := make([]byte, loc[1])
-		if _, err := bt.pack.ReadAt(data, loc[0]); err != nil {
-			return fmt.Errorf("build: publish %s: %w", p, err)
+		data, ok := bt.mem[p]
+		if !ok {
+			loc := bt.at[p]
+			data = make([]byte, loc[1])
+			if _, err := bt.pack.ReadAt(data, loc[0]); err != nil {
+				return fmt.Errorf("build: publish %s: %w", p, err)
+			}
 		}
 		st, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
 		if err != nil {

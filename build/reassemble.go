@@ -100,10 +100,8 @@ func (b *Builder) movedPages(old *site, prevs map[string]*Page, st *state) (swap
 // the moved pages and the touched tags (the others are old's), and counts
 // a tag that appeared or vanished.
 func (s *site) noteMoves(old *site, swaps [][2]*Page, touched map[string]*list) {
-	if old.metaErr == nil {
-		// nil when never computed: then computed whole.
-		s.metaBase, s.metaBaseJSON = old.metas, old.metaJSON
-	}
+	// nil when never computed: then computed whole.
+	s.metaBase = old.meta
 	for _, sw := range swaps {
 		s.metaIDs = append(s.metaIDs, sw[1].ID)
 	}
@@ -144,9 +142,7 @@ func recount(old *site, counts map[string]beforetrip.Counts, month map[string]in
 		lists: maps.Clone(old.lists), tags: old.tags, tagBySlug: old.tagBySlug, counts: counts,
 		outputs: maps.Clone(old.outputs), trips: old.trips, lim: old.lim, kinds: old.kinds}
 	s.setMonth(month)
-	if old.metaErr == nil {
-		s.metaBase, s.metaBaseJSON = old.metas, old.metaJSON // counts are not in the manifest
-	}
+	s.metaBase = old.meta // counts are not in the manifest
 	order := byLikes(counts)
 	for key, l := range old.lists {
 		if kind, _, _ := cutKey(key); kind != "popular" {

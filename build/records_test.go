@@ -29,7 +29,7 @@ func TestRecordsEncodingEqualsMarshal(t *testing.T) {
 				w.set(p, record{Sum: fmt.Sprintf("%x", rng.Uint64()), Size: rng.Int64N(1 << 40), MTime: rng.Int64()})
 			}
 		}
-		got, err := w.encodeRecords()
+		got, err := w.encodeRecords(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

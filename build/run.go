@@ -41,7 +41,7 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 				}
 				rendered.Add(1)
 				if bt != nil {
-					if _, err := bt.stage(paths[i], buf.Bytes()); err != nil {
+					if err := bt.stage(paths[i], buf); err != nil {
 						return err
 					}
 				}
@@ -68,7 +68,7 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	res.Unchanged = bt.same
 	if r.newManifest != nil {
 		b.manifest = r.newManifest
-		res.Manifest = s.metas
+		res.Manifest = s.meta.vals
 	}
 	return res, nil
 }

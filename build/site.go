@@ -133,15 +133,12 @@ type site struct {
 	kinds     map[string]int // manifest pages per kind (Result.Kinds); shared, never changed in place
 
 	metaOnce sync.Once
-	metas    []beforetrip.PageMeta
-	metaJSON [][]byte // JSON of each entry of metas
+	meta     *keptJSON[beforetrip.PageMeta] // the manifest's pages; nil until computed
 	metaErr  error
-	// metaBase and metaBaseJSON, when set, are the previous site's
-	// manifest: only the entries of metaIDs are computed again (see
-	// manifestPages).
-	metaBase     []beforetrip.PageMeta
-	metaBaseJSON [][]byte
-	metaIDs      []string
+	// metaBase, when set, is the previous site's manifest: only the
+	// entries of metaIDs are computed again (see manifestPages).
+	metaBase *keptJSON[beforetrip.PageMeta]
+	metaIDs  []string
 }
 
 // tagInfo is one tag: its display name (the spelling of its first page by
