@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -68,7 +69,8 @@ func NewDoc(src Source) *Doc {
 	a.add(FieldTitle, src.Title)
 	a.add(FieldName, src.Names...)
 	d := &Doc{ID: src.ID, URL: src.URL, Title: src.Title, Country: src.Country, Section: src.Section,
-		Date: src.Date, Text: nfc(cut(src.Body, SnippetSource)), Terms: a.result()}
+		// Text is cloned: a cut of the page's whole text would keep it alive.
+		Date: src.Date, Text: strings.Clone(nfc(cut(src.Body, SnippetSource))), Terms: a.result()}
 	return d
 }
 
