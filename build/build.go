@@ -115,6 +115,10 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	}
 	s := assemble(pages, st.counts, st.month, th, nil, b.lim, !b.cfg.LiveReload)
 	idx := search.New(b.searchOpts...)
+	if b.rc != nil {
+		idx.UseGzipCache(b.rc.gz)
+		defer idx.UseGzipCache(nil)
+	}
 	b.searchFiles = nil
 	if _, err := b.syncSearch(s, idx, nil); err != nil {
 		bt.abortIfAny()
@@ -256,6 +260,11 @@ func (b *Builder) saveRenderCache(files map[string]*Page) {
 	}
 	if err := b.rc.save(files); err != nil {
 		b.log.Warn("render cache not saved", "file", b.rc.file, "err", err)
+	}
+	if b.rc.gz.Changed() {
+		if err := replaceFile(b.rc.gzFile(), append([]byte(b.rc.head), b.rc.gz.Bytes()...)); err != nil {
+			b.log.Warn("search index cache not saved", "file", b.rc.gzFile(), "err", err)
+		}
 	}
 	for _, p := range files {
 		if p != nil {

@@ -40,6 +40,9 @@ type renderCache struct {
 	head    string            // magic, build and config fingerprints
 	theme   uint64            // fingerprint of the theme folder
 	entries map[string]string // content path (slash-separated, relative) → entry, as read
+	// gz holds the search index's compressed files, in a file of its own
+	// beside file (search-<name>) under the same head.
+	gz *search.GzipCache
 }
 
 // cacheFile is the render cache's file name in its folder.
@@ -114,12 +117,26 @@ func (b *Builder) openRenderCache() *renderCache {
 	}
 	rc := &renderCache{file: filepath.Join(b.cfg.RenderCacheDir, name), head: string(head),
 		theme: theme, entries: map[string]string{}}
-	data, err := os.ReadFile(rc.file)
-	if err != nil || !strings.HasPrefix(string(data), rc.head) {
-		return rc
+	rc.gz = search.ReadGzipCache(rc.readFile(rc.gzFile()))
+	if data := rc.readFile(rc.file); data != nil {
+		rc.read(string(data))
 	}
-	rc.read(string(data[len(head):]))
 	return rc
+}
+
+// gzFile is the file of the search index's compressed files.
+func (rc *renderCache) gzFile() string {
+	return filepath.Join(filepath.Dir(rc.file), "search-"+filepath.Base(rc.file))
+}
+
+// readFile returns what follows rc's head in file, nil when the file is
+// missing or of another build, configuration or format.
+func (rc *renderCache) readFile(file string) []byte {
+	data, err := os.ReadFile(file)
+	if err != nil || !strings.HasPrefix(string(data), rc.head) {
+		return nil
+	}
+	return data[len(rc.head):]
 }
 
 // read indexes the entries of s (the file after its header), skipping

@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -235,5 +236,47 @@ func TestCachedPageEqualsLoaded(t *testing.T) {
 	}
 	if n < 6 {
 		t.Errorf("compared %d pages", n)
+	}
+}
+
+// TestSearchGzipCache: a restarted build takes the search index's
+// compressed files from the cache beside the render cache (the file is
+// not written again when every file came from it) and publishes what a
+// build without it does; a damaged cache costs compressions, never a
+// wrong file.
+func TestSearchGzipCache(t *testing.T) {
+	ts := MustSite(t)
+	renderDir := t.TempDir()
+	build := func(out string, noCache bool) map[string]string {
+		MustBuild(t, MustBuilder(t, testSite{Content: ts.Content, Theme: ts.Theme, Out: out}, func(c *Config) {
+			c.RenderCacheDir, c.NoRenderCache = renderDir, noCache
+		}))
+		files := snapshotBytes(t, out)
+		delete(files, outputsFile)                                                                        // holds mtimes
+		files[".beforetrip-pages.json"] = builtTime.ReplaceAllString(files[".beforetrip-pages.json"], "") // says when
+		return files
+	}
+	want := build(filepath.Join(t.TempDir(), "public"), true)
+	if got := build(filepath.Join(t.TempDir(), "public"), false); !maps.Equal(got, want) {
+		t.Fatal("cold build with the cache differs from the build without it")
+	}
+	gzFile := filepath.Join(renderDir, "search-"+cacheFile)
+	before, err := os.Stat(gzFile)
+	if err != nil {
+		t.Fatalf("no search index cache after a full build: %v", err)
+	}
+	if got := build(filepath.Join(t.TempDir(), "public"), false); !maps.Equal(got, want) {
+		t.Fatal("restarted build differs from the build without the cache")
+	}
+	if after, err := os.Stat(gzFile); err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Fatalf("search index cache written again by a build that found every file in it (%v)", err)
+	}
+	data := []byte(MustRead(t, gzFile))
+	for i := len(data) / 2; i < len(data); i += 97 {
+		data[i] ^= 0x55
+	}
+	MustWrite(t, gzFile, string(data))
+	if got := build(filepath.Join(t.TempDir(), "public"), false); !maps.Equal(got, want) {
+		t.Fatal("build over a damaged search index cache differs from the build without it")
 	}
 }

@@ -68,6 +68,7 @@ type Index struct {
 	perTerm   int // postings per term shard, about
 	perDoc    int // docs per doc shard, about
 	perRec    int // records per term
+	gz        *GzipCache
 }
 
 // Option configures an Index.
@@ -330,7 +331,7 @@ func (x *Index) termFile(i int, words *wordCache) file {
 		}
 		raw = x.records(raw, t, ps, x.recs[i], kept, words)
 	}
-	return named(fmt.Sprintf("%s/t/%d", Dir, i), raw)
+	return x.named(fmt.Sprintf("%s/t/%d", Dir, i), raw)
 }
 
 // docRecord is one page in a doc shard.
@@ -362,7 +363,7 @@ func (x *Index) docFile(i int, docs []*Doc) file {
 	if err != nil {
 		panic(err) // strings and numbers only
 	}
-	return named(fmt.Sprintf("%s/d/%d", Dir, i), raw)
+	return x.named(fmt.Sprintf("%s/d/%d", Dir, i), raw)
 }
 
 // gzips keeps gzip writers: each holds about a megabyte of tables.
@@ -377,16 +378,31 @@ const noFile = "00000000"
 
 // named gzips raw and names the file by a hash of its bytes: prefix.HASH.bin,
 // HASH eight hex digits, never noFile.
-func named(prefix string, raw []byte) file {
+func (x *Index) named(prefix string, raw []byte) file {
+	var gz []byte
+	if x.gz != nil {
+		gz = x.gz.gzip(raw, gzipBytes)
+	} else {
+		gz = gzipBytes(raw)
+	}
+	h := max(1, uint32(xxhash.Sum64(gz)))
+	return file{path: fmt.Sprintf("%s.%08x.bin", prefix, h), data: gz}
+}
+
+func gzipBytes(raw []byte) []byte {
 	var buf bytes.Buffer
 	zw := gzips.Get().(*gzip.Writer)
 	zw.Reset(&buf)
 	zw.Write(raw)
 	zw.Close()
 	gzips.Put(zw)
-	h := max(1, uint32(xxhash.Sum64(buf.Bytes())))
-	return file{path: fmt.Sprintf("%s.%08x.bin", prefix, h), data: buf.Bytes()}
+	return buf.Bytes()
 }
+
+// UseGzipCache makes the index take compressed files from c and record
+// them in it (nil: stop). A full build uses it; an edit's few shards do
+// not need it.
+func (x *Index) UseGzipCache(c *GzipCache) { x.gz = c }
 
 // entry is index.json. Shard i of terms is t/i.HASH.bin, HASH the eight hex
 // digits at 8i in Terms (noFile: an empty shard); the same for doc shards
