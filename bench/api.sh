@@ -14,10 +14,7 @@
 # same machine and competes with the server for CPU.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-OUT=$ROOT/bench/out
-PAGES=${PAGES:-1000}
+source "$(dirname "$0")/lib.sh"
 CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 USERS=${USERS:-100}
@@ -25,22 +22,8 @@ PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 NGINX=${NGINX:-/usr/sbin/nginx} # absent: no nginx comparison
 REPS=${REPS:-3}                 # wrk rounds (API, then nginx) for the read ratio
-SITE=${SITE:-$OUT/$PAGES} # another generated site (e.g. one whose config names a fixed theme)
-
-mkdir -p "$OUT"
-BIN=${BIN:-$OUT/beforetrip}
 ONLY=${ONLY:-}
-echo "building binaries..." >&2
-if [ "$BIN" = "$OUT/beforetrip" ]; then go build -o "$BIN" ./cmd/beforetrip; fi
-go build -o "$OUT/gensite" ./bench/gensite
-go build -o "$OUT/load" ./bench/load
-
-if [ ! -f "$SITE/public/.beforetrip-pages.json" ]; then
-	echo "generating and building $PAGES pages..." >&2
-	"$OUT/gensite" --pages "$PAGES" --out "$SITE" >&2
-	"$BIN" build --config "$SITE/config.yaml" >&2
-fi
-MANIFEST=$SITE/public/.beforetrip-pages.json
+bench_init # PAGES, SITE (another generated site), BIN (another binary)
 
 DATA=$(mktemp -d "$OUT/api-data.XXXXXX")
 LOG=$OUT/api-server.log
@@ -63,34 +46,7 @@ cleanup() {
 trap cleanup EXIT
 
 URL=http://127.0.0.1:$PORT
-# Wait for the health check (the server exits on a bad config: show its log).
-for ((i = 0; i < 300; i++)); do
-	if curl -fsS "$URL/api/healthz" >/dev/null 2>&1; then break; fi
-	if ! kill -0 "$SERVER" 2>/dev/null; then
-		echo "bench/api.sh: beforetrip api exited:" >&2
-		cat "$LOG" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
-curl -fsS "$URL/api/healthz" >/dev/null || { echo "bench/api.sh: API not healthy after 30 s" >&2; cat "$LOG" >&2; exit 1; }
-
-# wrk_figures reads wrk --latency output and prints "req/s p99_ms errors
-# requests".
-wrk_figures() {
-	awk '
-		function ms(v) {
-			if (v ~ /us$/) return v * 0.001
-			if (v ~ /ms$/) return v + 0
-			if (v ~ /s$/) return v * 1000
-			return v
-		}
-		/Requests\/sec:/ { rps = $2 }
-		/ requests in / { n = $1 }
-		$1 == "99%" { p99 = ms($2) }
-		/Non-2xx|Socket errors/ { err = 1 }
-		END { printf "%.0f %.2f %d %d\n", rps, p99, err, n }'
-}
+wait_healthy "beforetrip api" "$URL" "$SERVER" "$LOG" 30
 
 # cpu_ticks PID...: the user+system CPU ticks the processes used so far.
 cpu_ticks() {
@@ -145,13 +101,6 @@ start_nginx() {
 	echo "bench/api.sh: nginx did not start" >&2
 	cat "$NGX/error.log" >&2
 	exit 1
-}
-
-# median COL RUNS...: the median of column COL of the "rps p99 errors" runs.
-median_of() {
-	local col=$1
-	shift
-	printf '%s\n' "$@" | awk -v c="$col" '{ print $c }' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
 # ratio_line prints the API and nginx medians, the ratio and each round.
@@ -221,48 +170,10 @@ if [ "$ONLY" != reads ]; then
 		}
 		END { printf "%d incremental rebuilds after the likes, %d files written, %.1f s spent rebuilding", n, w, ms / 1000 }' "$LOG")
 
-	# Server-side like latencies (from the request log) split by whether an
-	# incremental rebuild was running when the request ended.
-	SPLIT=$(awk '
-		function secs(line,   t) {
-			match(line, /"time":"[0-9-]+T[0-9:.]+/)
-			t = substr(line, RSTART + 19, RLENGTH - 19)
-			split(t, p, ":")
-			return p[1] * 3600 + p[2] * 60 + p[3]
-		}
-		function num(line, key,   v) {
-			if (!match(line, "\"" key "\":[0-9]+")) return 0
-			v = substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-			return v + 0
-		}
-		/"live: built"/ && !/"full":true/ { e = secs($0); nb++; bs[nb] = e - num($0, "ms") / 1000; be[nb] = e; next }
-		/"method":"PUT"/ && /"path":"\/api\/likes"/ { n++; t[n] = secs($0); d[n] = num($0, "duration") / 1e6 }
-		END {
-			first = t[1]; last = t[1]
-			for (i = 1; i <= n; i++) {
-				if (t[i] < first) first = t[i]
-				if (t[i] > last) last = t[i]
-				in_b = 0
-				for (j = 1; j <= nb; j++) if (t[i] >= bs[j] && t[i] <= be[j]) in_b = 1
-				if (in_b) r[++nr] = d[i]; else q[++nq] = d[i]
-			}
-			# Seconds of the like run spent with a rebuild running.
-			for (j = 1; j <= nb; j++) {
-				lo = bs[j] > first ? bs[j] : first
-				hi = be[j] < last ? be[j] : last
-				if (hi > lo) rt += hi - lo
-			}
-			qt = last - first - rt
-			printf "%d %.0f %.1f %d %.0f %.1f\n", nq, (qt > 0 ? nq / qt : 0), qt, nr, (rt > 0 ? nr / rt : 0), rt
-			for (i = 1; i <= nq; i++) print "q", q[i]
-			for (i = 1; i <= nr; i++) print "r", r[i]
-		}' "$LOG" | {
-		read -r nq qrate qt nr rrate rt
-		lat=$(cat)
-		pct() { printf '%s\n' "$lat" | awk -v k="$1" '$1 == k { print $2 }' | sort -n | awk -v p="$2" '{ a[NR] = $1 } END { if (NR) printf "%.1f", a[int((NR - 1) * p) + 1]; else printf "-" }'; }
-		printf 'server side: %s s without a rebuild running: %d likes (%s/s, p50 %s ms, p99 %s ms); %s s with one: %d likes (%s/s, p50 %s ms, p99 %s ms)' \
-			"$qt" "$nq" "$qrate" "$(pct q 0.5)" "$(pct q 0.99)" "$rt" "$nr" "$rrate" "$(pct r 0.5)" "$(pct r 0.99)"
-	})
+	# Server-side like rates and latencies (from the request log) split by
+	# whether an incremental rebuild was running when the request ended.
+	read -r used cover nr rrate rp nq qrate qp <<<"$(like_split "$LOG" incremental)"
+	SPLIT="server side: with an incremental rebuild running ($used rebuilds, $cover % of the time) $nr likes, $rrate/s, p99 $rp ms; without one $nq likes, $qrate/s, p99 $qp ms"
 fi
 
 echo

@@ -22,10 +22,7 @@
 # The load generator shares the CPUs with the servers and PostgreSQL.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-OUT=$ROOT/bench/out
-PAGES=${PAGES:-1000}
+source "$(dirname "$0")/lib.sh"
 CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 READ_REPS=${READ_REPS:-3}    # wrk read rounds, each over all four setups in turn
@@ -36,7 +33,6 @@ LAG_LIKES=${LAG_LIKES:-50}
 DEBOUNCE=${DEBOUNCE:-}       # rebuild.debounce of every instance (default: the config's, 1s)
 PG_PARAMS=${PG_PARAMS:-}     # added to the store URL, e.g. pool_max_conns=16 (pgx's default: max(4, CPUs))
 NGINX=${NGINX:-/usr/sbin/nginx}
-SITE=$OUT/$PAGES
 
 command -v wrk >/dev/null || { echo "bench/scale.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
 [ -x "$NGINX" ] || { echo "bench/scale.sh needs nginx at $NGINX" >&2; exit 1; }
@@ -48,17 +44,7 @@ else
 fi
 [ -x "$PGBIN/pg_ctl" ] || { echo "bench/scale.sh needs PostgreSQL (apt-get install postgresql)" >&2; exit 1; }
 
-mkdir -p "$OUT"
-echo "building binaries..." >&2
-go build -o "$OUT/beforetrip" ./cmd/beforetrip
-go build -o "$OUT/gensite" ./bench/gensite
-go build -o "$OUT/load" ./bench/load
-BIN=$OUT/beforetrip
-if [ ! -f "$SITE/public/.beforetrip-pages.json" ]; then
-	echo "generating and building $PAGES pages..." >&2
-	"$OUT/gensite" --pages "$PAGES" --out "$SITE" >&2
-	"$BIN" build --config "$SITE/config.yaml" >&2
-fi
+bench_init
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/beforetrip-scale.XXXXXX")
 PGDIR=$WORK/pg
@@ -73,15 +59,6 @@ cleanup() {
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-# free_port prints a loopback port nothing listens on.
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 20000))
-		(echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
 
 # PostgreSQL: initdb and start as an unprivileged user.
 mkdir -p "$PGDIR"
@@ -118,14 +95,7 @@ start_api() {
 	local pid=$!
 	printf -v "URL_$name" 'http://127.0.0.1:%s' "$port"
 	printf -v "LOG_$name" '%s' "$WORK/$name/log"
-	for ((i = 0; i < 1200; i++)); do
-		curl -fsS "http://127.0.0.1:$port/api/healthz" >/dev/null 2>&1 && return
-		kill -0 "$pid" 2>/dev/null || { echo "bench/scale.sh: $name exited:" >&2; cat "$WORK/$name/log" >&2; exit 1; }
-		sleep 0.1
-	done
-	echo "bench/scale.sh: $name not healthy after 120 s" >&2
-	cat "$WORK/$name/log" >&2
-	exit 1
+	wait_healthy "$name" "http://127.0.0.1:$port" "$pid" "$WORK/$name/log" 120
 }
 
 # Two copies of the built site: bbolt's process locks its output folder;
@@ -185,37 +155,6 @@ if ((LIKE_REPS * ${#SETUPS[@]} * LIKE_PAGES > NIDS)); then
 	exit 1
 fi
 
-# wrk_figures reads wrk --latency output and prints "req/s p99_ms errors"
-# (errors: non-2xx answers plus socket errors).
-wrk_figures() {
-	awk '
-		function ms(v) {
-			if (v ~ /us$/) return v * 0.001
-			if (v ~ /ms$/) return v + 0
-			if (v ~ /s$/) return v * 1000
-			return v
-		}
-		/Requests\/sec:/ { rps = $2 }
-		$1 == "99%" { p99 = ms($2) }
-		/Non-2xx/ { err += $NF }
-		/Socket errors/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
-		END { printf "%.0f %.2f %d\n", rps, p99, err }'
-}
-
-# median COL RUNS...: the median of column COL of "req/s p99 errors" runs
-# (of an even number: the mean of the middle two).
-median_of() {
-	local col=$1
-	shift
-	printf '%s\n' "$@" | awk -v c="$col" '{ print $c }' | sort -n |
-		awk '{ a[NR] = $1 } END { m = int((NR + 1) / 2); printf "%.0f\n", NR % 2 ? a[m] : (a[m] + a[m + 1]) / 2 }'
-}
-sum_of() {
-	local col=$1
-	shift
-	printf '%s\n' "$@" | awk -v c="$col" '{ s += $c } END { print s + 0 }'
-}
-
 # settle waits until no rebuild worker has finished a build for 6 s (more
 # than rebuild.max_wait: the likes of a round leave rebuilds behind that
 # would compete with the next round).
@@ -241,7 +180,6 @@ done
 # Like -> page on disk, on a store where nothing was liked yet (so the
 # page tops /popular/ from its first like).
 echo "like -> /popular/ on disk, $LAG_LIKES likes each..." >&2
-MANIFEST=$SITE/public/.beforetrip-pages.json
 LAG_bolt=$("$OUT/load" --mode publish --manifest "$MANIFEST" --url "$URL_bolt" --users "$LAG_LIKES" --prefix lagbolt \
 	--watch "$WORK/public-bolt/popular/index.html" --timeout 60s)
 LAG_pgB=$("$OUT/load" --mode publish --manifest "$MANIFEST" --url "$URL_pgB" --users "$LAG_LIKES" --prefix lagfollower \
