@@ -252,8 +252,9 @@ func TestSearchGzipCache(t *testing.T) {
 			c.RenderCacheDir, c.NoRenderCache = renderDir, noCache
 		}))
 		files := snapshotBytes(t, out)
-		delete(files, outputsFile)                                                                        // holds mtimes
-		files[".beforetrip-pages.json"] = builtTime.ReplaceAllString(files[".beforetrip-pages.json"], "") // says when
+		// The record file holds mtimes, the manifest when it was built.
+		delete(files, outputsFile)
+		files[".beforetrip-pages.json"] = builtTime.ReplaceAllString(files[".beforetrip-pages.json"], "")
 		return files
 	}
 	want := build(filepath.Join(t.TempDir(), "public"), true)
