@@ -222,14 +222,19 @@ func (x *Index) rebuild() {
 	}
 	ids := slices.Sorted(maps.Keys(x.docs))
 	slices.SortFunc(ids, func(a, b string) int { return int64Cmp(x.refs[a], x.refs[b]) })
+	// Postings are collected by term first, then put in their shards: a
+	// term's shard is hashed once, not once per posting (3.6 M at 10k).
+	byTerm := map[string][]posting{}
 	for _, id := range ids { // by ref: postings come out sorted
 		d := x.docs[id]
 		ref := x.refs[id]
 		x.byRef[ref] = d
 		for _, t := range d.Terms {
-			s := x.termShard(t.Term)
-			x.shards[s][t.Term] = append(x.shards[s][t.Term], posting{ref, meta(t.Field, d.Date)})
+			byTerm[t.Term] = append(byTerm[t.Term], posting{ref, meta(t.Field, d.Date)})
 		}
+	}
+	for t, ps := range byTerm {
+		x.shards[x.termShard(t)][t] = ps
 	}
 	x.tFiles = make([]file, nt)
 	x.recs = make([]map[recKey]recVal, nt)
