@@ -28,7 +28,7 @@ const (
 	// defaultPostingsPerShard and defaultDocsPerShard size the shards: a
 	// query fetches one term shard per term, and a doc shard only for a
 	// result no term shard of the query carries the record of.
-	defaultPostingsPerShard = 4096
+	defaultPostingsPerShard = 2048
 	defaultDocsPerShard     = 16
 )
 
@@ -305,7 +305,8 @@ func (x *Index) encode(terms, docs []int) {
 }
 
 // termFile encodes term shard i: for each term in byte order, its length
-// and bytes, its number of postings n, then n gaps from the previous ref,
+// and bytes, the length of its block (so a reader decodes only the terms
+// it needs) and the block: its number of postings n, n gaps from the previous ref,
 // n fields (a byte each) and n days, the numbers unsigned varints, then the
 // records of its first hits (see records); gzipped. An empty shard has no
 // file. Columns compress 11 % better than postings written whole.
@@ -317,24 +318,24 @@ func (x *Index) termFile(i int, words *wordCache) file {
 		return file{}
 	}
 	terms := slices.Sorted(maps.Keys(m))
-	var raw []byte
+	var raw, block []byte
 	for _, t := range terms {
-		raw = binary.AppendUvarint(raw, uint64(len(t)))
-		raw = append(raw, t...)
 		ps := m[t]
-		raw = binary.AppendUvarint(raw, uint64(len(ps)))
+		block = binary.AppendUvarint(block[:0], uint64(len(ps)))
 		prev := uint32(0)
 		for _, p := range ps {
-			raw = binary.AppendUvarint(raw, uint64(p.ref-prev))
+			block = binary.AppendUvarint(block, uint64(p.ref-prev))
 			prev = p.ref
 		}
 		for _, p := range ps {
-			raw = append(raw, byte(p.meta&7))
+			block = append(block, byte(p.meta&7))
 		}
 		for _, p := range ps {
-			raw = binary.AppendUvarint(raw, uint64(p.meta>>3))
+			block = binary.AppendUvarint(block, uint64(p.meta>>3))
 		}
-		raw = x.records(raw, t, ps, x.recs[i], kept, words)
+		block = x.records(block, t, ps, x.recs[i], kept, words)
+		raw = appendString(raw, t)
+		raw = append(binary.AppendUvarint(raw, uint64(len(block))), block...)
 	}
 	return x.named(fmt.Sprintf("%s/t/%d", Dir, i), raw)
 }

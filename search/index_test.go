@@ -150,6 +150,9 @@ func decodeTerms(t *testing.T, b []byte) map[string]shardTerm {
 	out := map[string]shardTerm{}
 	for len(b) > 0 {
 		term := str()
+		if l := next(); l > uint64(len(b)) {
+			t.Fatalf("%s: block of %d bytes, %d left", term, l, len(b))
+		}
 		st := shardTerm{post: map[uint32]uint32{}}
 		var refs []uint32
 		ref := uint32(0)

@@ -211,8 +211,9 @@
     var stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
-  // decodeTerms reads a term shard: term → {refs, metas, recs}, metas
-  // field | day << 3 of each ref, recs the
+  // decodeTerms reads a term shard: a Map of term → get(), which decodes
+  // that term's block on first use (a shard holds other terms too):
+  // {refs, metas, recs}, metas field | day << 3 of each ref, recs the
   // records of the term's first hits ({r, u, t, c, s, x, f}: ref, URL,
   // title, country, section, snippet window and its flags).
   function decodeTerms(b) {
@@ -227,9 +228,9 @@
       pos += l;
       return s;
     }
-    while (pos < b.length) {
-      var term = str();
-      var n = uv(), refs = new Array(n), metas = new Array(n), ref = 0, i;
+    function block(start) {
+      pos = start;
+      var n = uv(), refs = new Float64Array(n), metas = new Float64Array(n), ref = 0, i;
       for (i = 0; i < n; i++) { ref += uv(); refs[i] = ref; }
       for (i = 0; i < n; i++) metas[i] = b[pos++];
       for (i = 0; i < n; i++) metas[i] += uv() * 8;
@@ -239,7 +240,15 @@
         r.u = str(); r.t = str(); r.c = str(); r.s = str(); r.x = str(); r.f = uv();
         recs[i] = r;
       }
-      m.set(term, {refs: refs, metas: metas, recs: recs});
+      return {refs: refs, metas: metas, recs: recs};
+    }
+    while (pos < b.length) {
+      var term = str(), l = uv();
+      m.set(term, (function (start) {
+        var v = null;
+        return function () { return v || (v = block(start)); };
+      })(pos));
+      pos += l;
     }
     return m;
   }
@@ -251,16 +260,25 @@
     this.base = base;
     this.get = get;
     this.entry = null;
+    this.loading = null;
     this.shards = new Map();
   }
-  Engine.prototype.load = async function (fresh) {
-    if (!this.entry || fresh) {
-      var r = await this.get(this.base + 'index.json', {cache: 'no-cache'});
-      if (!r.ok) throw new Error('search index: ' + r.status);
-      this.entry = await r.json();
-      this.shards.clear();
+  // load returns index.json, fetched once (fresh: again) however many
+  // callers wait for it at once.
+  Engine.prototype.load = function (fresh) {
+    if (!this.loading || fresh) {
+      var self = this;
+      this.loading = (async function () {
+        var r = await self.get(self.base + 'index.json', {cache: 'no-cache'});
+        if (!r.ok) throw new Error('search index: ' + r.status);
+        var e = await r.json();
+        self.shards.clear();
+        self.entry = e;
+        return e;
+      })();
+      this.loading.catch(function () { self.loading = null; });
     }
-    return this.entry;
+    return this.loading;
   };
   // path is the file of shard i of kind ('t' or 'd'), null when empty.
   Engine.prototype.path = function (kind, i) {
@@ -293,6 +311,33 @@
   // per letter, each fetching the term shard of a prefix.
   var DEBOUNCE = 40; // body, tags, headings, title, a country's names
 
+  // merge walks the posting lists (each in ref order) at once and returns
+  // the pages holding the most of them, ranked: by the sum of their fields'
+  // weights, then newest, then ref.
+  function merge(lists) {
+    var at = lists.map(function () { return 0; }), hits = [], most = 1;
+    for (;;) {
+      var ref = Infinity, k;
+      for (k = 0; k < lists.length; k++) if (at[k] < lists[k].refs.length) ref = Math.min(ref, lists[k].refs[at[k]]);
+      if (ref === Infinity) break;
+      var n = 0, score = 0, day = 0;
+      for (k = 0; k < lists.length; k++) {
+        var p = lists[k];
+        if (at[k] < p.refs.length && p.refs[at[k]] === ref) {
+          var meta = p.metas[at[k]++];
+          n++;
+          score += WEIGHT[meta & 7];
+          day = Math.max(day, Math.floor(meta / 8));
+        }
+      }
+      if (n < most) continue;
+      if (n > most) { most = n; hits = []; }
+      hits.push({ref: ref, score: score, day: day});
+    }
+    hits.sort(function (a, b) { return b.score - a.score || b.day - a.day || a.ref - b.ref; });
+    return hits;
+  }
+
   // query ranks the pages that hold every term of q (or, when none does,
   // the most terms): by field (title > headings > tags > body), then date.
   Engine.prototype.query = async function (q) {
@@ -302,7 +347,7 @@
     var fetchAll = function () {
       var n = e.terms.length / 8;
       return Promise.all(qs.map(function (t) {
-        return self.shard('t', fnv(t) & (n - 1)).then(function (m) { return m.get(t); });
+        return self.shard('t', fnv(t) & (n - 1)).then(function (m) { var get = m.get(t); return get && get(); });
       }));
     };
     var lists;
@@ -313,23 +358,12 @@
       e = await this.load(true);
       lists = await fetchAll();
     }
-    var acc = new Map(), recs = new Map();
+    var recs = new Map();
+    lists = lists.filter(function (p) { return p; });
     lists.forEach(function (p) {
-      if (!p) return;
       p.recs.forEach(function (r) { if (!recs.has(r.r)) recs.set(r.r, r); });
-      for (var i = 0; i < p.refs.length; i++) {
-        var h = acc.get(p.refs[i]);
-        if (!h) acc.set(p.refs[i], h = {ref: p.refs[i], n: 0, score: 0, day: 0});
-        h.n++;
-        h.score += WEIGHT[p.metas[i] & 7];
-        h.day = Math.max(h.day, Math.floor(p.metas[i] / 8));
-      }
     });
-    var hits = Array.from(acc.values()), most = 0;
-    hits.forEach(function (h) { most = Math.max(most, h.n); });
-    hits = hits.filter(function (h) { return h.n === most; });
-    hits.sort(function (a, b) { return b.score - a.score || b.day - a.day || a.ref - b.ref; });
-    return {terms: qs, hits: hits, recs: recs};
+    return {terms: qs, hits: merge(lists), recs: recs};
   };
   // docs returns the records of hits (in order): from the term shards
   // when they carry one (recs), else from the hit's doc shard.
