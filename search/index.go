@@ -374,7 +374,10 @@ func (x *Index) docFile(i int, docs []*Doc) file {
 
 // gzips keeps gzip writers: each holds about a megabyte of tables.
 var gzips = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	// Level 4: on the 10k bench site's shards (51.5 MB raw) it wrote
+	// 24.71 MB in a third of the time level 9 took for 24.57 MB (+0.6 %);
+	// level 1 wrote 29.5 MB.
+	zw, _ := gzip.NewWriterLevel(nil, 4)
 	return zw
 }}
 
