@@ -74,9 +74,12 @@ type spaced struct {
 
 func (w *spaced) write(s string) {
 	for i := 0; i < len(s); {
-		// A run of ASCII other than white space is copied at once.
+		// A run of bytes that cannot start white space is copied at once:
+		// Unicode's spaces beyond ASCII all start with C2, E1, E2 or E3
+		// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), so Hangul
+		// (EA–ED) and other scripts are copied without decoding.
 		j := i
-		for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+		for j < len(s) && !mayBeSpace[s[j]] {
 			j++
 		}
 		if j > i {
@@ -109,6 +112,13 @@ func (w *spaced) write(s string) {
 }
 
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// mayBeSpace marks the bytes that may start white space (unicode.IsSpace).
+var mayBeSpace = func() (t [256]bool) {
+	t = asciiSpace
+	t[0xC2], t[0xE1], t[0xE2], t[0xE3] = true, true, true, true
+	return t
+}()
 
 // inline elements do not separate words.
 var inline = map[string]bool{"a": true, "em": true, "strong": true, "code": true, "del": true, "span": true,
