@@ -143,8 +143,24 @@ func TestStoreCopy(t *testing.T) {
 	}
 }
 
-// subMicro is the part of a JSON time finer than PostgreSQL's microsecond.
-var subMicro = regexp.MustCompile(`(\.\d{6})\d+`)
+// jsonFraction is the fraction of seconds of a JSON time (RFC 3339, as
+// time.Time marshals: trailing zeros trimmed).
+var jsonFraction = regexp.MustCompile(`(\d\d:\d\d:\d\d)\.(\d+)`)
+
+// toMicro cuts a JSON time's fraction to PostgreSQL's microsecond and
+// trims its trailing zeros again, as time.Time would marshal the cut time:
+// bbolt's 12:00:00.902960123 and PostgreSQL's 12:00:00.90296 both become
+// 12:00:00.90296.
+func toMicro(s string) string {
+	return jsonFraction.ReplaceAllStringFunc(s, func(m string) string {
+		hms, frac, _ := strings.Cut(m, ".")
+		frac = strings.TrimRight(frac[:min(len(frac), 6)], "0")
+		if frac == "" {
+			return hms
+		}
+		return hms + "." + frac
+	})
+}
 
 // normalize makes store answers comparable: their JSON form (pointers
 // followed) with times cut to the microsecond PostgreSQL keeps.
@@ -154,7 +170,24 @@ func normalize(tb testing.TB, v any) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return subMicro.ReplaceAllString(string(data), "$1")
+	return toMicro(string(data))
+}
+
+// TestToMicro: a bbolt time whose microseconds end in 0 equals its
+// PostgreSQL copy (TestStoreCopy failed so about once in ten runs).
+func TestToMicro(t *testing.T) {
+	for in, want := range map[string]string{
+		`"2026-12-06T03:43:26.902960123Z"`: `"2026-12-06T03:43:26.90296Z"`,
+		`"2026-12-06T03:43:26.90296Z"`:     `"2026-12-06T03:43:26.90296Z"`,
+		`"2026-12-06T03:43:26.000000500Z"`: `"2026-12-06T03:43:26Z"`,
+		`"2026-12-06T03:43:26.1234567Z"`:   `"2026-12-06T03:43:26.123456Z"`,
+		`"2026-12-06T03:43:26Z"`:           `"2026-12-06T03:43:26Z"`,
+		`{"rating":4.5}`:                   `{"rating":4.5}`,
+	} {
+		if got := toMicro(in); got != want {
+			t.Errorf("toMicro(%s) = %s, want %s", in, got, want)
+		}
+	}
 }
 
 func TestStoreCopyRefusesBadURLs(t *testing.T) {
