@@ -13,6 +13,9 @@
 #     (its UI scripts and styles left out) and its whole output;
 #   - first-query transfer and requests, and Korean particle recall, both
 #     engines run in node on the files (bench/search-bench.mjs);
+#   - the first query in headless Chromium against nginx, both engines:
+#     time from the last keystroke to the results in the page (median, p95
+#     of RENDER_RUNS, default 5), requests and bytes (e2e TestSearchRenderBench);
 #   - the one-file edit at this size, index update included
 #     (BenchmarkRebuildOneFile in bench/build_bench_test.go).
 # The machine may be shared: compare ratios within one run.
@@ -78,6 +81,10 @@ for (const w of ["ours", "pagefind"]) {
   const pages = r.reduce((a, x) => a + x.pages, 0), found = r.reduce((a, x) => a + x.found, 0);
   console.log(w, "particle recall:", r.length, "nouns,", found, "of", pages, "pages =", (100 * found / pages).toFixed(2) + "%");
 }' "$OUT/search-bench.json"
+
+echo "== first query in Chromium against nginx: render after the last keystroke, requests, bytes (e2e TestSearchRenderBench)"
+BEFORETRIP_SEARCH_BENCH=$SITE/public BEFORETRIP_SEARCH_BENCH_PAGEFIND=$OUT/pagefind-out BEFORETRIP_SEARCH_BENCH_RUNS=${RENDER_RUNS:-5} \
+	go test ./e2e -run TestSearchRenderBench -count=1 -v -timeout 30m | grep 'render median'
 
 if [ "$PAGES" -ge 10000 ]; then
 	echo "== one-file edit at 10k, index update included"

@@ -505,7 +505,7 @@
     }
 
     // rendered records how long results took from the last keystroke
-    // (bench/search-render.mjs reads these measures).
+    // (e2e TestSearchRenderBench reads these measures).
     function rendered(since, q) {
       if (since && performance.measure) performance.measure('bt-search', {start: since, end: performance.now(), detail: q});
     }
