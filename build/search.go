@@ -12,11 +12,37 @@ import (
 
 // pageSearch is what the search index keeps of a page: its analysed text
 // (computed once, while its HTML is at hand) and the doc with its
-// country's names added.
+// country's names added. Once that doc is made, the one without the
+// names is dropped, kept as undo, the few terms that give it back: two
+// docs per page were half of the index's memory.
 type pageSearch struct {
-	doc  *search.Doc
+	doc  *search.Doc // the page's own terms; nil once full differs from it
 	full *search.Doc
-	ctx  *searchCtx // what full was made with
+	undo []search.Term // full.WithoutContext(undo) is the page's own doc
+	ctx  *searchCtx    // what full was made with
+}
+
+// plain returns the page's doc without its country's names.
+func (ps *pageSearch) plain() *search.Doc {
+	if ps.doc != nil {
+		return ps.doc
+	}
+	return ps.full.WithoutContext(ps.undo)
+}
+
+// indexed returns the doc the index holds for the page: with the names
+// of its country (ctx) unless it is a country page.
+func (ps *pageSearch) indexed(country bool, ctx *searchCtx) *search.Doc {
+	if ps.full == nil || ps.ctx != ctx {
+		doc := ps.plain()
+		ps.full, ps.undo, ps.ctx = doc, nil, ctx
+		if !country && ctx != nil {
+			ps.full, ps.undo = doc.WithContext(ctx.terms)
+			doc = nil
+		}
+		ps.doc = doc
+	}
+	return ps.full
 }
 
 // searchCtx is a country's names as its pages are indexed with them.
@@ -34,7 +60,7 @@ func indexed(p *Page) bool {
 // analyse computes p's search doc from its HTML; a page whose HTML was
 // dropped after rendering is read again.
 func (b *Builder) analyse(p *Page) error {
-	if p.search.doc != nil || !indexed(p) || b.noIndex {
+	if p.search.doc != nil || p.search.full != nil || !indexed(p) || b.noIndex {
 		return nil
 	}
 	body, _, err := b.pageBody(p)
@@ -98,14 +124,7 @@ func (b *Builder) searchDocs(s *site) ([]*search.Doc, []search.Country, error) {
 		if err := b.analyse(p); err != nil {
 			return nil, nil, err
 		}
-		ctx := ctxs[p.Country]
-		if p.search.full == nil || p.search.ctx != ctx {
-			p.search.full, p.search.ctx = p.search.doc, ctx
-			if p.Kind != beforetrip.KindCountry && ctx != nil {
-				p.search.full = p.search.doc.WithContext(ctx.terms)
-			}
-		}
-		docs = append(docs, p.search.full)
+		docs = append(docs, p.search.indexed(p.Kind == beforetrip.KindCountry, ctxs[p.Country]))
 	}
 	return docs, countries, nil
 }
@@ -148,14 +167,7 @@ func (b *Builder) syncSearchPages(s *site, ids []string, dirty map[string]bool) 
 		if err := b.analyse(p); err != nil {
 			return nil, fmt.Errorf("build: search index: %w", err)
 		}
-		ctx := b.searchCtxs[p.Country]
-		if p.search.full == nil || p.search.ctx != ctx {
-			p.search.full, p.search.ctx = p.search.doc, ctx
-			if ctx != nil {
-				p.search.full = p.search.doc.WithContext(ctx.terms)
-			}
-		}
-		put = append(put, p.search.full)
+		put = append(put, p.search.indexed(false, b.searchCtxs[p.Country]))
 	}
 	b.search.Put(put)
 	return b.searchOutputs(s, b.search, dirty, true), nil

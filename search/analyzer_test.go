@@ -49,7 +49,8 @@ func TestNewDocTermsMatchReference(t *testing.T) {
 }
 
 // TestWithContextMatchesTags: a doc with its country's names added by
-// WithContext equals the doc analysed with those names as tags.
+// WithContext equals the doc analysed with those names as tags, and
+// WithoutContext gives the doc back.
 func TestWithContextMatchesTags(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	words := []string{"Japan", "일본", "日本", "visa", "rail", "pass", "Tokyo", "the", "cafés", "tips"}
@@ -63,10 +64,14 @@ func TestWithContextMatchesTags(t *testing.T) {
 	for i := range 2000 {
 		names := pick(5)
 		src := Source{ID: "p", Body: strings.Join(pick(30), " "), Tags: pick(3), Headings: pick(2), Title: strings.Join(pick(4), " ")}
-		got := NewDoc(src).WithContext(ContextTerms(names))
+		plain := NewDoc(src)
+		got, undo := plain.WithContext(ContextTerms(names))
 		src.Tags = append(src.Tags, names...)
 		if want := NewDoc(src); !slices.Equal(got.Terms, want.Terms) {
 			t.Fatalf("case %d, names %q: terms\n%v\nwant\n%v", i, names, got.Terms, want.Terms)
+		}
+		if back := got.WithoutContext(undo); !back.equal(plain) {
+			t.Fatalf("case %d, names %q: without context\n%v\nwant\n%v", i, names, back.Terms, plain.Terms)
 		}
 	}
 }

@@ -127,10 +127,13 @@ func ContextTerms(words []string) []string {
 
 // WithContext returns d with terms (ContextTerms: sorted, distinct) added
 // as tags (a page's country names: "japan rail" finds a Japan tip that
-// says neither). Both lists are sorted, so one merge makes the new one.
-func (d *Doc) WithContext(terms []string) *Doc {
+// says neither), and what WithoutContext needs to give d back: the field
+// each of terms had in d, or absent. Both lists are sorted, so one merge
+// makes the new one.
+func (d *Doc) WithContext(terms []string) (*Doc, []Term) {
 	out := *d
 	out.Terms = make([]Term, 0, len(d.Terms)+len(terms))
+	undo := make([]Term, 0, len(terms))
 	a := d.Terms
 	for _, t := range terms {
 		for len(a) > 0 && a[0].Term < t {
@@ -139,11 +142,35 @@ func (d *Doc) WithContext(terms []string) *Doc {
 		}
 		if len(a) > 0 && a[0].Term == t {
 			out.Terms = append(out.Terms, Term{t, max(a[0].Field, FieldTags)})
+			undo = append(undo, a[0])
 			a = a[1:]
 		} else {
 			out.Terms = append(out.Terms, Term{t, FieldTags})
+			undo = append(undo, Term{t, absent})
 		}
 	}
 	out.Terms = append(out.Terms, a...)
+	return &out, undo
+}
+
+// absent marks a term WithContext added to a doc that did not have it.
+const absent Field = 255
+
+// WithoutContext returns the doc WithContext made d from, given its undo
+// list: a page keeps only its doc with context and the few terms of undo,
+// not both docs (half the index's memory).
+func (d *Doc) WithoutContext(undo []Term) *Doc {
+	out := *d
+	out.Terms = make([]Term, 0, len(d.Terms))
+	for _, t := range d.Terms {
+		if len(undo) > 0 && undo[0].Term == t.Term {
+			if undo[0].Field != absent {
+				out.Terms = append(out.Terms, undo[0])
+			}
+			undo = undo[1:]
+			continue
+		}
+		out.Terms = append(out.Terms, t)
+	}
 	return &out
 }
