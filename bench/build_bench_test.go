@@ -109,16 +109,12 @@ func BenchmarkRebuildOneFile(b *testing.B) {
 				benchRebuild(b, MustSite(b, n), e.edit)
 			})
 		}
-		// As serve rebuilds: every build at lower priority.
-		b.Run(fmt.Sprintf("pages=%d/edit=title/background", n), func(b *testing.B) {
-			benchRebuild(b, MustSite(b, n), edits[1].edit, build.WithBackground())
-		})
 	}
 }
 
-func benchRebuild(b *testing.B, site generatedSite, edit func([]byte, int) []byte, opts ...build.Option) {
+func benchRebuild(b *testing.B, site generatedSite, edit func([]byte, int) []byte) {
 	ctx := context.Background()
-	bl := site.MustBuilder(b, opts...)
+	bl := site.MustBuilder(b)
 	if _, err := bl.Build(ctx); err != nil {
 		b.Fatal(err)
 	}
@@ -169,11 +165,10 @@ type generatedSite struct {
 
 func (s generatedSite) out() string { return filepath.Join(s.dir, "public") }
 
-// MustBuilder returns a fresh Builder for the site, as `beforetrip build`
-// would (with opts added).
-func (s generatedSite) MustBuilder(tb testing.TB, opts ...build.Option) *build.Builder {
+// MustBuilder returns a fresh Builder for the site, as `beforetrip build` would.
+func (s generatedSite) MustBuilder(tb testing.TB) *build.Builder {
 	tb.Helper()
-	bl, err := build.New(s.config(), opts...)
+	bl, err := build.New(s.config())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -53,11 +53,9 @@ type state struct {
 // any problem it returns an error (Errors for content problems) and the
 // output folder is left as it was.
 func (b *Builder) Build(ctx context.Context) (*Result, error) {
-	return b.lowered(func() (*Result, error) {
-		b.site = nil
-		b.itemHTML.Clear() // entries of deleted pages go too
-		return b.full(ctx, true)
-	})
+	b.site = nil
+	b.itemHTML.Clear() // entries of deleted pages go too
+	return b.full(ctx, true)
 }
 
 // Check loads, validates and renders the site in memory; it writes nothing.
@@ -95,7 +93,6 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		if bt, err = b.out.begin(true); err != nil {
 			return nil, err
 		}
-		bt.background = b.bg
 		b.out.full = true
 		b.rc = b.openRenderCache()
 		defer func() { b.rc = nil }()

@@ -74,15 +74,6 @@ func WithProgress(w io.Writer) Option { return func(b *Builder) { b.progress = w
 // no limit and no lower priority.
 func WithDataRebuildWorkers(n int) Option { return func(b *Builder) { b.dataWorkers = n } }
 
-// WithBackground makes every build of the builder (full builds, file and
-// data rebuilds, not only data-only ones) run on threads of lower priority
-// (nice 10, on Linux): its own steps and every loading, rendering and
-// publishing goroutine. A server then answers requests first while a full
-// build from a config change or SIGHUP runs, instead of sharing every core
-// with it at equal priority (bench/likes.sh); on an otherwise idle machine
-// the builds run as fast as before. The caller's thread keeps its priority.
-func WithBackground() Option { return func(b *Builder) { b.bg = true } }
-
 // Builder builds one site. It is not safe for concurrent Build/Rebuild
 // calls: callers run one at a time.
 type Builder struct {
@@ -97,8 +88,6 @@ type Builder struct {
 	// dataWorkers caps the render goroutines of data-only rebuilds
 	// (WithDataRebuildWorkers).
 	dataWorkers int
-	// bg: every build runs at lower priority (WithBackground).
-	bg bool
 
 	// Loaded state, kept between builds for Rebuild.
 	files   map[string]*Page // absolute content path → page (drafts included, Draft set)

@@ -54,9 +54,6 @@ func (b *Builder) loadFiles(ctx context.Context, files []string, workers int, em
 	g, gctx := errgroup.WithContext(ctx)
 	for range workers {
 		g.Go(func() error {
-			if b.bg {
-				background()
-			}
 			var buf bytes.Buffer
 			for gctx.Err() == nil {
 				j := int(next.Add(1) - 1)

@@ -23,10 +23,6 @@ import (
 // layout, partials, UI strings and static files. Without a loaded site
 // (first call, or after a failed build) it is a full Build.
 func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
-	return b.lowered(func() (*Result, error) { return b.rebuild(ctx, ch) })
-}
-
-func (b *Builder) rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	if b.site == nil {
 		return b.Build(ctx)
 	}
@@ -89,7 +85,7 @@ func (b *Builder) rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		return nil, err
 	}
 	bt.dataOnly = len(e.files) == 0
-	bt.background = b.bg || bt.dataOnly && b.dataWorkers > 0
+	bt.background = bt.dataOnly && b.dataWorkers > 0
 	res, err := b.renderPublish(ctx, s, st.theme, paths, bt, remove)
 	if err != nil {
 		return nil, err

@@ -25,7 +25,7 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	for range b.workers(bt) {
 		g.Go(func() error {
-			if b.bg || bt != nil && bt.background {
+			if bt != nil && bt.background {
 				background()
 			}
 			for gctx.Err() == nil {
@@ -120,27 +120,5 @@ func (b *Builder) workers(bt *batch) int {
 	return n
 }
 
-// backgroundNice is the nice value of data-only rebuild workers, and of
-// every build with WithBackground.
+// backgroundNice is the nice value of data-only rebuild workers.
 const backgroundNice = 10
-
-// lowered runs f, a whole build, on a goroutine of lower priority when the
-// builder runs in the background (WithBackground), else on the caller's:
-// the steps between the parallel stages (assembling the site, the search
-// index, reading counts) then yield to requests too, and the caller's
-// thread keeps its priority. The goroutines f starts set their own.
-func (b *Builder) lowered(f func() (*Result, error)) (*Result, error) {
-	if !b.bg {
-		return f()
-	}
-	var res *Result
-	var err error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		background()
-		res, err = f()
-	}()
-	<-done
-	return res, err
-}

@@ -67,12 +67,9 @@ func (o liveOptions) newBuilder(db beforetrip.SiteData) live.NewBuilder {
 		bc.ContentDir, bc.ThemeDir = contentDir, themeDir
 		// Count rebuilds render on half the cores: during a like storm
 		// they would otherwise take both cores of a small server from
-		// the likes they are caused by (bench/RESULTS.md, issue 3). Every
-		// build runs at lower priority: a full build (config change,
-		// SIGHUP) on every core at equal priority halved durable likes
-		// (bench/likes.sh, issue 20).
+		// the likes they are caused by (bench/RESULTS.md, issue 3).
 		return build.New(bc, build.WithSiteData(db), build.WithLogger(o.log),
-			build.WithDataRebuildWorkers(max(1, runtime.GOMAXPROCS(0)/2)), build.WithBackground())
+			build.WithDataRebuildWorkers(max(1, runtime.GOMAXPROCS(0)/2)))
 	}
 }
 
