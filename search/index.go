@@ -321,7 +321,9 @@ func (x *Index) termFile(i int, words *wordCache) file {
 	var raw, block []byte
 	for _, t := range terms {
 		ps := m[t]
-		block = binary.AppendUvarint(block[:0], uint64(len(ps)))
+		// A posting takes 3 bytes or so (ref gap, field, day): grown
+		// once, not appended into by doubling.
+		block = binary.AppendUvarint(slices.Grow(block[:0], 4*len(ps)+16), uint64(len(ps)))
 		prev := uint32(0)
 		for _, p := range ps {
 			block = binary.AppendUvarint(block, uint64(p.ref-prev))
@@ -334,7 +336,7 @@ func (x *Index) termFile(i int, words *wordCache) file {
 			block = binary.AppendUvarint(block, uint64(p.meta>>3))
 		}
 		block = x.records(block, t, ps, x.recs[i], kept, words)
-		raw = appendString(raw, t)
+		raw = appendString(slices.Grow(raw, len(t)+len(block)+20), t)
 		raw = append(binary.AppendUvarint(raw, uint64(len(block))), block...)
 	}
 	return x.named(fmt.Sprintf("%s/t/%d", Dir, i), raw)
