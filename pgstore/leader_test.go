@@ -16,6 +16,9 @@ type candidate struct {
 	leading chan context.Context // a Lead started (its ctx)
 	changes chan beforetrip.Change
 	built   chan struct{}
+	// follows gets a value each time the candidate follows on a sound
+	// connection: it listens for build announcements from then on.
+	follows chan struct{}
 }
 
 func elect(t *testing.T, db *DB, name string) *candidate {
@@ -23,7 +26,7 @@ func elect(t *testing.T, db *DB, name string) *candidate {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &candidate{name: name, cancel: cancel, done: make(chan struct{}),
 		leading: make(chan context.Context, 10), changes: make(chan beforetrip.Change, 100),
-		built: make(chan struct{}, 10)}
+		built: make(chan struct{}, 10), follows: make(chan struct{}, 10)}
 	go func() {
 		defer close(c.done)
 		db.Elect(ctx, Campaign{
@@ -32,9 +35,16 @@ func elect(t *testing.T, db *DB, name string) *candidate {
 				<-ctx.Done()
 			},
 			Change: func(ch beforetrip.Change) { c.changes <- ch },
-			Follow: func(error) {},
-			Built:  func() { c.built <- struct{}{} },
-			Retry:  200 * time.Millisecond,
+			Follow: func(err error) {
+				if err == nil {
+					select {
+					case c.follows <- struct{}{}:
+					default: // the test waits for the first only
+					}
+				}
+			},
+			Built: func() { c.built <- struct{}{} },
+			Retry: 200 * time.Millisecond,
 		})
 	}()
 	t.Cleanup(func() { cancel(); <-c.done })
@@ -116,6 +126,14 @@ func TestElection(t *testing.T) {
 		t.Errorf("%s, not leading, heard changes", other.name)
 	}
 
+	// An announcement reaches those listening when it is sent: wait until
+	// the other follows (it may still be connecting on a loaded machine;
+	// the test failed so, "never heard the build announced").
+	select {
+	case <-other.follows:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s never followed", other.name)
+	}
 	if err := db.AnnounceBuilt(ctx); err != nil {
 		t.Fatal(err)
 	}
