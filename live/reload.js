@@ -64,6 +64,12 @@
   // edited meanwhile reloads).
   var es = null;
   var last = "";
+  // heard: a hello came, so the server knows where this page stands. A
+  // page hidden before its stream's hello arrived (a quick click away
+  // after loading) cannot ask what it missed when it comes back from the
+  // back/forward cache: it reloads instead (TestServeManyPagesOneTab
+  // failed so about one run in four).
+  var heard = false;
 
   function seen(e) {
     if (e.lastEventId) { last = e.lastEventId; }
@@ -73,6 +79,7 @@
     if (es || document.visibilityState === "hidden") { return; }
     es = new EventSource("/_live/events" + (last ? "?last=" + encodeURIComponent(last) : ""));
     es.addEventListener("hello", function (e) {
+      heard = true;
       seen(e);
       var d = parse(e);
       if (boot !== null && d.boot !== boot) {
@@ -108,7 +115,11 @@
   if (window.EventSource) {
     if (document.body) { connect(); } else { document.addEventListener("DOMContentLoaded", connect); }
     addEventListener("pagehide", disconnect);
-    addEventListener("pageshow", function () {
+    addEventListener("pageshow", function (e) {
+      if (e.persisted && !heard) {
+        location.reload();
+        return;
+      }
       if (document.body) { connect(); }
     });
     document.addEventListener("visibilitychange", function () {
