@@ -63,13 +63,12 @@
   // of the last event seen, and the server sends what was missed (a page
   // edited meanwhile reloads).
   var es = null;
+  // last is the id of the last build event this page knows of. The server
+  // fills in the id current when it serves this script, so a page knows
+  // where it stands before its stream's hello arrives: a page hidden before
+  // that (a quick click away) could otherwise not ask what it missed when
+  // it came back from the back/forward cache, and stayed stale.
   var last = "";
-  // heard: a hello came, so the server knows where this page stands. A
-  // page hidden before its stream's hello arrived (a quick click away
-  // after loading) cannot ask what it missed when it comes back from the
-  // back/forward cache: it reloads instead (TestServeManyPagesOneTab
-  // failed so about one run in four).
-  var heard = false;
 
   function seen(e) {
     if (e.lastEventId) { last = e.lastEventId; }
@@ -79,7 +78,6 @@
     if (es || document.visibilityState === "hidden") { return; }
     es = new EventSource("/_live/events" + (last ? "?last=" + encodeURIComponent(last) : ""));
     es.addEventListener("hello", function (e) {
-      heard = true;
       seen(e);
       var d = parse(e);
       if (boot !== null && d.boot !== boot) {
@@ -115,11 +113,7 @@
   if (window.EventSource) {
     if (document.body) { connect(); } else { document.addEventListener("DOMContentLoaded", connect); }
     addEventListener("pagehide", disconnect);
-    addEventListener("pageshow", function (e) {
-      if (e.persisted && !heard) {
-        location.reload();
-        return;
-      }
+    addEventListener("pageshow", function () {
       if (document.body) { connect(); }
     });
     document.addEventListener("visibilitychange", function () {

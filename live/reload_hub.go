@@ -1,10 +1,12 @@
 package live
 
 import (
+	"bytes"
 	"crypto/rand"
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"path"
 	"strings"
 	"sync"
@@ -103,10 +105,19 @@ func NewHub(opts ...HubOption) *Hub {
 func (h *Hub) Mount(app *fiber.App) {
 	app.Get("/_live/reload.js", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
-		c.Set(fiber.HeaderCacheControl, "no-cache")
-		return c.Send(reloadJS)
+		c.Set(fiber.HeaderCacheControl, "no-store") // it names the current build
+		return c.Send(h.script())
 	})
 	app.Get("/_live/events", h.serveEvents)
+}
+
+// script returns reload.js with the id of the last build event filled
+// in, the id a stream's hello would give.
+func (h *Hub) script() []byte {
+	h.mu.Lock()
+	id := fmt.Sprintf("%s-%d", h.boot, h.seq)
+	h.mu.Unlock()
+	return bytes.Replace(reloadJS, []byte(`var last = "";`), []byte(`var last = "`+id+`";`), 1)
 }
 
 // Built reports a finished build to every tab: on success (err == nil) the

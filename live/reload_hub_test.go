@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -197,6 +198,19 @@ func TestReloadScript(t *testing.T) {
 	}
 	if strings.Contains(string(body), "innerHTML") {
 		t.Error("reload.js uses innerHTML")
+	}
+	// The script names the last build event, as a hello would: a page
+	// restored before its stream's hello came asks what it missed since.
+	hub.Built([]string{"index.html"}, false, nil)
+	hub.Built([]string{"index.html"}, false, nil)
+	resp, err = http.Get(base + "/_live/reload.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ = io.ReadAll(resp.Body)
+	if !regexp.MustCompile(`var last = "[0-9a-f]{16}-2";`).Match(body) {
+		t.Errorf("reload.js after two builds does not name build 2:\n%.400s", body)
 	}
 }
 
