@@ -54,6 +54,8 @@ func endsBigram(s string) bool {
 	return bigramScript(r)
 }
 
+// analyzeWord returns the terms of one word (a UAX #29 segment): folded,
+// then stemmed or cut into character pairs by script. Analyzers cache it.
 func analyzeWord(w string) []string {
 	w = Fold(w)
 	var out []string

@@ -159,7 +159,7 @@ func (a *analyzer) reRank() {
 	a.bits = make([]uint64, (len(ids)+63)/64)
 }
 
-// terms returns the terms of text, in order (duplicates kept).
+// termsOf returns the terms of text, in order (duplicates kept).
 func (a *analyzer) termsOf(text string) []string {
 	var out []string
 	eachWord(text, func(w string) {
