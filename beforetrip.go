@@ -42,6 +42,25 @@ type NotifierFunc func(Change)
 // Notify calls f(c).
 func (f NotifierFunc) Notify(c Change) { f(c) }
 
+// Store is every service interface a store backend implements (bbolt in
+// store/, PostgreSQL in pgstore/): what the API, the mail sender, the
+// builder and the metrics wrapper call. Backends add their own
+// maintenance (health, backups, the admin socket's operations) beside it.
+type Store interface {
+	UserService
+	SessionService
+	LikeService
+	PopularService
+	CommentService
+	ReviewService
+	ModerationService
+	AccountService
+	Outbox
+	MailQueue
+	SiteData
+	LoginLimits
+}
+
 // SiteData is what the builder reads from the store to bake dynamic data into
 // static pages: counts and reader reviews. A nil SiteData means "no store":
 // every count is zero and there are no reader reviews. A full build reads

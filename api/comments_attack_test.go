@@ -30,8 +30,7 @@ func mustBulkServer(tb testing.TB) *testServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := New(Config{JWTSecret: testSecret, BaseURL: "http://site.test/"}, Services{Users: db, Sessions: db, Likes: db,
-		Comments: db, Moderation: db, Reviews: db, Popular: db, Pages: index, Accounts: db, Mail: db, Health: db, Logins: db})
+	srv, err := New(Config{JWTSecret: testSecret, BaseURL: "http://site.test/"}, ServicesOf(db, index))
 	if err != nil {
 		tb.Fatal(err)
 	}

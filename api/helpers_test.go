@@ -124,8 +124,8 @@ func mustServerWith(tb testing.TB, services func(*Services), setup func(*Server)
 		ts.changes = append(ts.changes, ch)
 		ts.mu.Unlock()
 	})
-	svc := Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db,
-		Popular: db, Pages: index, Accounts: db, Mail: db, Health: db, Logins: db, Notifier: notifier}
+	svc := ServicesOf(db, index)
+	svc.Notifier = notifier
 	if services != nil {
 		services(&svc)
 	}

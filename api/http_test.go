@@ -152,8 +152,7 @@ func TestCORS(t *testing.T) {
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	ts := MustServer(t)
-	svc := Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Moderation: ts.DB, Reviews: ts.DB,
-		Popular: ts.DB, Pages: ts.Index, Accounts: ts.DB, Mail: ts.DB, Health: ts.DB, Logins: ts.DB}
+	svc := ServicesOf(ts.DB, ts.Index)
 	tests := []struct {
 		name string
 		cfg  Config

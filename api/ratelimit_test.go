@@ -184,7 +184,7 @@ func TestLimitsOffWarns(t *testing.T) {
 		var buf bytes.Buffer
 		ts := MustServer(t)
 		_, err := New(Config{JWTSecret: testSecret, BaseURL: "http://site.test/", Limits: on, Logger: slog.New(slog.NewTextHandler(&buf, nil))},
-			Services{Users: ts.DB, Sessions: ts.DB, Likes: ts.DB, Comments: ts.DB, Moderation: ts.DB, Reviews: ts.DB, Popular: ts.DB, Pages: ts.Index, Accounts: ts.DB, Mail: ts.DB, Health: ts.DB, Logins: ts.DB})
+			ServicesOf(ts.DB, ts.Index))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -127,6 +127,19 @@ type Services struct {
 	Logins beforetrip.LoginLimits
 }
 
+// ServicesOf returns Services with every store service taken from s, which
+// also queues mail (nobody sends it unless Mail is set to a sender) and
+// answers /api/readyz when it implements beforetrip.StoreHealth; pages is
+// the page index. Notifier is left nil.
+func ServicesOf(s beforetrip.Store, pages beforetrip.PageIndex) Services {
+	svc := Services{Users: s, Sessions: s, Likes: s, Comments: s, Reviews: s, Popular: s, Pages: pages,
+		Moderation: s, Accounts: s, Mail: s, Logins: s}
+	if h, ok := s.(beforetrip.StoreHealth); ok {
+		svc.Health = h
+	}
+	return svc
+}
+
 // Server is the API: a fiber app with every route under /api.
 type Server struct {
 	cfg     Config

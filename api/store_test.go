@@ -21,19 +21,8 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // testStore is what the API tests use of a store: every service plus
 // Verify and a Backup whose copies are equal when nothing was written.
 type testStore interface {
-	beforetrip.UserService
-	beforetrip.SessionService
-	beforetrip.LikeService
-	beforetrip.PopularService
-	beforetrip.CommentService
-	beforetrip.ReviewService
-	beforetrip.SiteData
-	beforetrip.ModerationService
-	beforetrip.AccountService
-	beforetrip.Outbox
-	beforetrip.MailQueue
+	beforetrip.Store
 	beforetrip.StoreHealth
-	beforetrip.LoginLimits
 	Verify() error
 	Close() error
 	Backup(w io.Writer) (int64, error)

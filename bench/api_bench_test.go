@@ -139,8 +139,7 @@ func MustAPIServer(tb testing.TB) *apiServer {
 		JWTSecret: []byte(strings.Repeat("k", 32)),
 		BaseURL:   "http://127.0.0.1/",
 		Logger:    slog.New(slog.NewJSONHandler(io.Discard, nil)),
-	}, api.Services{Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db, Popular: db, Pages: idx,
-		Accounts: db, Mail: db, Health: db, Logins: db})
+	}, api.ServicesOf(db, idx))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,22 +8,8 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
-// Store is every service interface of a store that the API, the mail
-// sender and the builder call: what Metrics.Store times.
-type Store interface {
-	beforetrip.UserService
-	beforetrip.SessionService
-	beforetrip.LikeService
-	beforetrip.PopularService
-	beforetrip.CommentService
-	beforetrip.ReviewService
-	beforetrip.ModerationService
-	beforetrip.AccountService
-	beforetrip.Outbox
-	beforetrip.MailQueue
-	beforetrip.SiteData
-	beforetrip.LoginLimits
-}
+// Store is what Metrics.Store times: every service of a store.
+type Store = beforetrip.Store
 
 // Store returns s with every call timed into
 // beforetrip_store_operation_duration_seconds{op="<method>"}. It wraps the

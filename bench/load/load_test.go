@@ -44,9 +44,7 @@ func MustAPI(tb testing.TB, ids []string) (string, string, *store.DB) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := api.New(api.Config{JWTSecret: []byte(strings.Repeat("s", 32)), BaseURL: "http://127.0.0.1/"}, api.Services{
-		Users: db, Sessions: db, Likes: db, Comments: db, Moderation: db, Reviews: db, Popular: db, Pages: idx, Accounts: db, Mail: db, Health: db, Logins: db,
-	})
+	srv, err := api.New(api.Config{JWTSecret: []byte(strings.Repeat("s", 32)), BaseURL: "http://127.0.0.1/"}, api.ServicesOf(db, idx))
 	if err != nil {
 		tb.Fatal(err)
 	}

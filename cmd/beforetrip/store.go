@@ -18,19 +18,8 @@ import (
 // interface, the admin socket's operations and the session purge. Both
 // *store.DB (bbolt) and *pgstore.DB (PostgreSQL) are one.
 type siteStore interface {
-	beforetrip.UserService
-	beforetrip.SessionService
-	beforetrip.LikeService
-	beforetrip.PopularService
-	beforetrip.CommentService
-	beforetrip.ReviewService
-	beforetrip.SiteData
-	beforetrip.ModerationService
-	beforetrip.AccountService
-	beforetrip.Outbox
-	beforetrip.MailQueue
+	beforetrip.Store
 	beforetrip.StoreHealth
-	beforetrip.LoginLimits
 	admin.Store
 	PurgeSessionsEvery(ctx context.Context, interval time.Duration, log *slog.Logger)
 	Close() error

@@ -141,10 +141,9 @@ func openLiveSite(o liveOptions) (*liveSite, error) {
 		s.close()
 		return nil, err
 	}
-	s.api, err = api.New(o.apiConfig(observer), api.Services{
-		Users: svc, Sessions: svc, Likes: svc, Comments: svc, Moderation: svc, Reviews: svc, Popular: svc,
-		Pages: s.pages, Accounts: svc, Mail: s.mail, Notifier: s.notifier(), Health: db, Logins: svc,
-	})
+	services := api.ServicesOf(svc, s.pages)
+	services.Mail, services.Notifier, services.Health = s.mail, s.notifier(), db
+	s.api, err = api.New(o.apiConfig(observer), services)
 	if err != nil {
 		s.close()
 		return nil, err

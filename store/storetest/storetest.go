@@ -15,20 +15,7 @@ import (
 )
 
 // Store is what a backend implements and the suite calls.
-type Store interface {
-	beforetrip.UserService
-	beforetrip.SessionService
-	beforetrip.LikeService
-	beforetrip.PopularService
-	beforetrip.CommentService
-	beforetrip.ReviewService
-	beforetrip.SiteData
-	beforetrip.Outbox
-	beforetrip.MailQueue
-	beforetrip.AccountService
-	beforetrip.ModerationService
-	beforetrip.LoginLimits
-}
+type Store = beforetrip.Store
 
 // Backend is one store implementation under test.
 type Backend struct {
