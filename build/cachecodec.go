@@ -177,11 +177,12 @@ func (e *encoder) doc(doc *search.Doc) {
 		e.str(s)
 	}
 	e.time(doc.Date)
+	// Terms as text: their IDs are the process's own.
 	e.uint(uint64(len(doc.Terms)))
-	for _, t := range doc.Terms {
-		e.str(t.Term)
-		e.uint(uint64(t.Field))
-	}
+	doc.TermStrings(func(term string, f search.Field) {
+		e.str(term)
+		e.uint(uint64(f))
+	})
 }
 
 // doc reads what encoder.doc wrote.
@@ -189,7 +190,7 @@ func (d *decoder) doc() *search.Doc {
 	if !d.bool() {
 		return nil
 	}
-	doc := &search.Doc{}
+	var doc search.Doc
 	for _, s := range []*string{&doc.ID, &doc.URL, &doc.Title, &doc.Country, &doc.Section, &doc.Text} {
 		*s = d.str()
 	}
@@ -199,11 +200,17 @@ func (d *decoder) doc() *search.Doc {
 		d.err = errCorrupt
 		return nil
 	}
-	doc.Terms = make([]search.Term, n)
-	for i := range doc.Terms {
-		doc.Terms[i] = search.Term{Term: d.str(), Field: search.Field(d.uint())}
+	terms, fields := make([]string, n), make([]search.Field, n)
+	for i := range terms {
+		terms[i], fields[i] = d.str(), search.Field(d.uint())
+		if fields[i] > search.FieldName {
+			d.err = errCorrupt
+		}
 	}
-	return doc
+	if d.err != nil {
+		return nil
+	}
+	return doc.WithTerms(terms, fields)
 }
 
 // imageDep is an image a page showed: its source file and the outputs it

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/beforetrip/beforetrip"
+	"github.com/beforetrip/beforetrip/search"
 )
 
 var builtTime = regexp.MustCompile(`"built":"[^"]*"`)
@@ -279,5 +281,32 @@ func TestSearchGzipCache(t *testing.T) {
 	MustWrite(t, gzFile, string(data))
 	if got := build(filepath.Join(t.TempDir(), "public"), false); !maps.Equal(got, want) {
 		t.Fatal("build over a damaged search index cache differs from the build without it")
+	}
+}
+
+// TestCachedDocRoundTrip: a search doc written to the render cache reads
+// back with the same terms and fields (their IDs are the process's own:
+// the cache holds the terms as text), ready to merge with a country's
+// names and to compare equal to the doc it was written from.
+func TestCachedDocRoundTrip(t *testing.T) {
+	doc := search.NewDoc(search.Source{ID: "japan/tips/rail", URL: "/japan/tips/rail/", Title: "Rail passes",
+		Country: "japan", Section: "tips", Date: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC),
+		Tags: []string{"transport"}, Headings: []string{"Buying a pass"},
+		Body: "The JR pass covers shinkansen trains; 교통카드를 사세요. Cafés take cards."})
+	var e encoder
+	e.doc(doc)
+	d := decoder{s: string(e.b)}
+	got := d.doc()
+	if d.err != nil || d.s != "" {
+		t.Fatalf("decode: %v, %d bytes left", d.err, len(d.s))
+	}
+	if !reflect.DeepEqual(got, doc) {
+		t.Fatalf("decoded\n%+v\nwant\n%+v", got, doc)
+	}
+	ctx := search.ContextTerms([]string{"Japan", "일본"})
+	a, _ := got.WithContext(ctx)
+	b, _ := doc.WithContext(ctx)
+	if !slices.Equal(a.Terms, b.Terms) {
+		t.Fatalf("with context: %v, want %v", a.Terms, b.Terms)
 	}
 }

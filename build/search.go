@@ -48,7 +48,7 @@ func (ps *pageSearch) indexed(country bool, ctx *searchCtx) *search.Doc {
 // searchCtx is a country's names as its pages are indexed with them.
 type searchCtx struct {
 	key   string
-	terms []string // search.ContextTerms of the names
+	terms *search.Context // search.ContextTerms of the names
 }
 
 // indexed reports whether a page is in the search index: countries, tips

@@ -34,13 +34,7 @@ type Doc struct {
 	// Text is the start of the page's plain text, what result snippets
 	// are cut from (capped at SnippetSource bytes).
 	Text  string
-	Terms []Term // sorted by Term, one entry per term: its best field
-}
-
-// Term is one distinct term of a Doc.
-type Term struct {
-	Term  string
-	Field Field
+	Terms []Term // sorted (by term ID), one entry per term: its best field
 }
 
 // SnippetSource caps Doc.Text: snippets come from the start of a page,
@@ -71,6 +65,7 @@ func NewDoc(src Source) *Doc {
 	d := &Doc{ID: src.ID, URL: src.URL, Title: src.Title, Country: src.Country, Section: src.Section,
 		// Text is cloned: a cut of the page's whole text would keep it alive.
 		Date: src.Date, Text: strings.Clone(nfc(cut(src.Body, SnippetSource))), Terms: a.result()}
+	register(d)
 	return d
 }
 
@@ -113,48 +108,56 @@ func (d *Doc) sameRecord(o *Doc) bool {
 		d.Section == o.Section && d.Date.Equal(o.Date) && d.Text == o.Text
 }
 
-// ContextTerms returns the distinct terms of words, sorted: what
-// WithContext adds to the docs of a country's pages (made once per
-// country, not once per page).
-func ContextTerms(words []string) []string {
-	var out []string
-	for _, w := range words {
-		out = append(out, Terms(w)...)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+// Context is the terms of a country's names, which WithContext adds to
+// the docs of its pages (made once per country, not once per page).
+type Context struct {
+	terms *Doc // its Terms, sorted, distinct, all FieldTags
 }
 
-// WithContext returns d with terms (ContextTerms: sorted, distinct) added
-// as tags (a page's country names: "japan rail" finds a Japan tip that
-// says neither), and what WithoutContext needs to give d back: the field
-// each of terms had in d, or absent. Both lists are sorted, so one merge
-// makes the new one.
-func (d *Doc) WithContext(terms []string) (*Doc, []Term) {
+// ContextTerms returns the Context of words.
+func ContextTerms(words []string) *Context {
+	a := getAnalyzer()
+	defer putAnalyzer(a)
+	a.begin()
+	a.add(FieldTags, words...)
+	d := &Doc{Terms: a.result()}
+	register(d)
+	return &Context{d}
+}
+
+// WithContext returns d with the terms of c added as tags (a page's
+// country names: "japan rail" finds a Japan tip that says neither), and
+// what WithoutContext needs to give d back: the field each of c's terms
+// had in d, or absent. Both lists are sorted, so one merge makes the new
+// one. The undo list holds IDs the returned doc keeps: it must not be
+// kept without it.
+func (d *Doc) WithContext(c *Context) (*Doc, []Term) {
+	terms := c.terms.Terms
 	out := *d
 	out.Terms = make([]Term, 0, len(d.Terms)+len(terms))
 	undo := make([]Term, 0, len(terms))
 	a := d.Terms
 	for _, t := range terms {
-		for len(a) > 0 && a[0].Term < t {
+		for len(a) > 0 && a[0].id() < t.id() {
 			out.Terms = append(out.Terms, a[0])
 			a = a[1:]
 		}
-		if len(a) > 0 && a[0].Term == t {
-			out.Terms = append(out.Terms, Term{t, max(a[0].Field, FieldTags)})
+		if len(a) > 0 && a[0].id() == t.id() {
+			out.Terms = append(out.Terms, mkTerm(t.id(), max(a[0].Field(), FieldTags)))
 			undo = append(undo, a[0])
 			a = a[1:]
 		} else {
-			out.Terms = append(out.Terms, Term{t, FieldTags})
-			undo = append(undo, Term{t, absent})
+			out.Terms = append(out.Terms, t)
+			undo = append(undo, mkTerm(t.id(), absent))
 		}
 	}
 	out.Terms = append(out.Terms, a...)
+	register(&out)
 	return &out, undo
 }
 
 // absent marks a term WithContext added to a doc that did not have it.
-const absent Field = 255
+const absent Field = 7
 
 // WithoutContext returns the doc WithContext made d from, given its undo
 // list: a page keeps only its doc with context and the few terms of undo,
@@ -163,8 +166,8 @@ func (d *Doc) WithoutContext(undo []Term) *Doc {
 	out := *d
 	out.Terms = make([]Term, 0, len(d.Terms))
 	for _, t := range d.Terms {
-		if len(undo) > 0 && undo[0].Term == t.Term {
-			if undo[0].Field != absent {
+		if len(undo) > 0 && undo[0].id() == t.id() {
+			if undo[0].Field() != absent {
 				out.Terms = append(out.Terms, undo[0])
 			}
 			undo = undo[1:]
@@ -172,5 +175,31 @@ func (d *Doc) WithoutContext(undo []Term) *Doc {
 		}
 		out.Terms = append(out.Terms, t)
 	}
+	register(&out)
 	return &out
+}
+
+// TermStrings calls f with each term of d and its field, in ID order.
+func (d *Doc) TermStrings(f func(term string, field Field)) {
+	strs, _ := table.snapshot()
+	for _, t := range d.Terms {
+		f(strs[t.id()], t.Field())
+	}
+}
+
+// WithTerms returns a copy of d (whose Terms are ignored) with terms (one
+// entry per term) in fields (of the same length): a doc decoded from a
+// cache, whose term IDs are the process's own.
+func (d Doc) WithTerms(terms []string, fields []Field) *Doc {
+	ids := make([]uint32, len(terms))
+	pin()
+	defer unpin()
+	table.intern(terms, ids)
+	d.Terms = make([]Term, len(ids))
+	for i, id := range ids {
+		d.Terms[i] = mkTerm(id, fields[i])
+	}
+	slices.Sort(d.Terms)
+	register(&d)
+	return &d
 }

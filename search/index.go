@@ -58,7 +58,7 @@ type Index struct {
 	docs      map[string]*Doc
 	refs      map[string]uint32
 	byRef     map[uint32]*Doc
-	shards    []map[string][]posting // term shard → term → postings by ref
+	shards    []map[uint32][]posting // term shard → term ID → postings by ref
 	nPostings int
 	countries []Country
 	tFiles    []file
@@ -196,7 +196,10 @@ func ShardOf(term string, n int) int {
 	return int(h.Sum32() & uint32(n-1))
 }
 
-func (x *Index) termShard(t string) int { return ShardOf(t, len(x.shards)) }
+// termShard is ShardOf the term of ID id; hash is the table's snapshot.
+func (x *Index) termShard(id uint32, hash []uint32) int {
+	return int(hash[id] & uint32(len(x.shards)-1))
+}
 
 // shardCount is the power of two that holds n items at about per each.
 func shardCount(n, per int) int {
@@ -216,25 +219,28 @@ func (x *Index) rebuild() {
 		x.nPostings += len(d.Terms)
 	}
 	nt := shardCount(x.nPostings, x.perTerm)
-	x.shards = make([]map[string][]posting, nt)
+	x.shards = make([]map[uint32][]posting, nt)
 	for i := range x.shards {
-		x.shards[i] = map[string][]posting{}
+		x.shards[i] = map[uint32][]posting{}
 	}
 	ids := slices.Sorted(maps.Keys(x.docs))
 	slices.SortFunc(ids, func(a, b string) int { return int64Cmp(x.refs[a], x.refs[b]) })
 	// Postings are collected by term first, then put in their shards: a
-	// term's shard is hashed once, not once per posting (3.6 M at 10k).
-	byTerm := map[string][]posting{}
+	// term's shard is found once, not once per posting (3.6 M at 10k).
+	_, hash := table.snapshot()
+	byTerm := make([][]posting, len(hash))
 	for _, id := range ids { // by ref: postings come out sorted
 		d := x.docs[id]
 		ref := x.refs[id]
 		x.byRef[ref] = d
 		for _, t := range d.Terms {
-			byTerm[t.Term] = append(byTerm[t.Term], posting{ref, meta(t.Field, d.Date)})
+			byTerm[t.id()] = append(byTerm[t.id()], posting{ref, meta(t.Field(), d.Date)})
 		}
 	}
-	for t, ps := range byTerm {
-		x.shards[x.termShard(t)][t] = ps
+	for id, ps := range byTerm {
+		if ps != nil {
+			x.shards[x.termShard(uint32(id), hash)][uint32(id)] = ps
+		}
 	}
 	x.tFiles = make([]file, nt)
 	x.recs = make([]map[recKey]recVal, nt)
@@ -317,7 +323,12 @@ func (x *Index) termFile(i int, words *wordCache) file {
 	if len(m) == 0 {
 		return file{}
 	}
-	terms := slices.Sorted(maps.Keys(m))
+	strs, _ := table.snapshot()
+	terms := make([]uint32, 0, len(m))
+	for id := range m {
+		terms = append(terms, id)
+	}
+	slices.SortFunc(terms, func(a, b uint32) int { return strings.Compare(strs[a], strs[b]) })
 	var raw, block []byte
 	for _, t := range terms {
 		ps := m[t]
@@ -336,7 +347,7 @@ func (x *Index) termFile(i int, words *wordCache) file {
 			block = binary.AppendUvarint(block, uint64(p.meta>>3))
 		}
 		block = x.records(block, t, ps, x.recs[i], kept, words)
-		raw = appendString(slices.Grow(raw, len(t)+len(block)+20), t)
+		raw = appendString(slices.Grow(raw, len(strs[t])+len(block)+20), strs[t])
 		raw = append(binary.AppendUvarint(raw, uint64(len(block))), block...)
 	}
 	return x.named(fmt.Sprintf("%s/t/%d", Dir, i), raw)

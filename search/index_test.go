@@ -254,7 +254,7 @@ func TestEditUpdatesRecords(t *testing.T) {
 		// too, which b holds); b's are in other shards.
 		want := map[int]bool{}
 		for _, term := range docs[0].Terms {
-			want[ShardOf(term.Term, len(x.shards))] = true
+			want[ShardOf(term.String(), len(x.shards))] = true
 		}
 		if len(changed) != len(want) {
 			t.Errorf("%+v: %d term shards re-encoded, want a's %d: %v", edit, len(changed), len(want), changed)

@@ -33,7 +33,7 @@ const (
 
 // recKey is one record of a term shard.
 type recKey struct {
-	term string
+	term uint32 // ID
 	ref  uint32
 }
 
@@ -81,12 +81,12 @@ func topHits(ps []posting, k int) []int {
 // textWords is a page's text cut into words, for snippet windows.
 type textWords struct {
 	starts []int32          // byte offset of each word
-	first  map[string]int32 // term → index of the first word holding it
+	first  map[uint32]int32 // term ID → index of the first word holding it
 }
 
 // analyseText analyses text (NFC already, as Doc.Text is) word by word.
 func analyseText(text string) *textWords {
-	w := &textWords{first: map[string]int32{}}
+	w := &textWords{first: map[uint32]int32{}}
 	a := getAnalyzer()
 	defer putAnalyzer(a)
 	pos := 0
@@ -99,8 +99,8 @@ func analyseText(text string) *textWords {
 		n := int32(len(w.starts))
 		w.starts = append(w.starts, int32(pos))
 		for _, id := range a.wordIDs(word) {
-			if _, ok := w.first[a.terms[id]]; !ok {
-				w.first[a.terms[id]] = n
+			if _, ok := w.first[id]; !ok {
+				w.first[id] = n
 			}
 		}
 		pos += len(word)
@@ -111,7 +111,7 @@ func analyseText(text string) *textWords {
 // window cuts text for a snippet of term: from a word at most windowBefore
 // characters before the term's first occurrence (the text's start when
 // the term is not in it), windowRunes characters long.
-func window(text string, w *textWords, term string) (string, uint64) {
+func window(text string, w *textWords, term uint32) (string, uint64) {
 	start := 0
 	if k, ok := w.first[term]; ok {
 		at := int(w.starts[k])
@@ -148,7 +148,7 @@ func appendString(b []byte, s string) []byte {
 
 // encodeRecord is the record of d for term: URL, title, country, section
 // and snippet window as length-prefixed strings, then the window's flags.
-func encodeRecord(d *Doc, w *textWords, term string) []byte {
+func encodeRecord(d *Doc, w *textWords, term uint32) []byte {
 	win, flags := window(d.Text, w, term)
 	b := make([]byte, 0, 16+len(d.URL)+len(d.Title)+len(d.Country)+len(d.Section)+len(win))
 	for _, s := range []string{d.URL, d.Title, d.Country, d.Section, win} {
@@ -182,7 +182,7 @@ func (c *wordCache) of(d *Doc) *textWords {
 // their number, then each as its index among the postings and its record.
 // Records cached from the last encoding of the shard are reused while
 // their page's record fields are unchanged; kept receives them all.
-func (x *Index) records(raw []byte, term string, ps []posting, old, kept map[recKey]recVal, words *wordCache) []byte {
+func (x *Index) records(raw []byte, term uint32, ps []posting, old, kept map[recKey]recVal, words *wordCache) []byte {
 	top := topHits(ps, x.perRec)
 	raw = binary.AppendUvarint(raw, uint64(len(top)))
 	for _, i := range top {

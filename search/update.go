@@ -97,7 +97,7 @@ func (x *Index) unpost(old []*Doc, prevRefs map[string]uint32, dirtyT, dirtyD ma
 	for _, d := range old {
 		ref := prevRefs[d.ID]
 		for _, t := range d.Terms {
-			x.unpostTerm(t.Term, ref, dirtyT)
+			x.unpostTerm(t.id(), ref, dirtyT)
 		}
 		if x.byRef[ref] == d {
 			delete(x.byRef, ref)
@@ -113,7 +113,7 @@ func (x *Index) post(news []*Doc, dirtyT, dirtyD map[int]bool) {
 		ref := x.refs[d.ID]
 		x.byRef[ref] = d
 		for _, t := range d.Terms {
-			x.postTerm(t.Term, posting{ref, meta(t.Field, d.Date)}, dirtyT)
+			x.postTerm(t.id(), posting{ref, meta(t.Field(), d.Date)}, dirtyT)
 		}
 		dirtyD[int(ref%uint32(len(x.dFiles)))] = true
 	}
@@ -132,16 +132,16 @@ func (x *Index) repost(old, d *Doc, dirtyT, dirtyD map[int]bool) {
 	a, b := old.Terms, d.Terms
 	for len(a) > 0 || len(b) > 0 {
 		switch {
-		case len(b) == 0 || len(a) > 0 && a[0].Term < b[0].Term:
-			x.unpostTerm(a[0].Term, ref, dirtyT)
+		case len(b) == 0 || len(a) > 0 && a[0].id() < b[0].id():
+			x.unpostTerm(a[0].id(), ref, dirtyT)
 			a = a[1:]
-		case len(a) == 0 || b[0].Term < a[0].Term:
-			x.postTerm(b[0].Term, posting{ref, meta(b[0].Field, d.Date)}, dirtyT)
+		case len(a) == 0 || b[0].id() < a[0].id():
+			x.postTerm(b[0].id(), posting{ref, meta(b[0].Field(), d.Date)}, dirtyT)
 			b = b[1:]
 		default:
-			if m := meta(b[0].Field, d.Date); m != meta(a[0].Field, old.Date) {
-				s := x.termShard(b[0].Term)
-				ps := x.shards[s][b[0].Term]
+			if m := meta(b[0].Field(), d.Date); m != meta(a[0].Field(), old.Date) {
+				s := x.shardOf(b[0].id())
+				ps := x.shards[s][b[0].id()]
 				i, _ := slices.BinarySearchFunc(ps, ref, cmpRef)
 				ps[i].meta = m
 				dirtyT[s] = true
@@ -152,8 +152,8 @@ func (x *Index) repost(old, d *Doc, dirtyT, dirtyD map[int]bool) {
 }
 
 // unpostTerm removes ref's posting of term.
-func (x *Index) unpostTerm(term string, ref uint32, dirtyT map[int]bool) {
-	s := x.termShard(term)
+func (x *Index) unpostTerm(term uint32, ref uint32, dirtyT map[int]bool) {
+	s := x.shardOf(term)
 	ps := x.shards[s][term]
 	if i, ok := slices.BinarySearchFunc(ps, ref, cmpRef); ok {
 		ps = slices.Delete(ps, i, i+1)
@@ -168,11 +168,17 @@ func (x *Index) unpostTerm(term string, ref uint32, dirtyT map[int]bool) {
 }
 
 // postTerm inserts p among term's postings, in ref order.
-func (x *Index) postTerm(term string, p posting, dirtyT map[int]bool) {
-	s := x.termShard(term)
+func (x *Index) postTerm(term uint32, p posting, dirtyT map[int]bool) {
+	s := x.shardOf(term)
 	ps := x.shards[s][term]
 	i, _ := slices.BinarySearchFunc(ps, p.ref, cmpRef)
 	x.shards[s][term] = slices.Insert(ps, i, p)
 	x.nPostings++
 	dirtyT[s] = true
+}
+
+// shardOf is the term shard of the term of ID id.
+func (x *Index) shardOf(id uint32) int {
+	_, hash := table.snapshot()
+	return x.termShard(id, hash)
 }
