@@ -363,3 +363,58 @@ func (s generatedSite) MustItemIDs(tb testing.TB) []string {
 	slices.Sort(ids)
 	return ids
 }
+
+// BenchmarkRestartFirstEdit is serve started again over unchanged content
+// and then one tip's body edited: the restart keeps the published search
+// index without building it (build/searchkeep.go), so that first edit's
+// Rebuild builds the index before updating it. ms-median is that first
+// edit, restart-ms-median the restart's full build. Not timed: putting
+// the output back as the restart finds it (a full build publishing the
+// unedited index).
+func BenchmarkRestartFirstEdit(b *testing.B) {
+	site := MustSite(b, 10000)
+	ctx := context.Background()
+	tip := site.MustFirstTip(b)
+	orig, err := os.ReadFile(tip)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = os.WriteFile(tip, orig, 0o644) })
+	var took, restart []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if err := os.WriteFile(tip, orig, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := site.MustBuilder(b).Build(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		bl := site.MustBuilder(b)
+		res, err := bl.Build(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !res.IndexKept {
+			b.Fatal("the restart built the search index")
+		}
+		restart = append(restart, time.Since(start))
+		b.StopTimer()
+		if err := os.WriteFile(tip, fmt.Appendf(slices.Clip(orig), "\nEdited in run %d.\n", i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start = time.Now()
+		if _, err := bl.Rebuild(ctx, build.Changes{Files: []string{tip}}); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(took)
+	slices.Sort(restart)
+	b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms-median")
+	b.ReportMetric(float64(restart[len(restart)/2])/float64(time.Millisecond), "restart-ms-median")
+}

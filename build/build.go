@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/search"
 )
@@ -36,7 +38,10 @@ type Result struct {
 	// gone or changed title; nil otherwise. The API's page index takes it
 	// from here, in memory. Read-only: it is shared with the builder.
 	Manifest []beforetrip.PageMeta
-	Duration time.Duration
+	// IndexKept says the search index files published were current: a
+	// full build kept them without building the index (searchkeep.go).
+	IndexKept bool
+	Duration  time.Duration
 }
 
 // state is everything loaded for one build.
@@ -114,13 +119,8 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		return nil, errs
 	}
 	s := assemble(pages, st.counts, st.month, th, nil, b.lim, !b.cfg.LiveReload)
-	idx := search.New(b.searchOpts...)
-	if b.rc != nil {
-		idx.UseGzipCache(b.rc.gz)
-		defer idx.UseGzipCache(nil)
-	}
-	b.searchFiles = nil
-	if _, err := b.syncSearch(s, idx, nil); err != nil {
+	idx, kept, err := b.fullSearch(s, bt, early.done)
+	if err != nil {
 		bt.abortIfAny()
 		return nil, err
 	}
@@ -145,11 +145,34 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	res.Resized = b.imgs.Processed() - resized
 	if publish {
 		b.commit(st, s)
-		b.search, b.searchFiles = idx, b.nextSearchFiles
+		b.search, b.searchFiles, b.searchKept = idx, b.nextSearchFiles, kept
+		res.IndexKept = kept != nil
 		b.saveRenderCache(st.files)
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// fullSearch makes the search index's files outputs of s for a full
+// build: kept as published when keepSearch finds them current (kept is
+// set, idx nil), else built into a new index idx.
+func (b *Builder) fullSearch(s *site, bt *batch, done map[string]bool) (idx *search.Index, kept *keptSearch, err error) {
+	b.searchFiles = nil
+	if kept, err = b.keepSearch(s, bt, done); err != nil || kept != nil {
+		b.nextSearchFiles = nil
+		return nil, kept, err
+	}
+	idx = search.New(b.searchOptions()...)
+	if b.rc != nil {
+		b.rc.gz = search.ReadGzipCache(b.rc.readFile(b.rc.gzFile()))
+		idx.UseGzipCache(b.rc.gz)
+		defer idx.UseGzipCache(nil)
+	}
+	if _, err := b.syncSearch(s, idx, nil); err != nil {
+		return nil, nil, err
+	}
+	b.rc.recordSearch(b.nextSearchFiles)
+	return idx, nil, nil
 }
 
 // loadHeads lists the content files and loads the home page and the
@@ -235,11 +258,14 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 			}
 		}
 	}
-	if err := e.b.analyse(p); err != nil {
-		return err
-	}
-	if c != nil && c.doc != p.search.doc {
-		c.doc, c.raw = p.search.doc, ""
+	if c == nil || c.doc == "" { // a cached doc stays encoded (pageSearch.raw)
+		if err := e.b.analyse(p); err != nil {
+			return err
+		}
+		if c != nil && p.search.doc != nil {
+			c.doc, c.raw = encodeDoc(p.search.doc), ""
+			p.search.sum = xxhash.Sum64String(c.doc)
+		}
 	}
 	p.Body, p.TOC = "", nil
 	e.mu.Lock()
@@ -261,7 +287,10 @@ func (b *Builder) saveRenderCache(files map[string]*Page) {
 	if err := b.rc.save(files); err != nil {
 		b.log.Warn("render cache not saved", "file", b.rc.file, "err", err)
 	}
-	if b.rc.gz.Changed() {
+	if err := b.rc.saveSearchRecord(); err != nil {
+		b.log.Warn("search index record not saved", "file", b.rc.searchFile(), "err", err)
+	}
+	if b.rc.gz != nil && b.rc.gz.Changed() { // nil: the index was kept, its cache not read
 		if err := replaceFile(b.rc.gzFile(), append([]byte(b.rc.head), b.rc.gz.Bytes()...)); err != nil {
 			b.log.Warn("search index cache not saved", "file", b.rc.gzFile(), "err", err)
 		}

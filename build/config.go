@@ -112,7 +112,10 @@ type Builder struct {
 	searchFiles     map[string][]byte
 	nextSearchFiles map[string][]byte
 	searchCtxs      map[string]*searchCtx
-	searchOpts      []search.Option // tests: tiny shards
+	searchShards    [2]int // postings and docs per shard (search.ShardSizes); zero: the defaults. Tests: tiny shards
+	// searchKept is the index a full build kept published without
+	// building it (searchkeep.go): the next Rebuild builds it.
+	searchKept *keptSearch
 	// noIndex leaves the search index out of full builds: only
 	// BenchmarkIndexOverhead10k sets it, to measure what indexing adds.
 	noIndex bool

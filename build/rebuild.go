@@ -42,6 +42,9 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	// A failed rebuild leaves the state half-updated: the next call then
 	// starts over with a full build.
 	b.site = nil
+	if err := b.loadSearch(old); err != nil {
+		return nil, err
+	}
 	st := &state{files: b.files, theme: b.theme, counts: b.counts, readers: b.readers, month: b.month, monthAt: b.monthAt}
 	var err error
 	if e.all, e.tmpls, err = b.themeChanges(e.files, st); err != nil {

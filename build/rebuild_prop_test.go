@@ -114,7 +114,7 @@ var (
 func (pr *propRun) builder(ts testSite, data beforetrip.SiteData) *Builder {
 	b := MustBuilder(pr.t, ts, nil, WithSiteData(data), WithClock(func() time.Time { return pr.now }))
 	b.lim = propLimits
-	b.searchOpts = []search.Option{search.ShardSizes(16, 1)}
+	b.searchShards = [2]int{16, 1}
 	return b
 }
 
@@ -139,6 +139,10 @@ func runProp(t *testing.T, cfg propConfig) {
 	scheduled, cameDue := 0, 0 // pages held back; steps that moved the clock and published some
 	ranked := 0                // steps whose window ranking listed pages
 	for step := range cfg.steps {
+		if step%10 == 5 {
+			pr.restart(step)
+			history = append(history, fmt.Sprintf("%d: restart", step))
+		}
 		before := pr.now
 		ch, what := pr.edits(cfg.batch)
 		history = append(history, fmt.Sprintf("%d: %s", step, what))
@@ -170,6 +174,19 @@ func runProp(t *testing.T, cfg propConfig) {
 	}
 	if ranked == 0 && cfg.steps >= 50 {
 		t.Fatal("the window ranking never listed a page: the test does not cover it")
+	}
+}
+
+// restart is serve started again over unchanged content: a full build of
+// a new builder (the render cache's record then describes the published
+// index), and another that must keep the index as published. The next
+// edit's Rebuild then builds the index (loadSearch).
+func (pr *propRun) restart(step int) {
+	pr.b = pr.builder(pr.ts, pr.data)
+	MustBuild(pr.t, pr.b)
+	pr.b = pr.builder(pr.ts, pr.data)
+	if !MustBuild(pr.t, pr.b).IndexKept {
+		pr.t.Fatalf("step %d: a restart over unchanged content built the search index", step)
 	}
 }
 

@@ -41,26 +41,34 @@ type renderCache struct {
 	theme   uint64            // fingerprint of the theme folder
 	entries map[string]string // content path (slash-separated, relative) → entry, as read
 	// gz holds the search index's compressed files, in a file of its own
-	// beside file (search-<name>) under the same head.
+	// beside file (search-<name>) under the same head; read only when the
+	// build builds the index (~25 MB at 10k pages): nil until then.
 	gz *search.GzipCache
+	// index is the search record this build saves (searchkeep.go); nil:
+	// none (the one on file stands).
+	index *searchRecord
 }
 
 // cacheFile is the render cache's file name in its folder.
 const cacheFile = "pages.bin"
 
 // cacheMagic starts the file; a new format gets a new one.
-const cacheMagic = "beforetrip render cache 1\n"
+const cacheMagic = "beforetrip render cache 2\n"
 
 // cacheEntry is what the cache knows of one tip or review file.
 type cacheEntry struct {
-	rel    string
-	sum    uint64 // XXH64 of the file's bytes
-	size   int
-	deps   []imageDep
-	meta   string      // the page, encoded (encoder.page)
-	doc    *search.Doc // nil: not analysed (an unpublished page)
-	render uint64      // renderKey the page was rendered with; 0: never
-	out    string      // contentSum of that page
+	rel  string
+	sum  uint64 // XXH64 of the file's bytes
+	size int
+	deps []imageDep
+	meta string // the page, encoded (encoder.page)
+	// doc is the page's search doc, encoded (encoder.doc); "": not
+	// analysed (an unpublished page). It is decoded only when the index
+	// is built (pageSearch.raw): a restart that keeps the published
+	// index never decodes it.
+	doc    string
+	render uint64 // renderKey the page was rendered with; 0: never
+	out    string // contentSum of that page
 	// raw is the entry as read, while nothing changed it: saved as is.
 	raw string
 }
@@ -117,7 +125,6 @@ func (b *Builder) openRenderCache() *renderCache {
 	}
 	rc := &renderCache{file: filepath.Join(b.cfg.RenderCacheDir, name), head: string(head),
 		theme: theme, entries: map[string]string{}}
-	rc.gz = search.ReadGzipCache(rc.readFile(rc.gzFile()))
 	if data := rc.readFile(rc.file); data != nil {
 		rc.read(string(data))
 	}
@@ -169,7 +176,7 @@ func (b *Builder) cachedPage(rc *renderCache, rel, path string, data []byte) *Pa
 	e := &cacheEntry{raw: raw}
 	d := decoder{s: raw}
 	e.rel, e.sum, e.size = d.str(), d.uint(), int(d.uint())
-	e.deps, e.meta, e.doc = d.deps(), d.str(), d.doc()
+	e.deps, e.meta, e.doc = d.deps(), d.str(), d.str()
 	e.render, e.out = d.uint(), d.str()
 	if d.err != nil || d.s != "" || e.rel != rel || e.size != len(data) || e.sum != xxhash.Sum64(data) {
 		return nil
@@ -196,7 +203,9 @@ func (b *Builder) cachedPage(rc *renderCache, rel, path string, data []byte) *Pa
 	if (cover == "") != (p.Cover == nil) {
 		return nil
 	}
-	p.search.doc = e.doc
+	if e.doc != "" {
+		p.search.raw, p.search.sum = e.doc, xxhash.Sum64String(e.doc)
+	}
 	return p
 }
 
@@ -213,17 +222,14 @@ func (c *cacheEntry) encode() string {
 	if c.raw != "" {
 		return c.raw
 	}
-	size := 64 + len(c.rel) + len(c.meta) + len(c.out)
-	if d := c.doc; d != nil {
-		size += len(d.URL) + len(d.Title) + len(d.Text) + 12*len(d.Terms)
-	}
+	size := 64 + len(c.rel) + len(c.meta) + len(c.doc) + len(c.out)
 	e := encoder{b: make([]byte, 0, size)} // one allocation, not a doubling
 	e.str(c.rel)
 	e.uint(c.sum)
 	e.uint(uint64(c.size))
 	e.deps(c.deps)
 	e.str(c.meta)
-	e.doc(c.doc)
+	e.str(c.doc)
 	e.uint(c.render)
 	e.str(c.out)
 	return string(e.b)

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -25,7 +26,8 @@ var builtTime = regexp.MustCompile(`"built":"[^"]*"`)
 // string, a static file, the configuration, likes and reader reviews, the
 // output folder wiped, the cache file damaged) and after each one builds
 // the site as a new process would, with the render cache, and without it
-// into an empty folder: the two outputs must be byte for byte the same.
+// into an empty folder: the two outputs must be byte for byte the same,
+// also when the first kept the search index published (searchkeep.go).
 func TestRenderCacheMatchesNoCache(t *testing.T) {
 	ts := MustSite(t)
 	data := &memData{}
@@ -71,7 +73,7 @@ func TestRenderCacheMatchesNoCache(t *testing.T) {
 			c.CacheDir, c.RenderCacheDir, c.NoRenderCache, c.Title = images, renderDir, !cached, title
 		}, WithSiteData(data), clock))
 	}
-	hits := 0
+	hits, kept := 0, 0 // pages from the cache; builds that kept the search index
 	for step := 0; step < 60; step++ {
 		var what string
 		switch op := r.IntN(12); {
@@ -172,6 +174,9 @@ func TestRenderCacheMatchesNoCache(t *testing.T) {
 		}
 		res := build(true, ts.Out)
 		hits += res.Cached
+		if res.IndexKept {
+			kept++
+		}
 		want := t.TempDir()
 		build(false, want)
 		got, exp := snapshotBytes(t, ts.Out), snapshotBytes(t, want)
@@ -192,6 +197,10 @@ func TestRenderCacheMatchesNoCache(t *testing.T) {
 	if hits == 0 {
 		t.Fatal("no page came from the cache: the test does not test it")
 	}
+	if kept == 0 {
+		t.Fatal("no build kept the search index: the test does not test it")
+	}
+	t.Logf("%d pages from the cache, %d of 60 builds kept the search index", hits, kept)
 }
 
 // TestCachedPageEqualsLoaded: a tip or review taken from the render cache
@@ -225,8 +234,16 @@ func TestCachedPageEqualsLoaded(t *testing.T) {
 		if loaded == nil {
 			t.Fatalf("%s: %v", rel, errs)
 		}
-		if cached.search.doc == nil && !loaded.Draft {
+		if cached.search.raw == "" && !loaded.Draft {
 			t.Errorf("%s: no search doc in the cache", rel)
+		}
+		if cached.search.raw != "" { // decoded, it is the doc of the page loaded
+			if err := errors.Join(b.analyse(cached), b.analyse(loaded)); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(cached.search.doc, loaded.search.doc) {
+				t.Errorf("%s: search doc from the cache\n%+v\nanalysed\n%+v", rel, cached.search.doc, loaded.search.doc)
+			}
 		}
 		for _, p := range []*Page{cached, loaded} {
 			p.Body, p.TOC, p.search, p.cached = "", nil, pageSearch{}, nil

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/search"
 )
@@ -20,6 +22,11 @@ type pageSearch struct {
 	full *search.Doc
 	undo []search.Term // full.WithoutContext(undo) is the page's own doc
 	ctx  *searchCtx    // what full was made with
+	// A page from the render cache has only raw, its own doc encoded,
+	// until the index needs the doc (a restart that keeps the published
+	// index never does).
+	raw string
+	sum uint64 // XXH64 of the page's own doc encoded (encodeDoc); 0: not known yet
 }
 
 // plain returns the page's doc without its country's names.
@@ -63,6 +70,15 @@ func (b *Builder) analyse(p *Page) error {
 	if p.search.doc != nil || p.search.full != nil || !indexed(p) || b.noIndex {
 		return nil
 	}
+	if raw := p.search.raw; raw != "" {
+		p.search.raw = ""
+		d := decoder{s: raw}
+		if doc := d.doc(); d.err == nil && d.s == "" {
+			p.search.doc = doc
+			return nil
+		}
+		p.search.sum = 0 // not a doc: analysed again below
+	}
 	body, _, err := b.pageBody(p)
 	if err != nil {
 		return err
@@ -81,6 +97,25 @@ func (b *Builder) analyse(p *Page) error {
 	}
 	p.search.doc = search.NewDoc(src)
 	return nil
+}
+
+// docSum returns the sum of p's own search doc encoded, analysing p if
+// need be: what the index key (searchkeep.go) knows of the page.
+func (b *Builder) docSum(p *Page) (uint64, error) {
+	if p.search.sum == 0 {
+		if err := b.analyse(p); err != nil {
+			return 0, err
+		}
+		p.search.sum = xxhash.Sum64String(encodeDoc(p.search.plain()))
+	}
+	return p.search.sum, nil
+}
+
+// encodeDoc is a search doc as the render cache keeps it.
+func encodeDoc(doc *search.Doc) string {
+	var e encoder
+	e.doc(doc)
+	return string(e.b)
 }
 
 // countryNames are a country page's title, native name and Korean names

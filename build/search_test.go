@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/beforetrip/beforetrip"
-	"github.com/beforetrip/beforetrip/search"
 )
 
 // TestSearchEditsMatchFullBuild edits published pages the way an editor
@@ -17,9 +16,9 @@ import (
 // search index and every other output equal a full build's.
 func TestSearchEditsMatchFullBuild(t *testing.T) {
 	ts := MustSite(t)
-	tiny := []search.Option{search.ShardSizes(16, 1)}
+	tiny := [2]int{16, 1}
 	b := MustBuilder(t, ts, nil)
-	b.searchOpts = tiny
+	b.searchShards = tiny
 	MustBuild(t, b)
 	r := rand.New(rand.NewPCG(17, 1))
 	pages := []string{"countries/japan/tips/jr-pass.md", "countries/japan/reviews/tokyo-hotel.md",
@@ -44,7 +43,7 @@ func TestSearchEditsMatchFullBuild(t *testing.T) {
 		MustRebuild(t, b, Changes{Files: []string{path}})
 		full := testSite{Content: ts.Content, Theme: ts.Theme, Out: t.TempDir()}
 		fb := MustBuilder(t, full, nil)
-		fb.searchOpts = tiny
+		fb.searchShards = tiny
 		MustBuild(t, fb)
 		want, got := snapshotBytes(t, full.Out), snapshotBytes(t, ts.Out)
 		for p, w := range want {
