@@ -99,16 +99,45 @@ func (b *Builder) analyse(p *Page) error {
 	return nil
 }
 
-// docSum returns the sum of p's own search doc encoded, analysing p if
-// need be: what the index key (searchkeep.go) knows of the page.
+// docSum returns a sum of p's own search doc, analysing p if need be:
+// what the index key (searchkeep.go) knows of the page. A doc from the
+// render cache is known by the sum of its bytes there (set when read or
+// written); any other by canonicalSum.
 func (b *Builder) docSum(p *Page) (uint64, error) {
 	if p.search.sum == 0 {
 		if err := b.analyse(p); err != nil {
 			return 0, err
 		}
-		p.search.sum = xxhash.Sum64String(encodeDoc(p.search.plain()))
+		p.search.sum = canonicalSum(p.search.plain())
 	}
 	return p.search.sum, nil
+}
+
+// canonicalSum hashes doc the same in every process: its fields as the
+// render cache encodes them, then its terms in byte order. The cache's
+// encoding lists the terms in the order of their IDs, which are the
+// process's own: a country page analysed again by a restart would not
+// hash as it did in the build that recorded the key.
+func canonicalSum(doc *search.Doc) uint64 {
+	if doc == nil {
+		return 1
+	}
+	type termField struct {
+		term  string
+		field search.Field
+	}
+	var terms []termField
+	doc.TermStrings(func(t string, f search.Field) { terms = append(terms, termField{t, f}) })
+	slices.SortFunc(terms, func(a, b termField) int { return strings.Compare(a.term, b.term) })
+	fields := *doc
+	fields.Terms = nil
+	var e encoder
+	e.doc(&fields)
+	for _, t := range terms {
+		e.str(t.term)
+		e.uint(uint64(t.field))
+	}
+	return xxhash.Sum64(e.b)
 }
 
 // encodeDoc is a search doc as the render cache keeps it.

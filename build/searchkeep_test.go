@@ -1,0 +1,59 @@
+package build
+
+import (
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/beforetrip/beforetrip/search"
+)
+
+// sumWords are the terms of the doc TestCanonicalSumAcrossProcesses hashes.
+var sumWords = []string{"zebra-q1", "apple-q2", "mango-q3", "kiwi-q4", "fig-q5", "date-q6"}
+
+// TestCanonicalSumAcrossProcesses: a doc's canonicalSum, part of the key
+// that lets a restart keep the published index, is the same in two
+// processes whose term tables gave the doc's terms their IDs in other
+// orders (the render cache's encoding of it is not: its terms follow the
+// IDs). A sum that differed would make a restart never keep the index.
+func TestCanonicalSumAcrossProcesses(t *testing.T) {
+	if order := os.Getenv("BT_SUM_ORDER"); order != "" {
+		words := slices.Clone(sumWords)
+		if order == "reverse" {
+			slices.Reverse(words)
+		}
+		fields := make([]search.Field, len(words))
+		for _, w := range words { // interned one by one: IDs in this order
+			search.Doc{ID: "warm"}.WithTerms([]string{w}, fields[:1])
+		}
+		doc := search.Doc{ID: "a", Title: "A", Text: "a page"}.WithTerms(sumWords, fields)
+		os.Stdout.WriteString(strconv.FormatUint(canonicalSum(doc), 16) + " " +
+			strconv.FormatUint(xxhash.Sum64String(encodeDoc(doc)), 16) + "\n")
+		return
+	}
+	sums := map[string][]string{}
+	for _, order := range []string{"forward", "reverse"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCanonicalSumAcrossProcesses$")
+		cmd.Env = append(os.Environ(), "BT_SUM_ORDER="+order)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v", order, err)
+		}
+		sums[order] = strings.Fields(strings.SplitN(string(out), "\n", 2)[0])
+	}
+	f, r := sums["forward"], sums["reverse"]
+	if len(f) != 2 || len(r) != 2 {
+		t.Fatalf("helper printed %q and %q", f, r)
+	}
+	if f[0] != r[0] {
+		t.Errorf("canonicalSum %s in one process, %s in the other", f[0], r[0])
+	}
+	if f[1] == r[1] {
+		t.Errorf("the encoded docs hash the same (%s): the test no longer shows the term order differs", f[1])
+	}
+}
