@@ -258,6 +258,9 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 			}
 		}
 	}
+	if c != nil {
+		e.seedItems(p, country, key)
+	}
 	if c == nil || c.doc == "" { // a cached doc stays encoded (pageSearch.raw)
 		if err := e.b.analyse(p); err != nil {
 			return err
@@ -283,6 +286,11 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 func (b *Builder) saveRenderCache(files map[string]*Page) {
 	if b.rc == nil {
 		return
+	}
+	for _, p := range files {
+		if p != nil && p.cached != nil {
+			b.saveItems(p)
+		}
 	}
 	if err := b.rc.save(files); err != nil {
 		b.log.Warn("render cache not saved", "file", b.rc.file, "err", err)

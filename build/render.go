@@ -166,10 +166,7 @@ func (r *renderer) itemsHTML(ps []*Page, sub bool) ([]item, error) {
 	out := r.items(ps)
 	for i := range out {
 		out[i].Sub = sub
-		key := out[i].P.ID
-		if sub {
-			key += "\x00sub"
-		}
+		key := itemHTMLKey(out[i].P.ID, sub)
 		if v, ok := r.b.itemHTML.Load(key); ok {
 			if e := v.(itemEntry); e.page == out[i].P && e.country == out[i].Country && e.counts == out[i].Counts && e.th == r.th {
 				out[i].HTML = e.html
