@@ -179,14 +179,20 @@ func runProp(t *testing.T, cfg propConfig) {
 
 // restart is serve started again over unchanged content: a full build of
 // a new builder (the render cache's record then describes the published
-// index), and another that must keep the index as published. The next
-// edit's Rebuild then builds the index (loadSearch).
+// index), and another that must keep the index as published. Every other
+// time PrepareRebuild builds the index then, else the next edit's Rebuild
+// does (loadSearch).
 func (pr *propRun) restart(step int) {
 	pr.b = pr.builder(pr.ts, pr.data)
 	MustBuild(pr.t, pr.b)
 	pr.b = pr.builder(pr.ts, pr.data)
 	if !MustBuild(pr.t, pr.b).IndexKept {
 		pr.t.Fatalf("step %d: a restart over unchanged content built the search index", step)
+	}
+	if step%20 == 15 { // as a server does when idle; else the next Rebuild does it
+		if err := pr.b.PrepareRebuild(); err != nil || pr.b.search == nil {
+			pr.t.Fatalf("step %d: PrepareRebuild: %v, index %v", step, err, pr.b.search)
+		}
 	}
 }
 

@@ -157,6 +157,23 @@ func (b *Builder) loadSearch(s *site) error {
 	return nil
 }
 
+// PrepareRebuild builds now what the next Rebuild would build first: the
+// search index, when the last full build kept it published without
+// building it (a restart over unchanged content). A server calls it when
+// idle, so that its first edit after a restart is as quick as the others;
+// without it, that edit's Rebuild builds the index (~1.2 s at 10k pages).
+// On an error the next Rebuild is a full build.
+func (b *Builder) PrepareRebuild() error {
+	if b.site == nil || b.searchKept == nil {
+		return nil
+	}
+	if err := b.loadSearch(b.site); err != nil {
+		b.site = nil
+		return err
+	}
+	return nil
+}
+
 // searchFile is the file of the search record, beside the cache's.
 func (rc *renderCache) searchFile() string {
 	return filepath.Join(filepath.Dir(rc.file), "index-"+filepath.Base(rc.file))

@@ -198,6 +198,13 @@ func (w *Worker) Run(ctx context.Context) error {
 			publish = time.Time{}
 		}
 		j, due := w.take(time.Now())
+		if j.empty() && b != nil {
+			// Idle: what a restart left for the first edit is done now.
+			if err := b.PrepareRebuild(); err != nil {
+				w.log.Warn("live: preparing the next rebuild", "err", err)
+			}
+			j, due = w.take(time.Now())
+		}
 		if j.empty() {
 			if !publish.IsZero() && (due.IsZero() || publish.Before(due)) {
 				due = publish
