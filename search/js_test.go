@@ -2,10 +2,13 @@ package search
 
 import (
 	"encoding/json"
+	"fmt"
+	"hash/fnv"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -78,5 +81,58 @@ process.stdout.write(JSON.stringify(inputs.map(s.terms)));`
 	}
 	if bad > 0 {
 		t.Errorf("%d of %d inputs differ", bad, len(inputs))
+	}
+}
+
+// TestJSPrefetch: while the reader types, search.js fetches the term
+// shards of the terms typed in full (in both the text before and after a
+// keystroke), and no shard of a word still being typed.
+func TestJSPrefetch(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	const shards = 1024
+	cases := []struct {
+		before, text string
+		want         []string
+	}{
+		{"sim", "sim ", []string{"sim"}},
+		{"sim ", "sim c", []string{"sim"}},
+		{"vis", "visa", nil},
+		{"japan ra", "japan rai", []string{"japan"}},
+		{"교통카", "교통카드", []string{"교통", "통카"}},
+		{"", "교통카드", nil},
+	}
+	abs, _ := filepath.Abs(scriptPath)
+	for _, c := range cases {
+		prog := `const s = require(process.argv[1]), got = [];
+const get = async (u) => {
+  got.push(u);
+  if (u.endsWith('index.json')) return {ok: true, json: async () => ({terms: 'aaaaaaaa'.repeat(` + strconv.Itoa(shards) + `), docs: 'aaaaaaaa'})};
+  return {ok: false, status: 404};
+};
+const e = new s.Engine('/search/', get);
+e.prefetch(process.argv[2], process.argv[3]).then(() => new Promise((r) => setTimeout(r, 10))).then(() => process.stdout.write(JSON.stringify(got)));`
+		out, err := exec.Command(node, "-e", prog, abs, c.before, c.text).Output()
+		if err != nil {
+			t.Fatalf("node: %v", err)
+		}
+		var got []string
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		if c.want != nil {
+			want = append(want, "/search/index.json")
+		}
+		for _, term := range c.want {
+			h := fnv.New32a()
+			h.Write([]byte(term))
+			want = append(want, fmt.Sprintf("/search/t/%d.aaaaaaaa.bin", h.Sum32()%shards))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q -> %q: fetched %q, want %q", c.before, c.text, got, want)
+		}
 	}
 }

@@ -338,6 +338,18 @@
     return hits;
   }
 
+  // prefetch starts fetching the term shards of the terms the reader has
+  // finished typing: those of text that its text before the last
+  // keystroke (before) has too (the words before the last, the character
+  // pairs of a Korean word but its last pair), so that a query of several
+  // words waits, after its debounce, for the last word's shard alone.
+  Engine.prototype.prefetch = async function (before, text) {
+    var done = new Set(terms(before)), qs = Array.from(new Set(terms(text))).filter(function (t) { return done.has(t); });
+    if (!qs.length) return;
+    var e = await this.load(false), self = this;
+    qs.forEach(function (t) { self.shard('t', fnv(t) & (e.terms.length / 8 - 1)).catch(function () {}); });
+  };
+
   // query ranks the pages that hold every term of q (or, when none does,
   // the most terms): by field (title > headings > tags > body), then date.
   Engine.prototype.query = async function (q) {
@@ -556,10 +568,13 @@
           rendered(lastKey, q);
         } catch (err) { if (my === seq) { fail(status, err); drop.hidden = false; } }
       };
+      var typed = box.value;
       box.addEventListener('input', function (e) {
         lastKey = e.timeStamp;
         clearTimeout(timer);
         timer = setTimeout(run, DEBOUNCE);
+        engine.prefetch(typed, box.value).catch(function () {});
+        typed = box.value;
       });
       document.addEventListener('click', function (e) { if (!box.form.contains(e.target)) close(); });
       if (box.value) run();
@@ -613,11 +628,13 @@
         country.value = preset.country;
         search(false);
       }, function (err) { fail(pstatus, err); });
-      var ptimer = 0, plast = 0;
+      var ptimer = 0, plast = 0, ptyped = q.value;
       q.addEventListener('input', function (e) {
         plast = e.timeStamp;
         clearTimeout(ptimer);
         ptimer = setTimeout(function () { search(false); }, DEBOUNCE);
+        engine.prefetch(ptyped, q.value).catch(function () {});
+        ptyped = q.value;
       });
       country.addEventListener('change', function () { search(false); });
       section.addEventListener('change', function () { search(false); });
