@@ -156,8 +156,8 @@ func (bt *batch) unchanged(p, sum string, data []byte) bool {
 	if r.Sum != "" && st.Size() == r.Size && st.ModTime().UnixNano() == r.MTime {
 		return true
 	}
-	if st.Size() != int64(len(data)) {
-		return false
+	if data == nil || st.Size() != int64(len(data)) {
+		return false // nil: keep has no bytes to compare (an emptied file is not "equal" to them)
 	}
 	disk, err := os.ReadFile(file)
 	if err != nil || !bytes.Equal(disk, data) {
