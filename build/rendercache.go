@@ -20,8 +20,9 @@ import (
 )
 
 // renderCache is the persistent render cache of full builds: for each tip
-// and review file, what loading it produced (page fields, search doc) and
-// the sum of the page it rendered to, in one file (cacheFile) in
+// and review file, what loading it produced (page fields, search doc),
+// the sum of the page it rendered to and its list entries (itemcache.go),
+// in one file (cacheFile) in
 // Config.RenderCacheDir. A new process over unchanged content then neither
 // converts the Markdown nor analyses the words nor renders the page: it
 // checks the file's bytes against the entry and the published page

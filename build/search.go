@@ -26,7 +26,7 @@ type pageSearch struct {
 	// until the index needs the doc (a restart that keeps the published
 	// index never does).
 	raw string
-	sum uint64 // XXH64 of the page's own doc encoded (encodeDoc); 0: not known yet
+	sum uint64 // docSum of the page's own doc; 0: not known yet
 }
 
 // plain returns the page's doc without its country's names.
