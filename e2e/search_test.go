@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -205,9 +207,31 @@ func checkIndexCaching(t *testing.T, base string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if cc := resp.Header.Get("Cache-Control"); resp.StatusCode != 200 || cc != "public, max-age=31536000, immutable" || resp.Header.Get("Content-Encoding") != "" {
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The shard file as it is, gzip once, labelled so that the browser
+	// unpacks it (not compressed again).
+	if cc := resp.Header.Get("Cache-Control"); resp.StatusCode != 200 || cc != "public, max-age=31536000, immutable" || resp.Header.Get("Content-Encoding") != "gzip" {
 		t.Errorf("term shard: %d, Cache-Control %q, Content-Encoding %q", resp.StatusCode, cc, resp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("term shard: %v", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil || bytes.HasPrefix(raw, []byte{0x1f, 0x8b}) {
+		t.Errorf("term shard: not gzip exactly once (%v)", err)
+	}
+	resp, err = http.Get(base + "/search/t/0.00000001.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 || resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("missing shard: %d, Content-Encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
 	}
 }
 

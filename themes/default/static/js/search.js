@@ -207,7 +207,14 @@
     for (var i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
     return h;
   }
+  // gunzip unpacks a shard, unless the browser did (nginx sends shards
+  // with Content-Encoding gzip: deploy/nginx.conf). No unpacked shard
+  // starts as gzip does (1f 8b): a term shard starts with a term's
+  // length and first byte (8b is no first byte in UTF-8), a doc shard
+  // with '['.
   async function gunzip(buf) {
+    var head = new Uint8Array(buf, 0, Math.min(2, buf.byteLength));
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return new Uint8Array(buf);
     var stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
