@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"testing"
 	"time"
@@ -41,6 +42,35 @@ func BenchmarkIndexOverhead10k(b *testing.B) {
 	b.ReportMetric(100*float64(wall[0]-wall[1])/float64(wall[1]), "index-wall-%")
 	b.ReportMetric(cpu[0].Seconds()/float64(b.N), "cpu-s-with")
 	b.ReportMetric(cpu[1].Seconds()/float64(b.N), "cpu-s-without")
+}
+
+// BenchmarkHeapAfterBuild10k: the heap a builder keeps after a cold
+// build of the 10k site (what `serve` and `api` hold between builds):
+// in use after a GC, the builder alive. With HEAP_PROFILE=FILE it writes
+// an in-use heap profile there.
+func BenchmarkHeapAfterBuild10k(b *testing.B) {
+	ts := MustBenchSite(b, 10000)
+	var inuse uint64
+	for range b.N {
+		os.RemoveAll(ts.Out)
+		os.RemoveAll(filepath.Join(filepath.Dir(ts.Out), ".beforetrip-cache"))
+		bl := MustBuilder(b, ts, nil)
+		MustBuild(b, bl)
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		inuse += m.HeapInuse
+		if f := os.Getenv("HEAP_PROFILE"); f != "" {
+			out, err := os.Create(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			pprof.WriteHeapProfile(out)
+			out.Close()
+		}
+		runtime.KeepAlive(bl)
+	}
+	b.ReportMetric(float64(inuse)/float64(b.N)/(1<<20), "heap-inuse-MB")
 }
 
 // cpuTime is the user and system time of this process so far.
