@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -77,5 +78,47 @@ func dropAnalyzers() {
 		default:
 			return
 		}
+	}
+}
+
+// TestTermTableCompactsConcurrently: docs made on several goroutines at
+// once while compactions run keep their terms (run with -race: an ID is
+// never freed between its lookup and its doc).
+func TestTermTableCompactsConcurrently(t *testing.T) {
+	defer func(n int64) { minCompact = n }(minCompact)
+	minCompact = 500
+	table.next.Store(minCompact)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Go(func() {
+			var live []*Doc
+			var want [][]termField
+			for i := range 300 {
+				body := fmt.Sprintf("g%dw%da g%dw%db common words", g, i, g, i)
+				d := NewDoc(Source{ID: "p", Body: body})
+				if got := byText(d); len(got) != 4 {
+					errs <- fmt.Errorf("goroutine %d doc %d: %v", g, i, got)
+					return
+				}
+				if i%10 == 0 {
+					live, want = append(live, d), append(want, byText(d))
+				}
+				if i%50 == 0 {
+					runtime.GC()
+				}
+			}
+			for i, d := range live {
+				if got := byText(d); !slices.Equal(got, want[i]) {
+					errs <- fmt.Errorf("goroutine %d kept doc %d: %v, want %v", g, i, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
 	}
 }
