@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -299,7 +300,11 @@ func (b *Builder) saveRenderCache(files map[string]*Page) {
 		b.log.Warn("search index record not saved", "file", b.rc.searchFile(), "err", err)
 	}
 	if b.rc.gz != nil && b.rc.gz.Changed() { // nil: the index was kept, its cache not read
-		if err := replaceFile(b.rc.gzFile(), append([]byte(b.rc.head), b.rc.gz.Bytes()...)); err != nil {
+		err := replaceFile(b.rc.gzFile(), func(w *bufio.Writer) error {
+			w.WriteString(b.rc.head)
+			return b.rc.gz.Save(w)
+		})
+		if err != nil {
 			b.log.Warn("search index cache not saved", "file", b.rc.gzFile(), "err", err)
 		}
 	}

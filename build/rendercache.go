@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -243,13 +244,12 @@ func newCacheEntry(rel string, p *Page, data []byte, cover string, deps []imageD
 	return &cacheEntry{rel: rel, sum: p.src, size: len(data), deps: deps, meta: string(e.b)}
 }
 
-// encode returns the entry's bytes.
-func (c *cacheEntry) encode() string {
+// encodeTo appends the entry's bytes to e.b.
+func (c *cacheEntry) encodeTo(e *encoder) {
 	if c.raw != "" {
-		return c.raw
+		e.b = append(e.b, c.raw...)
+		return
 	}
-	size := 64 + len(c.rel) + len(c.meta) + len(c.doc) + len(c.out) + len(c.items[0].html) + len(c.items[1].html)
-	e := encoder{b: make([]byte, 0, size)} // one allocation, not a doubling
 	e.str(c.rel)
 	e.uint(c.sum)
 	e.uint(uint64(c.size))
@@ -262,7 +262,6 @@ func (c *cacheEntry) encode() string {
 		e.uint(it.key)
 		e.str(it.html)
 	}
-	return string(e.b)
 }
 
 // renderKey identifies what a tip's or review's page is rendered from
@@ -294,26 +293,30 @@ func (rc *renderCache) save(files map[string]*Page) error {
 		return nil
 	}
 	slices.SortFunc(entries, func(a, b *cacheEntry) int { return strings.Compare(a.rel, b.rel) })
-	// The file is tens of MB at 10k pages: sized once, not grown by
-	// doubling (which cost as much as encoding it).
-	payloads := make([]string, len(entries))
-	size := len(rc.head)
-	for i, c := range entries {
-		payloads[i] = c.encode()
-		size += binary.MaxVarintLen64 + 8 + len(payloads[i])
-	}
-	out := append(make([]byte, 0, size), rc.head...)
-	for _, payload := range payloads {
-		out = binary.AppendUvarint(out, uint64(len(payload)))
-		out = binary.LittleEndian.AppendUint64(out, xxhash.Sum64String(payload))
-		out = append(out, payload...)
-	}
-	return replaceFile(rc.file, out)
+	// The file is tens of MB at 10k pages: streamed entry by entry through
+	// one reused buffer, never held whole (a cold build's peak memory).
+	return replaceFile(rc.file, func(w *bufio.Writer) error {
+		w.WriteString(rc.head)
+		var e encoder
+		var head [binary.MaxVarintLen64 + 8]byte
+		for _, c := range entries {
+			e.b = e.b[:0]
+			c.encodeTo(&e)
+			n := binary.PutUvarint(head[:], uint64(len(e.b)))
+			binary.LittleEndian.PutUint64(head[n:], xxhash.Sum64(e.b))
+			w.Write(head[:n+8])
+			if _, err := w.Write(e.b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // replaceFile writes file through a temp file of a name of its own (two
-// processes may share the cache folder) and a rename.
-func replaceFile(file string, data []byte) error {
+// processes may share the cache folder) and a rename. write streams the
+// content; a bufio.Writer keeps its first error, which Flush returns.
+func replaceFile(file string, write func(w *bufio.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
@@ -321,7 +324,11 @@ func replaceFile(file string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	_, werr := f.Write(data)
+	w := bufio.NewWriterSize(f, 256<<10)
+	werr := write(w)
+	if werr == nil {
+		werr = w.Flush()
+	}
 	if err := errors.Join(werr, f.Close()); err != nil {
 		os.Remove(f.Name())
 		return err

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bufio"
 	"encoding/binary"
 	"maps"
 	"path/filepath"
@@ -215,6 +216,10 @@ func (rc *renderCache) saveSearchRecord() error {
 		e.str(p)
 		e.str(r.files[p])
 	}
-	out := binary.LittleEndian.AppendUint64([]byte(rc.head), xxhash.Sum64(e.b))
-	return replaceFile(rc.searchFile(), append(out, e.b...))
+	return replaceFile(rc.searchFile(), func(w *bufio.Writer) error {
+		w.WriteString(rc.head)
+		w.Write(binary.LittleEndian.AppendUint64(nil, xxhash.Sum64(e.b)))
+		_, err := w.Write(e.b)
+		return err
+	})
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/binary"
 	"hash/crc32"
+	"io"
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
@@ -22,7 +23,7 @@ type GzipCache struct {
 	hits int
 }
 
-// ReadGzipCache reads a cache written by Bytes; what is cut off or
+// ReadGzipCache reads a cache written by Save; what is cut off or
 // damaged is left out (the cache only saves time).
 func ReadGzipCache(data []byte) *GzipCache {
 	c := &GzipCache{old: map[uint64][]byte{}, used: map[uint64][]byte{}}
@@ -40,26 +41,29 @@ func ReadGzipCache(data []byte) *GzipCache {
 	return c
 }
 
-// Bytes returns the cache as a file holds it: the entries this build used.
-func (c *GzipCache) Bytes() []byte {
+// Save writes the cache as a file holds it: the entries this build
+// used, streamed (the file is as large as the gzipped index).
+func (c *GzipCache) Save(w io.Writer) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	size := 0
-	for _, gz := range c.used {
-		size += 20 + len(gz)
-	}
-	out := make([]byte, 0, size)
+	var head [20]byte
 	for key, gz := range c.used {
-		out = binary.LittleEndian.AppendUint64(out, key)
-		out = binary.LittleEndian.AppendUint32(out, uint32(len(gz)))
-		out = binary.LittleEndian.AppendUint64(out, xxhash.Sum64(gz))
-		out = append(out, gz...)
+		binary.LittleEndian.PutUint64(head[:], key)
+		binary.LittleEndian.PutUint32(head[8:], uint32(len(gz)))
+		binary.LittleEndian.PutUint64(head[12:], xxhash.Sum64(gz))
+		if _, err := w.Write(head[:]); err != nil {
+			return err
+		}
+		if _, err := w.Write(gz); err != nil {
+			return err
+		}
 	}
-	return out
+	return nil
 }
 
-// Changed reports whether Bytes differs from the file read: a build that
-// found every file in the cache and used all of it need not write it.
+// Changed reports whether Save would write other entries than the file
+// read: a build that found every file in the cache and used all of it
+// need not write it.
 func (c *GzipCache) Changed() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -24,7 +24,7 @@ func TestGzipCache(t *testing.T) {
 		t.Fatalf("first build: %d compressed, changed %v; want %d, true", compressed, c.Changed(), len(raws))
 	}
 
-	c = ReadGzipCache(c.Bytes())
+	c = ReadGzipCache(fileOf(t, c))
 	for _, raw := range raws {
 		if got := gunzip(t, c.gzip(raw, compress)); !bytes.Equal(got, raw) {
 			t.Fatalf("from the cache: gunzip = %q, want %q", got, raw)
@@ -36,7 +36,7 @@ func TestGzipCache(t *testing.T) {
 
 	// Damage every entry, in its deflate stream (the trailer still
 	// matches the raw bytes) or in its trailer: each is compressed again.
-	clean := c.Bytes()
+	clean := fileOf(t, c)
 	data := bytes.Clone(clean)
 	for k := range c.used {
 		gz := c.used[k]
@@ -57,4 +57,14 @@ func TestGzipCache(t *testing.T) {
 	if c := ReadGzipCache(clean[:len(clean)-1]); len(c.old) != len(raws)-1 {
 		t.Fatalf("cut file: %d entries, want %d", len(c.old), len(raws)-1)
 	}
+}
+
+// fileOf returns what c.Save writes to a cache file.
+func fileOf(t *testing.T, c *GzipCache) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := c.Save(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
