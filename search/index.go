@@ -65,9 +65,10 @@ type Index struct {
 	dFiles    []file
 	recs      []map[recKey]recVal // term shard → its records as last encoded
 	entry     []byte
-	perTerm   int // postings per term shard, about
-	perDoc    int // docs per doc shard, about
-	perRec    int // records per term
+	perTerm   int             // postings per term shard, about
+	perDoc    int             // docs per doc shard, about
+	perRec    int             // records per term
+	nameTerms map[string]bool // terms that carry their country's pages (nameTerms)
 	gz        *GzipCache
 }
 
@@ -103,6 +104,7 @@ func (x *Index) Set(docs []*Doc, countries []Country) {
 		x.docs[d.ID] = d
 	}
 	x.countries = countries
+	x.nameTerms = nameTerms(countries)
 	x.rebuild()
 }
 
@@ -346,7 +348,7 @@ func (x *Index) termFile(i int, words *wordCache) file {
 		for _, p := range ps {
 			block = binary.AppendUvarint(block, uint64(p.meta>>3))
 		}
-		block = x.records(block, t, ps, x.recs[i], kept, words)
+		block = x.records(block, t, x.nameTerms[strs[t]], ps, x.recs[i], kept, words)
 		raw = appendString(slices.Grow(raw, len(strs[t])+len(block)+20), strs[t])
 		raw = append(binary.AppendUvarint(raw, uint64(len(block))), block...)
 	}

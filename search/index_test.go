@@ -261,3 +261,69 @@ func TestEditUpdatesRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestCountryNameCarriesItsPages: the term a query names a country by
+// carries the records of all the country's pages (tag or higher), beyond
+// the first hits other terms carry, with shorter windows; pages that only
+// mention the name do not ride along. Changing the countries re-encodes
+// the shards of the terms that start or stop naming one.
+func TestCountryNameCarriesItsPages(t *testing.T) {
+	if got := slices.Sorted(maps.Keys(nameTerms([]Country{
+		{Slug: "south-korea", Name: "South Korea", Names: []string{"대한민국", "한국"}},
+		{Slug: "australia", Name: "Australia", Names: []string{"오스트레일리아"}},
+	}))); !slices.Equal(got, []string{"australia", "korea", "대한", "오스", "한국"}) {
+		t.Errorf("nameTerms = %q", got)
+	}
+	day := func(n int) time.Time { return time.Date(2025, 1, n, 0, 0, 0, 0, time.UTC) }
+	docs := []*Doc{NewDoc(Source{ID: "countries/japan", URL: "/japan/", Title: "Japan", Names: []string{"Japan", "일본"},
+		Country: "japan", Date: day(1)})}
+	for i := range 6 {
+		docs = append(docs, NewDoc(Source{ID: fmt.Sprint("tip", i), URL: fmt.Sprintf("/japan/tip%d/", i),
+			Title: fmt.Sprint("Rail pass ", i), Tags: []string{"Japan", "일본"}, Country: "japan", Section: "tips",
+			Date: day(2 + i), Body: strings.Repeat("Trains run on time and the rail pass covers most lines. ", 6)}))
+	}
+	docs = append(docs, NewDoc(Source{ID: "korea-tip", URL: "/korea/tip/", Title: "Ferry", Country: "south-korea",
+		Section: "tips", Date: day(20), Body: "The ferry to Japan leaves at nine; a rail pass does not cover it."}))
+	japan := []Country{{Slug: "japan", Name: "Japan", Names: []string{"일본"}}}
+	opt := []Option{RecordsPerTerm(2), ShardSizes(1, 1)}
+	x := New(opt...)
+	x.Set(docs, japan)
+	refs := assignRefs(x.docs)
+	shards := map[string]shardTerm{}
+	for p, data := range x.Files() {
+		if strings.HasPrefix(p, Dir+"/t/") {
+			maps.Copy(shards, decodeTerms(t, gunzip(t, data)))
+		}
+	}
+	for _, term := range []string{"japan", "일본"} {
+		recs := shards[term].recs
+		if len(recs) != 7 || recs[0].ref != refs["countries/japan"] {
+			t.Fatalf("%s: %d records, want the country page and its 6 tips: %+v", term, len(recs), recs)
+		}
+		for i, r := range recs {
+			if r.ref == refs["korea-tip"] {
+				t.Errorf("%s carries a page that only mentions it", term)
+			}
+			if n := len([]rune(r.f[4])); i >= 2 && n > nameWindowRunes {
+				t.Errorf("%s: record %d has a window of %d characters, want ≤ %d", term, i, n, nameWindowRunes)
+			}
+		}
+	}
+	if n := len(shards["pass"].recs); n != 2 {
+		t.Errorf("pass: %d records, want 2 (RecordsPerTerm)", n)
+	}
+
+	// Japan leaves the countries: its name's terms carry 2 records again,
+	// as a fresh index of the same docs does.
+	x.Sync(docs, nil)
+	fresh := New(opt...)
+	fresh.Set(docs, nil)
+	if !maps.EqualFunc(x.Files(), fresh.Files(), bytes.Equal) {
+		t.Fatal("after the countries changed, the index differs from a fresh one")
+	}
+	x.Sync(docs, japan)
+	fresh.Set(docs, japan)
+	if !maps.EqualFunc(x.Files(), fresh.Files(), bytes.Equal) {
+		t.Fatal("after the countries came back, the index differs from a fresh one")
+	}
+}

@@ -18,11 +18,23 @@ const (
 	// defaultRecordsPerTerm is how many of a term's first hits carry a
 	// record: a multi-word query's first six are most often among them.
 	defaultRecordsPerTerm = 32
+	// countryRecords is how many first hits carry a record for a term
+	// naming a country (nameTerms): every page of the country holds it
+	// (as a tag), and a query naming a country ("japan rail pass", "korea
+	// sim") ranks that country's pages by its other words, so its first
+	// results can be any of them. With the country's pages in its name's
+	// shard (up to this many, newest first after the higher fields) such a
+	// query renders from its term shards alone, not a doc shard a result.
+	countryRecords = 256
 	// windowBefore and windowRunes size a snippet window: it starts at a
 	// word at most windowBefore characters before the term and holds
 	// windowRunes characters (the search page shows 240, the box 90).
 	windowBefore = 40
 	windowRunes  = 200
+	// nameWindowRunes sizes the windows of the records a country's name
+	// carries beyond the usual first hits: the box shows 90 characters,
+	// and a query naming a country has other words whose windows fit it.
+	nameWindowRunes = 100
 )
 
 // Window flags: text of the page comes before or after the window.
@@ -37,10 +49,12 @@ type recKey struct {
 	ref  uint32
 }
 
-// recVal is an encoded record and the doc it was made from.
+// recVal is an encoded record, the doc it was made from and the length
+// of its window.
 type recVal struct {
-	doc *Doc
-	b   []byte
+	doc   *Doc
+	b     []byte
+	runes int
 }
 
 // better reports whether posting p ranks before q in a one-term query:
@@ -110,8 +124,8 @@ func analyseText(text string) *textWords {
 
 // window cuts text for a snippet of term: from a word at most windowBefore
 // characters before the term's first occurrence (the text's start when
-// the term is not in it), windowRunes characters long.
-func window(text string, w *textWords, term uint32) (string, uint64) {
+// the term is not in it), runes characters long.
+func window(text string, w *textWords, term uint32, runes int) (string, uint64) {
 	start := 0
 	if k, ok := w.first[term]; ok {
 		at := int(w.starts[k])
@@ -127,7 +141,7 @@ func window(text string, w *textWords, term uint32) (string, uint64) {
 		}
 	}
 	end := start
-	for n := 0; n < windowRunes && end < len(text); n++ {
+	for n := 0; n < runes && end < len(text); n++ {
 		_, size := utf8.DecodeRuneInString(text[end:])
 		end += size
 	}
@@ -148,8 +162,8 @@ func appendString(b []byte, s string) []byte {
 
 // encodeRecord is the record of d for term: URL, title, country, section
 // and snippet window as length-prefixed strings, then the window's flags.
-func encodeRecord(d *Doc, w *textWords, term uint32) []byte {
-	win, flags := window(d.Text, w, term)
+func encodeRecord(d *Doc, w *textWords, term uint32, runes int) []byte {
+	win, flags := window(d.Text, w, term, runes)
 	b := make([]byte, 0, 16+len(d.URL)+len(d.Title)+len(d.Country)+len(d.Section)+len(win))
 	for _, s := range []string{d.URL, d.Title, d.Country, d.Section, win} {
 		b = appendString(b, s)
@@ -180,17 +194,32 @@ func (c *wordCache) of(d *Doc) *textWords {
 
 // records appends to raw the records of term's first hits ps[top[i]]:
 // their number, then each as its index among the postings and its record.
+// A country's name (many: see countryRecords) carries more of them.
 // Records cached from the last encoding of the shard are reused while
 // their page's record fields are unchanged; kept receives them all.
-func (x *Index) records(raw []byte, term uint32, ps []posting, old, kept map[recKey]recVal, words *wordCache) []byte {
-	top := topHits(ps, x.perRec)
+func (x *Index) records(raw []byte, term uint32, many bool, ps []posting, old, kept map[recKey]recVal, words *wordCache) []byte {
+	n := x.perRec
+	if many {
+		n = max(n, countryRecords)
+	}
+	top := topHits(ps, n)
+	// Beyond the usual first hits, a country's name carries the pages
+	// that hold it as a tag or higher (its country's pages), not those
+	// that only mention it.
+	for len(top) > x.perRec && Field(ps[top[len(top)-1]].meta&7) < FieldTags {
+		top = top[:len(top)-1]
+	}
 	raw = binary.AppendUvarint(raw, uint64(len(top)))
-	for _, i := range top {
+	for j, i := range top {
 		d := x.byRef[ps[i].ref]
 		k := recKey{term, ps[i].ref}
+		runes := windowRunes
+		if j >= x.perRec {
+			runes = nameWindowRunes
+		}
 		v, ok := old[k]
-		if !ok || (v.doc != d && !v.doc.sameRecord(d)) {
-			v.b = encodeRecord(d, words.of(d), term)
+		if !ok || v.runes != runes || (v.doc != d && !v.doc.sameRecord(d)) {
+			v.b, v.runes = encodeRecord(d, words.of(d), term, runes), runes
 		}
 		v.doc = d
 		kept[k] = v
@@ -198,6 +227,33 @@ func (x *Index) records(raw []byte, term uint32, ps []posting, old, kept map[rec
 		raw = append(raw, v.b...)
 	}
 	return raw
+}
+
+// nameTerms returns the terms that carry a country's pages as records
+// (countryRecords): one per name of each country, in every language, the
+// first term of its last word ("korea" of South Korea, 오스 of
+// 오스트레일리아), so that a query naming the country holds one of them.
+// One term a name, not all: each of 오스트레일리아's six character pairs
+// carrying a country's pages would cost their shards' readers (레일 is
+// also "rail") for nothing.
+func nameTerms(countries []Country) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range countries {
+		for _, name := range append([]string{c.Name}, c.Names...) {
+			var last string
+			eachWord(nfc(name), func(w string) {
+				if isWord(w) {
+					last = w
+				}
+			})
+			if ts := analyzeWord(last); len(ts) > 0 {
+				out[ts[0]] = true
+			} else if ts := Terms(name); len(ts) > 0 { // a last word that is a stop word
+				out[ts[len(ts)-1]] = true
+			}
+		}
+	}
+	return out
 }
 
 // recordsChanged marks in dirtyT the term shards holding a record of d
@@ -216,7 +272,7 @@ func (x *Index) recordsChanged(d *Doc, ref uint32, dirtyT map[int]bool) {
 			if w == nil {
 				w = analyseText(d.Text)
 			}
-			if !bytes.Equal(v.b, encodeRecord(d, w, k.term)) {
+			if !bytes.Equal(v.b, encodeRecord(d, w, k.term, v.runes)) {
 				dirtyT[s] = true
 				break
 			}

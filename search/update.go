@@ -12,15 +12,32 @@ import (
 // shards). A change that moves other pages' refs (a hash collision) or
 // changes the number of shards rebuilds everything.
 func (x *Index) update(put []*Doc, del []string, countries []Country) {
+	var named []int // term shards of terms that started or stopped naming a country
 	if !slices.EqualFunc(x.countries, countries, func(a, b Country) bool {
 		return a.Slug == b.Slug && a.Name == b.Name && slices.Equal(a.Names, b.Names)
 	}) {
 		x.countries = countries
 		defer x.encodeEntry()
+		// A term that starts or stops naming a country changes its records.
+		nt := nameTerms(countries)
+		for t := range x.nameTerms {
+			if !nt[t] {
+				named = append(named, ShardOf(t, len(x.shards)))
+			}
+		}
+		for t := range nt {
+			if !x.nameTerms[t] {
+				named = append(named, ShardOf(t, len(x.shards)))
+			}
+		}
+		x.nameTerms = nt
 	}
 	prevRefs := x.refs
 	c := x.swapDocs(put, del)
 	if len(c.gone) == 0 && len(c.added) == 0 && len(c.changed) == 0 {
+		if len(named) > 0 {
+			x.encode(named, nil)
+		}
 		return
 	}
 	if c.came && !x.reassignRefs() {
@@ -28,6 +45,9 @@ func (x *Index) update(put []*Doc, del []string, countries []Country) {
 		return
 	}
 	dirtyT, dirtyD := map[int]bool{}, map[int]bool{}
+	for _, s := range named {
+		dirtyT[s] = true
+	}
 	x.unpost(c.gone, prevRefs, dirtyT, dirtyD)
 	for _, ch := range c.changed {
 		x.repost(ch.old, ch.new, dirtyT, dirtyD)

@@ -379,7 +379,10 @@
     }
     var recs = new Map();
     lists = lists.filter(function (p) { return p; });
-    lists.forEach(function (p) {
+    // A page's record comes from its rarest term's list: that term's
+    // window is the likeliest to hold the query's words ("pass" of
+    // "japan rail pass", not the country's name, which its pages hold).
+    lists.slice().sort(function (a, b) { return a.refs.length - b.refs.length; }).forEach(function (p) {
       p.recs.forEach(function (r) { if (!recs.has(r.r)) recs.set(r.r, r); });
     });
     return {terms: qs, hits: merge(lists), recs: recs};
