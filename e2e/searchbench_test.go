@@ -53,7 +53,9 @@ q.addEventListener('input', (e) => {
 // keystroke to the results in the page (the bt-search measure). It runs
 // only when BEFORETRIP_SEARCH_BENCH names the site's public/ folder and
 // BEFORETRIP_SEARCH_BENCH_PAGEFIND Pagefind's output for it (bench/search.sh
-// sets both); BEFORETRIP_SEARCH_BENCH_RUNS runs per query (default 5).
+// sets both); BEFORETRIP_SEARCH_BENCH_RUNS runs per query (default 5),
+// BEFORETRIP_SEARCH_BENCH_ENGINES which engines (default "ours pagefind";
+// "ours" alone for an A/B of two search.js builds).
 func TestSearchRenderBench(t *testing.T) {
 	public, pfOut := os.Getenv("BEFORETRIP_SEARCH_BENCH"), os.Getenv("BEFORETRIP_SEARCH_BENCH_PAGEFIND")
 	if public == "" || pfOut == "" {
@@ -79,7 +81,11 @@ func TestSearchRenderBench(t *testing.T) {
 		requests int
 		bytes    int
 	}
-	for _, engine := range []string{"ours", "pagefind"} {
+	engines := strings.Fields(os.Getenv("BEFORETRIP_SEARCH_BENCH_ENGINES"))
+	if len(engines) == 0 {
+		engines = []string{"ours", "pagefind"}
+	}
+	for _, engine := range engines {
 		for _, query := range queries {
 			var got []sample
 			for run := range runs {

@@ -136,3 +136,46 @@ e.prefetch(process.argv[2], process.argv[3]).then(() => new Promise((r) => setTi
 		}
 	}
 }
+
+// TestJSMergeRanks: search.js's merge (typed arrays, one sort of packed
+// keys) ranks random posting lists as the plain definition does: the
+// pages holding the most terms, by the sum of their fields' weights, then
+// newest, then ref.
+func TestJSMergeRanks(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	abs, _ := filepath.Abs(scriptPath)
+	prog := `const s = require(process.argv[1]), W = [1, 3, 9, 27, 81];
+let seed = 7;
+const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+function plain(lists) {
+  const by = new Map();
+  lists.forEach((l) => l.refs.forEach((r, i) => {
+    const h = by.get(r) || {ref: r, n: 0, score: 0, day: 0};
+    h.n++; h.score += W[l.metas[i] & 7]; h.day = Math.max(h.day, Math.floor(l.metas[i] / 8));
+    by.set(r, h);
+  }));
+  const hs = [...by.values()], most = Math.max(1, ...hs.map((h) => h.n));
+  return hs.filter((h) => h.n === most).sort((a, b) => b.score - a.score || b.day - a.day || a.ref - b.ref).map((h) => h.ref);
+}
+let bad = 0;
+for (let c = 0; c < 2000; c++) {
+  const lists = [];
+  for (let k = 1 + rnd(4); k > 0; k--) {
+    const refs = [...new Set(Array.from({length: rnd(60)}, () => rnd(200) * 21474836))].sort((a, b) => a - b);
+    lists.push({refs: Float64Array.from(refs), metas: Float64Array.from(refs, () => rnd(5) + 8 * (rnd(3) ? rnd(40) : 1 << 20))});
+  }
+  const got = Array.from(s.merge(lists)), want = plain(lists);
+  if (JSON.stringify(got) !== JSON.stringify(want)) { bad++; if (bad < 3) console.log(JSON.stringify({got, want})); }
+}
+console.log('bad', bad);`
+	out, err := exec.Command(node, "-e", prog, abs).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(string(out)), "bad 0") {
+		t.Errorf("merge differs from the plain ranking:\n%s", out)
+	}
+}
