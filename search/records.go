@@ -31,10 +31,12 @@ const (
 	// windowRunes characters (the search page shows 240, the box 90).
 	windowBefore = 40
 	windowRunes  = 200
-	// nameWindowRunes sizes the windows of the records a country's name
-	// carries beyond the usual first hits: the box shows 90 characters,
-	// and a query naming a country has other words whose windows fit it.
-	nameWindowRunes = 100
+	// headRunes sizes the windows of the records a country's name carries
+	// beyond the usual first hits: the start of the page's text (its
+	// pages hold the name as a tag, seldom in the text, and search.js
+	// takes a page's record from the query's other words first), no
+	// analysis of the text needed. The box shows 90 characters.
+	headRunes = 80
 )
 
 // Window flags: text of the page comes before or after the window.
@@ -49,12 +51,12 @@ type recKey struct {
 	ref  uint32
 }
 
-// recVal is an encoded record, the doc it was made from and the length
-// of its window.
+// recVal is an encoded record, the doc it was made from and whether its
+// window is the text's start (headRunes).
 type recVal struct {
-	doc   *Doc
-	b     []byte
-	runes int
+	doc  *Doc
+	b    []byte
+	head bool
 }
 
 // better reports whether posting p ranks before q in a one-term query:
@@ -124,10 +126,14 @@ func analyseText(text string) *textWords {
 
 // window cuts text for a snippet of term: from a word at most windowBefore
 // characters before the term's first occurrence (the text's start when
-// the term is not in it), runes characters long.
+// the term is not in it or w is nil), runes characters long.
 func window(text string, w *textWords, term uint32, runes int) (string, uint64) {
 	start := 0
-	if k, ok := w.first[term]; ok {
+	var first map[uint32]int32
+	if w != nil {
+		first = w.first
+	}
+	if k, ok := first[term]; ok {
 		at := int(w.starts[k])
 		p := at
 		for n := 0; n < windowBefore && p > 0; n++ {
@@ -162,7 +168,12 @@ func appendString(b []byte, s string) []byte {
 
 // encodeRecord is the record of d for term: URL, title, country, section
 // and snippet window as length-prefixed strings, then the window's flags.
-func encodeRecord(d *Doc, w *textWords, term uint32, runes int) []byte {
+// With head, the window is the text's start, headRunes long (w unused).
+func encodeRecord(d *Doc, w *textWords, term uint32, head bool) []byte {
+	runes := windowRunes
+	if head {
+		w, runes = nil, headRunes
+	}
 	win, flags := window(d.Text, w, term, runes)
 	b := make([]byte, 0, 16+len(d.URL)+len(d.Title)+len(d.Country)+len(d.Section)+len(win))
 	for _, s := range []string{d.URL, d.Title, d.Country, d.Section, win} {
@@ -213,13 +224,14 @@ func (x *Index) records(raw []byte, term uint32, many bool, ps []posting, old, k
 	for j, i := range top {
 		d := x.byRef[ps[i].ref]
 		k := recKey{term, ps[i].ref}
-		runes := windowRunes
-		if j >= x.perRec {
-			runes = nameWindowRunes
-		}
+		head := j >= x.perRec
 		v, ok := old[k]
-		if !ok || v.runes != runes || (v.doc != d && !v.doc.sameRecord(d)) {
-			v.b, v.runes = encodeRecord(d, words.of(d), term, runes), runes
+		if !ok || v.head != head || (v.doc != d && !v.doc.sameRecord(d)) {
+			var w *textWords
+			if !head {
+				w = words.of(d)
+			}
+			v.b, v.head = encodeRecord(d, w, term, head), head
 		}
 		v.doc = d
 		kept[k] = v
@@ -269,10 +281,10 @@ func (x *Index) recordsChanged(d *Doc, ref uint32, dirtyT map[int]bool) {
 			if k.ref != ref || v.doc == d {
 				continue
 			}
-			if w == nil {
+			if w == nil && !v.head {
 				w = analyseText(d.Text)
 			}
-			if !bytes.Equal(v.b, encodeRecord(d, w, k.term, v.runes)) {
+			if !bytes.Equal(v.b, encodeRecord(d, w, k.term, v.head)) {
 				dirtyT[s] = true
 				break
 			}
