@@ -163,7 +163,11 @@ func (b *Builder) fullSearch(s *site, bt *batch, done map[string]bool) (idx *sea
 		b.nextSearchFiles = nil
 		return nil, kept, err
 	}
-	idx = search.New(b.searchOptions()...)
+	opts := b.searchOptions()
+	if b.once {
+		opts = append(opts, search.Once())
+	}
+	idx = search.New(opts...)
 	if b.rc != nil {
 		b.rc.gz = search.ReadGzipCache(b.rc.readFile(b.rc.gzFile()))
 		idx.UseGzipCache(b.rc.gz)
@@ -266,9 +270,12 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 		if err := e.b.analyse(p); err != nil {
 			return err
 		}
-		if c != nil && p.search.doc != nil {
-			c.doc, c.raw = encodeDoc(p.search.doc), ""
-			p.search.sum = xxhash.Sum64String(c.doc)
+		if c != nil && p.search.doc != nil && c.doc == "" {
+			// The cache entry does not keep the encoded doc (35 MB at
+			// 10k pages, alive until the cache is saved): save encodes
+			// the page's doc again, to the same bytes.
+			c.raw = ""
+			p.search.sum = xxhash.Sum64String(encodeDoc(p.search.doc))
 		}
 	}
 	p.Body, p.TOC = "", nil

@@ -74,6 +74,11 @@ func WithProgress(w io.Writer) Option { return func(b *Builder) { b.progress = w
 // no limit and no lower priority.
 func WithDataRebuildWorkers(n int) Option { return func(b *Builder) { b.dataWorkers = n } }
 
+// Once makes a Builder for one Build, dropped after it (the build
+// command): the search index it builds keeps nothing an edit would need
+// (search.Once), and Rebuild fails.
+func Once() Option { return func(b *Builder) { b.once = true } }
+
 // Builder builds one site. It is not safe for concurrent Build/Rebuild
 // calls: callers run one at a time.
 type Builder struct {
@@ -88,6 +93,7 @@ type Builder struct {
 	// dataWorkers caps the render goroutines of data-only rebuilds
 	// (WithDataRebuildWorkers).
 	dataWorkers int
+	once        bool // Once
 
 	// Loaded state, kept between builds for Rebuild.
 	files   map[string]*Page // absolute content path → page (drafts included, Draft set)

@@ -15,6 +15,10 @@ import (
 	"github.com/beforetrip/beforetrip"
 )
 
+// errOnce is what Rebuild and PrepareRebuild return for a Builder made
+// with Once.
+var errOnce = errors.New("build: a builder made with Once does not rebuild")
+
 // Rebuild applies changes incrementally: changed content files are
 // reloaded one by one, site data is re-read when the API announced a
 // change, the site is reassembled (cheap: no rendering) and the dependency
@@ -23,6 +27,9 @@ import (
 // layout, partials, UI strings and static files. Without a loaded site
 // (first call, or after a failed build) it is a full Build.
 func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
+	if b.once {
+		return nil, errOnce
+	}
 	if b.site == nil {
 		return b.Build(ctx)
 	}

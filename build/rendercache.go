@@ -65,10 +65,11 @@ type cacheEntry struct {
 	size int
 	deps []imageDep
 	meta string // the page, encoded (encoder.page)
-	// doc is the page's search doc, encoded (encoder.doc); "": not
-	// analysed (an unpublished page). It is decoded only when the index
-	// is built (pageSearch.raw): a restart that keeps the published
-	// index never decodes it.
+	// doc is the page's search doc, encoded (encoder.doc), as read from
+	// the file: decoded only when the index is built (pageSearch.raw), so
+	// a restart that keeps the published index never decodes it. "": not
+	// read; a page analysed by this build has its doc encoded when the
+	// cache is saved (encodeTo), not kept here meanwhile.
 	doc    string
 	render uint64 // renderKey the page was rendered with; 0: never
 	out    string // contentSum of that page
@@ -244,8 +245,9 @@ func newCacheEntry(rel string, p *Page, data []byte, cover string, deps []imageD
 	return &cacheEntry{rel: rel, sum: p.src, size: len(data), deps: deps, meta: string(e.b)}
 }
 
-// encodeTo appends the entry's bytes to e.b.
-func (c *cacheEntry) encodeTo(e *encoder) {
+// encodeTo appends the entry's bytes to e.b, with p's search doc when
+// the entry does not hold one encoded (see earlyPages.emit).
+func (c *cacheEntry) encodeTo(e *encoder, p *Page) {
 	if c.raw != "" {
 		e.b = append(e.b, c.raw...)
 		return
@@ -255,7 +257,11 @@ func (c *cacheEntry) encodeTo(e *encoder) {
 	e.uint(uint64(c.size))
 	e.deps(c.deps)
 	e.str(c.meta)
-	e.str(c.doc)
+	if doc := c.doc; doc != "" || (p.search.doc == nil && p.search.full == nil) {
+		e.str(doc)
+	} else {
+		e.str(encodeDoc(p.search.plain()))
+	}
 	e.uint(c.render)
 	e.str(c.out)
 	for _, it := range c.items {
@@ -281,27 +287,27 @@ func (rc *renderCache) renderKey(country *Page) uint64 {
 // differ from what was read. Like every file, through a temp file and a
 // rename: a crash leaves the old cache or the new one.
 func (rc *renderCache) save(files map[string]*Page) error {
-	var entries []*cacheEntry
+	var entries []*Page
 	changed := false
 	for _, p := range files {
 		if p != nil && p.cached != nil {
-			entries = append(entries, p.cached)
+			entries = append(entries, p)
 			changed = changed || p.cached.raw == ""
 		}
 	}
 	if !changed && len(entries) == len(rc.entries) {
 		return nil
 	}
-	slices.SortFunc(entries, func(a, b *cacheEntry) int { return strings.Compare(a.rel, b.rel) })
+	slices.SortFunc(entries, func(a, b *Page) int { return strings.Compare(a.cached.rel, b.cached.rel) })
 	// The file is tens of MB at 10k pages: streamed entry by entry through
 	// one reused buffer, never held whole (a cold build's peak memory).
 	return replaceFile(rc.file, func(w *bufio.Writer) error {
 		w.WriteString(rc.head)
 		var e encoder
 		var head [binary.MaxVarintLen64 + 8]byte
-		for _, c := range entries {
+		for _, p := range entries {
 			e.b = e.b[:0]
-			c.encodeTo(&e)
+			p.cached.encodeTo(&e, p)
 			n := binary.PutUvarint(head[:], uint64(len(e.b)))
 			binary.LittleEndian.PutUint64(head[n:], xxhash.Sum64(e.b))
 			w.Write(head[:n+8])

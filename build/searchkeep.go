@@ -165,6 +165,9 @@ func (b *Builder) loadSearch(s *site) error {
 // without it, that edit's Rebuild builds the index (~1.2 s at 10k pages).
 // On an error the next Rebuild is a full build.
 func (b *Builder) PrepareRebuild() error {
+	if b.once {
+		return errOnce
+	}
 	if b.site == nil || b.searchKept == nil {
 		return nil
 	}

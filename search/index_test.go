@@ -327,3 +327,35 @@ func TestCountryNameCarriesItsPages(t *testing.T) {
 		t.Fatal("after the countries came back, the index differs from a fresh one")
 	}
 }
+
+// TestOnceEncodesTheSameFiles: an index made with Once, which frees its
+// postings as it encodes them and keeps no records, writes the same
+// files as one kept for updates, and refuses an update.
+func TestOnceEncodesTheSameFiles(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var docs []*Doc
+	for i := range 200 {
+		docs = append(docs, randomDoc(r, fmt.Sprintf("countries/japan/tips/p%d", i)))
+	}
+	countries := []Country{{Slug: "japan", Name: "Japan", Names: []string{"日本", "일본"}}}
+	kept, once := New(ShardSizes(64, 8)), New(ShardSizes(64, 8), Once())
+	kept.Set(docs, countries)
+	once.Sync(docs, countries) // the first Sync of an empty index is a Set
+	if !maps.EqualFunc(kept.Files(), once.Files(), bytes.Equal) {
+		t.Fatal("an index made with Once wrote other files")
+	}
+	for i, m := range once.shards {
+		if m != nil {
+			t.Fatalf("term shard %d keeps its postings after encoding", i)
+		}
+		if once.recs[i] != nil {
+			t.Fatalf("term shard %d keeps its records", i)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("Put on a set index made with Once did not panic")
+		}
+	}()
+	once.Put(docs[:1])
+}

@@ -36,7 +36,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		bc.OutDir = *out
 	}
 	bc.Drafts, bc.Future, bc.NoRenderCache = *drafts, *future, *noCache
-	opts := []build.Option{build.WithLogger(slog.New(slog.NewTextHandler(stderr, nil)))}
+	opts := []build.Option{build.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))), build.Once()}
 	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opts = append(opts, build.WithProgress(stdout))
 	}
