@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -49,25 +48,13 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer release()
-	tuneGC()
+	build.TuneGC()
 	res, err := b.Build(ctx)
 	if err != nil {
 		return contentError(err, stderr)
 	}
 	printSummary(stdout, res, bc.OutDir)
 	return nil
-}
-
-// tuneGC trades memory the one-shot build has to spare for fewer garbage
-// collections (a full build keeps only page metadata live): GOGC 400,
-// bounded by a 200 MiB soft limit. GOGC or GOMEMLIMIT in the environment win.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(200 << 20)
-	}
 }
 
 // buildConfig maps config.yaml to the builder's configuration.
