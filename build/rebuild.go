@@ -75,19 +75,8 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var gone []string
-	if scan {
-		gone, err = b.syncSearch(s, b.search, g.dirty)
-	} else {
-		gone, err = b.syncSearchPages(s, e.changed, g.dirty)
-	}
-	if err != nil {
+	if remove, err = b.rebuildSearch(s, e, g.dirty, remove, scan); err != nil {
 		return nil, err
-	}
-	if scan {
-		remove = b.stale(s)
-	} else {
-		remove = append(remove, gone...)
 	}
 	paths := g.paths(e.tmpls)
 	bt, err := b.out.begin(false)
@@ -107,6 +96,23 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	b.searchFiles = b.nextSearchFiles
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// rebuildSearch brings the search index up to date with s, the site of
+// a rebuild, and returns what the rebuild removes: the stale files of s
+// when the rebuild scanned the site, else remove and the index files gone.
+func (b *Builder) rebuildSearch(s *site, e *edits, dirty map[string]bool, remove []string, scan bool) ([]string, error) {
+	if scan {
+		if _, err := b.syncSearch(s, b.search, dirty); err != nil {
+			return nil, err
+		}
+		return b.stale(s), nil
+	}
+	gone, err := b.syncSearchPages(s, e.changed, dirty)
+	if err != nil {
+		return nil, err
+	}
+	return append(remove, gone...), nil
 }
 
 // edits is what a rebuild learns about its changes before it assembles
