@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cespare/xxhash/v2"
-
 	"github.com/beforetrip/beforetrip"
 	"github.com/beforetrip/beforetrip/search"
 )
@@ -275,7 +273,7 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 			// 10k pages, alive until the cache is saved): save encodes
 			// the page's doc again, to the same bytes.
 			c.raw = ""
-			p.search.sum = xxhash.Sum64String(encodeDoc(p.search.doc))
+			p.search.sum = encodedDocSum(p.search.doc)
 		}
 	}
 	p.Body, p.TOC = "", nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -140,11 +141,18 @@ func canonicalSum(doc *search.Doc) uint64 {
 	return xxhash.Sum64(e.b)
 }
 
-// encodeDoc is a search doc as the render cache keeps it.
-func encodeDoc(doc *search.Doc) string {
-	var e encoder
+// docEncoders are encoders whose buffers have grown to a doc's size.
+var docEncoders = sync.Pool{New: func() any { return new(encoder) }}
+
+// encodedDocSum is the XXH64 of doc as the render cache keeps it
+// (encoder.doc): what a restart reads back as the page's docSum.
+func encodedDocSum(doc *search.Doc) uint64 {
+	e := docEncoders.Get().(*encoder)
+	e.b = e.b[:0]
 	e.doc(doc)
-	return string(e.b)
+	sum := xxhash.Sum64(e.b)
+	docEncoders.Put(e)
+	return sum
 }
 
 // countryNames are a country page's title, native name and Korean names
