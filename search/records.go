@@ -169,13 +169,14 @@ func appendString(b []byte, s string) []byte {
 // encodeRecord is the record of d for term: URL, title, country, section
 // and snippet window as length-prefixed strings, then the window's flags.
 // With head, the window is the text's start, headRunes long (w unused).
-func encodeRecord(d *Doc, w *textWords, term uint32, head bool) []byte {
+// It is appended to b.
+func encodeRecord(b []byte, d *Doc, w *textWords, term uint32, head bool) []byte {
 	runes := windowRunes
 	if head {
 		w, runes = nil, headRunes
 	}
 	win, flags := window(d.Text, w, term, runes)
-	b := make([]byte, 0, 16+len(d.URL)+len(d.Title)+len(d.Country)+len(d.Section)+len(win))
+	b = slices.Grow(b, 16+len(d.URL)+len(d.Title)+len(d.Country)+len(d.Section)+len(win))
 	for _, s := range []string{d.URL, d.Title, d.Country, d.Section, win} {
 		b = appendString(b, s)
 	}
@@ -207,7 +208,8 @@ func (c *wordCache) of(d *Doc) *textWords {
 // their number, then each as its index among the postings and its record.
 // A country's name (many: see countryRecords) carries more of them.
 // Records cached from the last encoding of the shard are reused while
-// their page's record fields are unchanged; kept receives them all.
+// their page's record fields are unchanged; kept receives them all (nil,
+// for an index made with Once: they are encoded into raw, not kept).
 func (x *Index) records(raw []byte, term uint32, many bool, ps []posting, old, kept map[recKey]recVal, words *wordCache) []byte {
 	n := x.perRec
 	if many {
@@ -223,19 +225,26 @@ func (x *Index) records(raw []byte, term uint32, many bool, ps []posting, old, k
 	raw = binary.AppendUvarint(raw, uint64(len(top)))
 	for j, i := range top {
 		d := x.byRef[ps[i].ref]
-		k := recKey{term, ps[i].ref}
 		head := j >= x.perRec
-		v, ok := old[k]
-		if !ok || v.head != head || (v.doc != d && !v.doc.sameRecord(d)) {
+		encode := func(b []byte) []byte {
 			var w *textWords
 			if !head {
 				w = words.of(d)
 			}
-			v.b, v.head = encodeRecord(d, w, term, head), head
+			return encodeRecord(b, d, w, term, head)
+		}
+		raw = binary.AppendUvarint(raw, uint64(i))
+		if kept == nil {
+			raw = encode(raw)
+			continue
+		}
+		k := recKey{term, ps[i].ref}
+		v, ok := old[k]
+		if !ok || v.head != head || (v.doc != d && !v.doc.sameRecord(d)) {
+			v.b, v.head = encode(nil), head
 		}
 		v.doc = d
 		kept[k] = v
-		raw = binary.AppendUvarint(raw, uint64(i))
 		raw = append(raw, v.b...)
 	}
 	return raw
@@ -284,7 +293,7 @@ func (x *Index) recordsChanged(d *Doc, ref uint32, dirtyT map[int]bool) {
 			if w == nil && !v.head {
 				w = analyseText(d.Text)
 			}
-			if !bytes.Equal(v.b, encodeRecord(d, w, k.term, v.head)) {
+			if !bytes.Equal(v.b, encodeRecord(nil, d, w, k.term, v.head)) {
 				dirtyT[s] = true
 				break
 			}
