@@ -306,7 +306,7 @@ func (x *Index) postingLists(hash []uint32, nt int) [][]posting {
 		if n > 0 {
 			s := x.termShard(uint32(id), hash)
 			b := blocks[s]
-			lists[id] = b[len(b):len(b):len(b)+int(n)]
+			lists[id] = b[len(b) : len(b) : len(b)+int(n)]
 			blocks[s] = b[:len(b)+int(n)]
 		}
 	}
