@@ -161,13 +161,16 @@ func (t *Tab) Open(url string) {
 	t.Wait("the widget", `document.querySelector('.bt-account button') !== null`)
 }
 
-// Type replaces the value of the field sel by typing text into it.
+// Type replaces the value of the field sel by typing text into it: once
+// the field exists and takes the focus, each character is sent as key
+// events. Not chromedp.SendKeys: in chromedp v0.23.0 it reads the node's
+// attributes without the node's lock while DOM events update them, and
+// the search box changes its attributes as one types (the race detector
+// failed TestSearchKorean on it in CI).
 func (t *Tab) Type(sel, text string) {
 	t.tb.Helper()
-	if !Eval[bool](t, fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.value = ''; return true; })()`, sel)) {
-		t.tb.Fatalf("type into %s: no such element\n%s", sel, t.debug())
-	}
-	t.Do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
+	t.Wait(sel+" emptied and focused", fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.value = ''; e.focus(); return document.activeElement === e; })()`, sel))
+	t.Do("type into "+sel, chromedp.KeyEvent(text))
 }
 
 // Paste replaces the value of the field sel by inserting text in one step,
