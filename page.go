@@ -75,22 +75,30 @@ func ValidPageID(id string) bool {
 	if len(id) > MaxPageIDLen {
 		return false
 	}
-	// One pass over the bytes, without allocating: the API checks the 20
-	// IDs of every GET /api/pages twice (handler and store), and splitting
-	// on "/" plus a rune loop was 7 % of the read path (issue 20).
+	// One pass over the bytes, without allocating, a table lookup a byte
+	// (plain bytes skipped in a tight loop): the API checks the 20 IDs of
+	// every GET /api/pages twice (handler and store); a branch per byte
+	// class made this 6 % of the read path's CPU (issue 20).
 	start, ascii := 0, true
-	for i := 0; i <= len(id); i++ {
-		if i == len(id) || id[i] == '/' {
-			if seg := id[start:i]; seg == "" || seg == "." || seg == ".." {
+	for i := 0; ; i++ {
+		for i < len(id) && pageIDBytes[id[i]] == idPlain {
+			i++
+		}
+		if i == len(id) {
+			if !validSegment(id[start:]) {
+				return false
+			}
+			break
+		}
+		switch pageIDBytes[id[i]] {
+		case idSlash:
+			if !validSegment(id[start:i]) {
 				return false
 			}
 			start = i + 1
-			continue
-		}
-		switch c := id[i]; {
-		case c >= utf8.RuneSelf:
+		case idWide:
 			ascii = false
-		case c <= ' ' || c == 0x7f || c == '\\': // ASCII controls and spaces
+		default: // ASCII controls, space, DEL, backslash
 			return false
 		}
 	}
@@ -106,6 +114,34 @@ func ValidPageID(id string) bool {
 		}
 	}
 	return true
+}
+
+// Byte classes of page IDs (pageIDBytes).
+const (
+	idPlain = iota
+	idSlash
+	idWide // starts or continues a multi-byte UTF-8 sequence
+	idBad
+)
+
+var pageIDBytes = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == '/':
+			t[c] = idSlash
+		case c >= utf8.RuneSelf:
+			t[c] = idWide
+		case c <= ' ' || c == 0x7f || c == '\\':
+			t[c] = idBad
+		}
+	}
+	return t
+}()
+
+// validSegment reports whether seg may be a segment of a page ID's path:
+// not empty, "." or "..".
+func validSegment(seg string) bool {
+	return seg != "" && seg != "." && seg != ".."
 }
 
 // ValidPageLabel reports whether s may stand as a page's section or
