@@ -283,7 +283,9 @@ func (x *Index) rebuild() {
 // grown by doubling made twice the postings' 29 MB at 10k), and a shard
 // freed by Once frees whole spans instead of leaving holes beside live
 // objects. A list's capacity ends where the next one's begins, so an
-// update's insert moves the list out of the block instead of overwriting.
+// update's insert moves the list out of the block instead of overwriting;
+// the room it leaves stays until all of the block's lists have moved (in
+// a long-running server, at most the postings' size again).
 func (x *Index) postingLists(hash []uint32, nt int) [][]posting {
 	count := make([]int32, len(hash))
 	for _, d := range x.docs {
