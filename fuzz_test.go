@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -157,69 +156,6 @@ func TestSplitPageIDSameAsSplit(t *testing.T) {
 			b.WriteString(alphabet[r.IntN(len(alphabet))])
 		}
 		check(b.String())
-	}
-}
-
-// validPageIDByBranches is ValidPageID as it was written before its byte
-// table (a branch per byte class): the reference TestValidPageIDTable
-// holds the table-driven one to.
-func validPageIDByBranches(id string) bool {
-	if id == "" {
-		return true
-	}
-	if len(id) > beforetrip.MaxPageIDLen {
-		return false
-	}
-	start, ascii := 0, true
-	for i := 0; i <= len(id); i++ {
-		if i == len(id) || id[i] == '/' {
-			if seg := id[start:i]; seg == "" || seg == "." || seg == ".." {
-				return false
-			}
-			start = i + 1
-			continue
-		}
-		switch c := id[i]; {
-		case c >= utf8.RuneSelf:
-			ascii = false
-		case c <= ' ' || c == 0x7f || c == '\\':
-			return false
-		}
-	}
-	if ascii {
-		return true
-	}
-	if !utf8.ValidString(id) {
-		return false
-	}
-	for _, r := range id {
-		if r >= utf8.RuneSelf && (unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError) {
-			return false
-		}
-	}
-	return true
-}
-
-// TestValidPageIDTable: the table-driven ValidPageID answers as the
-// branch-per-byte one did, on the seeds and on 200,000 random IDs built
-// from slashes, dots, controls, backslashes, spaces, letters and
-// multi-byte runes (valid and broken).
-func TestValidPageIDTable(t *testing.T) {
-	pieces := []string{"/", ".", "..", "a", "jr-pass", "\x00", "\x1f", " ", "\x7f", "\\", "교통", "\u00a0",
-		"\u200b", "\xff", "\xe2\x80", "é", "%2e", "\t"}
-	r := rand.New(rand.NewPCG(7, 8))
-	ids := slices.Clone(pageIDSeeds)
-	for range 200000 {
-		var b strings.Builder
-		for range r.IntN(10) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		ids = append(ids, b.String())
-	}
-	for _, id := range ids {
-		if got, want := beforetrip.ValidPageID(id), validPageIDByBranches(id); got != want {
-			t.Fatalf("ValidPageID(%q) = %v, want %v", id, got, want)
-		}
 	}
 }
 

@@ -268,7 +268,7 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 		if err := e.b.analyse(p); err != nil {
 			return err
 		}
-		if c != nil && p.search.doc != nil && c.doc == "" {
+		if c != nil && p.search.doc != nil {
 			// The cache entry does not keep the encoded doc (35 MB at
 			// 10k pages, alive until the cache is saved): save encodes
 			// the page's doc again, to the same bytes.
