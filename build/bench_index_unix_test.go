@@ -52,6 +52,8 @@ func BenchmarkIndexOverhead10k(b *testing.B) {
 	b.ReportMetric(100*float64(user[0]-user[1])/float64(user[1]), "index-user-%")
 	b.ReportMetric(cpu[0].Seconds()/float64(b.N), "cpu-s-with")
 	b.ReportMetric(cpu[1].Seconds()/float64(b.N), "cpu-s-without")
+	b.ReportMetric(user[0].Seconds()/float64(b.N), "user-s-with")
+	b.ReportMetric(user[1].Seconds()/float64(b.N), "user-s-without")
 }
 
 // BenchmarkHeapAfterBuild10k: the heap a builder keeps after a cold

@@ -57,7 +57,7 @@ func PlainText(h string) (headings []string, text string) {
 			}
 			inHead = !closing
 		}
-		if !inline[name] {
+		if !inline(name) {
 			body.space = len(body.b) > 0
 		}
 	}
@@ -77,10 +77,18 @@ func (w *spaced) write(s string) {
 		// A run of bytes that cannot start white space is copied at once:
 		// Unicode's spaces beyond ASCII all start with C2, E1, E2 or E3
 		// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), so Hangul
-		// (EA–ED) and other scripts are copied without decoding.
+		// (EA–ED) and other scripts are copied without decoding. So is a
+		// single ASCII space between two such bytes, the common gap
+		// between words, which needs no collapsing.
 		j := i
-		for j < len(s) && !mayBeSpace[s[j]] {
-			j++
+		for j < len(s) {
+			if !mayBeSpace[s[j]] {
+				j++
+			} else if s[j] == ' ' && j > i && j+1 < len(s) && !mayBeSpace[s[j+1]] {
+				j += 2
+			} else {
+				break
+			}
 		}
 		if j > i {
 			if w.space {
@@ -120,18 +128,23 @@ var mayBeSpace = func() (t [256]bool) {
 	return t
 }()
 
-// inline elements do not separate words.
-var inline = map[string]bool{"a": true, "em": true, "strong": true, "code": true, "del": true, "span": true,
-	"b": true, "i": true, "s": true, "sup": true, "sub": true, "mark": true, "abbr": true, "kbd": true}
+// inline reports whether elements named name do not separate words.
+func inline(name string) bool {
+	switch name {
+	case "a", "em", "strong", "code", "del", "span", "b", "i", "s", "sup", "sub", "mark", "abbr", "kbd":
+		return true
+	}
+	return false
+}
 
 // tagName returns the lower-case element name of a tag's inside ("a href=…",
 // "/p") and whether it closes.
 func tagName(tag string) (string, bool) {
 	closing := strings.HasPrefix(tag, "/")
 	tag = strings.TrimPrefix(tag, "/")
-	end := strings.IndexAny(tag, " \t\n/")
-	if end < 0 {
-		end = len(tag)
+	end := 0
+	for end < len(tag) && tag[end] != ' ' && tag[end] != '\t' && tag[end] != '\n' && tag[end] != '/' {
+		end++
 	}
 	return strings.ToLower(tag[:end]), closing
 }

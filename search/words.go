@@ -34,7 +34,12 @@ func eachWord(text string, f func(string)) {
 			i = len(text)
 		}
 		piece := text[:i]
-		if n, ok := simpleClasses(piece, cls[:], offs[:]); ok {
+		if word, ok := plainWord(piece); ok {
+			w.flush()
+			if word != "" {
+				f(word)
+			}
+		} else if n, ok := simpleClasses(piece, cls[:], offs[:]); ok {
 			// Two word segments of such a piece are never adjacent,
 			// so the joiner has nothing to merge.
 			w.flush()
@@ -56,6 +61,61 @@ func eachWord(text string, f func(string)) {
 	}
 	w.flush()
 }
+
+// plainWord returns the one word of piece when piece is a run of ASCII
+// letters and digits and Hangul syllables with ASCII punctuation (not "_")
+// at its ends, or "" when piece is such punctuation alone: most pieces of
+// our pages ("visa", "visa,", "(교통카드를)"). The ends break from the run
+// (UAX #29 joins a letter or digit across punctuation only when a letter
+// or digit follows it, WB6, WB7, WB11, WB12) and nothing inside it does
+// (WB5, WB8-WB10), so the run is the piece's one word, found in one pass
+// over its bytes; other pieces are segmented character by character.
+func plainWord(piece string) (string, bool) {
+	i, j := 0, len(piece)
+	for i < j && plainClass[piece[i]] == plainPunct {
+		i++
+	}
+	for j > i && plainClass[piece[j-1]] == plainPunct {
+		j--
+	}
+	for k := i; k < j; {
+		switch plainClass[piece[k]] {
+		case plainAlnum:
+			k++
+			continue
+		case plainHangul:
+			// U+AC00–U+D7A3 is EA B0 80 – ED 9E A3 in UTF-8.
+			if r, n := utf8.DecodeRuneInString(piece[k:j]); r >= 0xAC00 && r <= 0xD7A3 {
+				k += n
+				continue
+			}
+		}
+		return "", false
+	}
+	return piece[i:j], true
+}
+
+// Classes of a piece's bytes for plainWord.
+const (
+	plainOther  = iota // "_", bytes of other characters
+	plainPunct         // ASCII but for letters, digits and "_"
+	plainAlnum         // ASCII letters and digits
+	plainHangul        // first bytes of Hangul syllables: EA–ED
+)
+
+var plainClass = func() (t [256]uint8) {
+	for c := range utf8.RuneSelf {
+		t[c] = plainPunct
+		if wbASCII[c] == wbLetter || wbASCII[c] == wbNumeric {
+			t[c] = plainAlnum
+		}
+	}
+	t['_'] = plainOther
+	for c := 0xEA; c <= 0xED; c++ {
+		t[c] = plainHangul
+	}
+	return t
+}()
 
 // maxSimple is the longest piece, in characters, that simpleWords takes;
 // longer ones (a URL, a run of text without spaces) go through uniseg.
