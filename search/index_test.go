@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"maps"
 	"math/rand/v2"
@@ -358,4 +359,51 @@ func TestOnceEncodesTheSameFiles(t *testing.T) {
 		}
 	}()
 	once.Put(docs[:1])
+}
+
+// TestAssignRefs: refs are distinct, inside the ref space (64 per page:
+// small gaps between a term's refs), resolve collisions in ID order and
+// wrap at the space's end, and a new page moves no other page's ref
+// unless it takes that ref first.
+func TestAssignRefs(t *testing.T) {
+	docs := map[string]*Doc{}
+	for i := range 5000 {
+		docs[fmt.Sprintf("countries/c%d/tips/t%d", i%50, i)] = &Doc{}
+	}
+	refs := assignRefs(docs)
+	space := refSpace(len(docs))
+	if space < 64*len(docs) || space >= 128*len(docs) {
+		t.Fatalf("ref space %d for %d pages", space, len(docs))
+	}
+	seen := map[uint32]bool{}
+	for id, r := range refs {
+		if int(r) >= space || seen[r] {
+			t.Fatalf("%s: ref %d repeated or outside %d", id, r, space)
+		}
+		seen[r] = true
+	}
+	docs["countries/c1/tips/new"] = &Doc{}
+	moved := 0
+	for id, r := range assignRefs(docs) {
+		if old, ok := refs[id]; ok && old != r {
+			moved++
+		}
+	}
+	if moved > 1 {
+		t.Fatalf("a new page moved %d refs", moved)
+	}
+	// Two IDs whose hashes meet at the last ref of a small space: the
+	// second in ID order wraps to 0.
+	hash := func(id string) uint32 { h := fnv.New32a(); h.Write([]byte(id)); return h.Sum32() }
+	mask := uint32(refSpace(2) - 1)
+	var pair []string
+	for i := 0; len(pair) < 2; i++ {
+		if id := fmt.Sprintf("p%07d", i); hash(id)&mask == mask {
+			pair = append(pair, id)
+		}
+	}
+	refs = assignRefs(map[string]*Doc{pair[0]: {}, pair[1]: {}})
+	if refs[pair[0]] != mask || refs[pair[1]] != 0 {
+		t.Fatalf("colliding %q: refs %d and %d, want %d and 0", pair, refs[pair[0]], refs[pair[1]], mask)
+	}
 }
