@@ -12,7 +12,7 @@ import (
 func TestGzipCache(t *testing.T) {
 	raws := [][]byte{[]byte("visa visa visa"), bytes.Repeat([]byte("교통카드"), 100), {}}
 	compressed := 0
-	compress := func(raw []byte) []byte { compressed++; return gzipBytes(raw) }
+	compress := func(raw []byte) []byte { compressed++; return gzipBytes(raw, termLevel) }
 
 	c := ReadGzipCache(nil)
 	for _, raw := range raws {

@@ -440,7 +440,7 @@ func (x *Index) termFile(i int, words *wordCache) file {
 		raw = appendString(slices.Grow(raw, len(strs[t])+len(block)+20), strs[t])
 		raw = append(binary.AppendUvarint(raw, uint64(len(block))), block...)
 	}
-	return x.named(fmt.Sprintf("%s/t/%d", Dir, i), raw)
+	return x.named(fmt.Sprintf("%s/t/%d", Dir, i), raw, termLevel)
 }
 
 // shardBuf holds the buffers a term shard is encoded in.
@@ -477,21 +477,34 @@ func (x *Index) docFile(i int, docs []*Doc) file {
 	if err != nil {
 		panic(err) // strings and numbers only
 	}
-	return x.named(fmt.Sprintf("%s/d/%d", Dir, i), raw)
+	return x.named(fmt.Sprintf("%s/d/%d", Dir, i), raw, docLevel)
 }
 
-// gzips keeps gzip writers, each with a buffer: a writer holds about a
-// megabyte of tables, and its buffer has grown to a shard's size.
-var gzips = sync.Pool{New: func() any {
-	// klauspost/compress at level 8: on the 10k bench site's shards
-	// (51.5 MB raw) it wrote 25.06 MB in 0.85-1.2 s where compress/gzip
-	// at level 4 (our level before) took 1.55-1.84 s for 24.85 MB
-	// (+0.85 %); its levels 1-6 wrote 27.1-29.0 MB, 7 25.11 MB, 9
-	// 25.04 MB in twice the time. (compress/gzip: level 9 wrote 0.6 %
-	// less than 4 in three times the time, level 1 19 % more.)
-	zw, _ := gzip.NewWriterLevel(nil, 8)
-	return &gzipper{zw: zw}
-}}
+// Gzip levels of klauspost/compress for term and doc shards. On the 10k
+// bench site's shards (refs in a space of 64 per page; 33.8 MB raw of
+// term shards, 16.7 MB of doc shards, one core), term shards: level 6
+// 17.36 MB in 273 ms, 7 15.85 MB in 477 ms, 8 15.77 MB in 563 ms, 5 18.29
+// MB in 253 ms; doc shards: level 5 3.96 MB in 166 ms, 8 3.89 MB in 272
+// ms. Level 6 for terms costs 10 % more bytes than 8 (still 20 % fewer
+// than level 8 wrote before refs were made small) for half the time, the
+// largest single cost of indexing; doc shards, fetched only for results
+// no term shard carries, go at 5. (compress/gzip at level 4, our first
+// choice, took 1.6-1.8 s for what level 8 did in 0.85-1.2 s.)
+const (
+	termLevel = 6
+	docLevel  = 5
+)
+
+// gzips keeps gzip writers by level, each with a buffer: a writer holds
+// about a megabyte of tables, and its buffer has grown to a shard's size.
+var gzips = map[int]*sync.Pool{termLevel: gzipPool(termLevel), docLevel: gzipPool(docLevel)}
+
+func gzipPool(level int) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, level)
+		return &gzipper{zw: zw}
+	}}
+}
 
 type gzipper struct {
 	zw  *gzip.Writer
@@ -502,31 +515,32 @@ type gzipper struct {
 // or no pages): the browser fetches nothing for it.
 const noFile = "00000000"
 
-// named gzips raw and names the file by a hash of its bytes: prefix.HASH.bin,
-// HASH eight hex digits, never noFile.
-func (x *Index) named(prefix string, raw []byte) file {
+// named gzips raw at level and names the file by a hash of its bytes:
+// prefix.HASH.bin, HASH eight hex digits, never noFile.
+func (x *Index) named(prefix string, raw []byte, level int) file {
 	var gz []byte
 	if x.gz != nil {
-		gz = x.gz.gzip(raw, gzipBytes)
+		gz = x.gz.gzip(raw, func(raw []byte) []byte { return gzipBytes(raw, level) })
 	} else {
-		gz = gzipBytes(raw)
+		gz = gzipBytes(raw, level)
 	}
 	h := max(1, uint32(xxhash.Sum64(gz)))
 	return file{path: fmt.Sprintf("%s.%08x.bin", prefix, h), data: gz}
 }
 
-// gzipBytes compresses raw. The result is copied out of the pooled
+// gzipBytes compresses raw at level (termLevel or docLevel). The result is copied out of the pooled
 // buffer at its size: the index keeps every shard's bytes, and buffers
 // grown by doubling kept 11 % more than the bytes (and made as much
 // garbage again while growing).
-func gzipBytes(raw []byte) []byte {
-	g := gzips.Get().(*gzipper)
+func gzipBytes(raw []byte, level int) []byte {
+	pool := gzips[level]
+	g := pool.Get().(*gzipper)
 	g.buf.Reset()
 	g.zw.Reset(&g.buf)
 	g.zw.Write(raw)
 	g.zw.Close()
 	out := bytes.Clone(g.buf.Bytes())
-	gzips.Put(g)
+	pool.Put(g)
 	return out
 }
 
