@@ -3,7 +3,6 @@ package search
 import (
 	"runtime"
 	"slices"
-	"strings"
 )
 
 // analyzer turns the words of a page into its terms, each with the best
@@ -15,9 +14,9 @@ import (
 // writes, stamped with the page's generation instead of clearing per
 // page.
 type analyzer struct {
-	words map[string][]uint32 // word as written → its terms' IDs
-	best  []Field             // ID → best field in the current page, when
-	stamp []uint32            // stamp[ID] == gen
+	words wordTable // word as written → its terms' IDs
+	best  []Field   // ID → best field in the current page, when
+	stamp []uint32  // stamp[ID] == gen
 	gen   uint32
 	seen  []uint32 // IDs marked in the current page
 }
@@ -38,7 +37,7 @@ func getAnalyzer() *analyzer {
 	case a := <-analyzers:
 		return a
 	default:
-		return &analyzer{words: map[string][]uint32{}}
+		return &analyzer{}
 	}
 }
 
@@ -71,8 +70,8 @@ func eachFreeAnalyzer(f func(*analyzer)) {
 
 // begin starts a page.
 func (a *analyzer) begin() {
-	if len(a.words) > maxWords {
-		*a = analyzer{words: map[string][]uint32{}}
+	if a.words.words() > maxWords {
+		*a = analyzer{}
 	}
 	a.gen++
 	if a.gen == 0 { // wrapped: every stamp could look current
@@ -84,7 +83,7 @@ func (a *analyzer) begin() {
 
 // wordIDs returns the term IDs of one word (a UAX #29 segment).
 func (a *analyzer) wordIDs(w string) []uint32 {
-	if ids, ok := a.words[w]; ok {
+	if ids, ok := a.words.get(w); ok {
 		return ids
 	}
 	terms := analyzeWord(w)
@@ -97,9 +96,7 @@ func (a *analyzer) wordIDs(w string) []uint32 {
 			a.stamp = slices.Grow(a.stamp, n-len(a.stamp))[:n]
 		}
 	}
-	// The key is cloned: w is a slice of the page's text, which the
-	// cache must not keep alive.
-	a.words[strings.Clone(w)] = ids
+	a.words.put(w, ids)
 	return ids
 }
 

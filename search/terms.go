@@ -205,10 +205,8 @@ func compact() {
 	}
 	docs.mu.Unlock()
 	eachFreeAnalyzer(func(a *analyzer) {
-		for _, ids := range a.words {
-			for _, id := range ids {
-				mark(id)
-			}
+		for _, id := range a.words.ids {
+			mark(id)
 		}
 	})
 	table.sweep(marked)

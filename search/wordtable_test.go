@@ -1,0 +1,49 @@
+package search
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestWordTable: the table answers as a map would, for short and long
+// words (the longest kept in a slot and the shortest kept in the map),
+// across growth, and keeps no word's bytes it was given.
+func TestWordTable(t *testing.T) {
+	var tab wordTable
+	want := map[string][]uint32{}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 20000 {
+		w := fmt.Sprintf("%016x", r.Uint64())[:1+r.IntN(16)]
+		switch i % 4 {
+		case 1:
+			w = strings.Repeat("교", 1+r.IntN(8)) + w // 3-byte characters, up to 24+ bytes
+		case 2:
+			w += strings.Repeat("x", maxInline-len(w)+r.IntN(2)) // 16 or 17 bytes
+		}
+		ids, ok := tab.get(w)
+		if exp, had := want[w]; ok != had || !slices.Equal(ids, exp) {
+			t.Fatalf("get(%q) = %v, %v; want %v, %v", w, ids, ok, exp, had)
+		}
+		if !ok {
+			ids := make([]uint32, r.IntN(4))
+			for k := range ids {
+				ids[k] = r.Uint32()
+			}
+			page := []byte(w) // the word is a slice of a page's text
+			tab.put(string(page), ids)
+			clear(page)
+			want[w] = ids
+		}
+	}
+	if tab.words() != len(want) {
+		t.Fatalf("%d words, want %d", tab.words(), len(want))
+	}
+	for w, exp := range want {
+		if ids, ok := tab.get(w); !ok || !slices.Equal(ids, exp) {
+			t.Fatalf("get(%q) = %v, %v; want %v", w, ids, ok, exp)
+		}
+	}
+}
