@@ -20,7 +20,7 @@ var gfm goldmark.Extender = gfmExt{}
 type gfmExt struct{}
 
 func (gfmExt) Extend(m goldmark.Markdown) {
-	extension.Linkify.Extend(m)
+	linkify.Extend(m)
 	extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)).Extend(m)
 	extension.Strikethrough.Extend(m)
 	extension.TaskList.Extend(m)
