@@ -2,6 +2,7 @@ package search
 
 import (
 	"hash/maphash"
+	"math"
 	"strings"
 )
 
@@ -72,6 +73,9 @@ func (t *wordTable) get(w string) ([]uint32, bool) {
 // the map: w is a slice of a page's text, which the table must not keep
 // alive.
 func (t *wordTable) put(w string, ids []uint32) {
+	if len(ids) > math.MaxUint16 {
+		return // a run of some 65,000 characters without a space: not worth keeping
+	}
 	sp := idSpan{off: uint32(len(t.ids)), n: uint16(len(ids))}
 	t.ids = append(t.ids, ids...)
 	if len(w) > maxInline {

@@ -47,3 +47,20 @@ func TestWordTable(t *testing.T) {
 		}
 	}
 }
+
+// TestWordTableHugeWord: a word with more IDs than a slot counts (a run of
+// Han or Hangul some 65,000 characters long) is answered, not cached.
+func TestWordTableHugeWord(t *testing.T) {
+	var tab wordTable
+	tab.put("big", make([]uint32, 70000))
+	if ids, ok := tab.get("big"); ok {
+		t.Fatalf("cached with %d IDs", len(ids))
+	}
+	w := strings.Repeat("교통", 35001)
+	if got := len(Terms(w)); got != 70001 {
+		t.Fatalf("%d terms, want 70001", got)
+	}
+	if got := len(Terms(w)); got != 70001 {
+		t.Fatalf("again: %d terms, want 70001", got)
+	}
+}
