@@ -19,6 +19,7 @@ type analyzer struct {
 	stamp []uint32  // stamp[ID] == gen
 	gen   uint32
 	seen  []uint32 // IDs marked in the current page
+	top   uint32   // the largest of them
 }
 
 // maxWords bounds an analyzer's cache for long-running servers: past it
@@ -78,7 +79,7 @@ func (a *analyzer) begin() {
 		clear(a.stamp)
 		a.gen = 1
 	}
-	a.seen = a.seen[:0]
+	a.seen, a.top = a.seen[:0], 0
 }
 
 // wordIDs returns the term IDs of one word (a UAX #29 segment).
@@ -108,6 +109,7 @@ func (a *analyzer) add(f Field, texts ...string) {
 				if a.stamp[id] != a.gen {
 					a.stamp[id], a.best[id] = a.gen, f
 					a.seen = append(a.seen, id)
+					a.top = max(a.top, id)
 				} else if f > a.best[id] {
 					a.best[id] = f
 				}
@@ -117,10 +119,23 @@ func (a *analyzer) add(f Field, texts ...string) {
 }
 
 // result returns the page's terms, sorted, with their best fields.
+// When the page holds at least one in 32 of the IDs up to its largest
+// (a site's terms are few: 1,802 at 10k bench pages, a page's 300-500),
+// the stamps are read in ID order instead of sorting: a sequential pass
+// over a few KB, where the sort was a tenth of the analysis.
 func (a *analyzer) result() []Term {
-	out := make([]Term, len(a.seen))
-	for i, id := range a.seen {
-		out[i] = mkTerm(id, a.best[id])
+	n := len(a.seen)
+	out := make([]Term, 0, n)
+	if n > 0 && int(a.top) < 32*n {
+		for id, s := range a.stamp[:a.top+1] {
+			if s == a.gen {
+				out = append(out, mkTerm(uint32(id), a.best[id]))
+			}
+		}
+		return out
+	}
+	for _, id := range a.seen {
+		out = append(out, mkTerm(id, a.best[id]))
 	}
 	slices.Sort(out)
 	return out

@@ -93,3 +93,37 @@ func TestWithContextMatchesTags(t *testing.T) {
 		}
 	}
 }
+
+// TestResultSorted: a page's terms come out sorted by ID, one each with
+// its best field, whether read from the stamps (a page holding many of
+// the IDs up to its largest) or sorted (a page of few, sparse IDs).
+func TestResultSorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for round := range 200 {
+		a := &analyzer{}
+		a.begin()
+		space := 40 + r.IntN(5000)
+		a.best, a.stamp = make([]Field, space), make([]uint32, space)
+		want := map[uint32]Field{}
+		for range 1 + r.IntN(round%50+1) {
+			id, f := uint32(r.IntN(space)), Field(r.IntN(int(FieldName)+1))
+			if a.stamp[id] != a.gen {
+				a.stamp[id], a.best[id] = a.gen, f
+				a.seen = append(a.seen, id)
+				a.top = max(a.top, id)
+			} else {
+				a.best[id] = max(a.best[id], f)
+			}
+			want[id] = max(want[id], f)
+		}
+		got := a.result()
+		if len(got) != len(want) || !slices.IsSorted(got) {
+			t.Fatalf("round %d: %d terms (want %d), sorted %v", round, len(got), len(want), slices.IsSorted(got))
+		}
+		for _, term := range got {
+			if f, ok := want[term.id()]; !ok || f != term.Field() {
+				t.Fatalf("round %d: term %d field %d, want %d (%v)", round, term.id(), term.Field(), f, ok)
+			}
+		}
+	}
+}

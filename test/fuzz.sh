@@ -30,6 +30,7 @@ targets=(
 	"./ugc     FuzzRender       160000"
 	"./api     FuzzDecodeJSON   200000"
 	"./live    FuzzStatic       160000"
+	"./search  FuzzEachWord     100000"
 )
 
 failed=()
