@@ -71,7 +71,7 @@ func eachFreeAnalyzer(f func(*analyzer)) {
 
 // begin starts a page.
 func (a *analyzer) begin() {
-	if a.words.words() > maxWords {
+	if a.words.size() > maxWords {
 		*a = analyzer{}
 	}
 	a.gen++

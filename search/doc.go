@@ -77,8 +77,8 @@ func nfc(s string) string {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r < 0xAC00 || r > 0xD7A3 {
+		n := syllableLen(s[i:])
+		if n == 0 {
 			return norm.NFC.String(s)
 		}
 		i += n

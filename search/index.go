@@ -528,10 +528,10 @@ func (x *Index) named(prefix string, raw []byte, level int) file {
 	return file{path: fmt.Sprintf("%s.%08x.bin", prefix, h), data: gz}
 }
 
-// gzipBytes compresses raw at level (termLevel or docLevel). The result is copied out of the pooled
-// buffer at its size: the index keeps every shard's bytes, and buffers
-// grown by doubling kept 11 % more than the bytes (and made as much
-// garbage again while growing).
+// gzipBytes compresses raw at level (termLevel or docLevel). The result
+// is copied out of the pooled buffer at its size: the index keeps every
+// shard's bytes, and buffers grown by doubling kept 11 % more than the
+// bytes (and made as much garbage again while growing).
 func gzipBytes(raw []byte, level int) []byte {
 	pool := gzips[level]
 	g := pool.Get().(*gzipper)

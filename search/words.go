@@ -84,8 +84,7 @@ func plainWord(piece string) (string, bool) {
 			k++
 			continue
 		case plainHangul:
-			// U+AC00–U+D7A3 is EA B0 80 – ED 9E A3 in UTF-8.
-			if r, n := utf8.DecodeRuneInString(piece[k:j]); r >= 0xAC00 && r <= 0xD7A3 {
+			if n := syllableLen(piece[k:j]); n > 0 {
 				k += n
 				continue
 			}
@@ -93,6 +92,18 @@ func plainWord(piece string) (string, bool) {
 		return "", false
 	}
 	return piece[i:j], true
+}
+
+// syllableLen is the length of the Hangul syllable (U+AC00–U+D7A3, EA B0 80
+// – ED 9E A3 in UTF-8) s starts with, 0 when it starts with none.
+func syllableLen(s string) int {
+	if len(s) < 3 || s[0] < 0xEA || s[0] > 0xED {
+		return 0
+	}
+	if r, n := utf8.DecodeRuneInString(s); r >= 0xAC00 && r <= 0xD7A3 {
+		return n
+	}
+	return 0
 }
 
 // Classes of a piece's bytes for plainWord.
@@ -138,12 +149,8 @@ func simpleClasses(piece string, cls []uint8, offs []int32) (int, bool) {
 			i++
 			continue
 		}
-		// U+AC00–U+D7A3 is EA B0 80 – ED 9E A3 in UTF-8.
-		if i+2 >= len(piece) || piece[i] < 0xEA || piece[i] > 0xED {
-			return 0, false
-		}
-		r, size := utf8.DecodeRuneInString(piece[i:])
-		if r < 0xAC00 || r > 0xD7A3 {
+		size := syllableLen(piece[i:])
+		if size == 0 {
 			return 0, false
 		}
 		cls[n] = wbLetter

@@ -94,8 +94,8 @@ func (t *wordTable) put(w string, ids []uint32) {
 	t.n++
 }
 
-// words is the number of words in the table.
-func (t *wordTable) words() int { return t.n + len(t.long) }
+// size is the number of words in the table.
+func (t *wordTable) size() int { return t.n + len(t.long) }
 
 func (t *wordTable) insert(s wordSlot) {
 	mask := uint64(len(t.slots) - 1)

@@ -38,8 +38,8 @@ func TestWordTable(t *testing.T) {
 			want[w] = ids
 		}
 	}
-	if tab.words() != len(want) {
-		t.Fatalf("%d words, want %d", tab.words(), len(want))
+	if tab.size() != len(want) {
+		t.Fatalf("%d words, want %d", tab.size(), len(want))
 	}
 	for w, exp := range want {
 		if ids, ok := tab.get(w); !ok || !slices.Equal(ids, exp) {
