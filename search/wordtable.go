@@ -1,8 +1,9 @@
 package search
 
 import (
-	"hash/maphash"
 	"math"
+	"math/bits"
+	"math/rand/v2"
 	"strings"
 )
 
@@ -35,9 +36,47 @@ type idSpan struct {
 
 const maxInline = 16
 
-// wordSeed is fixed for the process: slots keep their hashes as the
-// table grows.
-var wordSeed = maphash.MakeSeed()
+// wordSeeds are random (no one can choose words that collide) and fixed
+// for the process (slots keep their hashes as the table grows).
+var wordSeeds = [3]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64()}
+
+// wordHash hashes a word of at most 16 bytes as the runtime's fallback
+// hash (wyhash) does: its bytes read as two overlapping little-endian
+// numbers, mixed with the seeds by two 64×64→128-bit multiplies. A word
+// is hashed once for every word of every page indexed, and maphash's
+// general path (a call through the runtime's AES hash for any length) was
+// a third of a lookup.
+func wordHash(w string) uint64 {
+	n := len(w)
+	var a, b uint64
+	switch {
+	case n >= 8:
+		a, b = le64(w), le64(w[n-8:])
+	case n >= 4:
+		a, b = uint64(le32(w)), uint64(le32(w[n-4:]))
+	case n > 0:
+		a = uint64(w[0])<<16 | uint64(w[n>>1])<<8 | uint64(w[n-1])
+	}
+	return mix(wordSeeds[2]^uint64(n), mix(a^wordSeeds[0], b^wordSeeds[1]))
+}
+
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+// le64 and le32 read the first 8 and 4 bytes of s as little-endian
+// numbers (the compiler makes each one load).
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func le32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
 
 // get returns w's IDs and whether w is in the table.
 func (t *wordTable) get(w string) ([]uint32, bool) {
@@ -52,7 +91,7 @@ func (t *wordTable) get(w string) ([]uint32, bool) {
 		if t.n == 0 {
 			return nil, false
 		}
-		h := maphash.String(wordSeed, w) | 1
+		h := wordHash(w) | 1
 		mask := uint64(len(t.slots) - 1)
 		for i := h & mask; ; i = (i + 1) & mask {
 			s := &t.slots[i]
@@ -88,7 +127,7 @@ func (t *wordTable) put(w string, ids []uint32) {
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
-	s := wordSlot{hash: maphash.String(wordSeed, w) | 1, idSpan: sp, size: uint8(len(w))}
+	s := wordSlot{hash: wordHash(w) | 1, idSpan: sp, size: uint8(len(w))}
 	copy(s.word[:], w)
 	t.insert(s)
 	t.n++

@@ -64,3 +64,35 @@ func TestWordTableHugeWord(t *testing.T) {
 		t.Fatalf("again: %d terms, want 70001", got)
 	}
 }
+
+// TestWordHashSpreads: words alike but for a byte or their length (page
+// numbers, a word and its plural) get distinct hashes whose low bits, the
+// table's slot, spread evenly.
+func TestWordHashSpreads(t *testing.T) {
+	seen := map[uint64]string{}
+	var buckets [4096]int
+	add := func(w string) {
+		h := wordHash(w)
+		if o, dup := seen[h]; dup && o != w {
+			t.Fatalf("wordHash(%q) == wordHash(%q)", w, o)
+		}
+		seen[h] = w
+		buckets[h%uint64(len(buckets))]++
+	}
+	for i := range 50000 {
+		add(fmt.Sprint(i))
+		add(fmt.Sprintf("page%07d", i))
+	}
+	for n := range maxInline - 1 { // with a 2-byte character: at most 16 bytes
+		for c := range 256 {
+			add(strings.Repeat("a", n) + string(rune(c)))
+			add(string(rune(c)) + strings.Repeat("\x00", n))
+		}
+	}
+	mean := float64(len(seen)) / float64(len(buckets))
+	for i, n := range buckets {
+		if float64(n) > 2.5*mean {
+			t.Fatalf("bucket %d holds %d hashes, mean %.1f", i, n, mean)
+		}
+	}
+}
