@@ -29,31 +29,35 @@ func eachWord(text string, f func(string)) {
 	var offs [maxSimple + 1]int32
 	pos := 0
 	for text != "" {
-		i := strings.IndexByte(text, ' ')
-		if i < 0 {
-			i = len(text)
-		}
-		piece := text[:i]
-		if word, ok := plainWord(piece); ok {
+		if word, n, ok := plainWord(text); ok {
 			w.flush()
 			if word != "" {
 				f(word)
 			}
-		} else if n, ok := simpleClasses(piece, cls[:], offs[:]); ok {
-			// Two word segments of such a piece are never adjacent,
-			// so the joiner has nothing to merge.
-			w.flush()
-			simpleWords(piece, cls[:n], offs[:n+1], f)
+			pos += n
+			text = text[n:]
 		} else {
-			// An ASCII space is a boundary of NFC as of UAX #29: no
-			// mark composes with it or is reordered across it, so each
-			// piece is normalised alone.
-			piece = norm.NFC.String(piece)
-			unisegSegments(piece, pos, w.segment)
-			pos += len(piece) - i // offsets only tell adjacent segments
+			i := strings.IndexByte(text, ' ')
+			if i < 0 {
+				i = len(text)
+			}
+			piece := text[:i]
+			if n, ok := simpleClasses(piece, cls[:], offs[:]); ok {
+				// Two word segments of such a piece are never adjacent,
+				// so the joiner has nothing to merge.
+				w.flush()
+				simpleWords(piece, cls[:n], offs[:n+1], f)
+			} else {
+				// An ASCII space is a boundary of NFC as of UAX #29: no
+				// mark composes with it or is reordered across it, so each
+				// piece is normalised alone.
+				piece = norm.NFC.String(piece)
+				unisegSegments(piece, pos, w.segment)
+				pos += len(piece) - i // offsets only tell adjacent segments
+			}
+			pos += i
+			text = text[i:]
 		}
-		pos += i
-		text = text[i:]
 		for text != "" && text[0] == ' ' {
 			text = text[1:]
 			pos++
@@ -62,36 +66,45 @@ func eachWord(text string, f func(string)) {
 	w.flush()
 }
 
-// plainWord returns the one word of piece when piece is a run of ASCII
-// letters and digits and Hangul syllables with ASCII punctuation (not "_")
-// at its ends, or "" when piece is such punctuation alone: most pieces of
-// our pages ("visa", "visa,", "(교통카드를)"). The ends break from the run
-// (UAX #29 joins a letter or digit across punctuation only when a letter
-// or digit follows it, WB6, WB7, WB11, WB12) and nothing inside it does
-// (WB5, WB8-WB10), so the run is the piece's one word, found in one pass
-// over its bytes; other pieces are segmented character by character.
-func plainWord(piece string) (string, bool) {
-	i, j := 0, len(piece)
-	for i < j && plainClass[piece[i]] == plainPunct {
+// plainWord looks at the piece text starts with (up to its first space):
+// when the piece is a run of ASCII letters and digits and Hangul syllables
+// with ASCII punctuation (not "_") at its ends, it returns the run (""
+// when the piece is such punctuation alone), the piece's length and true.
+// Most pieces of our pages are ("visa", "visa,", "(교통카드를)"). The ends
+// break from the run (UAX #29 joins a letter or digit across punctuation
+// only when a letter or digit follows it, WB6, WB7, WB11, WB12) and
+// nothing inside it does (WB5, WB8-WB10), so the run is the piece's one
+// word, found in one forward pass over its bytes, which also finds the
+// piece's end; other pieces are segmented character by character.
+func plainWord(text string) (word string, n int, ok bool) {
+	i := 0
+	for i < len(text) && plainClass[text[i]] == plainPunct {
 		i++
 	}
-	for j > i && plainClass[piece[j-1]] == plainPunct {
-		j--
-	}
-	for k := i; k < j; {
-		switch plainClass[piece[k]] {
+	j := i
+run:
+	for j < len(text) {
+		switch plainClass[text[j]] {
 		case plainAlnum:
-			k++
-			continue
+			j++
 		case plainHangul:
-			if n := syllableLen(piece[k:j]); n > 0 {
-				k += n
-				continue
+			n := syllableLen(text[j:])
+			if n == 0 {
+				return "", 0, false
 			}
+			j += n
+		default:
+			break run
 		}
-		return "", false
 	}
-	return piece[i:j], true
+	n = j
+	for n < len(text) && plainClass[text[n]] == plainPunct {
+		n++
+	}
+	if n < len(text) && text[n] != ' ' {
+		return "", 0, false
+	}
+	return text[i:j], n, true
 }
 
 // syllableLen is the length of the Hangul syllable (U+AC00–U+D7A3, EA B0 80
@@ -108,8 +121,8 @@ func syllableLen(s string) int {
 
 // Classes of a piece's bytes for plainWord.
 const (
-	plainOther  = iota // "_", bytes of other characters
-	plainPunct         // ASCII but for letters, digits and "_"
+	plainOther  = iota // "_", " ", bytes of other characters
+	plainPunct         // ASCII but for letters, digits, "_" and " "
 	plainAlnum         // ASCII letters and digits
 	plainHangul        // first bytes of Hangul syllables: EA–ED
 )
@@ -121,7 +134,7 @@ var plainClass = func() (t [256]uint8) {
 			t[c] = plainAlnum
 		}
 	}
-	t['_'] = plainOther
+	t['_'], t[' '] = plainOther, plainOther
 	for c := 0xEA; c <= 0xED; c++ {
 		t[c] = plainHangul
 	}
