@@ -271,9 +271,8 @@ func (e *earlyPages) emit(p *Page, buf *bytes.Buffer) error {
 		if c != nil && p.search.doc != nil {
 			// The cache entry does not keep the encoded doc (35 MB at
 			// 10k pages, alive until the cache is saved): save encodes
-			// the page's doc again, to the same bytes.
+			// it, and its sum is taken there (docSum, if needed before).
 			c.raw = ""
-			p.search.sum = encodedDocSum(p.search.doc)
 		}
 	}
 	p.Body, p.TOC = "", nil
@@ -301,7 +300,7 @@ func (b *Builder) saveRenderCache(files map[string]*Page) {
 	if err := b.rc.save(files); err != nil {
 		b.log.Warn("render cache not saved", "file", b.rc.file, "err", err)
 	}
-	if err := b.rc.saveSearchRecord(); err != nil {
+	if err := b.saveSearchRecord(); err != nil {
 		b.log.Warn("search index record not saved", "file", b.rc.searchFile(), "err", err)
 	}
 	if b.rc.gz != nil && b.rc.gz.Changed() { // nil: the index was kept, its cache not read

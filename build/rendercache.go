@@ -264,6 +264,9 @@ func (c *cacheEntry) encodeTo(e *encoder, p *Page, scratch *encoder) {
 	} else {
 		scratch.b = scratch.b[:0]
 		scratch.doc(p.search.plain())
+		if p.search.sum == 0 { // as a restart will read it (docSum)
+			p.search.sum = xxhash.Sum64(scratch.b)
+		}
 		e.uint(uint64(len(scratch.b)))
 		e.b = append(e.b, scratch.b...)
 	}

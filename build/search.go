@@ -101,15 +101,19 @@ func (b *Builder) analyse(p *Page) error {
 }
 
 // docSum returns a sum of p's own search doc, analysing p if need be:
-// what the index key (searchkeep.go) knows of the page. A doc from the
+// what the index key (searchkeep.go) knows of the page. A doc of the
 // render cache is known by the sum of its bytes there (set when read or
-// written); any other by canonicalSum.
+// written, else computed here alike); any other by canonicalSum.
 func (b *Builder) docSum(p *Page) (uint64, error) {
 	if p.search.sum == 0 {
 		if err := b.analyse(p); err != nil {
 			return 0, err
 		}
-		p.search.sum = canonicalSum(p.search.plain())
+		if p.cached != nil && p.search.plain() != nil {
+			p.search.sum = encodedDocSum(p.search.plain())
+		} else {
+			p.search.sum = canonicalSum(p.search.plain())
+		}
 	}
 	return p.search.sum, nil
 }

@@ -31,6 +31,7 @@ import (
 // searchRecord is what a full build published of the search index.
 type searchRecord struct {
 	key   uint64            // searchKey of the site it was built for
+	keyed bool              // key is computed (a cold build computes it last)
 	files map[string]string // output path → contentSum
 }
 
@@ -95,13 +96,20 @@ func (b *Builder) keepSearch(s *site, bt *batch, done map[string]bool) (*keptSea
 	if rc == nil || b.noIndex || bt == nil {
 		return nil, nil
 	}
+	if bt.cold != nil {
+		// Nothing published to keep. The key is computed when the
+		// render cache is saved, which encodes the docs anyway and
+		// takes their sums from that (saveSearchRecord).
+		rc.index = &searchRecord{}
+		return nil, nil
+	}
 	key, err := b.searchKey(s)
 	if err != nil {
 		return nil, err
 	}
-	rc.index = &searchRecord{key: key}
+	rc.index = &searchRecord{key: key, keyed: true}
 	old := rc.readSearchRecord()
-	if old == nil || old.key != key || bt.cold != nil {
+	if old == nil || old.key != key {
 		return nil, nil
 	}
 	for p, sum := range old.files {
@@ -207,10 +215,18 @@ func (rc *renderCache) readSearchRecord() *searchRecord {
 }
 
 // saveSearchRecord writes rc.index, when a build made a new one.
-func (rc *renderCache) saveSearchRecord() error {
+func (b *Builder) saveSearchRecord() error {
+	rc := b.rc
 	r := rc.index
 	if r == nil || r.files == nil {
 		return nil
+	}
+	if !r.keyed {
+		key, err := b.searchKey(b.site)
+		if err != nil {
+			return err
+		}
+		r.key, r.keyed = key, true
 	}
 	var e encoder
 	e.uint(r.key)
