@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"slices"
 	"strings"
@@ -96,15 +97,16 @@ func topHits(ps []posting, k int) []int {
 
 // textWords is a page's text cut into words, for snippet windows.
 type textWords struct {
-	starts []int32          // byte offset of each word
-	first  map[uint32]int32 // term ID → index of the first word holding it
+	starts []int32  // byte offset of each word
+	first  []uint64 // term ID<<32 | index of the first word holding it, sorted
 }
 
 // analyseText analyses text (NFC already, as Doc.Text is) word by word.
 func analyseText(text string) *textWords {
-	w := &textWords{first: map[uint32]int32{}}
+	w := &textWords{}
 	a := getAnalyzer()
 	defer putAnalyzer(a)
+	a.begin() // the stamps mark the terms seen
 	pos := 0
 	eachWord(text, func(word string) {
 		i := strings.Index(text[pos:], word)
@@ -115,13 +117,27 @@ func analyseText(text string) *textWords {
 		n := int32(len(w.starts))
 		w.starts = append(w.starts, int32(pos))
 		for _, id := range a.wordIDs(word) {
-			if _, ok := w.first[id]; !ok {
-				w.first[id] = n
+			if a.stamp[id] != a.gen {
+				a.stamp[id] = a.gen
+				w.first = append(w.first, uint64(id)<<32|uint64(n))
 			}
 		}
 		pos += len(word)
 	})
+	slices.Sort(w.first)
 	return w
+}
+
+// firstWord returns the index of the first word holding term.
+func (w *textWords) firstWord(term uint32) (int32, bool) {
+	if w == nil {
+		return 0, false
+	}
+	i, ok := slices.BinarySearchFunc(w.first, term, func(e uint64, t uint32) int { return cmp.Compare(uint32(e>>32), t) })
+	if !ok {
+		return 0, false
+	}
+	return int32(uint32(w.first[i])), true
 }
 
 // window cuts text for a snippet of term: from a word at most windowBefore
@@ -129,11 +145,7 @@ func analyseText(text string) *textWords {
 // the term is not in it or w is nil), runes characters long.
 func window(text string, w *textWords, term uint32, runes int) (string, uint64) {
 	start := 0
-	var first map[uint32]int32
-	if w != nil {
-		first = w.first
-	}
-	if k, ok := first[term]; ok {
+	if k, ok := w.firstWord(term); ok {
 		at := int(w.starts[k])
 		p := at
 		for n := 0; n < windowBefore && p > 0; n++ {
