@@ -20,6 +20,9 @@ type analyzer struct {
 	gen   uint32
 	seen  []uint32 // IDs marked in the current page
 	top   uint32   // the largest of them
+	// scratch of analyseText
+	starts []int32
+	first  []uint64
 }
 
 // maxWords bounds an analyzer's cache for long-running servers: past it

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beforetrip/beforetrip/bench/sitegen"
 )
@@ -41,4 +42,53 @@ func BenchmarkNewDoc(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*words), "words-ns")
+}
+
+// BenchmarkIndexSet10k builds and encodes the index of the 10k-page
+// generated site (its tips and reviews, docs made once), as a cold build
+// does after analysing the pages: postings, term shards with their
+// records, doc shards, all gzipped.
+func BenchmarkIndexSet10k(b *testing.B) {
+	dir := filepath.Join(os.TempDir(), "beforetrip-searchbench-10000")
+	if _, err := os.Stat(filepath.Join(dir, "content", "_index.md")); err != nil {
+		if err := sitegen.Generate(sitegen.Options{Pages: 10000, Out: dir, Seed: 1, Theme: "../themes/default"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var docs []*Doc
+	countries := map[string]bool{}
+	root := filepath.Join(dir, "content", "countries")
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md") || d.Name() == "_index.md" {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		parts := strings.Split(rel, string(filepath.Separator)) // country/section/file
+		title, body := "", string(data)
+		if i := strings.Index(body, "\n---\n"); i > 0 {
+			for _, l := range strings.Split(body[:i], "\n") {
+				if t, ok := strings.CutPrefix(l, "title: "); ok {
+					title = strings.Trim(t, `"`)
+				}
+			}
+			body = body[i+5:]
+		}
+		_, text := PlainText(body)
+		countries[parts[0]] = true
+		docs = append(docs, NewDoc(Source{ID: rel, URL: "/countries/" + strings.TrimSuffix(rel, ".md") + "/",
+			Title: title, Country: parts[0], Section: parts[1], Date: day.AddDate(0, 0, len(docs)%2000), Body: text}))
+		return nil
+	})
+	var cs []Country
+	for c := range countries {
+		cs = append(cs, Country{Slug: c, Name: c})
+	}
+	for b.Loop() {
+		New(Once()).Set(docs, cs)
+	}
 }

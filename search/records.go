@@ -103,10 +103,12 @@ type textWords struct {
 
 // analyseText analyses text (NFC already, as Doc.Text is) word by word.
 func analyseText(text string) *textWords {
-	w := &textWords{}
 	a := getAnalyzer()
 	defer putAnalyzer(a)
 	a.begin() // the stamps mark the terms seen
+	// Collected in the analyzer's scratch, kept at their size: the words
+	// of every page with a record are held until the encoding ends.
+	w := &textWords{starts: a.starts[:0], first: a.first[:0]}
 	pos := 0
 	eachWord(text, func(word string) {
 		i := strings.Index(text[pos:], word)
@@ -125,6 +127,8 @@ func analyseText(text string) *textWords {
 		pos += len(word)
 	})
 	slices.Sort(w.first)
+	a.starts, a.first = w.starts, w.first
+	w.starts, w.first = slices.Clone(w.starts), slices.Clone(w.first)
 	return w
 }
 
