@@ -13,7 +13,11 @@ import (
 // (the "#" after headings) are left out, so are <script> and <style>.
 func PlainText(h string) (headings []string, text string) {
 	var head strings.Builder
-	body := spaced{b: make([]byte, 0, len(h)/2)}
+	// The text is never longer than the HTML (entities and tags are
+	// longer than what they become), so one allocation holds it, and the
+	// builder's String does not copy it again.
+	var body spaced
+	body.b.Grow(len(h))
 	inHead, skip := false, ""
 	for h != "" {
 		i := strings.IndexByte(h, '<')
@@ -58,17 +62,17 @@ func PlainText(h string) (headings []string, text string) {
 			inHead = !closing
 		}
 		if !inline(name) {
-			body.space = len(body.b) > 0
+			body.space = body.b.Len() > 0
 		}
 	}
-	return headings, string(body.b)
+	return headings, body.b.String()
 }
 
 // spaced collects text with runs of white space (unicode.IsSpace) written
 // as one space and none at the ends, as strings.Fields then Join would,
 // without the copy of the whole page they cost.
 type spaced struct {
-	b     []byte
+	b     strings.Builder
 	space bool // a space is due before the next non-space
 }
 
@@ -92,10 +96,10 @@ func (w *spaced) write(s string) {
 		}
 		if j > i {
 			if w.space {
-				w.b = append(w.b, ' ')
+				w.b.WriteByte(' ')
 				w.space = false
 			}
-			w.b = append(w.b, s[i:j]...)
+			w.b.WriteString(s[i:j])
 			i = j
 			continue
 		}
@@ -107,13 +111,13 @@ func (w *spaced) write(s string) {
 			sp = unicode.IsSpace(r)
 		}
 		if sp {
-			w.space = len(w.b) > 0
+			w.space = w.b.Len() > 0
 		} else {
 			if w.space {
-				w.b = append(w.b, ' ')
+				w.b.WriteByte(' ')
 				w.space = false
 			}
-			w.b = append(w.b, s[i:i+n]...)
+			w.b.WriteString(s[i : i+n])
 		}
 		i += n
 	}

@@ -66,7 +66,7 @@ func TestSpacedEqualsFields(t *testing.T) {
 	pieces := append(slices.Clone(wordPieces), "\u00a0", "\u0085", "\u2003", "\xff", "\xe2\x80")
 	for range 20000 {
 		var all strings.Builder
-		w := spaced{}
+		var w spaced
 		for range r.IntN(6) {
 			var part strings.Builder
 			for range r.IntN(8) {
@@ -75,8 +75,8 @@ func TestSpacedEqualsFields(t *testing.T) {
 			w.write(part.String())
 			all.WriteString(part.String())
 		}
-		if want := strings.Join(strings.Fields(all.String()), " "); string(w.b) != want {
-			t.Fatalf("%q: collapsed to %q, want %q", all.String(), w.b, want)
+		if want := strings.Join(strings.Fields(all.String()), " "); w.b.String() != want {
+			t.Fatalf("%q: collapsed to %q, want %q", all.String(), w.b.String(), want)
 		}
 	}
 }
