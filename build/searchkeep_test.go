@@ -86,3 +86,25 @@ func TestRestartRepublishesEmptiedFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestRestartAfterColdBuildKeepsIndex: a cold build (an empty output
+// folder: nothing published to keep) computes its index key last, from
+// the docs' sums its render cache's save takes; a restart over the same
+// content computes the key from the cache it reads and must find it the
+// same, keeping the index as published.
+func TestRestartAfterColdBuildKeepsIndex(t *testing.T) {
+	ts := MustSite(t)
+	if res := MustBuild(t, MustBuilder(t, ts, nil)); res.IndexKept {
+		t.Fatal("a cold build kept an index")
+	}
+	want := snapshotBytes(t, ts.Out)
+	if res := MustBuild(t, MustBuilder(t, ts, nil)); !res.IndexKept {
+		t.Fatal("the restart after a cold build built the search index again")
+	}
+	got := snapshotBytes(t, ts.Out)
+	for p, w := range want {
+		if p != outputsFile && p != beforetrip.ManifestFile && got[p] != w {
+			t.Errorf("%s differs after the restart", p)
+		}
+	}
+}
