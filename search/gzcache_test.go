@@ -12,7 +12,7 @@ import (
 func TestGzipCache(t *testing.T) {
 	raws := [][]byte{[]byte("visa visa visa"), bytes.Repeat([]byte("교통카드"), 100), {}}
 	compressed := 0
-	compress := func(raw []byte) []byte { compressed++; return gzipBytes(raw, termLevel) }
+	compress := func(raw []byte) []byte { compressed++; return gzipBytes(raw) }
 
 	c := ReadGzipCache(nil)
 	for _, raw := range raws {

@@ -440,7 +440,7 @@ func (x *Index) termFile(i int, words *wordCache) file {
 		raw = appendString(slices.Grow(raw, len(strs[t])+len(block)+20), strs[t])
 		raw = append(binary.AppendUvarint(raw, uint64(len(block))), block...)
 	}
-	return x.named(fmt.Sprintf("%s/t/%d", Dir, i), raw, termLevel)
+	return x.named(fmt.Sprintf("%s/t/%d", Dir, i), raw)
 }
 
 // shardBuf holds the buffers a term shard is encoded in.
@@ -482,36 +482,31 @@ func (x *Index) docFile(i int, docs []*Doc) file {
 		panic(err) // strings and numbers only
 	}
 	raw := bytes.TrimSuffix(buf.Bytes(), []byte("\n")) // as json.Marshal writes it
-	return x.named(fmt.Sprintf("%s/d/%d", Dir, i), raw, docLevel)
+	return x.named(fmt.Sprintf("%s/d/%d", Dir, i), raw)
 }
 
 var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// Gzip levels of klauspost/compress for term and doc shards. On the 10k
-// bench site's shards (refs in a space of 64 per page; 33.8 MB raw of
-// term shards, 16.7 MB of doc shards, one core), term shards: level 6
-// 17.36 MB in 273 ms, 7 15.85 MB in 477 ms, 8 15.77 MB in 563 ms, 5 18.29
-// MB in 253 ms; doc shards: level 5 3.96 MB in 166 ms, 8 3.89 MB in 272
-// ms. Level 6 for terms costs 10 % more bytes than 8 (still 20 % fewer
-// than level 8 wrote before refs were made small) for half the time, the
-// largest single cost of indexing; doc shards, fetched only for results
-// no term shard carries, go at 5. (compress/gzip at level 4, our first
-// choice, took 1.6-1.8 s for what level 8 did in 0.85-1.2 s.)
-const (
-	termLevel = 6
-	docLevel  = 5
-)
+// gzipLevel is klauspost/compress's level for term and doc shards. On the 10k
+// bench site's shards (33.8 MB raw of term shards, 16.7 MB of doc shards,
+// one core, best of 3), term shards: level 1 19.32 MB in 208 ms, 2 19.13
+// MB in 192 ms, 3 17.99 MB in 205 ms, 4 18.44 MB in 220 ms, 5 18.29 MB in
+// 231 ms, 6 17.36 MB in 276 ms (7 15.85 MB in 477 ms, 8 15.77 MB in 563
+// ms, measured before); doc shards: level 3 4.12 MB in 102 ms, 5 3.96 MB
+// in 146 ms, 6 3.94 MB in 158 ms. Level 3 (the last of klauspost's
+// fastest matchers) writes 4 % more than 6 in three quarters of the time:
+// compression is the largest single cost of encoding the index, and the
+// index stays well under Pagefind's (22 against 53 MB at 10k pages).
+// (compress/gzip at level 4, our first choice, took 1.6-1.8 s for what
+// level 8 did in 0.85-1.2 s.)
+const gzipLevel = 3
 
-// gzips keeps gzip writers by level, each with a buffer: a writer holds
-// about a megabyte of tables, and its buffer has grown to a shard's size.
-var gzips = map[int]*sync.Pool{termLevel: gzipPool(termLevel), docLevel: gzipPool(docLevel)}
-
-func gzipPool(level int) *sync.Pool {
-	return &sync.Pool{New: func() any {
-		zw, _ := gzip.NewWriterLevel(nil, level)
-		return &gzipper{zw: zw}
-	}}
-}
+// gzips keeps gzip writers, each with a buffer: a writer holds about a
+// megabyte of tables, and its buffer has grown to a shard's size.
+var gzips = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzipLevel)
+	return &gzipper{zw: zw}
+}}
 
 type gzipper struct {
 	zw  *gzip.Writer
@@ -522,32 +517,31 @@ type gzipper struct {
 // or no pages): the browser fetches nothing for it.
 const noFile = "00000000"
 
-// named gzips raw at level and names the file by a hash of its bytes:
+// named gzips raw and names the file by a hash of its bytes:
 // prefix.HASH.bin, HASH eight hex digits, never noFile.
-func (x *Index) named(prefix string, raw []byte, level int) file {
+func (x *Index) named(prefix string, raw []byte) file {
 	var gz []byte
 	if x.gz != nil {
-		gz = x.gz.gzip(raw, func(raw []byte) []byte { return gzipBytes(raw, level) })
+		gz = x.gz.gzip(raw, gzipBytes)
 	} else {
-		gz = gzipBytes(raw, level)
+		gz = gzipBytes(raw)
 	}
 	h := max(1, uint32(xxhash.Sum64(gz)))
 	return file{path: fmt.Sprintf("%s.%08x.bin", prefix, h), data: gz}
 }
 
-// gzipBytes compresses raw at level (termLevel or docLevel). The result
+// gzipBytes compresses raw at gzipLevel. The result
 // is copied out of the pooled buffer at its size: the index keeps every
 // shard's bytes, and buffers grown by doubling kept 11 % more than the
 // bytes (and made as much garbage again while growing).
-func gzipBytes(raw []byte, level int) []byte {
-	pool := gzips[level]
-	g := pool.Get().(*gzipper)
+func gzipBytes(raw []byte) []byte {
+	g := gzips.Get().(*gzipper)
 	g.buf.Reset()
 	g.zw.Reset(&g.buf)
 	g.zw.Write(raw)
 	g.zw.Close()
 	out := bytes.Clone(g.buf.Bytes())
-	pool.Put(g)
+	gzips.Put(g)
 	return out
 }
 
