@@ -4,8 +4,11 @@
 #   bench/build.sh                 # 1k and 10k pages, 3 runs each, median shown
 #   SIZES="1000 10000 20000" RUNS=5 bench/build.sh
 #   SIZES=10000 IMAGES=1000 TOOLS=beforetrip bench/build.sh   # 1,000 of them with a cover photo
+#   OUT=/dev/shm/bench SIZES=10000 bench/build.sh   # sites and outputs on a tmpfs
 #
-# Generates sites into bench/out/<n>/ (gitignored), builds the binary once,
+# Generates sites into bench/out/<n>/ (gitignored; $OUT/<n> with OUT set:
+# on a shared VM's disk the kernel's file creation swings several-fold
+# between runs, a tmpfs takes it out of both tools' figures), builds the binary once,
 # and times `beforetrip build` cold (empty public/ and caches), warm with
 # --no-cache (nothing changed, everything rendered again) and restart
 # (nothing changed, the render cache of the previous run: a new process)
@@ -18,7 +21,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-OUT=$ROOT/bench/out
+OUT=${OUT:-$ROOT/bench/out}
 SIZES=${SIZES:-"1000 10000"}
 RUNS=${RUNS:-3}
 SEED=${SEED:-1}
