@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -308,52 +307,24 @@ func (rc *renderCache) save(files map[string]*Page) error {
 		return nil
 	}
 	slices.SortFunc(entries, func(a, b *Page) int { return strings.Compare(a.cached.rel, b.cached.rel) })
-	// The file is tens of MB at 10k pages: streamed a chunk of entries at
-	// a time, never held whole (a cold build's peak memory). Chunks are
-	// encoded on every core, a few ahead of the writer: encoding every
-	// page's search doc was a quarter second of one core at the end of a
-	// cold build.
-	const chunk = 256
+	// The file is tens of MB at 10k pages: streamed entry by entry through
+	// one reused buffer, never held whole (a cold build's peak memory).
 	return replaceFile(rc.file, func(w *bufio.Writer) error {
 		w.WriteString(rc.head)
-		chunks := make([]chan []byte, (len(entries)+chunk-1)/chunk)
-		for i := range chunks {
-			chunks[i] = make(chan []byte, 1)
-		}
-		ahead := make(chan struct{}, runtime.GOMAXPROCS(0)+1)
-		go func() {
-			for i := range chunks {
-				ahead <- struct{}{}
-				go func() {
-					chunks[i] <- encodeEntries(entries[i*chunk : min(len(entries), (i+1)*chunk)])
-				}()
-			}
-		}()
-		var err error
-		for i := range chunks {
-			b := <-chunks[i] // every chunk is taken, even after an error: none is left blocked
-			<-ahead
-			if err == nil {
-				_, err = w.Write(b)
+		var e, scratch encoder
+		var head [binary.MaxVarintLen64 + 8]byte
+		for _, p := range entries {
+			e.b = e.b[:0]
+			p.cached.encodeTo(&e, p, &scratch)
+			n := binary.PutUvarint(head[:], uint64(len(e.b)))
+			binary.LittleEndian.PutUint64(head[n:], xxhash.Sum64(e.b))
+			w.Write(head[:n+8])
+			if _, err := w.Write(e.b); err != nil {
+				return err
 			}
 		}
-		return err
+		return nil
 	})
-}
-
-// encodeEntries encodes the cache entries of pages as the file holds
-// them: each one's length and XXH64, then its bytes.
-func encodeEntries(pages []*Page) []byte {
-	var out, e, scratch encoder
-	var head [binary.MaxVarintLen64 + 8]byte
-	for _, p := range pages {
-		e.b = e.b[:0]
-		p.cached.encodeTo(&e, p, &scratch)
-		n := binary.PutUvarint(head[:], uint64(len(e.b)))
-		binary.LittleEndian.PutUint64(head[n:], xxhash.Sum64(e.b))
-		out.b = append(append(out.b, head[:n+8]...), e.b...)
-	}
-	return out.b
 }
 
 // replaceFile writes file through a temp file of a name of its own (two
