@@ -124,10 +124,23 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		return nil, err
 	}
 	rest := make([]string, 0, len(s.outputs)-len(early.done))
-	for p := range s.outputs {
-		if !early.done[p] {
+	for p, o := range s.outputs {
+		if !early.done[p] && o.kind == outSearch {
 			rest = append(rest, p)
 		}
+	}
+	for p, o := range s.outputs {
+		if !early.done[p] && o.kind != outSearch {
+			rest = append(rest, p)
+		}
+	}
+	if b.once {
+		// A build that exits needs no index after this: its files are
+		// rendered first and dropped as soon as they are staged, so the
+		// 20 MB of them (at 10k pages) do not stay beside the pages
+		// rendered last, where the heap is near the build's memory limit
+		// and every megabyte kept costs collections.
+		idx, b.nextSearchFiles = nil, nil
 	}
 	var remove []string
 	if publish {

@@ -168,7 +168,10 @@ func (d *decoder) page(p *Page) {
 }
 
 // doc writes a page's search doc (nil: none yet).
-func (e *encoder) doc(doc *search.Doc) {
+func (e *encoder) doc(doc *search.Doc) { e.docWithout(doc, nil) }
+
+// docWithout writes doc.WithoutContext(undo) without making it.
+func (e *encoder) docWithout(doc *search.Doc, undo []search.Term) {
 	e.bool(doc != nil)
 	if doc == nil {
 		return
@@ -178,11 +181,21 @@ func (e *encoder) doc(doc *search.Doc) {
 	}
 	e.time(doc.Date)
 	// Terms as text: their IDs are the process's own.
-	e.uint(uint64(len(doc.Terms)))
-	doc.TermStrings(func(term string, f search.Field) {
+	e.uint(uint64(doc.LenWithout(undo)))
+	doc.TermStringsWithout(undo, func(term string, f search.Field) {
 		e.str(term)
 		e.uint(uint64(f))
 	})
+}
+
+// pageDoc writes the page's own doc (pageSearch.plain) without making it
+// when the page holds only its doc with its country's names.
+func (e *encoder) pageDoc(ps *pageSearch) {
+	if ps.doc != nil || ps.full == nil {
+		e.doc(ps.doc)
+		return
+	}
+	e.docWithout(ps.full, ps.undo)
 }
 
 // doc reads what encoder.doc wrote.

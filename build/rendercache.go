@@ -263,7 +263,7 @@ func (c *cacheEntry) encodeTo(e *encoder, p *Page, scratch *encoder) {
 		e.str(doc)
 	} else {
 		scratch.b = scratch.b[:0]
-		scratch.doc(p.search.plain())
+		scratch.pageDoc(&p.search)
 		if p.search.sum == 0 { // as a restart will read it (docSum)
 			p.search.sum = xxhash.Sum64(scratch.b)
 		}

@@ -44,6 +44,9 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 					if err := bt.stage(paths[i], buf); err != nil {
 						return err
 					}
+					if b.once && o.kind == outSearch {
+						o.data = nil // see full
+					}
 				}
 				pool.Put(buf)
 				done.Add(1)

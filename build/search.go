@@ -109,8 +109,8 @@ func (b *Builder) docSum(p *Page) (uint64, error) {
 		if err := b.analyse(p); err != nil {
 			return 0, err
 		}
-		if p.cached != nil && p.search.plain() != nil {
-			p.search.sum = encodedDocSum(p.search.plain())
+		if p.cached != nil && (p.search.doc != nil || p.search.full != nil) {
+			p.search.sum = encodedDocSum(&p.search)
 		} else {
 			p.search.sum = canonicalSum(p.search.plain())
 		}
@@ -148,12 +148,12 @@ func canonicalSum(doc *search.Doc) uint64 {
 // docEncoders are encoders whose buffers have grown to a doc's size.
 var docEncoders = sync.Pool{New: func() any { return new(encoder) }}
 
-// encodedDocSum is the XXH64 of doc as the render cache keeps it
-// (encoder.doc): what a restart reads back as the page's docSum.
-func encodedDocSum(doc *search.Doc) uint64 {
+// encodedDocSum is the XXH64 of a page's own doc as the render cache
+// keeps it (encoder.pageDoc): what a restart reads back as its docSum.
+func encodedDocSum(ps *pageSearch) uint64 {
 	e := docEncoders.Get().(*encoder)
 	e.b = e.b[:0]
-	e.doc(doc)
+	e.pageDoc(ps)
 	sum := xxhash.Sum64(e.b)
 	docEncoders.Put(e)
 	return sum

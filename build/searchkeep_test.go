@@ -33,7 +33,7 @@ func TestCanonicalSumAcrossProcesses(t *testing.T) {
 		}
 		doc := search.Doc{ID: "a", Title: "A", Text: "a page"}.WithTerms(sumWords, fields)
 		os.Stdout.WriteString(strconv.FormatUint(canonicalSum(doc), 16) + " " +
-			strconv.FormatUint(encodedDocSum(doc), 16) + "\n")
+			strconv.FormatUint(encodedDocSum(&pageSearch{doc: doc}), 16) + "\n")
 		return
 	}
 	sums := map[string][]string{}

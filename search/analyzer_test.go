@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -90,6 +91,12 @@ func TestWithContextMatchesTags(t *testing.T) {
 		}
 		if back := got.WithoutContext(undo); !back.equal(plain) {
 			t.Fatalf("case %d, names %q: without context\n%v\nwant\n%v", i, names, back.Terms, plain.Terms)
+		}
+		var terms, want []string // the doc without context, read without making it
+		got.TermStringsWithout(undo, func(s string, f Field) { terms = append(terms, fmt.Sprint(s, f)) })
+		plain.TermStrings(func(s string, f Field) { want = append(want, fmt.Sprint(s, f)) })
+		if !slices.Equal(terms, want) || got.LenWithout(undo) != len(plain.Terms) {
+			t.Fatalf("case %d, names %q: %d terms without context %q, want %q", i, names, got.LenWithout(undo), terms, want)
 		}
 	}
 }

@@ -181,10 +181,35 @@ func (d *Doc) WithoutContext(undo []Term) *Doc {
 
 // TermStrings calls f with each term of d and its field, in ID order.
 func (d *Doc) TermStrings(f func(term string, field Field)) {
+	d.TermStringsWithout(nil, f)
+}
+
+// TermStringsWithout calls f with each term of d.WithoutContext(undo)
+// and its field, in ID order, without making that doc (a build's render
+// cache encodes every page's own doc so, near the build's memory limit).
+func (d *Doc) TermStringsWithout(undo []Term, f func(term string, field Field)) {
 	strs, _ := table.snapshot()
 	for _, t := range d.Terms {
+		if len(undo) > 0 && undo[0].id() == t.id() {
+			t = undo[0]
+			undo = undo[1:]
+			if t.Field() == absent {
+				continue
+			}
+		}
 		f(strs[t.id()], t.Field())
 	}
+}
+
+// LenWithout is the number of terms of d.WithoutContext(undo).
+func (d *Doc) LenWithout(undo []Term) int {
+	n := len(d.Terms)
+	for _, t := range undo {
+		if t.Field() == absent {
+			n--
+		}
+	}
+	return n
 }
 
 // WithTerms returns a copy of d (whose Terms are ignored) with terms (one
