@@ -90,7 +90,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 		return nil, err
 	}
 	b.commit(st, s)
-	b.tally(st.files)
+	b.retally(st.files, e.prevs)
 	res.Scheduled = b.nScheduled
 	res.Resized = b.imgs.Processed() - resized
 	b.searchFiles = b.nextSearchFiles

@@ -1,11 +1,15 @@
 package build
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/beforetrip/beforetrip"
 )
 
 // TestScheduledPages: a tip dated after the build's clock is in no output
@@ -65,6 +69,50 @@ func TestScheduledPages(t *testing.T) {
 	for _, p := range []string{"countries/japan/tips/later/index.html", "tags/sakura/index.html", "feed.xml", "sitemap.xml", "index.html", "popular.json"} {
 		if g[p] == "" || g[p] != w[p] {
 			t.Errorf("%s after the rebuild differs from a full build (or is missing)", p)
+		}
+	}
+}
+
+// TestRetallyMatchesTally: the tally a Rebuild keeps up from the files it
+// reloaded (edited, added, deleted, or come due as the clock moves) equals
+// a tally of every page, after each of many random edits.
+func TestRetallyMatchesTally(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	page := func() *Page {
+		kinds := []string{beforetrip.KindTip, beforetrip.KindReview, beforetrip.KindCountry}
+		return &Page{Kind: kinds[r.IntN(len(kinds))], Draft: r.IntN(5) == 0,
+			Date: start.Add(time.Duration(r.IntN(60*24)) * time.Hour)}
+	}
+	files := map[string]*Page{}
+	for i := range 200 {
+		files[fmt.Sprint("p", i)] = page()
+	}
+	b := &Builder{asOf: start}
+	b.tally(files)
+	for step := range 500 {
+		prevs := map[string]*Page{}
+		before := b.asOf
+		if r.IntN(4) == 0 {
+			b.asOf = b.asOf.Add(time.Duration(r.IntN(48)) * time.Hour)
+		}
+		for _, path := range b.due(files, before) {
+			prevs[path] = files[path] // reloaded unchanged: only the clock moved
+		}
+		for range r.IntN(4) {
+			path := fmt.Sprint("p", r.IntN(260))
+			prevs[path] = files[path]
+			if r.IntN(5) == 0 {
+				delete(files, path)
+			} else {
+				files[path] = page()
+			}
+		}
+		b.retally(files, prevs)
+		want := &Builder{asOf: b.asOf}
+		want.tally(files)
+		if b.nScheduled != want.nScheduled || !b.next.Equal(want.next) {
+			t.Fatalf("step %d: %d scheduled, next %v; a full tally: %d, %v", step, b.nScheduled, b.next, want.nScheduled, want.next)
 		}
 	}
 }
