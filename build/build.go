@@ -123,17 +123,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		bt.abortIfAny()
 		return nil, err
 	}
-	rest := make([]string, 0, len(s.outputs)-len(early.done))
-	for p, o := range s.outputs {
-		if !early.done[p] && o.kind == outSearch {
-			rest = append(rest, p)
-		}
-	}
-	for p, o := range s.outputs {
-		if !early.done[p] && o.kind != outSearch {
-			rest = append(rest, p)
-		}
-	}
+	rest := restOutputs(s, early.done)
 	if b.once {
 		// A build that exits needs no index after this: its files are
 		// rendered first and dropped as soon as they are staged, so the
@@ -163,6 +153,23 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// restOutputs lists the outputs of s not rendered yet (done), the search
+// index's files first (see full).
+func restOutputs(s *site, done map[string]bool) []string {
+	rest := make([]string, 0, len(s.outputs)-len(done))
+	for p, o := range s.outputs {
+		if !done[p] && o.kind == outSearch {
+			rest = append(rest, p)
+		}
+	}
+	for p, o := range s.outputs {
+		if !done[p] && o.kind != outSearch {
+			rest = append(rest, p)
+		}
+	}
+	return rest
 }
 
 // fullSearch makes the search index's files outputs of s for a full
