@@ -108,7 +108,7 @@ func analyseText(text string) *textWords {
 	a.begin() // the stamps mark the terms seen
 	// Collected in the analyzer's scratch, kept at their size: the words
 	// of every page with a record are held until the encoding ends.
-	w := &textWords{starts: a.starts[:0], first: a.first[:0]}
+	a.starts, a.first = a.starts[:0], a.first[:0]
 	pos := 0
 	eachWord(text, func(word string) {
 		i := strings.Index(text[pos:], word)
@@ -116,20 +116,18 @@ func analyseText(text string) *textWords {
 			return // not a substring (cannot happen for NFC text): no window
 		}
 		pos += i
-		n := int32(len(w.starts))
-		w.starts = append(w.starts, int32(pos))
+		n := int32(len(a.starts))
+		a.starts = append(a.starts, int32(pos))
 		for _, id := range a.wordIDs(word) {
 			if a.stamp[id] != a.gen {
 				a.stamp[id] = a.gen
-				w.first = append(w.first, uint64(id)<<32|uint64(n))
+				a.first = append(a.first, uint64(id)<<32|uint64(n))
 			}
 		}
 		pos += len(word)
 	})
-	slices.Sort(w.first)
-	a.starts, a.first = w.starts, w.first
-	w.starts, w.first = slices.Clone(w.starts), slices.Clone(w.first)
-	return w
+	slices.Sort(a.first)
+	return &textWords{starts: slices.Clone(a.starts), first: slices.Clone(a.first)}
 }
 
 // firstWord returns the index of the first word holding term.
