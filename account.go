@@ -32,7 +32,10 @@ const (
 	tokenVerifierLen = 32
 )
 
-var tokenEncoding = base64.RawURLEncoding
+// tokenEncoding is strict: the verifier's last character carries two
+// unused bits, and a lenient decoder would take four spellings of one
+// token as the same token.
+var tokenEncoding = base64.RawURLEncoding.Strict()
 
 // AccountToken is a single-use token as stored: no secret, only its hash.
 type AccountToken struct {

@@ -62,3 +62,15 @@ func (c *client) login(name, password string) int {
 	c.tb.Helper()
 	return c.do("POST", "/api/auth/login", map[string]string{"login": name, "password": password}).Status
 }
+
+// tamperToken changes one character in the middle of tok's verifier (never
+// the last, whose low bits are padding), so it is the same length, well
+// formed and certainly a different token.
+func tamperToken(tok string) string {
+	i := len(tok) - 10
+	c := byte('A')
+	if tok[i] == c {
+		c = 'B'
+	}
+	return tok[:i] + string(c) + tok[i+1:]
+}

@@ -35,7 +35,7 @@ func (s *Server) unsubscribeUser(token string) (uint64, error) {
 		return 0, bad
 	}
 	uid, err := strconv.ParseUint(id, 10, 64)
-	got, err2 := base64.RawURLEncoding.DecodeString(mac)
+	got, err2 := base64.RawURLEncoding.Strict().DecodeString(mac) // one spelling per link
 	if err != nil || err2 != nil || strconv.FormatUint(uid, 10) != id || !hmac.Equal(got, s.unsubscribeMAC(id)) {
 		return 0, bad
 	}

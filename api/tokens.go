@@ -77,6 +77,9 @@ func newTokens(secret []byte) *tokens {
 		jwt.WithIssuer(tokenIssuer),
 		jwt.WithAudience(tokenAudience),
 		jwt.WithLeeway(tokenLeeway),
+		// One spelling per token: a lenient decoder ignores the padding
+		// bits of the signature's last character.
+		jwt.WithStrictDecoding(),
 		// The same clock as issue and the cache (tests step it).
 		jwt.WithTimeFunc(func() time.Time { return t.now() }),
 	)
