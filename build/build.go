@@ -129,8 +129,15 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 		// rendered first and dropped as soon as they are staged, so the
 		// 20 MB of them (at 10k pages) do not stay beside the pages
 		// rendered last, where the heap is near the build's memory limit
-		// and every megabyte kept costs collections.
+		// and every megabyte kept costs collections. The docs go to
+		// disk until the cache is saved, for the same reason.
 		idx, b.nextSearchFiles = nil, nil
+		if b.rc != nil {
+			if err := b.rc.spillDocs(st.files); err != nil {
+				b.log.Warn("search docs kept in memory", "err", err)
+			}
+			defer b.rc.closeSpill()
+		}
 	}
 	var remove []string
 	if publish {
@@ -195,7 +202,30 @@ func (b *Builder) fullSearch(s *site, bt *batch, done map[string]bool) (idx *sea
 		return nil, nil, err
 	}
 	b.rc.recordSearch(b.nextSearchFiles)
+	b.saveGzipCache()
 	return idx, nil, nil
+}
+
+// saveGzipCache writes the compressed index files of the index just
+// encoded, as soon as it is: keyed by their raw bytes, they stay right
+// whatever becomes of the build, and the ~20 MB (at 10k pages) need not
+// stay in memory through the rendering of the lists (see spillDocs).
+func (b *Builder) saveGzipCache() {
+	if b.rc == nil || b.rc.gz == nil {
+		return
+	}
+	gz := b.rc.gz
+	b.rc.gz = nil
+	if !gz.Changed() {
+		return
+	}
+	err := replaceFile(b.rc.gzFile(), func(w *bufio.Writer) error {
+		w.WriteString(b.rc.head)
+		return gz.Save(w)
+	})
+	if err != nil {
+		b.log.Warn("search index cache not saved", "file", b.rc.gzFile(), "err", err)
+	}
 }
 
 // loadHeads lists the content files and loads the home page and the
@@ -322,15 +352,6 @@ func (b *Builder) saveRenderCache(files map[string]*Page) {
 	}
 	if err := b.saveSearchRecord(); err != nil {
 		b.log.Warn("search index record not saved", "file", b.rc.searchFile(), "err", err)
-	}
-	if b.rc.gz != nil && b.rc.gz.Changed() { // nil: the index was kept, its cache not read
-		err := replaceFile(b.rc.gzFile(), func(w *bufio.Writer) error {
-			w.WriteString(b.rc.head)
-			return b.rc.gz.Save(w)
-		})
-		if err != nil {
-			b.log.Warn("search index cache not saved", "file", b.rc.gzFile(), "err", err)
-		}
 	}
 	for _, p := range files {
 		if p != nil {

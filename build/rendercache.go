@@ -50,6 +50,8 @@ type renderCache struct {
 	// index is the search record this build saves (searchkeep.go); nil:
 	// none (the one on file stands).
 	index *searchRecord
+	// spill holds the docs spillDocs moved out of memory; nil: none.
+	spill *docSpill
 }
 
 // cacheFile is the render cache's file name in its folder.
@@ -77,6 +79,9 @@ type cacheEntry struct {
 	// Sub) as last rendered, each with the itemKey it was rendered
 	// with (0: none): see itemcache.go.
 	items [2]cachedItem
+	// spill is where spillDocs put the page's encoded doc (offset,
+	// length) in renderCache.spill; length 0: not there.
+	spill [2]int64
 	// raw is the entry as read, while nothing changed it: saved as is.
 	raw string
 }
@@ -248,8 +253,9 @@ func newCacheEntry(rel string, p *Page, data []byte, cover string, deps []imageD
 // encodeTo appends the entry's bytes to e.b, with p's search doc when
 // the entry does not hold one encoded (see earlyPages.emit), encoded
 // through scratch (one buffer for every entry: 10k docs of ~3.5 KB each
-// encoded into buffers of their own made ~150 MB of garbage).
-func (c *cacheEntry) encodeTo(e *encoder, p *Page, scratch *encoder) {
+// encoded into buffers of their own made ~150 MB of garbage), or as
+// spilled (docspill.go): non-nil when spillDocs took it out of memory.
+func (c *cacheEntry) encodeTo(e *encoder, p *Page, scratch *encoder, spilled []byte) {
 	if c.raw != "" {
 		e.b = append(e.b, c.raw...)
 		return
@@ -259,7 +265,10 @@ func (c *cacheEntry) encodeTo(e *encoder, p *Page, scratch *encoder) {
 	e.uint(uint64(c.size))
 	e.deps(c.deps)
 	e.str(c.meta)
-	if doc := c.doc; doc != "" || (p.search.doc == nil && p.search.full == nil) {
+	if spilled != nil {
+		e.uint(uint64(len(spilled)))
+		e.b = append(e.b, spilled...)
+	} else if doc := c.doc; doc != "" || (p.search.doc == nil && p.search.full == nil) {
 		e.str(doc)
 	} else {
 		scratch.b = scratch.b[:0]
@@ -315,7 +324,14 @@ func (rc *renderCache) save(files map[string]*Page) error {
 		var head [binary.MaxVarintLen64 + 8]byte
 		for _, p := range entries {
 			e.b = e.b[:0]
-			p.cached.encodeTo(&e, p, &scratch)
+			var spilled []byte
+			if p.cached.spill[1] > 0 {
+				var err error
+				if spilled, err = rc.spill.read(p.cached); err != nil {
+					return err
+				}
+			}
+			p.cached.encodeTo(&e, p, &scratch, spilled)
 			n := binary.PutUvarint(head[:], uint64(len(e.b)))
 			binary.LittleEndian.PutUint64(head[n:], xxhash.Sum64(e.b))
 			w.Write(head[:n+8])
