@@ -125,19 +125,9 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	}
 	rest := restOutputs(s, early.done)
 	if b.once {
-		// A build that exits needs no index after this: its files are
-		// rendered first and dropped as soon as they are staged, so the
-		// 20 MB of them (at 10k pages) do not stay beside the pages
-		// rendered last, where the heap is near the build's memory limit
-		// and every megabyte kept costs collections. The docs go to
-		// disk until the cache is saved, for the same reason.
-		idx, b.nextSearchFiles = nil, nil
-		if b.rc != nil {
-			if err := b.rc.spillDocs(st.files); err != nil {
-				b.log.Warn("search docs kept in memory", "err", err)
-			}
-			defer b.rc.closeSpill()
-		}
+		idx = nil
+		b.shedSearch(st.files)
+		defer b.rc.closeSpill()
 	}
 	var remove []string
 	if publish {
@@ -160,6 +150,22 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// shedSearch drops what a build that exits keeps of its index once the
+// index is encoded: its files are rendered first and dropped as soon as
+// they are staged, so the 20 MB of them (at 10k pages) do not stay beside
+// the pages rendered last, where the heap is near the build's memory limit
+// and every megabyte kept costs collections. The docs go to disk until the
+// render cache is saved, for the same reason.
+func (b *Builder) shedSearch(files map[string]*Page) {
+	b.nextSearchFiles = nil
+	if b.rc == nil {
+		return
+	}
+	if err := b.rc.spillDocs(files); err != nil {
+		b.log.Warn("search docs kept in memory", "err", err)
+	}
 }
 
 // restOutputs lists the outputs of s not rendered yet (done), the search
