@@ -78,4 +78,6 @@ type PopularService interface {
 type PageIndex interface {
 	// Page returns the page's metadata and whether it exists.
 	Page(id string) (PageMeta, bool)
+	// Has reports whether the page exists (Page's bool alone).
+	Has(id string) bool
 }

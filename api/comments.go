@@ -32,7 +32,7 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	default:
 		return beforetrip.Invalid("order", "order must be newest or oldest.")
 	}
-	if _, ok := s.svc.Pages.Page(id); !ok {
+	if !s.svc.Pages.Has(id) {
 		return errNoPage
 	}
 	v, err := s.optionalViewer(c)
@@ -71,7 +71,7 @@ func (s *Server) createComment(c *fiber.Ctx) error {
 	if err := cm.Validate(); err != nil {
 		return err
 	}
-	if _, ok := s.svc.Pages.Page(cm.Page); !ok {
+	if !s.svc.Pages.Has(cm.Page) {
 		return errNoPage
 	}
 	v := viewerOf(c)

@@ -62,6 +62,9 @@ func TestPageIndex(t *testing.T) {
 			if ok != tt.ok || m.Kind != tt.kind {
 				t.Fatalf("Page(%q) = %+v, %v; want kind %q, %v", tt.id, m, ok, tt.kind, tt.ok)
 			}
+			if has := idx.Has(tt.id); has != tt.ok {
+				t.Fatalf("Has(%q) = %v, want %v", tt.id, has, tt.ok)
+			}
 		})
 	}
 	if m, _ := idx.Page(rv.PageID()); m.Title != "Reader" || m.URL != "/"+rv.PageID()+"/" || m.Country != "japan" {
@@ -75,5 +78,46 @@ func TestPageIndex(t *testing.T) {
 	}
 	if _, ok := idx.Page("countries/japan"); !ok {
 		t.Fatal("a failed reload dropped the previous pages")
+	}
+}
+
+// TestPageIndexSetWhileRead: builds replace the pages while requests look
+// them up (go test -race); a reader sees the old set or the new one whole,
+// and Set keeps no reference to the slice it was given.
+func TestPageIndexSetWhileRead(t *testing.T) {
+	idx, err := NewPageIndex(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := []beforetrip.PageMeta{{ID: "countries/japan", Kind: beforetrip.KindCountry}, {ID: "countries/japan/tips/a", Kind: beforetrip.KindTip}}
+	b := []beforetrip.PageMeta{{ID: "countries/japan", Kind: beforetrip.KindCountry}, {ID: "countries/japan/tips/b", Kind: beforetrip.KindTip}}
+	idx.Set(a)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 2000 {
+			if i%2 == 0 {
+				idx.Set(b)
+			} else {
+				idx.Set(a)
+			}
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			a[1].Title = "changed after Set"
+			if m, _ := idx.Page("countries/japan/tips/a"); m.Title != "" {
+				t.Fatalf("the index shares the slice given to Set: %+v", m)
+			}
+			return
+		default:
+		}
+		if !idx.Has("countries/japan") {
+			t.Fatal("a page of both sets went missing during a swap")
+		}
+		if m, ok := idx.Page("countries/japan/tips/a"); ok && m.Kind != beforetrip.KindTip {
+			t.Fatalf("torn read: %+v", m)
+		}
 	}
 }

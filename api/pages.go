@@ -26,7 +26,7 @@ func (s *Server) page(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := s.svc.Pages.Page(id); !ok {
+	if !s.svc.Pages.Has(id) {
 		return errNoPage
 	}
 	v, err := s.optionalViewer(c)
@@ -94,7 +94,7 @@ func (s *Server) knownPages(raw string) ([]string, error) {
 	ids = slices.Compact(ids)
 	known := ids[:0]
 	for _, id := range ids {
-		if _, ok := s.svc.Pages.Page(id); ok {
+		if s.svc.Pages.Has(id) {
 			known = append(known, id)
 		}
 	}

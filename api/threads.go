@@ -13,7 +13,7 @@ func (s *Server) lockPage(locked bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if _, ok := s.svc.Pages.Page(id); !ok {
+		if !s.svc.Pages.Has(id) {
 			return errNoPage
 		}
 		if err := s.svc.Moderation.LockPage(c.UserContext(), author(viewerOf(c).user), id, locked); err != nil {
