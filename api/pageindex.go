@@ -95,10 +95,18 @@ func (p *PageIndex) Page(id string) (beforetrip.PageMeta, bool) {
 	if country, n, ok := beforetrip.ParseReaderReviewID(id); ok {
 		return p.readerReview(country, n)
 	}
-	if m := (*p.pages.Load())[id]; m != nil {
+	if m := p.static(id); m != nil {
 		return *m, true
 	}
 	return beforetrip.PageMeta{}, false
+}
+
+// static returns the page of the last build with ID id, nil if none.
+func (p *PageIndex) static(id string) *beforetrip.PageMeta {
+	if m := p.pages.Load(); m != nil {
+		return (*m)[id]
+	}
+	return nil
 }
 
 // Has implements beforetrip.PageIndex: Page without copying the page's
@@ -108,12 +116,11 @@ func (p *PageIndex) Has(id string) bool {
 		_, ok := p.readerReview(country, n)
 		return ok
 	}
-	_, ok := (*p.pages.Load())[id]
-	return ok
+	return p.static(id) != nil
 }
 
 func (p *PageIndex) readerReview(country string, n uint64) (beforetrip.PageMeta, bool) {
-	_, countryOK := (*p.pages.Load())["countries/"+country]
+	countryOK := p.static("countries/"+country) != nil
 	if !countryOK || p.reviews == nil {
 		return beforetrip.PageMeta{}, false
 	}

@@ -67,6 +67,7 @@ func (rc *renderCache) spillDocs(files map[string]*Page) error {
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
+		os.Remove(f.Name())
 		return fmt.Errorf("search docs: %w", err)
 	}
 	for i, p := range pages {
@@ -101,6 +102,7 @@ func (s *docSpill) read(c *cacheEntry) ([]byte, error) {
 func (rc *renderCache) closeSpill() {
 	if rc != nil && rc.spill != nil {
 		rc.spill.f.Close()
+		os.Remove(rc.spill.f.Name()) // gone already but on Windows
 		rc.spill = nil
 	}
 }
