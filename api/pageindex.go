@@ -43,7 +43,6 @@ type PageIndex struct {
 // is an empty site (nothing built yet), not an error; a malformed one is.
 func NewPageIndex(outDir string, reviews beforetrip.ReviewService) (*PageIndex, error) {
 	p := &PageIndex{path: filepath.Join(outDir, beforetrip.ManifestFile), reviews: reviews}
-	p.swap(nil)
 	if err := p.Reload(); err != nil {
 		return nil, err
 	}

@@ -140,7 +140,7 @@ func (b *Builder) full(ctx context.Context, publish bool) (*Result, error) {
 	res.Rendered += len(early.done)
 	res.Cached = early.cached
 	b.tally(st.files)
-	res.Scheduled = b.nScheduled
+	res.Scheduled = len(b.sched)
 	res.Resized = b.imgs.Processed() - resized
 	if publish {
 		b.commit(st, s)

@@ -151,11 +151,10 @@ type Builder struct {
 	// was built for: pages dated after it are scheduled (schedule.go).
 	now  func() time.Time
 	asOf time.Time
-	// next and nScheduled describe the pages the last build held back;
-	// sched is their files with their dates.
-	next       time.Time
-	nScheduled int
-	sched      map[string]time.Time
+	// sched is the pages the last build held back, by file, with their
+	// dates; next the earliest of those.
+	next  time.Time
+	sched map[string]time.Time
 }
 
 // New checks cfg and returns a Builder. Nothing is read until Build.

@@ -53,7 +53,7 @@ func (rc *renderCache) spillDocs(files map[string]*Page) error {
 	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(a.cached.rel, b.cached.rel) })
 	w := bufio.NewWriterSize(f, 256<<10)
 	var e encoder
-	offs := make([]int64, len(pages))
+	spans := make([][2]int64, len(pages)) // offset, length
 	var off int64
 	for i, p := range pages {
 		e.b = e.b[:0]
@@ -61,7 +61,7 @@ func (rc *renderCache) spillDocs(files map[string]*Page) error {
 		if p.search.sum == 0 { // as encodeTo sets it: what a restart reads back (docSum)
 			p.search.sum = xxhash.Sum64(e.b)
 		}
-		offs[i] = off
+		spans[i] = [2]int64{off, int64(len(e.b))}
 		off += int64(len(e.b))
 		w.Write(e.b)
 	}
@@ -71,12 +71,8 @@ func (rc *renderCache) spillDocs(files map[string]*Page) error {
 		return fmt.Errorf("search docs: %w", err)
 	}
 	for i, p := range pages {
-		end := off
-		if i+1 < len(pages) {
-			end = offs[i+1]
-		}
-		p.cached.spill = [2]int64{offs[i], end - offs[i]}
-		p.search.doc, p.search.full, p.search.undo, p.search.ctx = nil, nil, nil, nil
+		p.cached.spill = spans[i]
+		p.search = pageSearch{sum: p.search.sum} // raw is "": the doc was in memory
 	}
 	rc.spill = &docSpill{f: f}
 	return nil
@@ -85,7 +81,7 @@ func (rc *renderCache) spillDocs(files map[string]*Page) error {
 // spillable reports whether the cache would encode p's doc from memory.
 func spillable(p *Page) bool {
 	c := p.cached
-	return c.raw == "" && c.doc == "" && (p.search.doc != nil || p.search.full != nil)
+	return c.raw == "" && c.doc == "" && p.search.analysed()
 }
 
 // read returns the spilled doc of c, valid until the next read.

@@ -29,7 +29,7 @@ func TestSpilledDocsSaveTheSameCache(t *testing.T) {
 		for _, p := range b.site.pages {
 			if p.Kind == beforetrip.KindTip || p.Kind == beforetrip.KindReview && p.ReaderID == 0 {
 				cached++
-				if p.search.doc != nil || p.search.full != nil {
+				if p.search.analysed() {
 					inMemory++
 				}
 			}

@@ -91,7 +91,7 @@ func (b *Builder) Rebuild(ctx context.Context, ch Changes) (*Result, error) {
 	}
 	b.commit(st, s)
 	b.retally(st.files, e.prevs)
-	res.Scheduled = b.nScheduled
+	res.Scheduled = len(b.sched)
 	res.Resized = b.imgs.Processed() - resized
 	b.searchFiles = b.nextSearchFiles
 	res.Duration = time.Since(start)

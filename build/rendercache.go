@@ -268,7 +268,7 @@ func (c *cacheEntry) encodeTo(e *encoder, p *Page, scratch *encoder, spilled []b
 	if spilled != nil {
 		e.uint(uint64(len(spilled)))
 		e.b = append(e.b, spilled...)
-	} else if doc := c.doc; doc != "" || (p.search.doc == nil && p.search.full == nil) {
+	} else if doc := c.doc; doc != "" || !p.search.analysed() {
 		e.str(doc)
 	} else {
 		scratch.b = scratch.b[:0]

@@ -71,9 +71,9 @@ func (b *Builder) tallyPage(path string, p *Page) {
 	}
 }
 
-// tallied sets the count and the earliest date of the scheduled pages.
+// tallied sets the earliest date of the scheduled pages.
 func (b *Builder) tallied() {
-	b.next, b.nScheduled = time.Time{}, len(b.sched)
+	b.next = time.Time{}
 	for _, d := range b.sched {
 		if b.next.IsZero() || d.Before(b.next) {
 			b.next = d

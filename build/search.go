@@ -30,6 +30,9 @@ type pageSearch struct {
 	sum uint64 // docSum of the page's own doc; 0: not known yet
 }
 
+// analysed reports whether the page's doc is in memory (doc or full).
+func (ps *pageSearch) analysed() bool { return ps.doc != nil || ps.full != nil }
+
 // plain returns the page's doc without its country's names.
 func (ps *pageSearch) plain() *search.Doc {
 	if ps.doc != nil {
@@ -68,7 +71,7 @@ func indexed(p *Page) bool {
 // analyse computes p's search doc from its HTML; a page whose HTML was
 // dropped after rendering is read again.
 func (b *Builder) analyse(p *Page) error {
-	if p.search.doc != nil || p.search.full != nil || !indexed(p) || b.noIndex {
+	if p.search.analysed() || !indexed(p) || b.noIndex {
 		return nil
 	}
 	if raw := p.search.raw; raw != "" {
@@ -109,7 +112,7 @@ func (b *Builder) docSum(p *Page) (uint64, error) {
 		if err := b.analyse(p); err != nil {
 			return 0, err
 		}
-		if p.cached != nil && (p.search.doc != nil || p.search.full != nil) {
+		if p.cached != nil && p.search.analysed() {
 			p.search.sum = encodedDocSum(&p.search)
 		} else {
 			p.search.sum = canonicalSum(p.search.plain())
