@@ -50,8 +50,12 @@ func eachWord(text string, f func(string)) {
 			} else {
 				// An ASCII space is a boundary of NFC as of UAX #29: no
 				// mark composes with it or is reordered across it, so each
-				// piece is normalised alone.
-				piece = norm.NFC.String(piece)
+				// piece is normalised alone. Invalid bytes become U+FFFD
+				// first (never a word): x/text's NFC stops at what looks
+				// like a cut sequence at the end of its input ("\xf3\u0374"
+				// stays, "\xf3\u0374 " becomes "\xf3\u02b9 "), so a piece
+				// would not be normalised as the whole text is.
+				piece = norm.NFC.String(strings.ToValidUTF8(piece, "\uFFFD"))
 				unisegSegments(piece, pos, w.segment)
 				pos += len(piece) - i // offsets only tell adjacent segments
 			}
@@ -176,7 +180,7 @@ func simpleClasses(piece string, cls []uint8, offs []int32) (int, bool) {
 // eachWordUniseg is eachWord by uniseg alone, what the fast path must equal.
 func eachWordUniseg(text string, f func(string)) {
 	w := wordJoiner{f: f, pendingEnd: -1}
-	unisegSegments(norm.NFC.String(text), 0, w.segment)
+	unisegSegments(norm.NFC.String(strings.ToValidUTF8(text, "\uFFFD")), 0, w.segment)
 	w.flush()
 }
 
