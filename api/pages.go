@@ -71,9 +71,11 @@ func (s *Server) pages(c *fiber.Ctx) error {
 
 // knownPages parses the ids parameter of GET /api/pages: every ID
 // normalised and checked (the first bad one is the 400), then the distinct
-// ones the site has, sorted. It allocates only the slice it returns: this
-// runs for every page view, and each allocation here is garbage collected
-// while requests wait (issue 20).
+// ones the site has, sorted. An ID the site has is looked up as sent first:
+// the builder gives pages normalised, valid IDs, so one found needs neither
+// step, and the widget sends the IDs as the pages name them. It allocates
+// only the slice it returns: this runs for every page view, and each
+// allocation here is garbage collected while requests wait (issue 20).
 func (s *Server) knownPages(raw string) ([]string, error) {
 	if raw == "" {
 		return nil, nil
@@ -84,21 +86,19 @@ func (s *Server) knownPages(raw string) ([]string, error) {
 	}
 	ids := make([]string, 0, n)
 	for id := range strings.SplitSeq(raw, ",") {
-		id = beforetrip.NormalizePageID(id)
-		if id == "" || !beforetrip.ValidPageID(id) {
-			return nil, beforetrip.Invalid("ids", "Not a valid page ID: %q.", id)
+		if id == "" || !s.svc.Pages.Has(id) {
+			id = beforetrip.NormalizePageID(id)
+			if id == "" || !beforetrip.ValidPageID(id) {
+				return nil, beforetrip.Invalid("ids", "Not a valid page ID: %q.", id)
+			}
+			if !s.svc.Pages.Has(id) {
+				continue
+			}
 		}
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	known := ids[:0]
-	for _, id := range ids {
-		if s.svc.Pages.Has(id) {
-			known = append(known, id)
-		}
-	}
-	return known, nil
+	return slices.Compact(ids), nil
 }
 
 // pagesBuffers holds the buffers GET /api/pages writes its answer in; the
