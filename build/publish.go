@@ -58,8 +58,8 @@ func (bt *batch) publish(remove []string) (written, removed []string, err error)
 }
 
 // putAll writes the staged files written into the output folder (parents
-// first, two at a time, the page manifest last) and returns their
-// records, in the order written then holds.
+// first, two at a time or one for a background batch, the page manifest
+// last) and returns their records, in the order written then holds.
 func (bt *batch) putAll(written []string) ([]record, error) {
 	w := bt.w
 	// Parents first, once each, so later Mkdir calls find them.
@@ -97,7 +97,11 @@ func (bt *batch) putAll(written []string) ([]record, error) {
 	}
 	var g errgroup.Group
 	var next atomic.Int64
-	for range 2 {
+	workers := 2
+	if bt.background {
+		workers = 1 // the other processor stays free for requests
+	}
+	for range workers {
 		g.Go(func() error {
 			if bt.background {
 				background()
@@ -110,6 +114,7 @@ func (bt *batch) putAll(written []string) ([]record, error) {
 				if err := put(i); err != nil {
 					return err
 				}
+				bt.yieldToRequests()
 			}
 		})
 	}

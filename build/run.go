@@ -50,6 +50,9 @@ func (b *Builder) renderPublish(ctx context.Context, s *site, th *theme, paths [
 				}
 				pool.Put(buf)
 				done.Add(1)
+				if bt != nil {
+					bt.yieldToRequests()
+				}
 			}
 			return gctx.Err()
 		})

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,8 +73,24 @@ type batch struct {
 	cold     *coldStage // set when a full build starts from an empty output folder
 	dataOnly bool       // a Rebuild's for data changes only (Builder.workers)
 	// background: render and publish on threads of lower priority
-	// (WithDataRebuildWorkers).
+	// (WithDataRebuildWorkers), one goroutine publishing, each yielding
+	// after every file (see yieldToRequests).
 	background bool
+}
+
+// yieldToRequests lets the goroutines waiting for a processor run before
+// a background worker takes its next file. A worker locked to a thread of
+// lower priority still holds a processor while it runs, and the kernel's
+// priorities cannot help requests that wait for one inside Go's scheduler:
+// in a trace of a like storm, both processors were held by the two
+// publishing workers (syscalls so short that the processor stays with
+// them) while the 64 likes a commit had just woken waited 6 ms for one.
+// Go preempts a running goroutine only after 10 ms; a yield per file
+// bounds the wait to one file's work.
+func (bt *batch) yieldToRequests() {
+	if bt.background {
+		runtime.Gosched()
+	}
 }
 
 // begin prepares a batch: it removes stale temp files and reads what an
