@@ -9,8 +9,10 @@ import (
 
 // wordTable maps words as written to their term IDs: an analyzer's cache,
 // looked up once for every word of every page indexed. Words of up to 16
-// bytes (nearly all) are kept in the table's 32-byte slots themselves,
-// with their hash, so that a lookup reads one cache line: in a full build
+// bytes (nearly all) are kept in the table's 32-byte slots themselves, as
+// their wordKey with their hash, so that a lookup reads one cache line and
+// compares three numbers (a byte comparison through memequal was a third
+// of a lookup): in a full build
 // a Go map's lookups missed the cache twice (control bytes, then the key's
 // bytes elsewhere in the heap) and were a third of the analysis. Longer
 // words go to a map. The IDs of all words are in one array.
@@ -23,9 +25,9 @@ type wordTable struct {
 
 type wordSlot struct {
 	hash uint64
+	a, b uint64 // wordKey
 	idSpan
 	size uint8
-	word [maxInline]byte
 }
 
 // idSpan is ids[off:off+n] of a wordTable.
@@ -40,16 +42,14 @@ const maxInline = 16
 // for the process (slots keep their hashes as the table grows).
 var wordSeeds = [3]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64()}
 
-// wordHash hashes a word of at most 16 bytes as the runtime's fallback
-// hash (wyhash) does: its bytes read as two overlapping little-endian
-// numbers, mixed with the seeds by two 64×64→128-bit multiplies. A word
-// is hashed once for every word of every page indexed, and maphash's
-// general path (a call through the runtime's AES hash for any length) was
-// a third of a lookup.
-func wordHash(w string) uint64 {
-	n := len(w)
-	var a, b uint64
-	switch {
+// wordKey reads a word of at most 16 bytes as two little-endian numbers,
+// which overlap when it is shorter, as the runtime's fallback hash
+// (wyhash) does: the first and the last 8 bytes of a word of 8 or more,
+// the first and the last 4 of a word of 4 to 7, its first, middle and
+// last byte in a of a shorter one. Every byte of the word is in a or b,
+// so with its length they tell it from every other word.
+func wordKey(w string) (a, b uint64) {
+	switch n := len(w); {
 	case n >= 8:
 		a, b = le64(w), le64(w[n-8:])
 	case n >= 4:
@@ -57,6 +57,20 @@ func wordHash(w string) uint64 {
 	case n > 0:
 		a = uint64(w[0])<<16 | uint64(w[n>>1])<<8 | uint64(w[n-1])
 	}
+	return a, b
+}
+
+// wordHash hashes a word of at most 16 bytes: its wordKey and length mixed
+// with the seeds by two 64×64→128-bit multiplies, as wyhash does. A word
+// is hashed once for every word of every page indexed, and maphash's
+// general path (a call through the runtime's AES hash for any length) was
+// a third of a lookup.
+func wordHash(w string) uint64 {
+	a, b := wordKey(w)
+	return keyHash(len(w), a, b)
+}
+
+func keyHash(n int, a, b uint64) uint64 {
 	return mix(wordSeeds[2]^uint64(n), mix(a^wordSeeds[0], b^wordSeeds[1]))
 }
 
@@ -91,11 +105,12 @@ func (t *wordTable) get(w string) ([]uint32, bool) {
 		if t.n == 0 {
 			return nil, false
 		}
-		h := wordHash(w) | 1
+		a, b := wordKey(w)
+		h := keyHash(len(w), a, b) | 1
 		mask := uint64(len(t.slots) - 1)
 		for i := h & mask; ; i = (i + 1) & mask {
 			s := &t.slots[i]
-			if s.hash == h && int(s.size) == len(w) && string(s.word[:s.size]) == w {
+			if s.hash == h && s.a == a && s.b == b && int(s.size) == len(w) {
 				sp = s.idSpan
 				break
 			}
@@ -127,9 +142,8 @@ func (t *wordTable) put(w string, ids []uint32) {
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
-	s := wordSlot{hash: wordHash(w) | 1, idSpan: sp, size: uint8(len(w))}
-	copy(s.word[:], w)
-	t.insert(s)
+	a, b := wordKey(w)
+	t.insert(wordSlot{hash: keyHash(len(w), a, b) | 1, a: a, b: b, idSpan: sp, size: uint8(len(w))})
 	t.n++
 }
 

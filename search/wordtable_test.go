@@ -96,3 +96,40 @@ func TestWordHashSpreads(t *testing.T) {
 		}
 	}
 }
+
+// TestWordKeyTellsWordsApart: a slot matches on wordKey and length alone,
+// so no two words of up to 16 bytes may share them: every word over a
+// two-letter alphabet of each length, where the first and last 8 or 4
+// bytes overlap the most, and words that differ in one byte anywhere.
+func TestWordKeyTellsWordsApart(t *testing.T) {
+	type key struct {
+		n    int
+		a, b uint64
+	}
+	seen := map[key]string{}
+	add := func(w string) {
+		a, b := wordKey(w)
+		k := key{len(w), a, b}
+		if o, dup := seen[k]; dup && o != w {
+			t.Fatalf("wordKey(%q) == wordKey(%q)", w, o)
+		}
+		seen[k] = w
+	}
+	for n := 1; n <= 14; n++ {
+		for bits := range 1 << n {
+			w := make([]byte, n)
+			for i := range w {
+				w[i] = "ab"[bits>>i&1]
+			}
+			add(string(w))
+		}
+	}
+	base := []byte("abcdefghijklmnop")
+	for n := 1; n <= maxInline; n++ {
+		for i := range n {
+			w := slices.Clone(base[:n])
+			w[i] = '_'
+			add(string(w))
+		}
+	}
+}
