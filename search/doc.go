@@ -69,21 +69,41 @@ func NewDoc(src Source) *Doc {
 	return d
 }
 
-// nfc returns s in NFC, without a pass of the normaliser when s holds
-// only ASCII and Hangul syllables (which nothing in s can compose with).
+// nfc returns s in NFC, with invalid UTF-8 as U+FFFD (as JSON writes it).
+// s is cut at ASCII spaces, which are boundaries of NFC (see eachWord), and
+// only the pieces holding characters other than ASCII and Hangul syllables
+// go through the normaliser: nothing composes with a precomposed syllable
+// but a conjoining jamo, which such a piece would hold. A snippet with one
+// curly quote or accented letter made the normaliser's check the whole
+// text, a tenth of a page's analysis.
 func nfc(s string) string {
+	var b []byte // s[:done] normalised, once a piece has changed
+	done := 0
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
 			i++
 			continue
 		}
-		n := syllableLen(s[i:])
-		if n == 0 {
-			return norm.NFC.String(s)
+		if n := syllableLen(s[i:]); n > 0 {
+			i += n
+			continue
 		}
-		i += n
+		start := strings.LastIndexByte(s[:i], ' ') + 1
+		end := len(s)
+		if j := strings.IndexByte(s[i:], ' '); j >= 0 {
+			end = i + j
+		}
+		piece := s[start:end]
+		if n := norm.NFC.String(strings.ToValidUTF8(piece, "\uFFFD")); n != piece {
+			b = append(append(b, s[done:start]...), n...)
+			done = end
+		}
+		i = end
 	}
-	return s
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[done:]...))
 }
 
 // cut returns s cut to at most n bytes at a rune boundary.

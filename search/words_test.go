@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func wordsOf(each func(string, func(string)), text string) []string {
@@ -56,7 +58,28 @@ func FuzzEachWord(f *testing.F) {
 		if got, want := wordsOf(eachWord, s), wordsOf(eachWordUniseg, s); !slices.Equal(got, want) {
 			t.Fatalf("eachWord(%q) = %q, uniseg finds %q", s, got, want)
 		}
+		if got, want := nfc(s), norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD")); got != want {
+			t.Fatalf("nfc(%q) = %q, want %q", s, got, want)
+		}
 	})
+}
+
+// TestNFCByPieces: normalising the pieces between spaces that need it
+// gives what normalising the whole text does, on random texts of
+// combining marks, jamo after syllables and invalid bytes.
+func TestNFCByPieces(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	pieces := append(slices.Clone(wordPieces), "\u1100", "\u1161", "\u11a8", "가", "e\u0301", "\u0323\u0307", "\xff", "\xe2\x80", "\xf3")
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(30) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := nfc(s), norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD")); got != want {
+			t.Fatalf("nfc(%q) = %q, want %q", s, got, want)
+		}
+	}
 }
 
 // TestSpacedEqualsFields: PlainText's white space collapsing writes what
