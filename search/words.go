@@ -86,20 +86,18 @@ func plainWord(text string) (word string, n int, ok bool) {
 		i++
 	}
 	j := i
-run:
-	for j < len(text) {
-		switch plainClass[text[j]] {
-		case plainAlnum:
+	for {
+		for j < len(text) && plainClass[text[j]] == plainAlnum {
 			j++
-		case plainHangul:
-			n := syllableLen(text[j:])
-			if n == 0 {
-				return "", 0, false
-			}
-			j += n
-		default:
-			break run
 		}
+		if j == len(text) || plainClass[text[j]] != plainHangul {
+			break
+		}
+		n := syllableLen(text[j:])
+		if n == 0 {
+			return "", 0, false
+		}
+		j += n
 	}
 	n = j
 	for n < len(text) && plainClass[text[n]] == plainPunct {
@@ -113,12 +111,16 @@ run:
 
 // syllableLen is the length of the Hangul syllable (U+AC00–U+D7A3, EA B0 80
 // – ED 9E A3 in UTF-8) s starts with, 0 when it starts with none.
+// It decodes the three bytes itself: utf8.DecodeRuneInString inlines only
+// its ASCII case, and its call was a tenth of the words' segmentation. The
+// lead bytes EA–ED start no overlong sequence, and the range check leaves
+// out the surrogates (ED A0–BF …).
 func syllableLen(s string) int {
-	if len(s) < 3 || s[0] < 0xEA || s[0] > 0xED {
+	if len(s) < 3 || s[0] < 0xEA || s[0] > 0xED || s[1]&0xC0 != 0x80 || s[2]&0xC0 != 0x80 {
 		return 0
 	}
-	if r, n := utf8.DecodeRuneInString(s); r >= 0xAC00 && r <= 0xD7A3 {
-		return n
+	if r := rune(s[0]&0x0F)<<12 | rune(s[1]&0x3F)<<6 | rune(s[2]&0x3F); r >= 0xAC00 && r <= 0xD7A3 {
+		return 3
 	}
 	return 0
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -100,6 +101,32 @@ func TestSpacedEqualsFields(t *testing.T) {
 		}
 		if want := strings.Join(strings.Fields(all.String()), " "); w.b.String() != want {
 			t.Fatalf("%q: collapsed to %q, want %q", all.String(), w.b.String(), want)
+		}
+	}
+}
+
+// TestSyllableLen: the hand decoder agrees with utf8 on every three bytes
+// that start with a lead byte of Hangul syllables, and on short input.
+func TestSyllableLen(t *testing.T) {
+	want := func(s string) int {
+		if r, n := utf8.DecodeRuneInString(s); r >= 0xAC00 && r <= 0xD7A3 {
+			return n
+		}
+		return 0
+	}
+	for _, s := range []string{"", "\xea", "\xea\xb0", "가", "힣", "\xed\x9e\xa4", "\xed\xa0\x80"} {
+		if got := syllableLen(s); got != want(s) {
+			t.Fatalf("syllableLen(%q) = %d, want %d", s, got, want(s))
+		}
+	}
+	for lead := 0xEA; lead <= 0xED; lead++ {
+		for b1 := range 256 {
+			for b2 := range 256 {
+				s := string([]byte{byte(lead), byte(b1), byte(b2), 'x'})
+				if got := syllableLen(s); got != want(s) {
+					t.Fatalf("syllableLen(%q) = %d, want %d", s, got, want(s))
+				}
+			}
 		}
 	}
 }
