@@ -11,11 +11,11 @@ import (
 // looked up once for every word of every page indexed. Words of up to 16
 // bytes (nearly all) are kept in the table's 32-byte slots themselves, as
 // their wordKey with their hash, so that a lookup reads one cache line and
-// compares three numbers (a byte comparison through memequal was a third
-// of a lookup): in a full build
-// a Go map's lookups missed the cache twice (control bytes, then the key's
-// bytes elsewhere in the heap) and were a third of the analysis. Longer
-// words go to a map. The IDs of all words are in one array.
+// compares numbers, not bytes (memequal's call was a third of a lookup).
+// In a full build a Go map's lookups missed the cache twice (control
+// bytes, then the key's bytes elsewhere in the heap) and were a third of
+// the analysis. Longer words go to a map. The IDs of all words are in one
+// array.
 type wordTable struct {
 	slots []wordSlot // len a power of two, at most half full; hash 0: empty
 	n     int
@@ -60,16 +60,10 @@ func wordKey(w string) (a, b uint64) {
 	return a, b
 }
 
-// wordHash hashes a word of at most 16 bytes: its wordKey and length mixed
-// with the seeds by two 64×64→128-bit multiplies, as wyhash does. A word
-// is hashed once for every word of every page indexed, and maphash's
-// general path (a call through the runtime's AES hash for any length) was
-// a third of a lookup.
-func wordHash(w string) uint64 {
-	a, b := wordKey(w)
-	return keyHash(len(w), a, b)
-}
-
+// keyHash hashes a word of n bytes and wordKey a, b: mixed with the seeds
+// by two 64×64→128-bit multiplies, as wyhash does. A word is hashed once
+// for every word of every page indexed, and maphash's general path (a call
+// through the runtime's AES hash for any length) was a third of a lookup.
 func keyHash(n int, a, b uint64) uint64 {
 	return mix(wordSeeds[2]^uint64(n), mix(a^wordSeeds[0], b^wordSeeds[1]))
 }

@@ -72,9 +72,10 @@ func TestWordHashSpreads(t *testing.T) {
 	seen := map[uint64]string{}
 	var buckets [4096]int
 	add := func(w string) {
-		h := wordHash(w)
+		a, b := wordKey(w)
+		h := keyHash(len(w), a, b)
 		if o, dup := seen[h]; dup && o != w {
-			t.Fatalf("wordHash(%q) == wordHash(%q)", w, o)
+			t.Fatalf("keyHash of %q == keyHash of %q", w, o)
 		}
 		seen[h] = w
 		buckets[h%uint64(len(buckets))]++
