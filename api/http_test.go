@@ -248,11 +248,15 @@ func TestStaticAfterAPI(t *testing.T) {
 // was 33-38 ms against nginx's 2-12 ms). With one processor, a goroutine
 // the handler starts can run before the response is written only if the
 // request yields; the response's body is read at write time and says
-// whether it did.
+// whether it did. Not every time: every 61st time it looks for work, Go's
+// scheduler takes the global queue first, where a yield puts the
+// yielding goroutine, so it may run on before the other (one CI run in
+// some dozens saw that). So of 20 requests at least half must have
+// yielded; without the yield none does.
 func TestRequestsTakeTurns(t *testing.T) {
-	var ran atomic.Bool
 	ts := mustServerSetup(t, func(s *Server) {
 		s.App().Get("/turn", func(c *fiber.Ctx) error {
+			var ran atomic.Bool // this request's own: an earlier one's goroutine may run late
 			go ran.Store(true)
 			read := false
 			c.Context().Response.SetBodyStream(readFunc(func(p []byte) (int, error) {
@@ -266,8 +270,19 @@ func TestRequestsTakeTurns(t *testing.T) {
 		})
 	})
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	if r := ts.client(t).do("GET", "/turn", nil); r.Status != 200 || string(r.Body) != "true" {
-		t.Fatalf("GET /turn: %d %q: the response was written before other goroutines had a turn", r.Status, r.Body)
+	const n = 20
+	turns := 0
+	for range n {
+		r := ts.client(t).do("GET", "/turn", nil)
+		if r.Status != 200 {
+			t.Fatalf("GET /turn: %d %q", r.Status, r.Body)
+		}
+		if string(r.Body) == "true" {
+			turns++
+		}
+	}
+	if turns < n/2 {
+		t.Fatalf("%d of %d responses were written before other goroutines had a turn", n-turns, n)
 	}
 }
 
