@@ -76,8 +76,8 @@ type imageTransformer struct{}
 
 func (imageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	st, _ := pc.Get(imagesKey).(*imageState)
-	if st == nil {
-		return
+	if st == nil || pc.Get(needsLinkify) != nil {
+		return // no images to resolve, or the document is parsed again
 	}
 	src := reader.Source()
 	var imgs []*ast.Image

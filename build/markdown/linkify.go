@@ -12,7 +12,8 @@ import (
 )
 
 // linkify is goldmark's Linkify extension with its parser asked only on
-// lines that can hold a link. Linkify triggers on every space (and * _ ~
+// lines that can hold a link. The Converter parses with it only documents
+// that need it (see linkProbe). Linkify triggers on every space (and * _ ~
 // and parentheses): on our pages it ran once a word, testing for a URL
 // prefix and then scanning the word as an e-mail address (0.6 s of CPU
 // in a cold 10k-page build, ~5 %; BenchmarkLinkify: prose renders 10 %
@@ -51,4 +52,69 @@ func (q *quickLinkify) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 		return nil
 	}
 	return q.inner.Parse(parent, block, pc)
+}
+
+// linkProbe finds, in a document parsed without linkify, the text where
+// linkify could have made a link, and marks the parse with needsLinkify.
+//
+// Linkify triggers on every space, and goldmark's inline loop pays for a
+// trigger even when the parser answers at once: it flushes the text before
+// it, saves and restores its position (10 % of a cold 10k-page build's CPU
+// with quickLinkify's answer already cheap). Most documents have no bare
+// link at all (a link written [like this](https://…) is not one), so the
+// Converter parses without linkify and parses again with it only when
+// linkProbe finds a place a bare link could start. The output is the
+// same either way: until linkify's first match, parsing with and without
+// it gives the same tree (it answers nil everywhere before, and no other
+// parser looks at what it flushed). Its match starts with http:, https:,
+// ftp: or www., whose letters no parser takes, so the prefix lies in one
+// text node of the tree without it, or at the end of one and the start of
+// the next: each text node is searched with the 5 bytes after it. An
+// address's '@' lands in a text node too (no parser takes '@'), maybe
+// inside a code span or emphasis when the address held ` or * before its
+// '@', so every text node is searched, in code spans and links too.
+type linkProbe struct{}
+
+var needsLinkify = parser.NewContextKey()
+
+// probePriority runs linkProbe before every other transformer, so that it
+// sees the tree as parsed and the others can skip a tree that is parsed
+// again (images resolve files).
+const probePriority = -1000
+
+func (linkProbe) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	if !mayLink(src) {
+		return
+	}
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		t, ok := n.(*ast.Text)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
+		}
+		if mayLink(src[t.Segment.Start:min(t.Segment.Stop+5, len(src))]) {
+			pc.Set(needsLinkify, true)
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// mayLink reports whether b holds what starts a bare link: http:, https:,
+// ftp: (goldmark's protocols), www. or an address's @.
+func mayLink(b []byte) bool {
+	if bytes.IndexByte(b, '@') >= 0 || bytes.Contains(b, []byte("www.")) {
+		return true
+	}
+	for i := bytes.IndexByte(b, ':'); i >= 0; {
+		if bytes.HasSuffix(b[:i], []byte("http")) || bytes.HasSuffix(b[:i], []byte("https")) || bytes.HasSuffix(b[:i], []byte("ftp")) {
+			return true
+		}
+		j := bytes.IndexByte(b[i+1:], ':')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }

@@ -10,10 +10,12 @@ import (
 	"sync"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // Heading is one entry of a table of contents.
@@ -42,8 +44,9 @@ type pooledWriter struct {
 
 // Converter converts Markdown. It is safe for concurrent use.
 type Converter struct {
-	md   goldmark.Markdown
-	pool sync.Pool
+	md     goldmark.Markdown // without linkify
+	linked goldmark.Markdown // with it, for documents linkProbe marks
+	pool   sync.Pool
 }
 
 // Option configures a Converter.
@@ -64,11 +67,17 @@ func New(opts ...Option) *Converter {
 	if o.unsafe {
 		rendererOpts = append(rendererOpts, goldmark.WithRendererOptions(html.WithUnsafe()))
 	}
+	exts := []goldmark.Extender{gfm, extension.Footnote, extension.Typographer, Headings, TableLimit, TableAlign, Images}
 	md := goldmark.New(append(rendererOpts,
-		goldmark.WithExtensions(gfm, extension.Footnote, extension.Typographer, Headings, TableLimit, TableAlign, Images),
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(parser.WithHeadingAttribute(),
+			parser.WithASTTransformers(util.Prioritized(linkProbe{}, probePriority))),
+	)...)
+	linked := goldmark.New(append(rendererOpts,
+		goldmark.WithExtensions(append(exts, linkify)...),
 		goldmark.WithParserOptions(parser.WithHeadingAttribute()),
 	)...)
-	c := &Converter{md: md}
+	c := &Converter{md: md, linked: linked}
 	c.pool.New = func() any {
 		w := new(pooledWriter)
 		w.bw = bufio.NewWriter(&w.buf)
@@ -87,20 +96,20 @@ func (c *Converter) Convert(src []byte) (*Doc, error) {
 // rendered as responsive images; every image needs alt text. With a nil
 // img, images are left as goldmark renders them.
 func (c *Converter) ConvertWith(src []byte, img ImageFunc) (*Doc, error) {
-	pc := parser.NewContext()
 	var st *imageState
-	if img != nil {
-		st = &imageState{resolve: img}
-		pc.Set(imagesKey, st)
-	}
-	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	md, doc, pc := c.parse(src, func(pc parser.Context) {
+		if img != nil {
+			st = &imageState{resolve: img}
+			pc.Set(imagesKey, st)
+		}
+	})
 	w := c.pool.Get().(*pooledWriter)
 	w.buf.Reset()
 	w.bw.Reset(&w.buf)
 	defer c.pool.Put(w)
 	// A bufio.Writer is a goldmark BufWriter: passing one spares the
 	// renderer allocating its own 4 KiB writer per document.
-	if err := c.md.Renderer().Render(w.bw, src, doc); err != nil {
+	if err := md.Renderer().Render(w.bw, src, doc); err != nil {
 		return nil, err
 	}
 	out := &Doc{HTML: w.buf.String()} // one copy: the builder keeps it as template.HTML
@@ -115,10 +124,24 @@ func (c *Converter) ConvertWith(src []byte, img ImageFunc) (*Doc, error) {
 	return out, nil
 }
 
+// parse parses src without linkify and, when linkProbe finds where a bare
+// link could start, again with it. setup prepares each parse's context.
+// It returns the Markdown that parsed the tree, to render it.
+func (c *Converter) parse(src []byte, setup func(parser.Context)) (goldmark.Markdown, ast.Node, parser.Context) {
+	pc := parser.NewContext()
+	setup(pc)
+	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	if pc.Get(needsLinkify) == nil {
+		return c.md, doc, pc
+	}
+	pc = parser.NewContext()
+	setup(pc)
+	return c.linked, c.linked.Parser().Parse(text.NewReader(src), parser.WithContext(pc)), pc
+}
+
 // PlainText returns the summary text of src without rendering HTML.
 func (c *Converter) PlainText(src []byte) string {
-	pc := parser.NewContext()
-	c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	_, _, pc := c.parse(src, func(parser.Context) {})
 	if info, ok := pc.Get(infoKey).(*headingInfo); ok {
 		return info.plain.String()
 	}

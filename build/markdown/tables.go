@@ -10,7 +10,8 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// gfm is goldmark's GFM extension with its table writing no alignment:
+// gfm is goldmark's GFM extension without linkify (the Converter adds it
+// where a document needs it) and with its table writing no alignment:
 // by default an aligned column (|--:|) renders as style="text-align:right"
 // on every cell, which the production CSP (style-src 'self') blocks, and
 // the align attribute instead is obsolete HTML. TableAlign puts a class on
@@ -20,7 +21,6 @@ var gfm goldmark.Extender = gfmExt{}
 type gfmExt struct{}
 
 func (gfmExt) Extend(m goldmark.Markdown) {
-	linkify.Extend(m)
 	extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)).Extend(m)
 	extension.Strikethrough.Extend(m)
 	extension.TaskList.Extend(m)
