@@ -128,4 +128,14 @@ func TestTableAlignment(t *testing.T) {
 	if strings.Contains(doc.HTML, "style=") || strings.Contains(doc.HTML, "align=") {
 		t.Errorf("inline alignment in\n%s", doc.HTML)
 	}
+	// Tables in a list item and a quote, after a paragraph, are aligned too.
+	doc, err = New().Convert([]byte("Some text.\n\n- item\n\n  | a | b |\n  |--:|---|\n  | 1 | 2 |\n\n> | q |\n> |:-:|\n> | 3 |\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<th class="align-right">a</th>`, `<td class="align-right">1</td>`, `<th class="align-center">q</th>`, `<td class="align-center">3</td>`} {
+		if !strings.Contains(doc.HTML, want) {
+			t.Errorf("missing %s in\n%s", want, doc.HTML)
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package markdown
 
 import (
+	"bytes"
+
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -38,13 +40,19 @@ func (tableAlignExt) Extend(m goldmark.Markdown) {
 
 type tableAligner struct{}
 
-func (tableAligner) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+func (tableAligner) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	if bytes.IndexByte(reader.Source(), '|') < 0 {
+		return // no table
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if c, ok := n.(*extast.TableCell); ok && entering {
 			if c.Alignment != extast.AlignNone {
 				c.SetAttributeString("class", []byte("align-"+c.Alignment.String()))
 			}
 			return ast.WalkSkipChildren, nil
+		}
+		if fc := n.FirstChild(); fc != nil && fc.Type() == ast.TypeInline {
+			return ast.WalkSkipChildren, nil // a paragraph's text holds no table
 		}
 		return ast.WalkContinue, nil
 	})
