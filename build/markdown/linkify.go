@@ -87,17 +87,25 @@ func (linkProbe) Transform(doc *ast.Document, reader text.Reader, pc parser.Cont
 	if !mayLink(src) {
 		return
 	}
-	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		t, ok := n.(*ast.Text)
-		if !ok || !entering {
-			return ast.WalkContinue, nil
+	if textMayLink(doc, src) {
+		pc.Set(needsLinkify, true)
+	}
+}
+
+// textMayLink reports whether a text node under n (with the 5 bytes after
+// it) holds what starts a bare link. A loop of its own, not ast.Walk's
+// callback per node: it runs over every node of most pages.
+func textMayLink(n ast.Node, src []byte) bool {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if t, ok := c.(*ast.Text); ok {
+			if mayLink(src[t.Segment.Start:min(t.Segment.Stop+5, len(src))]) {
+				return true
+			}
+		} else if c.HasChildren() && textMayLink(c, src) {
+			return true
 		}
-		if mayLink(src[t.Segment.Start:min(t.Segment.Stop+5, len(src))]) {
-			pc.Set(needsLinkify, true)
-			return ast.WalkStop, nil
-		}
-		return ast.WalkContinue, nil
-	})
+	}
+	return false
 }
 
 // mayLink reports whether b holds what starts a bare link: http:, https:,
