@@ -62,17 +62,12 @@ func (c *coldStage) write(p, sum string, data []byte) error {
 	}
 	// O_TRUNC, not O_EXCL: two files with one page ID both render before
 	// collect reports the duplicate (and the build fails).
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	size, mtime, err := createFile(file, data)
 	if err != nil {
 		return fmt.Errorf("build: stage %s: %w", p, err)
 	}
-	_, werr := f.Write(data)
-	st, serr := f.Stat()
-	if err := errors.Join(werr, serr, f.Close()); err != nil {
-		return fmt.Errorf("build: stage %s: %w", p, err)
-	}
 	c.mu.Lock()
-	c.recs[p] = record{Sum: sum, Size: st.Size(), MTime: st.ModTime().UnixNano()}
+	c.recs[p] = record{Sum: sum, Size: size, MTime: mtime}
 	c.mu.Unlock()
 	return nil
 }
