@@ -8,7 +8,7 @@ import (
 )
 
 // createFile writes data to a new or truncated file and returns its size
-// and modification time (UnixNano); see create_linux.go.
+// and modification time (UnixNano); see sysfile_linux.go.
 func createFile(file string, data []byte) (size, mtime int64, err error) {
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
