@@ -27,6 +27,7 @@ targets=(
 	".         FuzzValidPageID  2000000"
 	"./build   FuzzLoadFile     55000"
 	"./build   FuzzOutPath      600000"
+	"./build/markdown FuzzConverterLinks 150000"
 	"./ugc     FuzzRender       160000"
 	"./api     FuzzDecodeJSON   200000"
 	"./live    FuzzStatic       160000"
