@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -37,12 +38,14 @@ var linkCases = []string{
 	"![alt www.a.b](/img.png) ![me@x.yz](http://i.j/k.png)",
 	"HTTP://UPPER.CASE WWW.UPPER.CASE Https://x.y",
 	"no links here, only words: and colons: and at signs? none.",
+	"\"Quotes,\" 'single,' it's -- and --- then... <<a>> '90s, \"a\"b, *\"x\"*, [\"y\"](/z), don't, I've",
 }
 
 // TestConverterLinksAsGoldmark: the Converter (parsing without linkify,
 // again with it where linkProbe asks) renders what the same extensions
-// with goldmark's own Linkify render, on hard cases, goldmark's own linkify
-// cases and every page of the sample site.
+// with goldmark's own Linkify render (but for white space at the ends of
+// lines: sameHTML), on hard cases, goldmark's own linkify cases and every
+// page of the sample site.
 func TestConverterLinksAsGoldmark(t *testing.T) {
 	cases := append([]string(nil), linkCases...)
 	data, err := os.ReadFile("testdata/goldmark-linkify.txt")
@@ -77,7 +80,7 @@ func TestConverterLinksAsGoldmark(t *testing.T) {
 	stock := stockConverter()
 	reparsed := 0
 	for _, src := range cases {
-		if got, want := convert(t, c, src), convertStock(t, stock, src); got != want {
+		if got, want := convert(t, c, src), convertStock(t, stock, src); !sameHTML(got, want) {
 			t.Errorf("%q:\nours  %s\nstock %s", src, got, want)
 		}
 		if md, _, _ := c.parse([]byte(src), func(parser.Context) {}); md == c.linked {
@@ -93,7 +96,7 @@ func TestConverterLinksAsGoldmark(t *testing.T) {
 }
 
 // FuzzConverterLinks: on any input, the Converter renders what goldmark's
-// own Linkify does with the same extensions.
+// own Linkify does with the same extensions (sameHTML).
 func FuzzConverterLinks(f *testing.F) {
 	for _, c := range linkCases {
 		f.Add(c)
@@ -101,14 +104,27 @@ func FuzzConverterLinks(f *testing.F) {
 	c := New()
 	stock := stockConverter()
 	f.Fuzz(func(t *testing.T, src string) {
-		if got, want := convert(t, c, src), convertStock(t, stock, src); got != want {
+		if got, want := convert(t, c, src), convertStock(t, stock, src); !sameHTML(got, want) {
 			t.Errorf("%q:\nours  %s\nstock %s", src, got, want)
 		}
 	})
 }
 
+// lineEndSpace is white space at the end of a line of text, which
+// goldmark with Linkify keeps in part: Linkify's trigger at each space cuts
+// the line's text there, and goldmark strips the spaces of the last piece
+// only ("a \t\n" keeps the space, before the tab). CommonMark strips them
+// all, as goldmark does without Linkify, and a browser shows both alike.
+var lineEndSpace = regexp.MustCompile(`[ \t]+(\n|</(p|li|h[1-6]|td|th|dt|dd)>)`)
+
+// sameHTML reports whether a and b are the same HTML but for white space
+// at the ends of lines (lineEndSpace).
+func sameHTML(a, b string) bool {
+	return a == b || lineEndSpace.ReplaceAllString(a, "$1") == lineEndSpace.ReplaceAllString(b, "$1")
+}
+
 // stockConverter is the Converter's Markdown with goldmark's own Linkify
-// always on, as it was configured before the probe.
+// always on, as it was configured before linkProbe.
 func stockConverter() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(gfm, extension.Linkify, extension.Footnote, extension.Typographer, Headings, TableLimit, TableAlign, Images),
@@ -135,7 +151,7 @@ func convertStock(t *testing.T, md goldmark.Markdown, src string) string {
 }
 
 // TestLinkifyAsGoldmark: the quick linkify renders what goldmark's own
-// does, on the hard cases and on every page of the sample site.
+// does, exactly, on the hard cases and on every page of the sample site.
 func TestLinkifyAsGoldmark(t *testing.T) {
 	cases := append([]string(nil), linkCases...)
 	filepath.WalkDir("../../content", func(path string, d fs.DirEntry, err error) error {
