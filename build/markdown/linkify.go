@@ -68,7 +68,8 @@ func (q *quickLinkify) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 // it gives the same tree (it answers nil everywhere before, and no other
 // parser looks at what it flushed), but for white space at the end of a
 // line: goldmark strips the spaces of a line's last flushed piece only,
-// so with linkify's flush at each space "a \t" kept "a " (CommonMark and
+// so with linkify's flush at each space "a \t" kept "a " and "a    " before
+// a hard break "a <br>" (CommonMark and
 // goldmark without linkify strip it all; a browser shows both alike, and
 // TestConverterLinksAsGoldmark compares without it). Its match starts with http:, https:,
 // ftp: or www., whose letters no parser takes, so the prefix lies in one
