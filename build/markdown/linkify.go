@@ -63,21 +63,24 @@ func (q *quickLinkify) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 // with quickLinkify's answer already cheap). Most documents have no bare
 // link at all (a link written [like this](https://…) is not one), so the
 // Converter parses without linkify and parses again with it only when
-// linkProbe finds a place a bare link could start. The links are the
-// same either way: until linkify's first match, parsing with and without
-// it gives the same tree (it answers nil everywhere before, and no other
-// parser looks at what it flushed), but for white space at the end of a
-// line: goldmark strips the spaces of a line's last flushed piece only,
-// so with linkify's flush at each space "a \t" kept "a " and "a    " before
-// a hard break "a <br>" (CommonMark and
-// goldmark without linkify strip it all; a browser shows both alike, and
-// TestConverterLinksAsGoldmark compares without it). Its match starts with http:, https:,
-// ftp: or www., whose letters no parser takes, so the prefix lies in one
-// text node of the tree without it, or at the end of one and the start of
-// the next: each text node is searched with the 5 bytes after it. An
-// address's '@' lands in a text node too (no parser takes '@'), maybe
-// inside a code span or emphasis when the address held ` or * before its
-// '@', so every text node is searched, in code spans and links too.
+// linkProbe finds a place a bare link could start.
+//
+// The links are the same either way: until linkify's first match, parsing
+// with and without it gives the same tree (it answers nil everywhere
+// before, and no other parser looks at what it flushed). Only white space
+// at the end of a line differs: goldmark strips it from a line's last
+// flushed piece only, so with linkify's flush at each space "a \t" kept
+// "a ", and "a    " before a hard break kept "a <br>". CommonMark strips
+// it all, as goldmark without linkify does, and a browser shows both alike
+// (TestConverterLinksAsGoldmark compares without it).
+//
+// Linkify's match starts with http:, https:, ftp: or www., whose letters
+// no parser takes, so the prefix lies in one text node of the tree
+// without it, or at the end of one and the start of the next: each text
+// node is searched with the 5 bytes after it. An address's '@' lands in a
+// text node too (no parser takes '@'), maybe inside a code span or
+// emphasis when the address held ` or * before its '@', so every text
+// node is searched, in code spans and links too.
 type linkProbe struct{}
 
 var needsLinkify = parser.NewContextKey()
