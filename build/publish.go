@@ -80,11 +80,11 @@ func (bt *batch) putAll(written []string) ([]record, error) {
 				return fmt.Errorf("build: publish %s: %w", p, err)
 			}
 		}
-		st, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
+		size, mtime, err := writeAtomic(filepath.Join(w.dir, filepath.FromSlash(p)), data)
 		if err != nil {
 			return err
 		}
-		recs[i] = record{Sum: bt.sums[p], Size: st.Size(), MTime: st.ModTime().UnixNano()}
+		recs[i] = record{Sum: bt.sums[p], Size: size, MTime: mtime}
 		return nil
 	}
 	// The page manifest goes last, once every page it may list is in

@@ -112,11 +112,11 @@ func (w *writer) save() error {
 		return nil
 	}
 	w.enc.saved = nil
-	st, err := writeAtomic(file, data)
+	size, mtime, err := writeAtomic(file, data)
 	if err != nil {
 		w.enc.spare = data
 		return err
 	}
-	w.enc.saved, w.enc.spare, w.enc.at = data, old, record{Size: st.Size(), MTime: st.ModTime().UnixNano()}
+	w.enc.saved, w.enc.spare, w.enc.at = data, old, record{Size: size, MTime: mtime}
 	return nil
 }

@@ -6,7 +6,8 @@ import (
 )
 
 // createFile writes data to a new or truncated file and returns its size
-// and modification time (UnixNano), as a build stages thousands of files.
+// and modification time (UnixNano), as a build stages and publishes
+// thousands of files.
 // It calls the system directly: os.OpenFile on Linux also fstats the file,
 // switches it to non-blocking mode, fails to add it to the network poller
 // (regular files cannot be polled), switches it back and closes it through

@@ -287,27 +287,20 @@ func mkdirs(made map[string]bool, dir string) error {
 }
 
 // writeAtomic writes a file through a temp file in the same folder and a
-// rename, so readers see the old bytes or the new ones, never a mix. The
-// temp name is derived from the file's (".bt-tmp-index.html"), so one
-// left by a crash is overwritten by the next write of that file.
-func writeAtomic(file string, data []byte) (fs.FileInfo, error) {
+// rename, so readers see the old bytes or the new ones, never a mix, and
+// returns the file's size and modification time (UnixNano). The temp name
+// is derived from the file's (".bt-tmp-index.html"), so one left by a
+// crash is overwritten by the next write of that file.
+func writeAtomic(file string, data []byte) (size, mtime int64, err error) {
 	tmp := filepath.Join(filepath.Dir(file), tmpPrefix+filepath.Base(file))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if size, mtime, err = createFile(tmp, data); err == nil {
+		err = os.Rename(tmp, file)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("build: write %s: %w", file, err)
-	}
-	_, werr := f.Write(data)
-	st, serr := f.Stat()
-	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
 		os.Remove(tmp)
-		return nil, fmt.Errorf("build: write %s: %w", file, err)
+		return 0, 0, fmt.Errorf("build: write %s: %w", file, err)
 	}
-	if err := os.Rename(tmp, file); err != nil {
-		os.Remove(tmp)
-		return nil, fmt.Errorf("build: write %s: %w", file, err)
-	}
-	return st, nil
+	return size, mtime, nil
 }
 
 // removeEmptyDirs removes dir and its parents up to root while empty.
