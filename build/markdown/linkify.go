@@ -122,15 +122,14 @@ func mayLink(b []byte) bool {
 	if bytes.IndexByte(b, '@') >= 0 || bytes.Contains(b, []byte("www.")) {
 		return true
 	}
-	for i := bytes.IndexByte(b, ':'); i >= 0; {
+	for {
+		i := bytes.IndexByte(b, ':')
+		if i < 0 {
+			return false
+		}
 		if bytes.HasSuffix(b[:i], []byte("http")) || bytes.HasSuffix(b[:i], []byte("https")) || bytes.HasSuffix(b[:i], []byte("ftp")) {
 			return true
 		}
-		j := bytes.IndexByte(b[i+1:], ':')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
+		b = b[i+1:] // a protocol's letters hold no ':'
 	}
-	return false
 }
