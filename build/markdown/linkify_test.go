@@ -63,19 +63,7 @@ func TestConverterLinksAsGoldmark(t *testing.T) {
 	if len(cases) < len(linkCases)+20 {
 		t.Fatalf("only %d of goldmark's cases read", len(cases)-len(linkCases))
 	}
-	pages := 0
-	filepath.WalkDir("../../content", func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
-			if b, err := os.ReadFile(path); err == nil {
-				cases = append(cases, string(b))
-				pages++
-			}
-		}
-		return nil
-	})
-	if pages < 20 {
-		t.Fatalf("only %d pages: the sample site was not found", pages)
-	}
+	cases = append(cases, samplePages(t)...)
 	c := New()
 	stock := stockConverter()
 	reparsed := 0
@@ -108,6 +96,24 @@ func FuzzConverterLinks(f *testing.F) {
 			t.Errorf("%q:\nours  %s\nstock %s", src, got, want)
 		}
 	})
+}
+
+// samplePages returns the Markdown files of the sample site, whole.
+func samplePages(t *testing.T) []string {
+	t.Helper()
+	var pages []string
+	filepath.WalkDir("../../content", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
+			if b, err := os.ReadFile(path); err == nil {
+				pages = append(pages, string(b))
+			}
+		}
+		return nil
+	})
+	if len(pages) < 20 {
+		t.Fatalf("only %d pages: the sample site was not found", len(pages))
+	}
+	return pages
 }
 
 // lineEndSpace is white space at the end of a line of text (goldmark's
@@ -155,18 +161,7 @@ func convertStock(t *testing.T, md goldmark.Markdown, src string) string {
 // TestLinkifyAsGoldmark: the quick linkify renders what goldmark's own
 // does, exactly, on the hard cases and on every page of the sample site.
 func TestLinkifyAsGoldmark(t *testing.T) {
-	cases := append([]string(nil), linkCases...)
-	filepath.WalkDir("../../content", func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
-			if b, err := os.ReadFile(path); err == nil {
-				cases = append(cases, string(b))
-			}
-		}
-		return nil
-	})
-	if len(cases) < 20+len(linkCases) {
-		t.Fatalf("only %d cases: the sample site was not found", len(cases))
-	}
+	cases := append(append([]string(nil), linkCases...), samplePages(t)...)
 	ours := goldmark.New(goldmark.WithExtensions(linkify))
 	stock := goldmark.New(goldmark.WithExtensions(extension.Linkify))
 	for _, c := range cases {
